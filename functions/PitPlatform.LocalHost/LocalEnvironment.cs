@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Hosting;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.LocalHost.Embedded;
+
+namespace PitPlatform.LocalHost;
+
+/// <summary>
+/// Resolves each endpoint: a configured one (PIT_KAFKA_BOOTSTRAP, PIT_POSTGRES, PIT_BLOB) is used as is; otherwise
+/// the embedded default is started (mock Kafka cluster, private Postgres cluster, Azurite). Disposing stops what
+/// was started here, and nothing else.
+/// </summary>
+public sealed class LocalEnvironment : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _started = [];
+    private MockKafkaCluster? _kafka;
+
+    public Dictionary<string, string?> Settings { get; } = new();
+    public List<string> Banner { get; } = [];
+
+    public static async Task<LocalEnvironment> StartAsync(LocalHostOptions options, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var environment = new LocalEnvironment();
+        try
+        {
+            await environment.ResolveAsync(options, configuration, cancellationToken).ConfigureAwait(false);
+            return environment;
+        }
+        catch
+        {
+            await environment.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ResolveAsync(LocalHostOptions options, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        string? Setting(string name) => options.Settings.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : configuration[name] is { Length: > 0 } c ? c : null;
+        Directory.CreateDirectory(options.StateDirectory);
+        foreach (var (name, value) in options.Settings) Settings[name] = value;
+
+        var kafka = Setting(SettingNames.KafkaBootstrap);
+        if (kafka is null)
+        {
+            _kafka = MockKafkaCluster.Start(brokerCount: 3);
+            _kafka.CreateCatalogTopics(TopicCatalog.Embedded, new KafkaNaming(Setting(SettingNames.KafkaPrefix) ?? ""));
+            Settings[SettingNames.KafkaBootstrap] = _kafka.BootstrapServers;
+            Banner.Add($"Kafka bootstrap servers: {_kafka.BootstrapServers} (embedded, in-memory, development only)");
+        }
+        else Banner.Add($"Kafka bootstrap servers: {kafka} (configured)");
+
+        var postgres = Setting(SettingNames.Postgres);
+        if (postgres is null)
+        {
+            var server = await PostgresServer.StartAsync(Path.Combine(options.StateDirectory, "postgres"), options.Fresh, options.DurablePostgres, cancellationToken)
+                .ConfigureAwait(false);
+            _started.Add(server);
+            Settings[SettingNames.Postgres] = server.ConnectionString;
+            Banner.Add($"Postgres: {server.ConnectionString} (embedded, data in {server.DataDirectory})");
+        }
+        else Banner.Add($"Postgres: {Redacted(postgres)} (configured)");
+
+        var blob = Setting(SettingNames.Blob);
+        if (blob is null)
+        {
+            var azuriteDir = Path.Combine(options.StateDirectory, "azurite");
+            if (options.Fresh && Directory.Exists(azuriteDir)) Directory.Delete(azuriteDir, recursive: true);
+            var azurite = await AzuriteServer.StartAsync(azuriteDir, cancellationToken).ConfigureAwait(false);
+            _started.Add(azurite);
+            Settings[SettingNames.Blob] = azurite.ConnectionString;
+            Banner.Add($"Blob: {azurite.BlobEndpoint} (embedded Azurite, data in {azuriteDir})");
+        }
+        else Banner.Add("Blob: configured storage account");
+
+        if (Setting(SettingNames.ApiKeyPepper) is null)
+            Settings[SettingNames.ApiKeyPepper] = ReadOrCreate(Path.Combine(options.StateDirectory, "api-key-pepper"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+    }
+
+    /// <summary>The embedded mock cluster, when Kafka is embedded (tests inject faults through it).</summary>
+    public MockKafkaCluster? EmbeddedKafka => _kafka;
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync().ConfigureAwait(false);
+        _started.Clear();
+        _kafka?.Dispose();
+        _kafka = null;
+    }
+
+    /// <summary>Reads a small state file, creating it (readable by the owner only) on first use.</summary>
+    public static string ReadOrCreate(string path, Func<string> create)
+    {
+        if (File.Exists(path)) return File.ReadAllText(path).Trim();
+        var value = create();
+        File.WriteAllText(path, value);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return value;
+    }
+
+    private static string Redacted(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(builder.Password)) builder.Password = "***";
+        return builder.ConnectionString;
+    }
+}

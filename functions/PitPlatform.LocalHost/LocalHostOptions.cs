@@ -1,0 +1,32 @@
+namespace PitPlatform.LocalHost;
+
+/// <summary>How the local host runs: where its state lives, which port it listens on, whether to start afresh.</summary>
+public sealed class LocalHostOptions
+{
+    /// <summary>State directory for the embedded Postgres and Azurite and the dev key (PIT_STATE_DIR, default .pit/).</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>HTTP port on 127.0.0.1 (PIT_HTTP_PORT, default 7071 as Core Tools; 0 picks a free one).</summary>
+    public int HttpPort { get; init; } = 7071;
+
+    /// <summary>--fresh: wipe the embedded state first.</summary>
+    public bool Fresh { get; init; }
+
+    /// <summary>Settings that replace the environment's (tests pass their fixtures' endpoints here).</summary>
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Durable embedded Postgres (fsync on); tests turn it off for speed.</summary>
+    public bool DurablePostgres { get; init; } = true;
+
+    public static LocalHostOptions FromEnvironment(string[] args)
+    {
+        var root = Embedded.RepositoryRoot.Find() ?? Directory.GetCurrentDirectory();
+        var port = Environment.GetEnvironmentVariable("PIT_HTTP_PORT");
+        return new LocalHostOptions
+        {
+            StateDirectory = Environment.GetEnvironmentVariable("PIT_STATE_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(root, ".pit"),
+            HttpPort = port is { Length: > 0 } ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 7071,
+            Fresh = args.Contains("--fresh"),
+        };
+    }
+}

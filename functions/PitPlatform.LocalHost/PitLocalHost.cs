@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using PitPlatform.Access.ApiKeys;
+using PitPlatform.Hosting;
+using PitPlatform.Infrastructure.Kafka;
+
+namespace PitPlatform.LocalHost;
+
+/// <summary>
+/// The local host: plain ASP.NET Core on 127.0.0.1 plus one Kafka consumer loop per processor, over the same
+/// handlers and composition root as the Azure Functions app. Program.cs runs it; tests start it in-process.
+/// </summary>
+public sealed class PitLocalHost : IAsyncDisposable
+{
+    private PitLocalHost(WebApplication app, LocalEnvironment environment, Uri address, ApiKeyText devKey)
+    {
+        App = app;
+        Environment = environment;
+        BaseAddress = address;
+        DevKey = devKey;
+    }
+
+    public WebApplication App { get; }
+    public LocalEnvironment Environment { get; }
+    public Uri BaseAddress { get; }
+    public ApiKeyText DevKey { get; }
+    public IServiceProvider Services => App.Services;
+
+    public IEnumerable<string> Banner =>
+        new[] { $"PIT local host listening on {BaseAddress.ToString().TrimEnd('/')}" }
+            .Concat(Environment.Banner)
+            .Append($"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}");
+
+    /// <param name="runConsumers">false serves HTTP only (tests drive consumer loops themselves).</param>
+    public static async Task<PitLocalHost> StartAsync(LocalHostOptions options, bool runConsumers = true, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var environment = await LocalEnvironment.StartAsync(options, builder.Configuration, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            builder.Configuration.AddInMemoryCollection(environment.Settings);
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
+            ConfigureLogging(builder.Logging);
+            builder.Services.AddPitPlatform(builder.Configuration);
+            builder.Services.AddSingleton(new ConsumerLoopOptions());
+            if (runConsumers)
+            {
+                builder.Services.AddSingleton<ConsumerLoopsService>();
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLoopsService>());
+            }
+            var app = builder.Build();
+            LocalRoutes.Map(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var key = await DevApiKey.EnsureAsync(app.Services.GetRequiredService<ApiKeyStore>(), options.StateDirectory,
+                builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null, cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key);
+        }
+        catch
+        {
+            await environment.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => App.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await App.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await App.DisposeAsync().ConfigureAwait(false);
+            await Environment.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddFilter("PitPlatform", LogLevel.Information);
+        logging.AddFilter("PitPlatform.Ingestion.IngestEventsHandler", LogLevel.Warning);
+    }
+}

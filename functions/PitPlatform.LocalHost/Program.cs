@@ -1,0 +1,16 @@
+using PitPlatform.Hosting;
+using PitPlatform.LocalHost;
+
+// ./pit up runs this: the whole pipeline on 127.0.0.1, on embedded defaults unless endpoints are configured.
+try
+{
+    await using var host = await PitLocalHost.StartAsync(LocalHostOptions.FromEnvironment(args));
+    foreach (var line in host.Banner) Console.WriteLine(line);
+    await host.WaitForShutdownAsync();
+    return 0;
+}
+catch (MissingSettingsException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+
+namespace PitPlatform.Access.ApiKeys;
+
+/// <summary>
+/// Turns an Authorization header into a principal. Lookups are cached for <see cref="CacheDuration"/>, which is
+/// therefore how long a revocation can take to reach a running instance. An unknown prefix and a wrong secret give
+/// the same answer, after the same hashing work, so responses never reveal whether a prefix exists.
+/// </summary>
+public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimeProvider time)
+{
+    public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(5);
+    private static readonly byte[] NoHash = new byte[32];
+    private readonly ConcurrentDictionary<string, (StoredApiKey? Key, DateTimeOffset Expires)> _cache = new();
+
+    public virtual async Task<ApiKeyPrincipal?> AuthenticateAsync(string? authorizationHeader, CancellationToken cancellationToken = default)
+    {
+        if (authorizationHeader is null || !authorizationHeader.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!ApiKeyText.TryParse(authorizationHeader[7..].Trim(), out var key)) return null;
+        var stored = await LookupAsync(key.Prefix, cancellationToken).ConfigureAwait(false);
+        var matches = hasher.Matches(key, stored?.SecretHash ?? NoHash);
+        if (stored is null || !matches || stored.Revoked) return null;
+        return new ApiKeyPrincipal(stored.Prefix, stored.Tenant, stored.Scopes.ToHashSet(StringComparer.Ordinal));
+    }
+
+    private async Task<StoredApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(prefix, out var cached) && cached.Expires > now) return cached.Key;
+        var stored = await store.FindAsync(prefix, cancellationToken).ConfigureAwait(false);
+        if (_cache.Count > 100_000) _cache.Clear(); // bound memory against floods of random prefixes
+        _cache[prefix] = (stored, now + CacheDuration);
+        return stored;
+    }
+}

@@ -1,0 +1,17 @@
+namespace PitPlatform.Contracts.Consuming;
+
+/// <summary>
+/// A consumer's logic, free of any host. A host calls <see cref="HandleAsync"/> with a batch and commits the batch's
+/// offsets only after it returned. Throwing means "nothing of this batch may be committed": the host redelivers it.
+/// Handlers therefore dead-letter poison records themselves and throw only for transient failures.
+/// </summary>
+public interface IRecordBatchHandler
+{
+    /// <summary>The consumer group, from the topic catalog.</summary>
+    string ConsumerGroup { get; }
+
+    /// <summary>The topics the handler reads.</summary>
+    IReadOnlyList<string> Topics { get; }
+
+    Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken);
+}

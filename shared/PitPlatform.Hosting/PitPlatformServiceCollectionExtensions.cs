@@ -1,0 +1,62 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.Http;
+using PitPlatform.Contracts;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Ingestion;
+using PitPlatform.Ingestion.Events;
+using PitPlatform.Processing.DeadLetters;
+using PitPlatform.Processing.Nav;
+
+namespace PitPlatform.Hosting;
+
+/// <summary>The one composition root both hosts (Azure Functions and the local host) call.</summary>
+public static class PitPlatformServiceCollectionExtensions
+{
+    public static IServiceCollection AddPitPlatform(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddPitPlatform(PitSettings.FromConfiguration(configuration));
+
+    public static IServiceCollection AddPitPlatform(this IServiceCollection services, PitSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Kafka);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(TopicCatalog.Embedded);
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(settings.Postgres.ConnectionString)
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+        services.AddSingleton(_ => new BlobServiceClient(settings.BlobConnectionString));
+        services.AddHostedService<PostgresMigrationService>();
+
+        services.AddSingleton(sp => new EnvelopeProducer(settings.Kafka, sp.GetRequiredService<TopicCatalog>(), "pit"));
+
+        services.AddSingleton(new ApiKeyHasher(settings.ApiKeyPepper));
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<RequestAuthentication>();
+
+        services.AddSingleton<IngestEventParser>();
+        services.AddSingleton(sp => new IngestEventsHandler(
+            sp.GetRequiredService<RequestAuthentication>(),
+            sp.GetRequiredService<IngestEventParser>(),
+            new EnvelopeBuilder(sp.GetRequiredService<TopicCatalog>(), PitVersion.Producer("pit-ingest")),
+            sp.GetRequiredService<EnvelopeProducer>(),
+            sp.GetRequiredService<ILogger<IngestEventsHandler>>()));
+
+        services.AddSingleton<DeadLetterWriter>();
+        services.AddSingleton<NavProcessor>();
+        services.AddSingleton<NavAnalyticsConsumer>();
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavProcessor>());
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavAnalyticsConsumer>());
+        services.AddSingleton<NavQueryHandler>();
+        services.AddSingleton<PlatformHealth>();
+        return services;
+    }
+}

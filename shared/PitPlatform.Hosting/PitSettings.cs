@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Infrastructure.Postgres;
+
+namespace PitPlatform.Hosting;
+
+/// <summary>The validated settings of one host. <see cref="FromConfiguration"/> fails fast, naming what is missing.</summary>
+public sealed class PitSettings
+{
+    public required KafkaSettings Kafka { get; init; }
+    public required PostgresSettings Postgres { get; init; }
+    public required string BlobConnectionString { get; init; }
+    public required string ApiKeyPepper { get; init; }
+
+    public static PitSettings FromConfiguration(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        string Required(string name, string what)
+        {
+            var value = configuration[name];
+            if (string.IsNullOrWhiteSpace(value)) problems.Add($"{name} is not set ({what}; an app setting or environment variable)");
+            return value ?? "";
+        }
+
+        var bootstrap = Required(SettingNames.KafkaBootstrap, "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093");
+        var postgres = Required(SettingNames.Postgres, "an Npgsql connection string");
+        var blob = Required(SettingNames.Blob, "an Azure Storage connection string or blob endpoint");
+        var pepper = Required(SettingNames.ApiKeyPepper, "the API key pepper, at least 16 characters; Key Vault in Azure");
+        if (pepper.Length is > 0 and < 16) problems.Add($"{SettingNames.ApiKeyPepper} must be at least 16 characters");
+
+        var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
+        var authentication = auth switch
+        {
+            "none" or "" => KafkaAuthentication.None,
+            "connection-string" => KafkaAuthentication.ConnectionString,
+            _ => Invalid(KafkaAuthentication.None, $"{SettingNames.KafkaAuth} must be none or connection-string, not '{auth}'"),
+        };
+        string? kafkaConnection = null;
+        if (authentication == KafkaAuthentication.ConnectionString)
+            kafkaConnection = Required(SettingNames.KafkaConnectionString, "the Event Hubs namespace connection string");
+        if (postgres.Length > 0)
+        {
+            try { _ = new NpgsqlConnectionStringBuilder(postgres); }
+            catch (ArgumentException) { problems.Add($"{SettingNames.Postgres} is not a valid Npgsql connection string"); }
+        }
+        if (problems.Count > 0) throw new MissingSettingsException(problems);
+
+        return new PitSettings
+        {
+            Kafka = new KafkaSettings
+            {
+                BootstrapServers = bootstrap,
+                Authentication = authentication,
+                ConnectionString = kafkaConnection,
+                Prefix = configuration[SettingNames.KafkaPrefix] ?? "",
+            },
+            Postgres = new PostgresSettings { ConnectionString = postgres },
+            BlobConnectionString = blob,
+            ApiKeyPepper = pepper,
+        };
+
+        T Invalid<T>(T fallback, string problem)
+        {
+            problems.Add(problem);
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace PitPlatform.Hosting;
+
+/// <summary>
+/// Every app setting the platform reads: environment variables locally, app settings (Key Vault references for
+/// secrets) in Azure. Bicep sets exactly these.
+/// </summary>
+public static class SettingNames
+{
+    public const string KafkaBootstrap = "PIT_KAFKA_BOOTSTRAP";
+    public const string KafkaAuth = "PIT_KAFKA_AUTH";
+    public const string KafkaConnectionString = "PIT_KAFKA_CONNECTION_STRING";
+    public const string KafkaPrefix = "PIT_KAFKA_PREFIX";
+    public const string Postgres = "PIT_POSTGRES";
+    public const string Blob = "PIT_BLOB";
+    public const string ApiKeyPepper = "PIT_API_KEY_PEPPER";
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using Confluent.Kafka;
+using Google.Protobuf;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Envelope.V1;
+
+namespace PitPlatform.Infrastructure.Kafka;
+
+/// <summary>
+/// The process's one Kafka producer of envelopes: idempotent, acks=all, gzip (the only codec Event Hubs takes),
+/// a size guard below Event Hubs' limit, and CloudEvents binary-mode headers so tools read metadata without
+/// protobuf. Only catalog topics are accepted. Produce calls complete when the broker acknowledged the record.
+/// </summary>
+public class EnvelopeProducer : IDisposable
+{
+    /// <summary>Event Hubs rejects requests of 1,046,528 bytes and more; leave room for the record overhead.</summary>
+    public const int MaxEnvelopeBytes = 1_000_000;
+
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly TopicCatalog _catalog;
+    private readonly KafkaNaming _naming;
+
+    public EnvelopeProducer(KafkaSettings settings, TopicCatalog catalog, string clientId)
+    {
+        KafkaNativeLibrary.EnsureResolver();
+        _catalog = catalog;
+        _naming = new KafkaNaming(settings.Prefix);
+        var config = new ProducerConfig
+        {
+            ClientId = clientId,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            CompressionType = CompressionType.Gzip,
+            LingerMs = 5,
+            RequestTimeoutMs = 60_000,
+            MessageTimeoutMs = 120_000,
+            MessageMaxBytes = 1_046_000,
+        };
+        settings.Apply(config);
+        _producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+    }
+
+    /// <summary>For mocking.</summary>
+    protected EnvelopeProducer()
+    {
+        _producer = null!;
+        _catalog = TopicCatalog.Embedded;
+        _naming = KafkaNaming.Default;
+    }
+
+    /// <summary>Produces <paramref name="envelope"/> to its topic under its key and waits for the acknowledgement.</summary>
+    public virtual async Task<ProducedRecord> ProduceAsync(EventEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        var message = ToMessage(envelope);
+        try
+        {
+            var result = await _producer.ProduceAsync(_naming.Topic(envelope.Topic), message, cancellationToken).ConfigureAwait(false);
+            return new ProducedRecord(envelope.Topic, result.Partition.Value, result.Offset.Value);
+        }
+        catch (ProduceException<byte[], byte[]> e)
+        {
+            throw new KafkaProduceException($"{envelope.Topic}: {e.Error.Reason}", e.Error.Code, !e.Error.IsFatal, e);
+        }
+    }
+
+    /// <summary>Produces all envelopes at once (they pipeline on the connection) and waits for every acknowledgement.</summary>
+    public virtual Task<ProducedRecord>[] ProduceAll(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
+    {
+        var tasks = new Task<ProducedRecord>[envelopes.Count];
+        for (var i = 0; i < envelopes.Count; i++) tasks[i] = ProduceAsync(envelopes[i], cancellationToken);
+        return tasks;
+    }
+
+    /// <summary>Produces raw bytes (a dead letter being replayed) to a catalog topic.</summary>
+    public virtual async Task<ProducedRecord> ProduceRawAsync(string catalogTopic, byte[]? key, byte[] value, CancellationToken cancellationToken = default)
+    {
+        _catalog.Require(catalogTopic);
+        var result = await _producer.ProduceAsync(_naming.Topic(catalogTopic), new Message<byte[], byte[]> { Key = key!, Value = value }, cancellationToken)
+            .ConfigureAwait(false);
+        return new ProducedRecord(catalogTopic, result.Partition.Value, result.Offset.Value);
+    }
+
+    public virtual void Flush(TimeSpan timeout) => _producer.Flush(timeout);
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing || _producer is null) return;
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+    }
+
+    private Message<byte[], byte[]> ToMessage(EventEnvelope envelope)
+    {
+        var topic = _catalog.Require(envelope.Topic);
+        if (!topic.AllowsPayloadType(envelope.PayloadType))
+            throw new InvalidOperationException($"{envelope.PayloadType} may not be produced to {envelope.Topic}");
+        var value = envelope.ToByteArray();
+        if (value.Length > MaxEnvelopeBytes) throw new EnvelopeTooLargeException(value.Length, MaxEnvelopeBytes);
+        return new Message<byte[], byte[]>
+        {
+            Key = Encoding.UTF8.GetBytes(envelope.Key),
+            Value = value,
+            Headers = CloudEventHeaders(envelope),
+        };
+    }
+
+    /// <summary>CloudEvents 1.0 Kafka binding, binary mode: ce_* headers beside the protobuf value.</summary>
+    private static Headers CloudEventHeaders(EventEnvelope envelope)
+    {
+        var headers = new Headers
+        {
+            { "ce_specversion", "1.0"u8.ToArray() },
+            { "ce_id", Encoding.UTF8.GetBytes(envelope.EventId) },
+            { "ce_source", Encoding.UTF8.GetBytes(envelope.Producer) },
+            { "ce_type", Encoding.UTF8.GetBytes(envelope.PayloadType) },
+            { "ce_subject", Encoding.UTF8.GetBytes(envelope.Key) },
+            { "ce_time", Encoding.UTF8.GetBytes(envelope.Ts.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'")) },
+            { "content-type", "application/protobuf"u8.ToArray() },
+        };
+        if (envelope.Traceparent.Length > 0) headers.Add("traceparent", Encoding.UTF8.GetBytes(envelope.Traceparent));
+        return headers;
+    }
+}

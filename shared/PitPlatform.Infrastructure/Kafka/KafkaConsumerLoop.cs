@@ -1,0 +1,188 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+
+namespace PitPlatform.Infrastructure.Kafka;
+
+/// <summary>
+/// The local host's stand-in for the Functions Kafka trigger: polls batches for one handler in its own consumer
+/// group and commits a batch's offsets only after the handler returned (at-least-once). When the handler throws,
+/// nothing is committed, the consumer seeks back to the batch's first offsets and the batch is retried with
+/// exponential backoff, so a transient outage delays records but never skips them.
+/// </summary>
+public sealed class KafkaConsumerLoop : IAsyncDisposable
+{
+    private readonly IRecordBatchHandler _handler;
+    private readonly KafkaSettings _settings;
+    private readonly ConsumerLoopOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _running;
+
+    public KafkaConsumerLoop(IRecordBatchHandler handler, KafkaSettings settings, ConsumerLoopOptions options, ILogger logger)
+    {
+        KafkaNativeLibrary.EnsureResolver();
+        _handler = handler;
+        _settings = settings;
+        _options = options;
+        _logger = logger;
+        Naming = new KafkaNaming(settings.Prefix);
+    }
+
+    public KafkaNaming Naming { get; }
+
+    /// <summary>Batches the handler completed and whose offsets were committed.</summary>
+    public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+    private long _committedBatches;
+
+    /// <summary>Set once the consumer holds at least one partition.</summary>
+    public Task Assigned => _assigned.Task;
+    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Start()
+    {
+        if (_running is not null) throw new InvalidOperationException("already started");
+        // Consume() blocks, so the loop gets a thread of its own rather than a thread-pool thread.
+        _running = Task.Factory.StartNew(() => RunAsync(_stopping.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Stops polling; a batch in the handler is cancelled and left uncommitted.</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            try { await _running.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var config = new ConsumerConfig
+        {
+            GroupId = Naming.Group(_handler.ConsumerGroup),
+            ClientId = $"pit-{_handler.ConsumerGroup}",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = _options.SessionTimeoutMs,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        };
+        _settings.Apply(config);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetPartitionsAssignedHandler((_, partitions) => { if (partitions.Count > 0) _assigned.TrySetResult(); })
+            .SetErrorHandler((_, error) => _logger.LogWarning("consumer {Group}: {Reason}", config.GroupId, error.Reason))
+            .Build();
+        consumer.Subscribe(_handler.Topics.Select(Naming.Topic));
+        var attempt = 0;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var batch = Poll(consumer, stopping);
+                if (batch.Count == 0) continue;
+                try
+                {
+                    await _handler.HandleAsync(batch, stopping).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+                {
+                    attempt++;
+                    var delay = Backoff(attempt);
+                    _logger.LogWarning(e, "{Group}: batch of {Count} from {First} failed (attempt {Attempt}); retrying in {Delay} ms",
+                        _handler.ConsumerGroup, batch.Count, batch[0], attempt, (int)delay.TotalMilliseconds);
+                    Rewind(consumer, batch);
+                    await Task.Delay(delay, stopping).ConfigureAwait(false);
+                    continue;
+                }
+                attempt = 0;
+                Commit(consumer, batch);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            try { consumer.Close(); }
+            catch (KafkaException e) { _logger.LogDebug(e, "closing consumer {Group}", config.GroupId); }
+        }
+    }
+
+    private List<ConsumedRecord> Poll(IConsumer<byte[], byte[]> consumer, CancellationToken stopping)
+    {
+        var batch = new List<ConsumedRecord>();
+        var first = consumer.Consume(stopping);
+        if (first?.Message is null) return batch;
+        batch.Add(ToRecord(first));
+        var deadline = DateTime.UtcNow + _options.MaxBatchWait;
+        while (batch.Count < _options.MaxBatchSize)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero) break;
+            var next = consumer.Consume(remaining);
+            if (next?.Message is null) break;
+            batch.Add(ToRecord(next));
+        }
+        return batch;
+    }
+
+    private ConsumedRecord ToRecord(ConsumeResult<byte[], byte[]> result)
+    {
+        var headers = result.Message.Headers is { Count: > 0 } h
+            ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToArray()
+            : [];
+        var catalogTopic = Naming.CatalogTopic(result.Topic) ?? result.Topic;
+        return new ConsumedRecord(catalogTopic, result.Partition.Value, result.Offset.Value, result.Message.Key,
+            result.Message.Value ?? [], result.Message.Timestamp.UtcDateTime, headers);
+    }
+
+    private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumedRecord> batch)
+    {
+        var offsets = batch
+            .GroupBy(r => (r.Topic, r.Partition))
+            .Select(g => new TopicPartitionOffset(Naming.Topic(g.Key.Topic), g.Key.Partition, g.Max(r => r.Offset) + 1))
+            .ToList();
+        try
+        {
+            consumer.Commit(offsets);
+            Interlocked.Increment(ref _committedBatches);
+        }
+        catch (KafkaException e)
+        {
+            // Typically a rebalance took the partitions away: the new owner re-reads from the last commit and the
+            // idempotent handler turns the repeats into no-ops.
+            _logger.LogWarning("{Group}: commit failed ({Reason}); records will be redelivered", _handler.ConsumerGroup, e.Error.Reason);
+        }
+    }
+
+    private void Rewind(IConsumer<byte[], byte[]> consumer, List<ConsumedRecord> batch)
+    {
+        foreach (var first in batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => g.MinBy(r => r.Offset)!))
+        {
+            try
+            {
+                consumer.Seek(new TopicPartitionOffset(Naming.Topic(first.Topic), first.Partition, first.Offset));
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogDebug("{Group}: seek {Record} skipped ({Reason})", _handler.ConsumerGroup, first, e.Error.Reason);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var ms = _options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, _options.MaxRetryDelay.TotalMilliseconds));
+    }
+}

@@ -1,0 +1,41 @@
+using Confluent.Kafka;
+
+namespace PitPlatform.Infrastructure.Kafka;
+
+/// <summary>How to reach the Kafka endpoint (a broker, or Azure Event Hubs' Kafka endpoint).</summary>
+public sealed class KafkaSettings
+{
+    /// <summary>Bootstrap servers (setting PIT_KAFKA_BOOTSTRAP).</summary>
+    public required string BootstrapServers { get; init; }
+
+    /// <summary>PLAIN with an Event Hubs connection string, or none (plaintext, local brokers).</summary>
+    public KafkaAuthentication Authentication { get; init; } = KafkaAuthentication.None;
+
+    /// <summary>Event Hubs namespace connection string, for <see cref="KafkaAuthentication.ConnectionString"/> (setting PIT_KAFKA_CONNECTION_STRING).</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Topic and group prefix; empty in Azure.</summary>
+    public string Prefix { get; init; } = "";
+
+    /// <summary>Client settings common to producers and consumers, with what Event Hubs asks for.</summary>
+    public void Apply(ClientConfig config)
+    {
+        config.BootstrapServers = BootstrapServers;
+        config.SocketKeepaliveEnable = true;
+        config.MetadataMaxAgeMs = 180_000;
+        if (Authentication == KafkaAuthentication.ConnectionString)
+        {
+            config.SecurityProtocol = SecurityProtocol.SaslSsl;
+            config.SaslMechanism = SaslMechanism.Plain;
+            config.SaslUsername = "$ConnectionString";
+            config.SaslPassword = ConnectionString
+                ?? throw new InvalidOperationException("PIT_KAFKA_CONNECTION_STRING is required when PIT_KAFKA_AUTH is connection-string");
+        }
+    }
+}
+
+public enum KafkaAuthentication
+{
+    None,
+    ConnectionString,
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.Http;
+using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Ingestion.Events;
+
+namespace PitPlatform.Ingestion;
+
+/// <summary>
+/// POST /v1/events: authenticates, validates each event, envelopes it and produces it to Kafka, then answers only
+/// after Kafka acknowledged (acks=all) every event it reports as accepted.
+/// </summary>
+public sealed class IngestEventsHandler(
+    RequestAuthentication authentication,
+    IngestEventParser parser,
+    EnvelopeBuilder envelopes,
+    EnvelopeProducer producer,
+    ILogger<IngestEventsHandler> logger)
+{
+    public const int MaxEvents = 1000;
+    public const int MaxBodyBytes = 5 * 1024 * 1024;
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32 };
+
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var requestId = request.Headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 and <= 128 } given ? given : Guid.NewGuid().ToString("N");
+        var (principal, failure) = await authentication.RequireAsync(request, ApiKeyScope.Ingest, cancellationToken).ConfigureAwait(false);
+        if (failure is not null) return failure;
+
+        if (!IsJson(request.ContentType))
+            return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
+        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+            return ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, "ERR_PAYLOAD_TOO_LARGE", $"the body is larger than {MaxBodyBytes} bytes", new { limit = MaxBodyBytes });
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid JSON", new { line = e.LineNumber, byte_position = e.BytePositionInLine });
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("data", out var data)
+                || data.ValueKind != JsonValueKind.Array)
+                return ApiErrors.BadRequest("ERR_INVALID_BODY", "the body must be {\"data\":[event, ...]}", new { pointer = "/data" });
+            var count = data.GetArrayLength();
+            if (count is < 1 or > MaxEvents)
+                return ApiErrors.BadRequest("ERR_BATCH_SIZE", $"data must hold 1 to {MaxEvents} events", new { pointer = "/data", count });
+
+            var parsed = new List<ParsedEvent>(count);
+            var index = 0;
+            foreach (var element in data.EnumerateArray())
+            {
+                var one = parser.Parse(element, index++, principal!.Tenant);
+                if (one.NamesOtherTenant)
+                    return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_TENANT_MISMATCH", one.Errors[0].Message, new { pointer = one.Errors[0].Pointer });
+                parsed.Add(one);
+            }
+            var result = await ProduceAsync(parsed, requestId, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
+                requestId, principal!.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
+                (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (result.Meta.Accepted == 0 && result.Data.Any(r => r.Error?.Code == EventError.Unavailable))
+                return ApiErrors.Unavailable("Kafka did not acknowledge the events; nothing was accepted, retry later");
+            var status = result.Meta.Rejected == 0 ? StatusCodes.Status202Accepted : StatusCodes.Status207MultiStatus;
+            return Results.Json(result, ApiJson.Options, statusCode: status);
+        }
+    }
+
+    private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId, CancellationToken cancellationToken)
+    {
+        var results = new IngestResult?[parsed.Count];
+        var firstById = new Dictionary<Guid, IngestEvent>();
+        var toProduce = new List<(int Index, EventEnvelope Envelope)>();
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            var one = parsed[i];
+            if (one.Event is not { } e)
+            {
+                results[i] = Rejected(one.EventId, one.Errors[0]);
+                continue;
+            }
+            if (firstById.TryGetValue(e.EventId, out var first))
+            {
+                results[i] = first.RawJson == e.RawJson
+                    ? new IngestResult(e.EventId.ToString("D"), IngestResult.Duplicate)
+                    : Rejected(e.EventId, new EventError(EventError.IdempotencyConflict, "event_id repeats an earlier event of this batch with a different body", $"/data/{i}/event_id"));
+                continue;
+            }
+            firstById[e.EventId] = e;
+            toProduce.Add((i, envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, Activity.Current?.Id)));
+        }
+
+        var deliveries = producer.ProduceAll(toProduce.Select(p => p.Envelope).ToList(), cancellationToken);
+        for (var j = 0; j < toProduce.Count; j++)
+        {
+            var (i, envelope) = toProduce[j];
+            try
+            {
+                var record = await deliveries[j].ConfigureAwait(false);
+                results[i] = new IngestResult(envelope.EventId, IngestResult.Accepted, record.Topic, record.Partition, record.Offset);
+            }
+            catch (EnvelopeTooLargeException e)
+            {
+                results[i] = Rejected(Guid.Parse(envelope.EventId), new EventError(EventError.TooLarge, e.Message, $"/data/{i}"));
+            }
+            catch (Exception e) when (e is KafkaProduceException or OperationCanceledException)
+            {
+                logger.LogWarning("ingest request {RequestId}: event {EventId} not acknowledged: {Reason}", requestId, envelope.EventId, e.Message);
+                results[i] = Rejected(Guid.Parse(envelope.EventId), new EventError(EventError.Unavailable, "Kafka did not acknowledge the event; retry it", $"/data/{i}"));
+            }
+        }
+        var accepted = results.Count(r => r!.Status != IngestResult.Rejected);
+        return new IngestResponse(results!, new IngestMeta(accepted, results.Length - accepted, requestId));
+    }
+
+    private static IngestResult Rejected(Guid? eventId, EventError error) =>
+        new(eventId?.ToString("D"), IngestResult.Rejected, Error: new IngestResultError(error.Code, error.Message, new IngestErrorDetails(error.Pointer)));
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+}

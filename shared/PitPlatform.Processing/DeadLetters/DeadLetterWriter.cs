@@ -1,0 +1,45 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using PitPlatform.Contracts;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts.Identifiers;
+using PitPlatform.Contracts.Keys;
+using PitPlatform.Infrastructure.Kafka;
+
+namespace PitPlatform.Processing.DeadLetters;
+
+/// <summary>
+/// Produces a DeadLetter envelope to pit.v1.ops.dead_letter with the original bytes and where they came from, so a
+/// poison record never blocks its partition and can be replayed after a fix. The dead letter's id is derived from
+/// the source position, so a batch retried after a crash yields the same dead letter again, not a new one.
+/// </summary>
+public class DeadLetterWriter(TopicCatalog catalog, EnvelopeProducer producer, TimeProvider time, ILogger<DeadLetterWriter> logger)
+{
+    public const string Topic = "pit.v1.ops.dead_letter";
+
+    public virtual Task<ProducedRecord> WriteAsync(ConsumedRecord record, string consumerGroup, string reason, string error, EventEnvelope? parsed, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("{Group}: dead-lettering {Record} ({Reason}): {Error}", consumerGroup, record, reason, error);
+        var letter = new DeadLetter
+        {
+            OriginalValue = Google.Protobuf.ByteString.CopyFrom(record.Value),
+            OriginalKey = Google.Protobuf.ByteString.CopyFrom(record.Key ?? []),
+            Reason = reason,
+            SourceTopic = record.Topic,
+            SourcePartition = record.Partition,
+            SourceOffset = record.Offset,
+            Error = error.Length > 4000 ? error[..4000] : error,
+            FirstSeen = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+            ConsumerGroup = consumerGroup,
+        };
+        // Keep the tenant's key when the envelope had a valid one, so tenant-scoped deletion finds its dead letters.
+        var key = parsed is not null && CanonicalKey.TryParse(parsed.Key, out var k, out _) && !k.IsVenue ? k : CanonicalKey.ForVenue(consumerGroup);
+        var id = DeterministicGuid.Create(DeterministicGuid.PitNamespace, $"dead-letter:{consumerGroup}:{record.Topic}:{record.Partition}:{record.Offset}");
+        var envelopes = new EnvelopeBuilder(catalog, PitVersion.Producer(consumerGroup));
+        return producer.ProduceAsync(envelopes.Build(id, time.GetUtcNow(), Topic, key, letter), cancellationToken);
+    }
+}

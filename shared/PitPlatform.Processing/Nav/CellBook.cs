@@ -1,0 +1,61 @@
+using PitPlatform.Contracts.Events.V1;
+
+namespace PitPlatform.Processing.Nav;
+
+/// <summary>
+/// The cash (per currency) and positions (per instrument) of one cell, and the NAV they add up to. All amounts are
+/// integer micros; every operation is checked, so an overflow is an <see cref="OverflowException"/>, never a wrap.
+/// Apply works on copies and only commits them when the whole fill went through.
+/// </summary>
+public sealed class CellBook
+{
+    private readonly Dictionary<string, CashBalance> _cash;
+    private readonly Dictionary<string, Position> _positions;
+
+    public CellBook(IEnumerable<CashBalance> cash, IEnumerable<Position> positions)
+    {
+        _cash = cash.ToDictionary(c => c.Currency, StringComparer.Ordinal);
+        _positions = positions.ToDictionary(p => p.Instrument, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyCollection<CashBalance> Cash => _cash.Values;
+    public IReadOnlyCollection<Position> Positions => _positions.Values;
+
+    /// <summary>Applies a fill and returns the cell's NAV in the fill's currency afterwards.</summary>
+    /// <exception cref="OverflowException">an amount left the range of a 64-bit integer of micros</exception>
+    /// <exception cref="InvalidFillException">the fill contradicts the book (an instrument traded in two currencies)</exception>
+    public NavSnapshot Apply(TradeFillEvent fill)
+    {
+        if (_positions.TryGetValue(fill.Instrument, out var held) && held.Currency != fill.Currency)
+            throw new InvalidFillException($"{fill.Instrument} is held in {held.Currency}, the fill is in {fill.Currency}");
+        var notional = checked(fill.Quantity * fill.PriceMicros);
+        var cashDelta = fill.Side == TradeSide.Buy ? checked(-notional - fill.FeeMicros) : checked(notional - fill.FeeMicros);
+        var quantityDelta = fill.Side == TradeSide.Buy ? fill.Quantity : -fill.Quantity;
+
+        var cash = _cash.GetValueOrDefault(fill.Currency) ?? new CashBalance(fill.Currency, 0, 0);
+        var newCash = cash with { CashMicros = checked(cash.CashMicros + cashDelta), FillsApplied = cash.FillsApplied + 1 };
+        var newPosition = new Position(fill.Instrument, fill.Currency, checked((held?.Quantity ?? 0) + quantityDelta), fill.PriceMicros);
+
+        var positionsValue = 0L;
+        foreach (var position in _positions.Values)
+        {
+            var current = position.Instrument == fill.Instrument ? newPosition : position;
+            if (current.Currency == fill.Currency) positionsValue = checked(positionsValue + checked(current.Quantity * current.LastPriceMicros));
+        }
+        if (held is null) positionsValue = checked(positionsValue + checked(newPosition.Quantity * newPosition.LastPriceMicros));
+        var nav = checked(newCash.CashMicros + positionsValue);
+
+        _cash[fill.Currency] = newCash;
+        _positions[fill.Instrument] = newPosition;
+        return new NavSnapshot(fill.Currency, nav, newCash.CashMicros, positionsValue, newCash.FillsApplied);
+    }
+}
+
+public sealed record CashBalance(string Currency, long CashMicros, long FillsApplied);
+
+public sealed record Position(string Instrument, string Currency, long Quantity, long LastPriceMicros);
+
+public sealed record NavSnapshot(string Currency, long NavMicros, long CashMicros, long PositionsValueMicros, long FillsApplied);
+
+/// <summary>A fill that cannot be applied to the book as it stands; the record is dead-lettered.</summary>
+public sealed class InvalidFillException(string message) : Exception(message);

@@ -1,0 +1,118 @@
+using Npgsql;
+
+namespace PitPlatform.Processing.Nav;
+
+/// <summary>
+/// The NAV processor's SQL, all within the caller's transaction: cell locks, the processed-event (idempotency)
+/// rows, and cash and positions. Array parameters with unnest keep it to a handful of round trips per batch.
+/// </summary>
+internal static class NavStateStore
+{
+    /// <summary>Serialises work on the same cells across processors (a rebalance can briefly overlap two).</summary>
+    public static async Task LockCellsAsync(NpgsqlConnection connection, IEnumerable<CellId> cells, CancellationToken cancellationToken)
+    {
+        var keys = cells.Select(c => c.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest($1::text[]) AS k", connection);
+        command.Parameters.Add(new() { Value = keys });
+        // Sorted keys, locked in array order: two transactions never wait on each other in a cycle.
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Already processed events among <paramref name="eventIds"/>: their payload hash and emitted output.</summary>
+    public static async Task<Dictionary<Guid, ProcessedEvent>> FindProcessedAsync(
+        NpgsqlConnection connection, string consumer, Guid[] eventIds, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT event_id, payload_sha256, output FROM processed_events WHERE consumer = $1 AND event_id = ANY($2)", connection);
+        command.Parameters.Add(new() { Value = consumer });
+        command.Parameters.Add(new() { Value = eventIds });
+        var found = new Dictionary<Guid, ProcessedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            found[reader.GetGuid(0)] = new ProcessedEvent((byte[])reader[1], reader.IsDBNull(2) ? null : (byte[])reader[2]);
+        return found;
+    }
+
+    public static async Task<Dictionary<CellId, CellBook>> LoadBooksAsync(NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, CancellationToken cancellationToken)
+    {
+        var cash = cells.ToDictionary(c => c, _ => new List<CashBalance>());
+        var positions = cells.ToDictionary(c => c, _ => new List<Position>());
+        var (tenants, series, cellNames) = Columns(cells);
+        await using (var command = new NpgsqlCommand("""
+            SELECT c.tenant, c.series, c.cell, c.currency, c.cash_micros, c.fills_applied
+            FROM cell_cash c JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(tenant, series, cell)
+              ON c.tenant = k.tenant AND c.series = k.series AND c.cell = k.cell
+            """, connection))
+        {
+            command.Parameters.Add(new() { Value = tenants });
+            command.Parameters.Add(new() { Value = series });
+            command.Parameters.Add(new() { Value = cellNames });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                cash[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
+                    .Add(new CashBalance(reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5)));
+        }
+        await using (var command = new NpgsqlCommand("""
+            SELECT p.tenant, p.series, p.cell, p.instrument, p.currency, p.quantity, p.last_price_micros
+            FROM cell_positions p JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(tenant, series, cell)
+              ON p.tenant = k.tenant AND p.series = k.series AND p.cell = k.cell
+            """, connection))
+        {
+            command.Parameters.Add(new() { Value = tenants });
+            command.Parameters.Add(new() { Value = series });
+            command.Parameters.Add(new() { Value = cellNames });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                positions[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
+                    .Add(new Position(reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6)));
+        }
+        return cells.ToDictionary(c => c, c => new CellBook(cash[c], positions[c]));
+    }
+
+    /// <summary>Writes the books of <paramref name="books"/> and the processed-event rows in one batch.</summary>
+    public static async Task SaveAsync(
+        NpgsqlConnection connection, string consumer, IReadOnlyDictionary<CellId, CellBook> books,
+        IReadOnlyList<(Guid EventId, byte[] PayloadSha256, byte[] Output)> processed, CancellationToken cancellationToken)
+    {
+        var cash = books.SelectMany(b => b.Value.Cash.Select(c => (b.Key, c))).ToList();
+        var positions = books.SelectMany(b => b.Value.Positions.Select(p => (b.Key, p))).ToList();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO cell_cash (tenant, series, cell, currency, cash_micros, fills_applied)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+            ON CONFLICT (tenant, series, cell, currency) DO UPDATE
+              SET cash_micros = excluded.cash_micros, fills_applied = excluded.fills_applied, updated_at = now()
+            """,
+            cash.Select(x => x.Key.Tenant).ToArray(), cash.Select(x => x.Key.Series).ToArray(), cash.Select(x => x.Key.Cell).ToArray(),
+            cash.Select(x => x.c.Currency).ToArray(), cash.Select(x => x.c.CashMicros).ToArray(), cash.Select(x => x.c.FillsApplied).ToArray()));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO cell_positions (tenant, series, cell, instrument, currency, quantity, last_price_micros)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+            ON CONFLICT (tenant, series, cell, instrument) DO UPDATE
+              SET quantity = excluded.quantity, last_price_micros = excluded.last_price_micros
+            """,
+            positions.Select(x => x.Key.Tenant).ToArray(), positions.Select(x => x.Key.Series).ToArray(), positions.Select(x => x.Key.Cell).ToArray(),
+            positions.Select(x => x.p.Instrument).ToArray(), positions.Select(x => x.p.Currency).ToArray(),
+            positions.Select(x => x.p.Quantity).ToArray(), positions.Select(x => x.p.LastPriceMicros).ToArray()));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO processed_events (consumer, event_id, payload_sha256, output)
+            SELECT $1, * FROM unnest($2::uuid[], $3::bytea[], $4::bytea[])
+            """,
+            consumer, processed.Select(p => p.EventId).ToArray(), processed.Select(p => p.PayloadSha256).ToArray(),
+            processed.Select(p => p.Output).ToArray()));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+
+    private static (string[], string[], string[]) Columns(IReadOnlyCollection<CellId> cells) =>
+        (cells.Select(c => c.Tenant).ToArray(), cells.Select(c => c.Series).ToArray(), cells.Select(c => c.Cell).ToArray());
+}
+
+internal sealed record ProcessedEvent(byte[] PayloadSha256, byte[]? Output);
