@@ -1,0 +1,79 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Processing.Nav;
+using PitPlatform.Testing;
+using Xunit;
+
+namespace PitPlatform.EndToEnd.Tests;
+
+/// <summary>
+/// A NAV processor that dies after its Postgres commit but before its offset commit: the restarted processor gets the
+/// fill again, leaves NAV unchanged and re-emits only an identical NAV update (same event_id, same bytes).
+/// </summary>
+public sealed class processor_crash_between_commits(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task restarted_processor_leaves_nav_unchanged_and_reemits_the_identical_update()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+        var processor = pipeline.Service<NavProcessor>();
+        var options = new ConsumerLoopOptions { SessionTimeoutMs = 6000 };
+
+        Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TradeFills.Body(Guid.NewGuid()), Ct)).StatusCode);
+
+        // First life: the handler finishes its work (Postgres commit, NAV produced), then the process "dies" before
+        // the host can commit the offset.
+        var dying = new DiesAfterHandling(processor);
+        var first = new KafkaConsumerLoop(dying, pipeline.Kafka, options, NullLogger.Instance);
+        first.Start();
+        await dying.Handled.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await first.DisposeAsync();
+        Assert.Equal(0, first.CommittedBatches);
+        Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
+
+        // Second life: the uncommitted fill is delivered again.
+        var second = new KafkaConsumerLoop(processor, pipeline.Kafka, options, NullLogger.Instance);
+        second.Start();
+        await Eventually.WaitForAsync(() => Task.FromResult(second.CommittedBatches), n => n >= 1, TimeSpan.FromSeconds(60), "the restarted processor's commit");
+        await second.DisposeAsync();
+
+        Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
+        Assert.Equal(-1_250_000_000, await pipeline.Database.ScalarAsync<long>("SELECT cash_micros FROM cell_cash"));
+        Assert.Equal(1, await pipeline.Database.CountAsync("processed_events"));
+
+        var updates = TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
+        Assert.Equal(2, updates.Count);
+        Assert.Equal(updates[0].Message.Value, updates[1].Message.Value);
+        Assert.Equal(EventEnvelope.Parser.ParseFrom(updates[0].Message.Value).EventId, EventEnvelope.Parser.ParseFrom(updates[1].Message.Value).EventId);
+
+        // Downstream, the repeated update is a no-op too.
+        var analytics = new KafkaConsumerLoop(pipeline.Service<NavAnalyticsConsumer>(), pipeline.Kafka, options, NullLogger.Instance);
+        analytics.Start();
+        var points = await trade_fill_to_nav_slice.WaitForPointsAsync(pipeline, "alpha", "0001", 1);
+        await Eventually.WaitForAsync(() => Task.FromResult(analytics.CommittedBatches), n => n >= 1, TimeSpan.FromSeconds(60), "analytics commit");
+        await analytics.DisposeAsync();
+        Assert.Single(points);
+        Assert.Equal(1, await pipeline.Database.CountAsync("nav_points"));
+    }
+
+    /// <summary>Runs the real handler, then never returns: the host is stopped before it can commit.</summary>
+    private sealed class DiesAfterHandling(IRecordBatchHandler inner) : IRecordBatchHandler
+    {
+        private readonly TaskCompletionSource _handled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task Handled => _handled.Task;
+        public string ConsumerGroup => inner.ConsumerGroup;
+        public IReadOnlyList<string> Topics => inner.Topics;
+
+        public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+        {
+            await inner.HandleAsync(batch, cancellationToken);
+            _handled.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
+}

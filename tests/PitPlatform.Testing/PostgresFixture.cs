@@ -1,0 +1,66 @@
+using Npgsql;
+using PitPlatform.Infrastructure.Postgres;
+using PitPlatform.LocalHost.Embedded;
+using Xunit;
+
+namespace PitPlatform.Testing;
+
+/// <summary>
+/// One PostgreSQL server per test run: a throwaway cluster from the installed binaries (fsync off), or the server
+/// named by PIT_TEST_POSTGRES. Each test gets a schema of its own, so tests never see each other's rows.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private string? _directory;
+    private string _connectionString = "";
+
+    /// <summary>The throwaway server, or null when PIT_TEST_POSTGRES names an external one (fault tests need it).</summary>
+    public PostgresServer? Server { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("PIT_TEST_POSTGRES") is { Length: > 0 } external)
+        {
+            _connectionString = external;
+            return;
+        }
+        _directory = Path.Combine(Path.GetTempPath(), "pit-tests", Guid.NewGuid().ToString("N")[..12]);
+        Server = await PostgresServer.StartAsync(Path.Combine(_directory, "postgres"), fresh: true, durable: false);
+        _connectionString = Server.ConnectionString;
+    }
+
+    /// <summary>A fresh schema with every migration applied (or none).</summary>
+    public async Task<TestDatabase> CreateDatabaseAsync(bool migrate = true)
+    {
+        var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
+        var connectionString = new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema }.ConnectionString;
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (var command = dataSource.CreateCommand($"CREATE SCHEMA {schema}")) await command.ExecuteNonQueryAsync();
+        if (migrate) await PostgresMigrator.MigrateAsync(dataSource);
+        return new TestDatabase(schema, connectionString, dataSource);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Server is not null) await Server.DisposeAsync();
+        if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>A test's private schema.</summary>
+public sealed record TestDatabase(string Schema, string ConnectionString, NpgsqlDataSource DataSource) : IAsyncDisposable
+{
+    public async Task<long> CountAsync(string table, string where = "true")
+    {
+        await using var command = DataSource.CreateCommand($"SELECT count(*) FROM {table} WHERE {where}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
