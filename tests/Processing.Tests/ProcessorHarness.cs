@@ -1,0 +1,60 @@
+using System.Text;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts.Keys;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Processing.DeadLetters;
+using PitPlatform.Processing.Nav;
+using PitPlatform.Testing;
+
+namespace PitPlatform.Processing.Tests;
+
+/// <summary>A NAV processor wired to a private Postgres schema and topic prefix on the run's real components.</summary>
+internal sealed class ProcessorHarness : IAsyncDisposable
+{
+    private long _offset;
+
+    private ProcessorHarness(TestDatabase database, KafkaSettings kafka, EnvelopeProducer producer)
+    {
+        Database = database;
+        Kafka = kafka;
+        Producer = producer;
+        Processor = new NavProcessor(database.DataSource, TopicCatalog.Embedded, producer,
+            new DeadLetterWriter(TopicCatalog.Embedded, producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance),
+            NullLogger<NavProcessor>.Instance);
+    }
+
+    public TestDatabase Database { get; }
+    public KafkaSettings Kafka { get; }
+    public EnvelopeProducer Producer { get; }
+    public NavProcessor Processor { get; }
+    public EnvelopeBuilder Envelopes { get; } = new(TopicCatalog.Embedded, "test/1.0");
+
+    public static async Task<ProcessorHarness> StartAsync(PostgresFixture postgres, KafkaFixture kafka)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
+        return new ProcessorHarness(database, settings, new EnvelopeProducer(settings, TopicCatalog.Embedded, "test"));
+    }
+
+    public EventEnvelope FillEnvelope(Guid id, long quantity = 10, long price = 1_000_000, string cell = "0001", TradeSide side = TradeSide.Buy) =>
+        Envelopes.Build(id, DateTimeOffset.Parse("2026-11-22T10:00:00Z"), NavProcessor.InputTopic, CanonicalKey.ForCell("demo", "alpha", cell),
+            new TradeFillEvent { Instrument = "ACME", Side = side, Quantity = quantity, PriceMicros = price, Currency = "USD" });
+
+    /// <summary>A record as the broker would deliver it, at the next offset of partition 0.</summary>
+    public ConsumedRecord Record(EventEnvelope envelope) => Record(Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray());
+
+    public ConsumedRecord Record(byte[]? key, byte[] value) =>
+        new(NavProcessor.InputTopic, 0, _offset++, key, value, DateTimeOffset.UtcNow, []);
+
+    public async ValueTask DisposeAsync()
+    {
+        Producer.Dispose();
+        await Database.DisposeAsync();
+    }
+}
