@@ -1,0 +1,90 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Hosting;
+using PitPlatform.Processing.Nav;
+
+namespace PitPlatform.Functions;
+
+/// <summary>
+/// The names the Kafka triggers bind to. Attribute arguments must be compile-time constants, so the topic catalog's
+/// names are repeated here once; <see cref="Verify"/> checks them against the catalog and the handlers at start-up.
+/// </summary>
+public static class FunctionBindings
+{
+    public const string TradeFillTopic = "pit.v1.exec.trade_fill";
+    public const string NavUpdateTopic = "pit.v1.acct.nav_update";
+    public const string NavProcessorGroup = "nav-processor";
+    public const string NavAnalyticsGroup = "nav-analytics";
+
+    /// <summary>
+    /// The app setting with the bootstrap servers. The Kafka extension resolves brokerList, Username and Password
+    /// as an app-setting name or a %NAME% expression (ConfigurationExtensions.ResolveSecureSetting).
+    /// </summary>
+    public const string BrokerListSetting = SettingNames.KafkaBootstrap;
+
+#if PIT_KAFKA_PLAINTEXT
+    // Local broker without TLS or SASL (PIT_KAFKA_AUTH=none). The extension ignores Username/Password when both
+    // Protocol and AuthenticationMode are NotSet.
+    public const BrokerProtocol KafkaProtocol = BrokerProtocol.NotSet;
+    public const BrokerAuthenticationMode KafkaAuthenticationMode = BrokerAuthenticationMode.NotSet;
+    public const string? KafkaUsername = null;
+    public const string? KafkaPassword = null;
+    private const string CompiledForKafkaAuth = "none";
+#else
+    // Event Hubs' Kafka endpoint: SASL_SSL, PLAIN, user "$ConnectionString", password the namespace connection string.
+    // %...% fails start-up when the setting is missing instead of sending the setting's name as the password.
+    public const BrokerProtocol KafkaProtocol = BrokerProtocol.SaslSsl;
+    public const BrokerAuthenticationMode KafkaAuthenticationMode = BrokerAuthenticationMode.Plain;
+    public const string KafkaUsername = "$ConnectionString";
+    public const string KafkaPassword = "%" + SettingNames.KafkaConnectionString + "%";
+    private const string CompiledForKafkaAuth = "connection-string";
+#endif
+
+    /// <summary>
+    /// Kafka triggers retry a failed batch in place, forever, with backoff (handlers throw only on transient failures,
+    /// and nothing of a failed batch may be committed). Worker Kafka extension 4.1.3 runs host extension versions that
+    /// commit offsets after a failed invocation, so the retry policy is what keeps a failed batch uncommitted.
+    /// </summary>
+    public const int RetryForever = -1;
+    public const string RetryMinimumInterval = "00:00:01";
+    public const string RetryMaximumInterval = "00:01:00";
+
+    /// <summary>
+    /// Fails start-up when a trigger's topic or group disagrees with its handler or with the topic catalog, or when
+    /// PIT_KAFKA_AUTH disagrees with the security the triggers were compiled with.
+    /// </summary>
+    public static void Verify(IServiceProvider services, IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        Check(services.GetRequiredService<NavProcessor>(), TradeFillTopic, NavProcessorGroup, problems);
+        Check(services.GetRequiredService<NavAnalyticsConsumer>(), NavUpdateTopic, NavAnalyticsGroup, problems);
+
+        var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim();
+        if (!string.Equals(auth, CompiledForKafkaAuth, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for '{CompiledForKafkaAuth}'" +
+                         " (build with PitKafkaPlaintext=true only for a local plaintext broker)");
+        }
+
+        if (problems.Count > 0)
+            throw new InvalidOperationException("Kafka trigger bindings are inconsistent: " + string.Join("; ", problems));
+    }
+
+    private static void Check(IRecordBatchHandler handler, string topic, string group, List<string> problems)
+    {
+        var name = handler.GetType().Name;
+        if (!string.Equals(handler.ConsumerGroup, group, StringComparison.Ordinal))
+            problems.Add($"{name} consumes as group '{handler.ConsumerGroup}', its trigger as '{group}'");
+        if (handler.Topics.Count != 1 || !string.Equals(handler.Topics[0], topic, StringComparison.Ordinal))
+            problems.Add($"{name} reads [{string.Join(", ", handler.Topics)}], its trigger reads '{topic}'");
+
+        var definition = TopicCatalog.Embedded.Find(topic);
+        if (definition is null)
+            problems.Add($"topic '{topic}' is not in the topic catalog");
+        else if (!definition.ConsumerGroups.Contains(group, StringComparer.Ordinal))
+            problems.Add($"the topic catalog does not list group '{group}' for '{topic}'");
+    }
+}

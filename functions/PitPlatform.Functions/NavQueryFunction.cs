@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using PitPlatform.Processing.Nav;
+
+namespace PitPlatform.Functions;
+
+/// <summary>GET /v1/series/{series}/nav. Authentication is the platform's own API key (in the handler).</summary>
+public sealed class NavQueryFunction(NavQueryHandler handler)
+{
+    [Function("NavQuery")]
+    public async Task Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/series/{series}/nav")] HttpRequest request,
+        string series,
+        CancellationToken cancellationToken)
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(
+            cancellationToken, request.HttpContext.RequestAborted);
+        var result = await handler.HandleAsync(request, series, cancellation.Token);
+        await result.ExecuteAsync(request.HttpContext);
+    }
+}
