@@ -25,7 +25,7 @@ public sealed class PitSettings
 
         var bootstrap = Required(SettingNames.KafkaBootstrap, "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093");
         var postgres = Required(SettingNames.Postgres, "an Npgsql connection string");
-        var blob = Required(SettingNames.Blob, "an Azure Storage connection string or blob endpoint");
+        var blob = Required(SettingNames.Blob, "an Azure Storage connection string");
         var pepper = Required(SettingNames.ApiKeyPepper, "the API key pepper, at least 16 characters; Key Vault in Azure");
         if (pepper.Length is > 0 and < 16) problems.Add($"{SettingNames.ApiKeyPepper} must be at least 16 characters");
 

@@ -26,7 +26,10 @@ public sealed class IngestEventsHandler(
     public const int MaxBodyBytes = 5 * 1024 * 1024;
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32 };
 
-    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        OutageGuard.RunAsync(() => HandleCoreAsync(request, cancellationToken), logger, "POST /v1/events");
+
+    private async Task<IResult> HandleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var requestId = request.Headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 and <= 128 } given ? given : Guid.NewGuid().ToString("N");

@@ -29,3 +29,20 @@ public sealed class postgres_migrations(PostgresFixture postgres)
         Assert.Equal(PostgresMigrator.Migrations.Count, runs.Sum(r => r.Count));
     }
 }
+
+public sealed class postgres_migrations_into_a_new_schema(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task a_search_path_naming_a_missing_schema_gets_that_schema_created()
+    {
+        await using var existing = await postgres.CreateDatabaseAsync(migrate: false);
+        var schema = "fresh_" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(existing.ConnectionString) { SearchPath = schema }.ConnectionString;
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+
+        await PostgresMigrator.MigrateAsync(dataSource, TestContext.Current.CancellationToken);
+
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name = 'processed_events'");
+        Assert.Equal(1L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+}

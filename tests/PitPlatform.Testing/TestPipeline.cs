@@ -32,9 +32,12 @@ public sealed class TestPipeline : IAsyncDisposable
     public KafkaSettings Kafka { get; }
     public HttpClient Http { get; }
 
-    public static async Task<TestPipeline> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true)
+    public static async Task<TestPipeline> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true) =>
+        await StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers);
+
+    /// <summary>Starts against a database of the caller's (fault tests bring a server of their own to stop).</summary>
+    public static async Task<TestPipeline> StartAsync(TestDatabase database, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true)
     {
-        var database = await postgres.CreateDatabaseAsync(migrate: false);
         var naming = await kafka.CreateCatalogTopicsAsync();
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
         var host = await PitLocalHost.StartAsync(new LocalHostOptions

@@ -4,7 +4,7 @@ namespace PitPlatform.Access.Http;
 
 /// <summary>
 /// Every error body of the API: <c>{"error":{"code":"ERR_...","message":"...","details":{...}}}</c>.
-/// Codes are stable and listed in docs/API_SPEC.yaml.
+/// Codes are stable: clients may branch on them.
 /// </summary>
 public static class ApiErrors
 {

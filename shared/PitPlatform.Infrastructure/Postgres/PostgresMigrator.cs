@@ -23,7 +23,7 @@ public static class PostgresMigrator
     public static async Task<IReadOnlyList<string>> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var schema = (string?)await new NpgsqlCommand("SELECT (current_schemas(false))[1]", connection).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var schema = await new NpgsqlCommand("SELECT (current_schemas(false))[1]", connection).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         if (schema is null)
         {
             // The search path names a schema that does not exist yet (a test's private schema): create it.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
@@ -8,12 +9,15 @@ using PitPlatform.Contracts.Keys;
 namespace PitPlatform.Processing.Nav;
 
 /// <summary>GET /v1/series/{series}/nav?cell=&amp;from=&amp;to=&amp;limit=: NAV points of the key's tenant, oldest first.</summary>
-public sealed class NavQueryHandler(RequestAuthentication authentication, NpgsqlDataSource database)
+public sealed class NavQueryHandler(RequestAuthentication authentication, NpgsqlDataSource database, ILogger<NavQueryHandler> logger)
 {
     public const int DefaultLimit = 1000;
     public const int MaxLimit = 10_000;
 
-    public async Task<IResult> HandleAsync(HttpRequest request, string series, CancellationToken cancellationToken)
+    public Task<IResult> HandleAsync(HttpRequest request, string series, CancellationToken cancellationToken) =>
+        OutageGuard.RunAsync(() => HandleCoreAsync(request, series, cancellationToken), logger, "GET /v1/series/{series}/nav");
+
+    private async Task<IResult> HandleCoreAsync(HttpRequest request, string series, CancellationToken cancellationToken)
     {
         var (principal, failure) = await authentication.RequireAsync(request, ApiKeyScope.Read, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return failure;
