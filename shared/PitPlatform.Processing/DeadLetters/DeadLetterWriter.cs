@@ -1,3 +1,4 @@
+using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using PitPlatform.Contracts;
@@ -36,8 +37,10 @@ public class DeadLetterWriter(TopicCatalog catalog, EnvelopeProducer producer, T
             FirstSeen = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
             ConsumerGroup = consumerGroup,
         };
-        // Keep the tenant's key when the envelope had a valid one, so tenant-scoped deletion finds its dead letters.
-        var key = parsed is not null && CanonicalKey.TryParse(parsed.Key, out var k, out _) && !k.IsVenue ? k : CanonicalKey.ForVenue(consumerGroup);
+        // Keep the tenant's key when the record and its envelope agree on a valid one, so tenant-scoped deletion finds
+        // its dead letters; a record whose keys disagree is never filed under the tenant it claims.
+        var key = parsed is not null && record.Key is not null && Encoding.UTF8.GetString(record.Key) == parsed.Key
+            && CanonicalKey.TryParse(parsed.Key, out var k, out _) && !k.IsVenue ? k : CanonicalKey.ForVenue(consumerGroup);
         var id = DeterministicGuid.Create(DeterministicGuid.PitNamespace, $"dead-letter:{consumerGroup}:{record.Topic}:{record.Partition}:{record.Offset}");
         var envelopes = new EnvelopeBuilder(catalog, PitVersion.Producer(consumerGroup));
         return producer.ProduceAsync(envelopes.Build(id, time.GetUtcNow(), Topic, key, letter), cancellationToken);

@@ -39,8 +39,8 @@ public sealed class NavProcessor(
         var fills = new List<TradeFillRecord>(batch.Count);
         foreach (var record in batch)
         {
-            var checkedRecord = Decode(record, out var reason, out var error);
-            if (checkedRecord is null) poison.Add((record, reason, error, null));
+            var checkedRecord = Decode(record, out var reason, out var error, out var envelope);
+            if (checkedRecord is null) poison.Add((record, reason, error, envelope));
             else fills.Add(checkedRecord);
         }
 
@@ -51,11 +51,12 @@ public sealed class NavProcessor(
         await Task.WhenAll(sends).ConfigureAwait(false);
     }
 
-    private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error)
+    private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error, out EventEnvelope? envelope)
     {
         var result = _validator.Validate(record.Value, record.Key, record.Topic);
         reason = result.Outcome.ToReason();
         error = result.Detail;
+        envelope = result.Envelope;
         if (!result.IsValid) return null;
         reason = DeadLetterReason.InvalidPayload;
         if (result.Envelope!.PayloadType != PayloadTypes.TradeFill || result.Key!.Cell is null)
