@@ -62,6 +62,9 @@ public static class FunctionBindings
         Check(services.GetRequiredService<NavProcessor>(), TradeFillTopic, NavProcessorGroup, problems);
         Check(services.GetRequiredService<NavAnalyticsConsumer>(), NavUpdateTopic, NavAnalyticsGroup, problems);
 
+        if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))
+            problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the catalog's topic and group names as they are");
+
         var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim();
         if (!string.Equals(auth, CompiledForKafkaAuth, StringComparison.OrdinalIgnoreCase))
         {
