@@ -63,3 +63,29 @@ public sealed class topic_catalog
         Assert.Null(naming.CatalogTopic("t2.pit.v1.exec.trade_fill"));
     }
 }
+
+/// <summary>Nothing in the product names a topic that the catalog does not list.</summary>
+public sealed class topics_named_in_code
+{
+    [Fact]
+    public void every_topic_literal_in_the_source_is_in_the_catalog()
+    {
+        var pattern = new System.Text.RegularExpressions.Regex("\"(pit\\.v[0-9]+\\.[a-z0-9_]+\\.[a-z0-9_]+)\"");
+        var known = TopicCatalog.Embedded.Topics.Select(t => t.Name).ToHashSet();
+        var sources = new[] { "shared", "functions", "sdk" }
+            .Select(d => Path.Combine(RepositoryFiles.Root, d))
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .ToList();
+        Assert.NotEmpty(sources);
+
+        var unknown = sources
+            .SelectMany(f => pattern.Matches(File.ReadAllText(f)).Select(m => (File: Path.GetRelativePath(RepositoryFiles.Root, f), Topic: m.Groups[1].Value)))
+            .Where(x => !known.Contains(x.Topic))
+            .Select(x => $"{x.File}: {x.Topic}")
+            .ToList();
+
+        Assert.Empty(unknown);
+    }
+}

@@ -40,7 +40,7 @@ public sealed class cell_book
     public void overflow_is_an_error_and_leaves_the_book_unchanged()
     {
         var book = new CellBook([new CashBalance("USD", 7, 1)], [new Position("ACME", "USD", 1, 1)]);
-        Assert.Throws<OverflowException>(() => book.Apply(Fill(TradeSide.Buy, 1_000_000_000_000, long.MaxValue / 1000)));
+        Assert.Throws<Contracts.MoneyOverflowException>(() => book.Apply(Fill(TradeSide.Buy, 1_000_000_000_000, long.MaxValue / 1000)));
         Assert.Equal(7, book.Cash.Single().CashMicros);
         Assert.Equal(1, book.Positions.Single().Quantity);
     }
@@ -54,15 +54,22 @@ public sealed class cell_book
     }
 
     [Fact]
-    public void the_processor_and_its_tests_keep_money_out_of_floating_point()
+    public void no_production_type_holds_a_float_double_or_decimal()
     {
-        // Money is integer micros end to end: no float or double in any type of the processing assembly.
-        var floating = typeof(CellBook).Assembly.GetTypes()
-            .SelectMany(t => t.GetProperties().Select(p => (t, p.Name, p.PropertyType))
-                .Concat(t.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
-                    .Select(f => (t, f.Name, f.FieldType))))
-            .Where(x => x.Item3 == typeof(double) || x.Item3 == typeof(float) || x.Item3 == typeof(decimal))
-            .Select(x => $"{x.t.Name}.{x.Name}")
+        // Money is integer micros end to end; decimal text exists for display only.
+        var assemblies = new[]
+        {
+            typeof(CellBook).Assembly, typeof(Contracts.Money).Assembly, typeof(Ingestion.IngestEventsHandler).Assembly,
+            typeof(Access.ApiKeys.ApiKeyStore).Assembly, typeof(Infrastructure.Kafka.EnvelopeProducer).Assembly,
+        };
+        const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static
+            | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly;
+        var floating = assemblies.SelectMany(a => a.GetTypes())
+            .SelectMany(t => t.GetProperties(all).Select(p => (t, Name: p.Name, Type: p.PropertyType))
+                .Concat(t.GetFields(all).Select(f => (t, Name: f.Name, Type: f.FieldType)))
+                .Concat(t.GetMethods(all).SelectMany(m => m.GetParameters().Select(p => (t, Name: $"{m.Name}({p.Name})", Type: p.ParameterType)))))
+            .Where(x => x.Type == typeof(double) || x.Type == typeof(float) || x.Type == typeof(decimal))
+            .Select(x => $"{x.t.FullName}.{x.Name}")
             .ToList();
         Assert.Empty(floating);
     }

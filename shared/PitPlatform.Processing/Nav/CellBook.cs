@@ -1,10 +1,12 @@
 using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts;
 
 namespace PitPlatform.Processing.Nav;
 
 /// <summary>
 /// The cash (per currency) and positions (per instrument) of one cell, and the NAV they add up to. All amounts are
-/// integer micros; every operation is checked, so an overflow is an <see cref="OverflowException"/>, never a wrap.
+/// integer micros (<see cref="Money"/>); every operation is checked, so an overflow is an <see cref="OverflowException"/>,
+/// never a wrap.
 /// Apply works on copies and only commits them when the whole fill went through.
 /// </summary>
 public sealed class CellBook
@@ -28,26 +30,27 @@ public sealed class CellBook
     {
         if (_positions.TryGetValue(fill.Instrument, out var held) && held.Currency != fill.Currency)
             throw new InvalidFillException($"{fill.Instrument} is held in {held.Currency}, the fill is in {fill.Currency}");
-        var notional = checked(fill.Quantity * fill.PriceMicros);
-        var cashDelta = fill.Side == TradeSide.Buy ? checked(-notional - fill.FeeMicros) : checked(notional - fill.FeeMicros);
+        var price = new Money(fill.PriceMicros, fill.Currency);
+        var fee = new Money(fill.FeeMicros, fill.Currency);
+        var notional = price.Times(fill.Quantity);
+        var cashDelta = fill.Side == TradeSide.Buy ? -notional - fee : notional - fee;
         var quantityDelta = fill.Side == TradeSide.Buy ? fill.Quantity : -fill.Quantity;
 
         var cash = _cash.GetValueOrDefault(fill.Currency) ?? new CashBalance(fill.Currency, 0, 0);
-        var newCash = cash with { CashMicros = checked(cash.CashMicros + cashDelta), FillsApplied = cash.FillsApplied + 1 };
+        var newCashMoney = new Money(cash.CashMicros, fill.Currency) + cashDelta;
+        var newCash = new CashBalance(fill.Currency, newCashMoney.Micros, cash.FillsApplied + 1);
         var newPosition = new Position(fill.Instrument, fill.Currency, checked((held?.Quantity ?? 0) + quantityDelta), fill.PriceMicros);
 
-        var positionsValue = 0L;
-        foreach (var position in _positions.Values)
+        var positionsValue = Money.Zero(fill.Currency);
+        foreach (var position in _positions.Values.Where(p => p.Instrument != fill.Instrument).Append(newPosition))
         {
-            var current = position.Instrument == fill.Instrument ? newPosition : position;
-            if (current.Currency == fill.Currency) positionsValue = checked(positionsValue + checked(current.Quantity * current.LastPriceMicros));
+            if (position.Currency == fill.Currency) positionsValue += new Money(position.LastPriceMicros, position.Currency).Times(position.Quantity);
         }
-        if (held is null) positionsValue = checked(positionsValue + checked(newPosition.Quantity * newPosition.LastPriceMicros));
-        var nav = checked(newCash.CashMicros + positionsValue);
+        var nav = newCashMoney + positionsValue;
 
         _cash[fill.Currency] = newCash;
         _positions[fill.Instrument] = newPosition;
-        return new NavSnapshot(fill.Currency, nav, newCash.CashMicros, positionsValue, newCash.FillsApplied);
+        return new NavSnapshot(fill.Currency, nav.Micros, newCash.CashMicros, positionsValue.Micros, newCash.FillsApplied);
     }
 }
 

@@ -1,0 +1,61 @@
+using System.Text;
+using Google.Protobuf;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts.Keys;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Testing;
+using Xunit;
+
+namespace PitPlatform.Infrastructure.Tests;
+
+public sealed class envelope_producer(KafkaFixture kafka)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly EnvelopeBuilder Builder = new(TopicCatalog.Embedded, "test/1.0");
+
+    private static EventEnvelope Fill(string instrument = "ACME") => Builder.Build(Guid.NewGuid(), DateTimeOffset.Parse("2026-11-22T09:30:00.123Z"),
+        "pit.v1.exec.trade_fill", CanonicalKey.ForCell("demo", "alpha", "0001"),
+        new TradeFillEvent { Instrument = instrument, Side = TradeSide.Buy, Quantity = 1, PriceMicros = 1, Currency = "USD" });
+
+    [Fact]
+    public async Task records_carry_the_canonical_key_and_cloudevents_binary_mode_headers()
+    {
+        var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
+        using var producer = new EnvelopeProducer(settings, TopicCatalog.Embedded, "test");
+        var envelope = Fill();
+
+        var produced = await producer.ProduceAsync(envelope, Ct);
+
+        var record = Assert.Single(TopicReader.ReadAll(settings, "pit.v1.exec.trade_fill", 1, TimeSpan.FromSeconds(20)));
+        Assert.Equal(produced.Partition, record.Partition.Value);
+        Assert.Equal("t/demo/s/alpha/c/0001", Encoding.UTF8.GetString(record.Message.Key));
+        Assert.Equal(envelope.ToByteArray(), record.Message.Value);
+        var headers = record.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
+        Assert.Equal("1.0", headers["ce_specversion"]);
+        Assert.Equal(envelope.EventId, headers["ce_id"]);
+        Assert.Equal("test/1.0", headers["ce_source"]);
+        Assert.Equal(PayloadTypes.TradeFill, headers["ce_type"]);
+        Assert.Equal("t/demo/s/alpha/c/0001", headers["ce_subject"]);
+        Assert.Equal("2026-11-22T09:30:00.123Z", headers["ce_time"]);
+    }
+
+    [Fact]
+    public async Task an_envelope_for_a_topic_outside_the_catalog_is_refused_before_kafka()
+    {
+        using var producer = new EnvelopeProducer(kafka.Settings(await kafka.CreateCatalogTopicsAsync()), TopicCatalog.Embedded, "test");
+        var envelope = Fill();
+        envelope.Topic = "pit.v1.exec.not_in_catalog";
+        await Assert.ThrowsAsync<UnknownTopicException>(() => producer.ProduceAsync(envelope, Ct));
+    }
+
+    [Fact]
+    public async Task an_envelope_over_the_event_hubs_limit_is_refused_before_kafka()
+    {
+        using var producer = new EnvelopeProducer(kafka.Settings(await kafka.CreateCatalogTopicsAsync()), TopicCatalog.Embedded, "test");
+        var error = await Assert.ThrowsAsync<EnvelopeTooLargeException>(() => producer.ProduceAsync(Fill(new string('x', EnvelopeProducer.MaxEnvelopeBytes)), Ct));
+        Assert.True(error.Size > error.Limit);
+    }
+}
