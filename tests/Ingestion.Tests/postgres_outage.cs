@@ -13,7 +13,7 @@ public sealed class postgres_outage(KafkaFixture kafka, BlobFixture blob)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ingest_answers_503_while_postgres_is_down_and_202_after_it_returns()
+    public async Task ingest_and_health_answer_503_while_postgres_is_down_and_recover_after_it_returns()
     {
         var directory = Path.Combine(Path.GetTempPath(), "pit-tests", "outage-" + Guid.NewGuid().ToString("N")[..8], "postgres");
         await using var server = await PostgresServer.StartAsync(directory, fresh: true, durable: false, Ct);
@@ -24,6 +24,8 @@ public sealed class postgres_outage(KafkaFixture kafka, BlobFixture blob)
 
         await server.StopAsync(immediate: true, Ct);
         var during = await pipeline.PostEventsAsync(body, Ct);
+        var health = await pipeline.Http.GetAsync("/healthz", Ct);
+        var live = await pipeline.Http.GetAsync("/livez", Ct);
         await server.RestartAsync(Ct);
         var after = await Eventually.WaitForAsync(() => pipeline.PostEventsAsync(body, Ct), r => r.StatusCode == HttpStatusCode.Accepted,
             TimeSpan.FromSeconds(30), "ingest to recover");
@@ -32,5 +34,10 @@ public sealed class postgres_outage(KafkaFixture kafka, BlobFixture blob)
         using var error = JsonDocument.Parse(await during.Content.ReadAsStringAsync(Ct));
         Assert.Equal("ERR_UNAVAILABLE", error.RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        using var checks = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("failing", checks.RootElement.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+        Assert.Equal("ok", checks.RootElement.GetProperty("checks").GetProperty("kafka").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 }
