@@ -9,6 +9,7 @@ using PitPlatform.Contracts;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Schema;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Events;
@@ -29,6 +30,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(settings.Kafka);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(TopicCatalog.Embedded);
+        services.AddSingleton(EventSchema.Embedded);
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(settings.Postgres.ConnectionString)
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());

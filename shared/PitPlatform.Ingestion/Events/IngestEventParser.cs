@@ -1,91 +1,48 @@
-using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Keys;
+using PitPlatform.Contracts.Schema;
 
 namespace PitPlatform.Ingestion.Events;
 
 /// <summary>
-/// Turns one element of a request's data array into an <see cref="IngestEvent"/>, or into the list of everything
-/// wrong with it (docs/EVENT_SCHEMA.json).
+/// Turns one element of a request's data array into an <see cref="IngestEvent"/>: validated against
+/// docs/EVENT_SCHEMA.json (every error with its JSON pointer), then mapped onto the payload's protobuf message.
 /// </summary>
-public sealed class IngestEventParser(TopicCatalog catalog, TimeProvider time)
+public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, TimeProvider time)
 {
-    private static readonly HashSet<string> Members = ["type", "event_id", "ts", "tenant", "series", "cell", "payload"];
-
-    private delegate IMessage? PayloadReader(JsonElement payload, string pointer, List<EventError> errors);
-
-    private static readonly Dictionary<string, PayloadReader> Readers = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<JsonElement, IMessage>> Readers = new(StringComparer.Ordinal)
     {
-        ["exec.trade_fill"] = TradeFillReader.Read,
+        ["exec.trade_fill"] = payload => TradeFillReader.Read(payload),
     };
-
-    /// <summary>Event types whose payload a cell must scope.</summary>
-    private static readonly HashSet<string> CellScoped = ["exec.trade_fill"];
 
     public ParsedEvent Parse(JsonElement element, int index, string tenant)
     {
         var pointer = $"/data/{index}";
-        var errors = new List<EventError>();
-        if (element.ValueKind != JsonValueKind.Object)
-            return ParsedEvent.Invalid(null, new EventError(EventError.Validation, "an event must be a JSON object", pointer));
-
-        var fields = new JsonFields(element, pointer);
-        fields.NoOtherMembers(Members);
-        var type = fields.String("type", required: true, maxLength: 64);
-        var eventIdText = fields.String("event_id", required: false, maxLength: 36);
-        var tsText = fields.String("ts", required: false, maxLength: 40);
-        var eventTenant = fields.String("tenant", required: false, maxLength: KeySegment.MaxLength);
-        var series = fields.String("series", required: true, maxLength: KeySegment.MaxLength);
-        var cell = fields.String("cell", required: type is not null && CellScoped.Contains(type), maxLength: KeySegment.MaxLength);
-        errors.AddRange(fields.Errors);
-
-        Guid? eventId = null;
-        if (eventIdText is not null)
-        {
-            if (Guid.TryParseExact(eventIdText, "D", out var parsed)) eventId = parsed;
-            else errors.Add(new EventError(EventError.Validation, "'event_id' must be a UUID", $"{pointer}/event_id"));
-        }
-        var ts = time.GetUtcNow();
-        if (tsText is not null)
-        {
-            if (DateTimeOffset.TryParse(tsText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsedTs) && tsText.Contains('T'))
-                ts = parsedTs.ToUniversalTime();
-            else errors.Add(new EventError(EventError.Validation, "'ts' must be an RFC 3339 date-time", $"{pointer}/ts"));
-        }
-        if (eventTenant is not null && eventTenant != tenant)
+        var isObject = element.ValueKind == JsonValueKind.Object;
+        Guid? eventId = isObject && element.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String
+            && Guid.TryParseExact(id.GetString(), "D", out var parsedId) ? parsedId : null;
+        if (isObject && element.TryGetProperty("tenant", out var named) && named.ValueKind == JsonValueKind.String && named.GetString() != tenant)
             return ParsedEvent.OtherTenant(eventId, new EventError("ERR_TENANT_MISMATCH", "the event names a tenant other than the API key's", $"{pointer}/tenant"));
-        CheckSegment("series", series, pointer, errors);
-        if (cell is not null) CheckSegment("cell", cell, pointer, errors);
 
-        TopicDefinition? topic = null;
-        if (type is not null)
-        {
-            topic = catalog.FindByIngestType(type);
-            if (topic is null || !Readers.ContainsKey(type))
-                errors.Add(new EventError(EventError.UnknownEventType, $"'{type}' is not an accepted event type", $"{pointer}/type"));
-        }
+        var errors = schema.Validate(element, pointer);
+        if (errors.Count > 0) return ParsedEvent.Invalid(eventId, errors.Select(ToEventError).ToList());
 
-        IMessage? payload = null;
-        if (!element.TryGetProperty("payload", out var payloadElement))
-            errors.Add(new EventError(EventError.Validation, "'payload' is required", $"{pointer}/payload"));
-        else if (payloadElement.ValueKind != JsonValueKind.Object)
-            errors.Add(new EventError(EventError.Validation, "'payload' must be an object", $"{pointer}/payload"));
-        else if (type is not null && Readers.TryGetValue(type, out var reader))
-            payload = reader(payloadElement, $"{pointer}/payload", errors);
+        var type = element.GetProperty("type").GetString()!;
+        var topic = catalog.FindByIngestType(type);
+        if (topic is null || !Readers.TryGetValue(type, out var read))
+            return ParsedEvent.Invalid(eventId, new EventError(EventError.UnknownEventType, $"'{type}' is not accepted by this version of the API yet", $"{pointer}/type"));
 
-        if (errors.Count > 0 || topic is null || payload is null || series is null)
-            return ParsedEvent.Invalid(eventId, errors.Count > 0 ? errors : [new EventError(EventError.Validation, "invalid event", pointer)]);
-        var key = CanonicalKey.For(tenant, series, cell);
+        var ts = element.TryGetProperty("ts", out var tsText) && Rfc3339.TryParse(tsText.GetString()!, out var parsedTs) ? parsedTs : time.GetUtcNow();
+        var cell = element.TryGetProperty("cell", out var c) ? c.GetString() : null;
+        var key = CanonicalKey.For(tenant, element.GetProperty("series").GetString()!, cell);
+        var payload = read(element.GetProperty("payload"));
         return ParsedEvent.Valid(new IngestEvent(eventId ?? Guid.CreateVersion7(ts), ts, topic.Name, key, payload, element.GetRawText()));
     }
 
-    private static void CheckSegment(string name, string? value, string pointer, List<EventError> errors)
-    {
-        if (value is not null && KeySegment.Check(name, value) is { } reason)
-            errors.Add(new EventError(EventError.Validation, reason, $"{pointer}/{name}"));
-    }
+    private static EventError ToEventError(SchemaError error) =>
+        new(error.Keyword == SchemaError.UnknownType ? EventError.UnknownEventType : EventError.Validation, error.Message, error.Pointer);
 }
 
 /// <summary>The outcome of parsing one event.</summary>
