@@ -43,11 +43,8 @@ public sealed class EnvelopeValidator(TopicCatalog catalog)
             return EnvelopeValidationResult.Fail(InvalidEnvelope, envelope, "payload_sha256 is not 32 bytes");
         if (envelope.Topic.Length > 0 && envelope.Topic != topic)
             return EnvelopeValidationResult.Fail(InvalidEnvelope, envelope, $"envelope names topic {envelope.Topic} but was read from {topic}");
-        if (!CanonicalKey.TryParse(envelope.Key, out var key, out var reason))
-            return EnvelopeValidationResult.Fail(InvalidEnvelope, envelope, reason);
-
-        if (!KeyFieldsMatch(key, envelope))
-            return EnvelopeValidationResult.Fail(KeyMismatch, envelope, $"key {envelope.Key} disagrees with tenant/series/cell fields");
+        var (outcome, key, detail) = CheckKey(envelope);
+        if (outcome != Valid) return EnvelopeValidationResult.Fail(outcome, envelope, detail);
         if (!RecordKeyMatches(recordKey, envelope.Key))
             return EnvelopeValidationResult.Fail(KeyMismatch, envelope, "record key differs from the envelope key");
 
@@ -63,16 +60,35 @@ public sealed class EnvelopeValidator(TopicCatalog catalog)
         return new EnvelopeValidationResult(Valid, envelope, key, eventId, "");
     }
 
-    private static bool KeyFieldsMatch(CanonicalKey key, EventEnvelope envelope) =>
-        key.IsVenue
+    /// <summary>
+    /// The key must be well-formed and agree with the tenant/series/cell fields. The common case (a tenant key that
+    /// matches its fields) is checked span by span without allocating; only a failure parses the key to say why.
+    /// </summary>
+    private static (EnvelopeValidationOutcome, CanonicalKey?, string) CheckKey(EventEnvelope envelope)
+    {
+        if (envelope.Tenant.Length > 0
+            && KeySegment.Check("tenant", envelope.Tenant) is null
+            && KeySegment.Check("series", envelope.Series) is null
+            && (envelope.Cell.Length == 0 || KeySegment.Check("cell", envelope.Cell) is null)
+            && CanonicalKey.Equals(envelope.Key, envelope.Tenant, envelope.Series, envelope.Cell))
+            return (Valid, CanonicalKey.FromCheckedSegments(envelope.Tenant, envelope.Series, envelope.Cell), "");
+
+        if (!CanonicalKey.TryParse(envelope.Key, out var key, out var reason)) return (InvalidEnvelope, null, reason);
+        var agrees = key.IsVenue
             ? envelope.Tenant.Length == 0 && envelope.Series.Length == 0 && envelope.Cell.Length == 0
             : key.Tenant == envelope.Tenant && key.Series == envelope.Series && (key.Cell ?? "") == envelope.Cell;
+        return agrees ? (Valid, key, "") : (KeyMismatch, null, $"key {envelope.Key} disagrees with tenant/series/cell fields");
+    }
 
+    /// <summary>A validated key is ASCII, so its UTF-8 bytes are its characters.</summary>
     private static bool RecordKeyMatches(ReadOnlySpan<byte> recordKey, string envelopeKey)
     {
         if (recordKey.IsEmpty) return true; // a host that does not pass the record key (byte[][] fallback) cannot check it
-        Span<byte> expected = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(envelopeKey.Length)];
-        var length = System.Text.Encoding.UTF8.GetBytes(envelopeKey, expected);
-        return recordKey.SequenceEqual(expected[..length]);
+        if (recordKey.Length != envelopeKey.Length) return false;
+        for (var i = 0; i < recordKey.Length; i++)
+        {
+            if (recordKey[i] != envelopeKey[i]) return false;
+        }
+        return true;
     }
 }

@@ -40,6 +40,28 @@ public sealed record CanonicalKey
         : Cell is null ? $"t/{Tenant}/s/{Series}"
         : $"t/{Tenant}/s/{Series}/c/{Cell}";
 
+    /// <summary>
+    /// The cell- or series-scoped key of segments already checked with <see cref="KeySegment"/>; no copies are made
+    /// (the envelope validator's hot path).
+    /// </summary>
+    internal static CanonicalKey FromCheckedSegments(string tenant, string series, string? cell) =>
+        new(tenant, series, string.IsNullOrEmpty(cell) ? null : cell, null);
+
+    /// <summary>Whether <paramref name="text"/> is exactly the key of these segments, compared without allocating.</summary>
+    public static bool Equals(ReadOnlySpan<char> text, string tenant, string series, string? cell)
+    {
+        if (!Take(ref text, "t/") || !Take(ref text, tenant) || !Take(ref text, "/s/") || !Take(ref text, series)) return false;
+        if (string.IsNullOrEmpty(cell)) return text.IsEmpty;
+        return Take(ref text, "/c/") && Take(ref text, cell) && text.IsEmpty;
+
+        static bool Take(ref ReadOnlySpan<char> rest, string part)
+        {
+            if (!rest.StartsWith(part, StringComparison.Ordinal)) return false;
+            rest = rest[part.Length..];
+            return true;
+        }
+    }
+
     public static CanonicalKey Parse(string text) =>
         TryParse(text, out var key, out var reason) ? key : throw new FormatException(reason);
 
