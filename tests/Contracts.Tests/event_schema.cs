@@ -78,3 +78,22 @@ public sealed class event_schema
         Assert.Throws<InvalidDataException>(() => EventSchema.Parse("""{"$ref":"#/definitions/missing"}"""));
     }
 }
+
+/// <summary>The schema's segment rule and KeySegment (the code's one definition) must never drift apart.</summary>
+public sealed class event_schema_segments
+{
+    [Fact]
+    public void the_schema_accepts_exactly_the_segments_that_key_segment_accepts()
+    {
+        var random = new Random(11);
+        const string alphabet = "aZ09._-/ é~\t";
+        for (var i = 0; i < 5000; i++)
+        {
+            var length = random.Next(0, 70);
+            var segment = new string(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var json = JsonSerializer.Serialize(new { type = "runtime.llm_call", series = segment, payload = new { model = "m", input_tokens = 1, output_tokens = 1 } });
+            var schemaAccepts = EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement).All(e => e.Pointer != "/series");
+            Assert.True(schemaAccepts == PitPlatform.Contracts.Keys.KeySegment.IsValid(segment), $"disagree on \"{segment}\"");
+        }
+    }
+}
