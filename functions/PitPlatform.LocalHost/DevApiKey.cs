@@ -15,7 +15,7 @@ public static class DevApiKey
         var text = configured ?? LocalEnvironment.ReadOrCreate(Path.Combine(stateDirectory, "dev-api-key"), () => ApiKeyText.Generate().ToString());
         if (!ApiKeyText.TryParse(text, out var key))
             throw new InvalidOperationException("PIT_DEV_API_KEY must look like pit_<8 of a-z0-9>_<32 of a-z0-9>");
-        await store.UpsertAsync(key, Tenant, ApiKeyScope.All, "local development key", cancellationToken).ConfigureAwait(false);
+        await store.UpsertAsync(key, Tenant, ApiKeyScope.All, "local development key", cancellationToken: cancellationToken).ConfigureAwait(false);
         return key;
     }
 }

@@ -1,3 +1,4 @@
+using PitPlatform.Access.Admin;
 using PitPlatform.Hosting;
 using PitPlatform.Ingestion;
 using PitPlatform.Processing.Nav;
@@ -13,6 +14,13 @@ public static class LocalRoutes
             handler.HandleAsync(context.Request, context.RequestAborted));
         app.MapGet("/v1/series/{series}/nav", (HttpContext context, string series, NavQueryHandler handler) =>
             handler.HandleAsync(context.Request, series, context.RequestAborted));
+
+        app.MapPost("/v1/admin/keys", (HttpContext context, ApiKeyAdminHandler handler) =>
+            handler.CreateAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/admin/keys", (HttpContext context, ApiKeyAdminHandler handler) =>
+            handler.ListAsync(context.Request, context.RequestAborted));
+        app.MapDelete("/v1/admin/keys/{prefix}", (HttpContext context, string prefix, ApiKeyAdminHandler handler) =>
+            handler.RevokeAsync(context.Request, prefix, context.RequestAborted));
 
         app.MapGet("/livez", () => Results.Json(new { status = "alive" }));
         app.MapGet("/healthz", async (PlatformHealth health, CancellationToken cancellationToken) =>

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using PitPlatform.Access.Admin;
 using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.RateLimiting;
 using PitPlatform.Access.Http;
 using PitPlatform.Contracts;
 using PitPlatform.Contracts.Catalog;
@@ -43,6 +45,9 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<RequestAuthentication>();
+        services.AddSingleton(settings.RateLimits);
+        services.AddSingleton<ApiKeyRateLimiter>();
+        services.AddSingleton<ApiKeyAdminHandler>();
 
         services.AddSingleton<IngestEventParser>();
         services.AddSingleton(sp => new IngestEventsHandler(
@@ -50,6 +55,7 @@ public static class PitPlatformServiceCollectionExtensions
             sp.GetRequiredService<IngestEventParser>(),
             new EnvelopeBuilder(sp.GetRequiredService<TopicCatalog>(), PitVersion.Producer("pit-ingest")),
             sp.GetRequiredService<EnvelopeProducer>(),
+            sp.GetRequiredService<ApiKeyRateLimiter>(),
             sp.GetRequiredService<ILogger<IngestEventsHandler>>()));
 
         services.AddSingleton<DeadLetterWriter>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using PitPlatform.Access.RateLimiting;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Infrastructure.Postgres;
 
@@ -12,6 +13,7 @@ public sealed class PitSettings
     public required PostgresSettings Postgres { get; init; }
     public required string BlobConnectionString { get; init; }
     public required string ApiKeyPepper { get; init; }
+    public RateLimitOptions RateLimits { get; init; } = new();
 
     public static PitSettings FromConfiguration(IConfiguration configuration)
     {
@@ -44,6 +46,9 @@ public sealed class PitSettings
             try { _ = new NpgsqlConnectionStringBuilder(postgres); }
             catch (ArgumentException) { problems.Add($"{SettingNames.Postgres} is not a valid Npgsql connection string"); }
         }
+        var deliveryTimeout = OptionalPositive(SettingNames.KafkaDeliveryTimeoutMs, 120_000);
+        var rate = OptionalPositive(SettingNames.RateLimitPerSecond, 1_000);
+        var burst = OptionalPositive(SettingNames.RateLimitBurst, 2_000);
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -54,11 +59,22 @@ public sealed class PitSettings
                 Authentication = authentication,
                 ConnectionString = kafkaConnection,
                 Prefix = configuration[SettingNames.KafkaPrefix] ?? "",
+                DeliveryTimeoutMs = deliveryTimeout,
             },
             Postgres = new PostgresSettings { ConnectionString = postgres },
             BlobConnectionString = blob,
             ApiKeyPepper = pepper,
+            RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
         };
+
+        int OptionalPositive(string name, int fallback)
+        {
+            var text = configuration[name];
+            if (string.IsNullOrWhiteSpace(text)) return fallback;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0) return value;
+            problems.Add($"{name} must be a positive whole number, not '{text}'");
+            return fallback;
+        }
 
         T Invalid<T>(T fallback, string problem)
         {

@@ -10,7 +10,10 @@ public static class SettingNames
     public const string KafkaAuth = "PIT_KAFKA_AUTH";
     public const string KafkaConnectionString = "PIT_KAFKA_CONNECTION_STRING";
     public const string KafkaPrefix = "PIT_KAFKA_PREFIX";
+    public const string KafkaDeliveryTimeoutMs = "PIT_KAFKA_DELIVERY_TIMEOUT_MS";
     public const string Postgres = "PIT_POSTGRES";
     public const string Blob = "PIT_BLOB";
     public const string ApiKeyPepper = "PIT_API_KEY_PEPPER";
+    public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
+    public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
 }

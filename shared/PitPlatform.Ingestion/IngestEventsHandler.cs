@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
+using PitPlatform.Access.RateLimiting;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Infrastructure.Kafka;
@@ -20,6 +22,7 @@ public sealed class IngestEventsHandler(
     IngestEventParser parser,
     EnvelopeBuilder envelopes,
     EnvelopeProducer producer,
+    ApiKeyRateLimiter rateLimiter,
     ILogger<IngestEventsHandler> logger)
 {
     public const int MaxEvents = 1000;
@@ -60,6 +63,15 @@ public sealed class IngestEventsHandler(
             if (count is < 1 or > MaxEvents)
                 return ApiErrors.BadRequest("ERR_BATCH_SIZE", $"data must hold 1 to {MaxEvents} events", new { pointer = "/data", count });
 
+            // Charged per event, before anything is validated or produced: a refused request writes nothing.
+            var limit = rateLimiter.TryAcquire(principal!.KeyPrefix, count, principal.RatePerSecond, principal.Burst);
+            if (!limit.Allowed)
+            {
+                logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: rate limited ({Count} events)", requestId, principal.Tenant, principal.KeyPrefix, count);
+                return WithRateLimit(ApiErrors.Error(StatusCodes.Status429TooManyRequests, "ERR_RATE_LIMITED",
+                    $"the key's rate of events is exhausted; retry in {limit.RetryAfterSeconds} s", new { retry_after_seconds = limit.RetryAfterSeconds }), limit);
+            }
+
             var parsed = new List<ParsedEvent>(count);
             var index = 0;
             foreach (var element in data.EnumerateArray())
@@ -71,12 +83,12 @@ public sealed class IngestEventsHandler(
             }
             var result = await ProduceAsync(parsed, requestId, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
-                requestId, principal!.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
+                requestId, principal.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (result.Meta.Accepted == 0 && result.Data.Any(r => r.Error?.Code == EventError.Unavailable))
                 return ApiErrors.Unavailable("Kafka did not acknowledge the events; nothing was accepted, retry later");
             var status = result.Meta.Rejected == 0 ? StatusCodes.Status202Accepted : StatusCodes.Status207MultiStatus;
-            return Results.Json(result, ApiJson.Options, statusCode: status);
+            return WithRateLimit(Results.Json(result, ApiJson.Options, statusCode: status), limit);
         }
     }
 
@@ -129,6 +141,19 @@ public sealed class IngestEventsHandler(
 
     private static IngestResult Rejected(Guid? eventId, EventError error) =>
         new(eventId?.ToString("D"), IngestResult.Rejected, Error: new IngestResultError(error.Code, error.Message, new IngestErrorDetails(error.Pointer)));
+
+    /// <summary>RateLimit-* (IETF draft) on every answer past authentication, and Retry-After on a 429.</summary>
+    private static IResult WithRateLimit(IResult result, RateLimitDecision limit)
+    {
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("RateLimit-Limit", limit.Limit.ToString(CultureInfo.InvariantCulture)),
+            new("RateLimit-Remaining", limit.Remaining.ToString(CultureInfo.InvariantCulture)),
+            new("RateLimit-Reset", limit.ResetSeconds.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (!limit.Allowed) headers.Add(new("Retry-After", limit.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
+        return new ResultWithHeaders(result, headers);
+    }
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);

@@ -36,7 +36,8 @@ public sealed class TestPipeline : IAsyncDisposable
         await StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers);
 
     /// <summary>Starts against a database of the caller's (fault tests bring a server of their own to stop).</summary>
-    public static async Task<TestPipeline> StartAsync(TestDatabase database, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true)
+    public static async Task<TestPipeline> StartAsync(TestDatabase database, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true,
+        IDictionary<string, string?>? settings = null)
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
@@ -51,7 +52,7 @@ public sealed class TestPipeline : IAsyncDisposable
                 [SettingNames.KafkaPrefix] = naming.Prefix,
                 [SettingNames.Blob] = blob.ConnectionString,
                 [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
-            },
+            }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         }, runConsumers);
         return new TestPipeline(host, database, naming, kafka.Settings(naming), state);
     }

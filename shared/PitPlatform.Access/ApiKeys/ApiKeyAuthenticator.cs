@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
 namespace PitPlatform.Access.ApiKeys;
 
@@ -7,9 +8,13 @@ namespace PitPlatform.Access.ApiKeys;
 /// therefore how long a revocation can take to reach a running instance. An unknown prefix and a wrong secret give
 /// the same answer, after the same hashing work, so responses never reveal whether a prefix exists.
 /// </summary>
-public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimeProvider time)
+public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
 {
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>last_used_at is bookkeeping: written at most this often per key, off the request path.</summary>
+    public static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
     private static readonly byte[] NoHash = new byte[32];
     private readonly ConcurrentDictionary<string, (StoredApiKey? Key, DateTimeOffset Expires)> _cache = new();
 
@@ -20,7 +25,23 @@ public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimePro
         var stored = await LookupAsync(key.Prefix, cancellationToken).ConfigureAwait(false);
         var matches = hasher.Matches(key, stored?.SecretHash ?? NoHash);
         if (stored is null || !matches || stored.Revoked) return null;
-        return new ApiKeyPrincipal(stored.Prefix, stored.Tenant, stored.Scopes.ToHashSet(StringComparer.Ordinal));
+        Touch(stored.Prefix);
+        return new ApiKeyPrincipal(stored.Prefix, stored.Tenant, stored.Scopes.ToHashSet(StringComparer.Ordinal), stored.RatePerSecond, stored.Burst);
+    }
+
+    /// <summary>Forgets a cached lookup, so a revocation through this instance takes effect at once.</summary>
+    public virtual void Forget(string prefix) => _cache.TryRemove(prefix, out _);
+
+    private void Touch(string prefix)
+    {
+        var now = time.GetUtcNow();
+        if (_touched.TryGetValue(prefix, out var last) && now - last < TouchInterval) return;
+        _touched[prefix] = now;
+        _ = Task.Run(async () =>
+        {
+            try { await store.TouchAsync(prefix).ConfigureAwait(false); }
+            catch (Exception e) { logger.LogDebug(e, "could not record the use of key {Prefix}", prefix); }
+        });
     }
 
     private async Task<StoredApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 namespace PitPlatform.Access.ApiKeys;
 
-/// <summary>A stored key, without its secret.</summary>
+/// <summary>A stored key as the admin API lists it: never its secret or hash.</summary>
 public sealed record ApiKeyRecord(
-    string Prefix, string Tenant, IReadOnlyList<string> Scopes, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    string Prefix, string Tenant, IReadOnlyList<string> Scopes, string Name, DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, int? RatePerSecond, int? Burst);

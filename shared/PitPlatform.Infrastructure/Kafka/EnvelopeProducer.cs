@@ -32,8 +32,9 @@ public class EnvelopeProducer : IDisposable
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
             LingerMs = 5,
-            RequestTimeoutMs = 60_000,
-            MessageTimeoutMs = 120_000,
+            // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
+            RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),
+            MessageTimeoutMs = settings.DeliveryTimeoutMs,
             MessageMaxBytes = 1_046_000,
         };
         settings.Apply(config);

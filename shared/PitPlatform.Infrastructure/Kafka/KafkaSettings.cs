@@ -14,6 +14,12 @@ public sealed class KafkaSettings
     /// <summary>Event Hubs namespace connection string, for <see cref="KafkaAuthentication.ConnectionString"/> (setting PIT_KAFKA_CONNECTION_STRING).</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>
+    /// How long the producer keeps trying to deliver a record before reporting it failed (setting
+    /// PIT_KAFKA_DELIVERY_TIMEOUT_MS, default 120 s). An ingest request waits at most this long for Kafka.
+    /// </summary>
+    public int DeliveryTimeoutMs { get; init; } = 120_000;
+
     /// <summary>Topic and group prefix; empty in Azure.</summary>
     public string Prefix { get; init; } = "";
 
