@@ -45,6 +45,9 @@ public sealed class IngestEventsHandler(
         if (body is null)
             return ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, "ERR_PAYLOAD_TOO_LARGE", $"the body is larger than {MaxBodyBytes} bytes", new { limit = MaxBodyBytes });
 
+        // JsonDocument defers checking UTF-8 inside strings until they are read; refuse bad bytes before that.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid UTF-8");
         JsonDocument document;
         try
         {
