@@ -41,7 +41,7 @@ public sealed class PitLocalHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(environment.Settings);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
-            ConfigureLogging(builder.Logging);
+            ConfigureLogging(builder.Logging, builder.Configuration["PIT_LOG_FORMAT"]);
             builder.Services.AddPitPlatform(builder.Configuration);
             builder.Services.AddSingleton(new ConsumerLoopOptions());
             if (runConsumers)
@@ -79,16 +79,31 @@ public sealed class PitLocalHost : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging)
+    /// <summary>
+    /// Structured JSON lines by default (one object per event, with the message template's named values such as
+    /// RequestId, Tenant and KeyPrefix as properties); PIT_LOG_FORMAT=text gives single-line text for reading.
+    /// </summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, string? format)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
+        if (string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        else
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+                o.IncludeScopes = false;
+            });
+        }
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("PitPlatform", LogLevel.Information);
-        logging.AddFilter("PitPlatform.Ingestion.IngestEventsHandler", LogLevel.Warning);
     }
 }
