@@ -73,7 +73,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
         _process.Dispose();
-        File.Delete(_pidFile);
+        if (File.Exists(_pidFile)) File.Delete(_pidFile);
     }
 
     private static void KillLeftover(string pidFile)

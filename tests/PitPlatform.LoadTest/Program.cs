@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts.Keys;
+using PitPlatform.Hosting;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.LocalHost;
+
+// ./pit load [events] : measures, in one process against one embedded broker,
+//   1. the bare Confluent producer (idempotent, acks=all, gzip) sending envelopes of the same size: the raw limit;
+//   2. POST /v1/events through the local host, batches of 500, concurrent clients: sustained ingest;
+//   3. 100-event batches paced at 10,000 events/s: latency percentiles;
+// and the host's RSS. Consumers are off: this is the ingest path only.
+var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+var state = Path.Combine(Path.GetTempPath(), "pit-load-" + Guid.NewGuid().ToString("N")[..8]);
+var host = await PitLocalHost.StartAsync(new LocalHostOptions
+{
+    StateDirectory = state,
+    HttpPort = 0,
+    DurablePostgres = false,
+    Settings = new Dictionary<string, string?>
+    {
+        [SettingNames.RateLimitPerSecond] = "10000000",
+        [SettingNames.RateLimitBurst] = "10000000",
+    },
+}, runConsumers: false);
+var kafka = host.Services.GetRequiredService<KafkaSettings>();
+Console.WriteLine($"host {host.BaseAddress}, broker {kafka.BootstrapServers}, {Environment.ProcessorCount} cores, {events:N0} events per phase");
+
+var raw = RawProducer(kafka, events);
+Console.WriteLine($"1. bare Confluent producer: {raw:N0} envelopes/s");
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
+await Post(http, Bodies(1, 100)[0]); // warm-up: JIT, connections, producer metadata
+
+var sustained = await Sustained(http, events, batch: 500, clients: 8);
+Console.WriteLine($"2. HTTP ingest, batches of 500, 8 clients: {sustained:N0} events/s = {100.0 * sustained / raw:F0}% of the bare producer");
+
+var (p50, p99, achieved) = await Paced(http, eventsPerSecond: 10_000, batch: 100, seconds: 10);
+Console.WriteLine($"3. 100-event batches at 10,000 events/s: p50 {p50:F1} ms, p99 {p99:F1} ms (achieved {achieved:N0} events/s)");
+
+var rss = Process.GetCurrentProcess().WorkingSet64 / (1024 * 1024);
+Console.WriteLine($"4. RSS of the process (host, embedded broker and load generator together): {rss} MB");
+await host.DisposeAsync();
+Directory.Delete(state, recursive: true);
+return 0;
+
+static double RawProducer(KafkaSettings kafka, int count)
+{
+    var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "load/1.0");
+    var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 5 };
+    kafka.Apply(config);
+    using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+    var messages = Enumerable.Range(0, 10_000).Select(i =>
+    {
+        var key = CanonicalKey.ForCell("demo", "alpha", $"c{i % 50}");
+        var envelope = builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, "pit.v1.exec.trade_fill", key, Fill());
+        return new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(envelope.Key), Value = envelope.ToByteArray() };
+    }).ToArray();
+    var topic = kafka.Prefix + "pit.v1.exec.trade_fill";
+    var failed = 0;
+    var watch = Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, messages[i % messages.Length], r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
+                break;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+    producer.Flush(TimeSpan.FromMinutes(2));
+    if (failed > 0) throw new InvalidOperationException($"{failed} raw deliveries failed");
+    return count / watch.Elapsed.TotalSeconds;
+}
+
+static TradeFillEvent Fill() => new() { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD", FeeMicros = 1_000 };
+
+static List<byte[]> Bodies(int count, int batch) =>
+    Enumerable.Range(0, count).Select(_ => Encoding.UTF8.GetBytes("{\"data\":[" + string.Join(",", Enumerable.Range(0, batch).Select(i =>
+        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"alpha\",\"cell\":\"c{i % 50}\"," +
+        "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":100,\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":1000}}")) + "]}"))
+        .ToList();
+
+static async Task<double> Post(HttpClient http, byte[] body)
+{
+    var started = Stopwatch.GetTimestamp();
+    using var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+    using var response = await http.PostAsync("/v1/events", content);
+    if ((int)response.StatusCode != 202) throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+}
+
+static async Task<double> Sustained(HttpClient http, int events, int batch, int clients)
+{
+    var requests = events / batch;
+    var bodies = Bodies(Math.Min(requests, 200), batch);
+    var next = -1;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < requests) await Post(http, bodies[i % bodies.Count]);
+    }));
+    return requests * batch / watch.Elapsed.TotalSeconds;
+}
+
+static async Task<(double P50, double P99, double Achieved)> Paced(HttpClient http, int eventsPerSecond, int batch, int seconds)
+{
+    var perSecond = eventsPerSecond / batch;
+    var total = perSecond * seconds;
+    var bodies = Bodies(Math.Min(total, 200), batch);
+    var latencies = new double[total];
+    var interval = TimeSpan.FromSeconds(1.0 / perSecond);
+    var watch = Stopwatch.StartNew();
+    var inFlight = new List<Task>(total);
+    for (var i = 0; i < total; i++)
+    {
+        var due = interval * i;
+        var wait = due - watch.Elapsed;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        var index = i;
+        inFlight.Add(Task.Run(async () => latencies[index] = await Post(http, bodies[index % bodies.Count])));
+    }
+    await Task.WhenAll(inFlight);
+    var achieved = total * batch / watch.Elapsed.TotalSeconds;
+    Array.Sort(latencies);
+    return (latencies[total / 2], latencies[(int)(total * 0.99)], achieved);
+}
