@@ -110,7 +110,7 @@ public sealed class IngestEventsHandler(
             }
             if (firstById.TryGetValue(e.EventId, out var first))
             {
-                results[i] = first.RawJson == e.RawJson
+                results[i] = first.Source.GetRawText() == e.Source.GetRawText()
                     ? new IngestResult(e.EventId.ToString("D"), IngestResult.Duplicate)
                     : Rejected(e.EventId, new EventError(EventError.IdempotencyConflict, "event_id repeats an earlier event of this batch with a different body", $"/data/{i}/event_id"));
                 continue;

@@ -97,3 +97,15 @@ public sealed class event_schema_segments
         }
     }
 }
+
+public sealed class event_schema_repeated_members
+{
+    [Fact]
+    public void a_member_given_twice_is_refused()
+    {
+        const string json = """{"type":"exec.trade_fill","series":"alpha","series":"beta","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":1,"price_micros":1,"currency":"USD"}}""";
+        var error = Assert.Single(EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0"));
+        Assert.Equal("/data/0/series", error.Pointer);
+        Assert.Contains("more than once", error.Message);
+    }
+}

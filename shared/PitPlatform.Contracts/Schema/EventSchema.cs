@@ -42,6 +42,7 @@ public sealed class EventSchema
         var compiler = new Compiler(root, compiled);
         var node = compiler.Compile(root, "#");
         compiler.ResolveAll(node);
+        Compiler.Discriminate(node);
         return new EventSchema(node, json);
     }
 
@@ -49,7 +50,7 @@ public sealed class EventSchema
     public IReadOnlyList<SchemaError> Validate(JsonElement instance, string pointer = "")
     {
         var errors = new List<SchemaError>();
-        _root.Validate(instance, pointer, errors);
+        _root.Validate(instance, new SchemaPath(pointer), errors);
         return errors;
     }
 
@@ -92,7 +93,7 @@ public sealed class EventSchema
                         break;
                     case "pattern":
                         node.PatternText = value.GetString()!;
-                        node.Pattern = new Regex(EcmaEndAnchor(node.PatternText), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                        node.Pattern = new Regex(EcmaEndAnchor(node.PatternText), RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
                         break;
                     case "minLength":
                         node.MinLength = value.GetInt32();
@@ -129,6 +130,22 @@ public sealed class EventSchema
             if (node.Reference is not null) ResolveAll(node.Reference(), seen);
             foreach (var child in (node.Properties?.Values ?? Enumerable.Empty<SchemaNode>()).Concat(node.OneOf ?? []))
                 ResolveAll(child, seen);
+        }
+
+        /// <summary>
+        /// When every branch of the root oneOf is an object requiring "type" with a single enum value, validation can
+        /// go straight to the branch the instance names: every other branch fails on "type" anyway.
+        /// </summary>
+        public static void Discriminate(SchemaNode node)
+        {
+            if (node.OneOf is null) return;
+            var byType = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
+            foreach (var branch in node.OneOf.Select(b => b.Resolved))
+            {
+                var type = branch.Properties?.GetValueOrDefault("type")?.Resolved;
+                if (branch.Required?.Contains("type") != true || type?.Enum is not { Count: 1 } values || !byType.TryAdd(values.Single(), branch)) return;
+            }
+            node.Discriminated = byType;
         }
 
         private SchemaNode Resolve(string reference)

@@ -38,7 +38,7 @@ public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, 
         var cell = element.TryGetProperty("cell", out var c) ? c.GetString() : null;
         var key = CanonicalKey.For(tenant, element.GetProperty("series").GetString()!, cell);
         var payload = read(element.GetProperty("payload"));
-        return ParsedEvent.Valid(new IngestEvent(eventId ?? Guid.CreateVersion7(ts), ts, topic.Name, key, payload, element.GetRawText()));
+        return ParsedEvent.Valid(new IngestEvent(eventId ?? Guid.CreateVersion7(ts), ts, topic.Name, key, payload, element));
     }
 
     private static EventError ToEventError(SchemaError error) =>
