@@ -15,7 +15,8 @@ public sealed class PitSettings
     public required string ApiKeyPepper { get; init; }
     public RateLimitOptions RateLimits { get; init; } = new();
 
-    public static PitSettings FromConfiguration(IConfiguration configuration)
+    /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
+    public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
     {
         var problems = new List<string>();
         string Required(string name, string what)
@@ -36,7 +37,8 @@ public sealed class PitSettings
         {
             "none" or "" => KafkaAuthentication.None,
             "connection-string" => KafkaAuthentication.ConnectionString,
-            _ => Invalid(KafkaAuthentication.None, $"{SettingNames.KafkaAuth} must be none or connection-string, not '{auth}'"),
+            "managed-identity" => KafkaAuthentication.ManagedIdentity,
+            _ => Invalid(KafkaAuthentication.None, $"{SettingNames.KafkaAuth} must be none, connection-string or managed-identity, not '{auth}'"),
         };
         string? kafkaConnection = null;
         if (authentication == KafkaAuthentication.ConnectionString)
@@ -57,6 +59,9 @@ public sealed class PitSettings
             {
                 BootstrapServers = bootstrap,
                 Authentication = authentication,
+                TokenProvider = authentication == KafkaAuthentication.ManagedIdentity
+                    ? new EventHubsTokenProvider(credential ?? new Azure.Identity.DefaultAzureCredential(), bootstrap)
+                    : null,
                 ConnectionString = kafkaConnection,
                 Prefix = configuration[SettingNames.KafkaPrefix] ?? "",
                 DeliveryTimeoutMs = deliveryTimeout,

@@ -14,7 +14,7 @@ public sealed class PlatformHealth(KafkaSettings kafka, NpgsqlDataSource databas
         KafkaNativeLibrary.EnsureResolver();
         var config = new AdminClientConfig { ClientId = "pit-health" };
         kafka.Apply(config);
-        return new AdminClientBuilder(config).Build();
+        return kafka.Configure(new AdminClientBuilder(config)).Build();
     });
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ public class EnvelopeProducer : IDisposable
             MessageMaxBytes = 1_046_000,
         };
         settings.Apply(config);
-        _producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        _producer = settings.Configure(new ProducerBuilder<byte[], byte[]>(config)).Build();
     }
 
     /// <summary>For mocking.</summary>

@@ -78,7 +78,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         };
         _settings.Apply(config);
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+        using var consumer = _settings.Configure(new ConsumerBuilder<byte[], byte[]>(config))
             .SetPartitionsAssignedHandler((_, partitions) => { if (partitions.Count > 0) _assigned.TrySetResult(); })
             .SetErrorHandler((_, error) => _logger.LogWarning("consumer {Group}: {Reason}", config.GroupId, error.Reason))
             .Build();

@@ -8,7 +8,7 @@ public sealed class KafkaSettings
     /// <summary>Bootstrap servers (setting PIT_KAFKA_BOOTSTRAP).</summary>
     public required string BootstrapServers { get; init; }
 
-    /// <summary>PLAIN with an Event Hubs connection string, or none (plaintext, local brokers).</summary>
+    /// <summary>How the client authenticates: none (local), a connection string, or a managed identity.</summary>
     public KafkaAuthentication Authentication { get; init; } = KafkaAuthentication.None;
 
     /// <summary>Event Hubs namespace connection string, for <see cref="KafkaAuthentication.ConnectionString"/> (setting PIT_KAFKA_CONNECTION_STRING).</summary>
@@ -20,6 +20,19 @@ public sealed class KafkaSettings
     /// </summary>
     public int DeliveryTimeoutMs { get; init; } = 120_000;
 
+    /// <summary>Entra tokens for <see cref="KafkaAuthentication.ManagedIdentity"/>.</summary>
+    public EventHubsTokenProvider? TokenProvider { get; init; }
+
+    /// <summary>Adds the token refresh callback when the endpoint authenticates with Entra ID.</summary>
+    public ProducerBuilder<TKey, TValue> Configure<TKey, TValue>(ProducerBuilder<TKey, TValue> builder) =>
+        TokenProvider is null ? builder : builder.SetOAuthBearerTokenRefreshHandler(TokenProvider.Refresh);
+
+    public ConsumerBuilder<TKey, TValue> Configure<TKey, TValue>(ConsumerBuilder<TKey, TValue> builder) =>
+        TokenProvider is null ? builder : builder.SetOAuthBearerTokenRefreshHandler(TokenProvider.Refresh);
+
+    public AdminClientBuilder Configure(AdminClientBuilder builder) =>
+        TokenProvider is null ? builder : builder.SetOAuthBearerTokenRefreshHandler(TokenProvider.Refresh);
+
     /// <summary>Topic and group prefix; empty in Azure.</summary>
     public string Prefix { get; init; } = "";
 
@@ -29,6 +42,11 @@ public sealed class KafkaSettings
         config.BootstrapServers = BootstrapServers;
         config.SocketKeepaliveEnable = true;
         config.MetadataMaxAgeMs = 180_000;
+        if (Authentication == KafkaAuthentication.ManagedIdentity)
+        {
+            config.SecurityProtocol = SecurityProtocol.SaslSsl;
+            config.SaslMechanism = SaslMechanism.OAuthBearer;
+        }
         if (Authentication == KafkaAuthentication.ConnectionString)
         {
             config.SecurityProtocol = SecurityProtocol.SaslSsl;
@@ -42,6 +60,10 @@ public sealed class KafkaSettings
 
 public enum KafkaAuthentication
 {
+    /// <summary>Plaintext, no SASL: local brokers only.</summary>
     None,
+    /// <summary>SASL PLAIN with an Event Hubs namespace connection string.</summary>
     ConnectionString,
+    /// <summary>SASL OAUTHBEARER with an Entra ID token (the managed identity in Azure).</summary>
+    ManagedIdentity,
 }
