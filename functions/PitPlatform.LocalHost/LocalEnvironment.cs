@@ -74,6 +74,8 @@ public sealed class LocalEnvironment : IAsyncDisposable
         }
         else Banner.Add("Blob: configured storage account");
 
+        if (Setting(SettingNames.RedactionSecret) is null)
+            Settings[SettingNames.RedactionSecret] = ReadOrCreate(Path.Combine(options.StateDirectory, "redaction-secret"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         if (Setting(SettingNames.ApiKeyPepper) is null)
             Settings[SettingNames.ApiKeyPepper] = ReadOrCreate(Path.Combine(options.StateDirectory, "api-key-pepper"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     }

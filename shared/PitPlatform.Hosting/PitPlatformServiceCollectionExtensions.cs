@@ -15,6 +15,7 @@ using PitPlatform.Contracts.Schema;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Events;
+using PitPlatform.Ingestion.Redaction;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 
@@ -49,6 +50,9 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<ApiKeyRateLimiter>();
         services.AddSingleton<ApiKeyAdminHandler>();
 
+        services.AddSingleton(new TenantRedactionKeys(settings.RedactionSecret));
+        services.AddSingleton<PiiRedactor>();
+        services.AddSingleton<TenantRedactionPolicies>();
         services.AddSingleton<IngestEventParser>();
         services.AddSingleton(sp => new IngestEventsHandler(
             sp.GetRequiredService<RequestAuthentication>(),
@@ -56,6 +60,7 @@ public static class PitPlatformServiceCollectionExtensions
             new EnvelopeBuilder(sp.GetRequiredService<TopicCatalog>(), PitVersion.Producer("pit-ingest")),
             sp.GetRequiredService<EnvelopeProducer>(),
             sp.GetRequiredService<ApiKeyRateLimiter>(),
+            sp.GetRequiredService<TenantRedactionPolicies>(),
             sp.GetRequiredService<ILogger<IngestEventsHandler>>()));
 
         services.AddSingleton<DeadLetterWriter>();

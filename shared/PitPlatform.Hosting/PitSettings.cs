@@ -13,6 +13,7 @@ public sealed class PitSettings
     public required PostgresSettings Postgres { get; init; }
     public required string BlobConnectionString { get; init; }
     public required string ApiKeyPepper { get; init; }
+    public required string RedactionSecret { get; init; }
     public RateLimitOptions RateLimits { get; init; } = new();
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
@@ -31,6 +32,9 @@ public sealed class PitSettings
         var blob = Required(SettingNames.Blob, "an Azure Storage connection string");
         var pepper = Required(SettingNames.ApiKeyPepper, "the API key pepper, at least 16 characters; Key Vault in Azure");
         if (pepper.Length is > 0 and < 16) problems.Add($"{SettingNames.ApiKeyPepper} must be at least 16 characters");
+        var redactionSecret = Required(SettingNames.RedactionSecret, "the secret tenant redaction keys derive from, at least 32 bytes; Key Vault in Azure");
+        if (redactionSecret.Length > 0 && System.Text.Encoding.UTF8.GetByteCount(redactionSecret) < 32)
+            problems.Add($"{SettingNames.RedactionSecret} must be at least 32 bytes");
 
         var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
         var authentication = auth switch
@@ -69,6 +73,7 @@ public sealed class PitSettings
             Postgres = new PostgresSettings { ConnectionString = postgres },
             BlobConnectionString = blob,
             ApiKeyPepper = pepper,
+            RedactionSecret = redactionSecret,
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
         };
 

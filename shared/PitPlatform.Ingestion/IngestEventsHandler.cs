@@ -10,6 +10,7 @@ using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion.Events;
+using PitPlatform.Ingestion.Redaction;
 
 namespace PitPlatform.Ingestion;
 
@@ -23,6 +24,7 @@ public sealed class IngestEventsHandler(
     EnvelopeBuilder envelopes,
     EnvelopeProducer producer,
     ApiKeyRateLimiter rateLimiter,
+    TenantRedactionPolicies redaction,
     ILogger<IngestEventsHandler> logger)
 {
     public const int MaxEvents = 1000;
@@ -75,11 +77,12 @@ public sealed class IngestEventsHandler(
                     $"the key's rate of events is exhausted; retry in {limit.RetryAfterSeconds} s", new { retry_after_seconds = limit.RetryAfterSeconds }), limit);
             }
 
+            var policy = await redaction.GetAsync(principal.Tenant, cancellationToken).ConfigureAwait(false);
             var parsed = new List<ParsedEvent>(count);
             var index = 0;
             foreach (var element in data.EnumerateArray())
             {
-                var one = parser.Parse(element, index++, principal!.Tenant);
+                var one = parser.Parse(element, index++, principal.Tenant, policy);
                 if (one.NamesOtherTenant)
                     return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_TENANT_MISMATCH", one.Errors[0].Message, new { pointer = one.Errors[0].Pointer });
                 parsed.Add(one);

@@ -19,6 +19,7 @@ public sealed class event_hubs_authentication
             [SettingNames.Postgres] = "Host=db;Username=pit",
             [SettingNames.Blob] = "UseDevelopmentStorage=true",
             [SettingNames.ApiKeyPepper] = "a-pepper-of-sixteen-chars",
+            [SettingNames.RedactionSecret] = "a-redaction-secret-of-at-least-32-bytes",
         }).Build(), credential);
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class TestPipeline : IAsyncDisposable
                 [SettingNames.KafkaPrefix] = naming.Prefix,
                 [SettingNames.Blob] = blob.ConnectionString,
                 [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
+                [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
             }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
         }, runConsumers);
         return new TestPipeline(host, database, naming, kafka.Settings(naming), state);

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Keys;
 using PitPlatform.Contracts.Schema;
+using PitPlatform.Ingestion.Redaction;
 
 namespace PitPlatform.Ingestion.Events;
 
@@ -10,14 +11,18 @@ namespace PitPlatform.Ingestion.Events;
 /// Turns one element of a request's data array into an <see cref="IngestEvent"/>: validated against
 /// docs/EVENT_SCHEMA.json (every error with its JSON pointer), then mapped onto the payload's protobuf message.
 /// </summary>
-public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, TimeProvider time)
+public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, PiiRedactor redactor, TimeProvider time)
 {
-    private static readonly Dictionary<string, Func<JsonElement, IMessage>> Readers = new(StringComparer.Ordinal)
+    private delegate IMessage PayloadReader(JsonElement payload, PiiRedactor redactor, RedactionPolicy policy);
+
+    private static readonly Dictionary<string, PayloadReader> Readers = new(StringComparer.Ordinal)
     {
-        ["exec.trade_fill"] = payload => TradeFillReader.Read(payload),
+        ["exec.trade_fill"] = (payload, _, _) => TradeFillReader.Read(payload),
+        ["runtime.llm_call"] = LlmCallReader.Read,
     };
 
-    public ParsedEvent Parse(JsonElement element, int index, string tenant)
+    /// <param name="policy">The tenant's redaction policy: free text is redacted before it is enveloped.</param>
+    public ParsedEvent Parse(JsonElement element, int index, string tenant, RedactionPolicy policy)
     {
         var pointer = $"/data/{index}";
         var isObject = element.ValueKind == JsonValueKind.Object;
@@ -37,7 +42,7 @@ public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, 
         var ts = element.TryGetProperty("ts", out var tsText) && Rfc3339.TryParse(tsText.GetString()!, out var parsedTs) ? parsedTs : time.GetUtcNow();
         var cell = element.TryGetProperty("cell", out var c) ? c.GetString() : null;
         var key = CanonicalKey.For(tenant, element.GetProperty("series").GetString()!, cell);
-        var payload = read(element.GetProperty("payload"));
+        var payload = read(element.GetProperty("payload"), redactor, policy);
         return ParsedEvent.Valid(new IngestEvent(eventId ?? Guid.CreateVersion7(ts), ts, topic.Name, key, payload, element));
     }
 
