@@ -31,7 +31,7 @@ public class EnvelopeProducer : IDisposable
             EnableIdempotence = true,
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
-            LingerMs = 5,
+            LingerMs = 1,
             // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
             RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),
             MessageTimeoutMs = settings.DeliveryTimeoutMs,
