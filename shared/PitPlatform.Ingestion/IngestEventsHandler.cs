@@ -87,7 +87,7 @@ public sealed class IngestEventsHandler(
                     return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_TENANT_MISMATCH", one.Errors[0].Message, new { pointer = one.Errors[0].Pointer });
                 parsed.Add(one);
             }
-            var result = await ProduceAsync(parsed, requestId, cancellationToken).ConfigureAwait(false);
+            var result = await ProduceAsync(parsed, requestId).ConfigureAwait(false);
             logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
                 requestId, principal.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -98,7 +98,7 @@ public sealed class IngestEventsHandler(
         }
     }
 
-    private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId, CancellationToken cancellationToken)
+    private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId)
     {
         var results = new IngestResult?[parsed.Count];
         var firstById = new Dictionary<Guid, IngestEvent>();
@@ -122,25 +122,28 @@ public sealed class IngestEventsHandler(
             toProduce.Add((i, envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, Activity.Current?.Id)));
         }
 
-        var deliveries = producer.ProduceAll(toProduce.Select(p => p.Envelope).ToList(), cancellationToken);
+        // Not cancellable once handed to Kafka: a record may still be stored after the client gave up, which is
+        // harmless (at-least-once, deduplicated downstream) as long as it is never reported accepted unacknowledged.
+        var outcomes = await producer.ProduceBatchAsync(toProduce.Select(p => p.Envelope).ToList()).ConfigureAwait(false);
+        var unacknowledged = 0;
+        string? reason = null;
         for (var j = 0; j < toProduce.Count; j++)
         {
             var (i, envelope) = toProduce[j];
-            try
-            {
-                var record = await deliveries[j].ConfigureAwait(false);
+            var outcome = outcomes[j];
+            if (outcome.Record is { } record)
                 results[i] = new IngestResult(envelope.EventId, IngestResult.Accepted, record.Topic, record.Partition, record.Offset);
-            }
-            catch (EnvelopeTooLargeException e)
+            else if (outcome.Error is EnvelopeTooLargeException tooLarge)
+                results[i] = Rejected(Guid.Parse(envelope.EventId), new EventError(EventError.TooLarge, tooLarge.Message, $"/data/{i}"));
+            else
             {
-                results[i] = Rejected(Guid.Parse(envelope.EventId), new EventError(EventError.TooLarge, e.Message, $"/data/{i}"));
-            }
-            catch (Exception e) when (e is KafkaProduceException or OperationCanceledException)
-            {
-                logger.LogWarning("ingest request {RequestId}: event {EventId} not acknowledged: {Reason}", requestId, envelope.EventId, e.Message);
+                unacknowledged++;
+                reason ??= outcome.Error?.Message;
                 results[i] = Rejected(Guid.Parse(envelope.EventId), new EventError(EventError.Unavailable, "Kafka did not acknowledge the event; retry it", $"/data/{i}"));
             }
         }
+        if (unacknowledged > 0)
+            logger.LogWarning("ingest request {RequestId}: Kafka did not acknowledge {Count} events ({Reason})", requestId, unacknowledged, reason);
         var accepted = results.Count(r => r!.Status != IngestResult.Rejected);
         return new IngestResponse(results!, new IngestMeta(accepted, results.Length - accepted, requestId));
     }

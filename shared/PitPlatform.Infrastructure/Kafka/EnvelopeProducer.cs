@@ -64,12 +64,59 @@ public class EnvelopeProducer : IDisposable
         }
     }
 
-    /// <summary>Produces all envelopes at once (they pipeline on the connection) and waits for every acknowledgement.</summary>
-    public virtual Task<ProducedRecord>[] ProduceAll(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Produces all envelopes at once (they pipeline on the connections) and completes when the broker has answered
+    /// for every one of them: one outcome per envelope, in order. Delivery callbacks and a single completion per
+    /// call keep the cost per record to librdkafka's own.
+    /// </summary>
+    public virtual Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes)
     {
-        var tasks = new Task<ProducedRecord>[envelopes.Count];
-        for (var i = 0; i < envelopes.Count; i++) tasks[i] = ProduceAsync(envelopes[i], cancellationToken);
-        return tasks;
+        var outcomes = new ProduceOutcome[envelopes.Count];
+        if (envelopes.Count == 0) return Task.FromResult(outcomes);
+        var completion = new TaskCompletionSource<ProduceOutcome[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = envelopes.Count;
+        void Done(int index, ProduceOutcome outcome)
+        {
+            outcomes[index] = outcome;
+            if (Interlocked.Decrement(ref pending) == 0) completion.TrySetResult(outcomes);
+        }
+
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            var index = i;
+            var envelope = envelopes[i];
+            Message<byte[], byte[]> message;
+            try
+            {
+                message = ToMessage(envelope);
+            }
+            catch (EnvelopeTooLargeException e)
+            {
+                Done(index, ProduceOutcome.Failed(e));
+                continue;
+            }
+            ProduceWhenQueueHasRoom(_naming.Topic(envelope.Topic), message, report => Done(index, report.Error.IsError
+                ? ProduceOutcome.Failed(new KafkaProduceException($"{envelope.Topic}: {report.Error.Reason}", report.Error.Code, !report.Error.IsFatal))
+                : ProduceOutcome.Stored(new ProducedRecord(envelope.Topic, report.Partition.Value, report.Offset.Value))));
+        }
+        return completion.Task;
+    }
+
+    /// <summary>librdkafka's local queue is bounded; when it is full, wait for room rather than fail the record.</summary>
+    private void ProduceWhenQueueHasRoom(string topic, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> handler)
+    {
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(topic, message, handler);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                Thread.Sleep(1);
+            }
+        }
     }
 
     /// <summary>Produces raw bytes (a dead letter being replayed) to a catalog topic.</summary>
