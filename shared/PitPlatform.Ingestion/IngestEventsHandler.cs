@@ -94,7 +94,7 @@ public sealed class IngestEventsHandler(
             if (result.Meta.Accepted == 0 && result.Data.Any(r => r.Error?.Code == EventError.Unavailable))
                 return ApiErrors.Unavailable("Kafka did not acknowledge the events; nothing was accepted, retry later");
             var status = result.Meta.Rejected == 0 ? StatusCodes.Status202Accepted : StatusCodes.Status207MultiStatus;
-            return WithRateLimit(Results.Json(result, ApiJson.Options, statusCode: status), limit);
+            return WithRateLimit(Results.Json(result, IngestJsonContext.Default.IngestResponse, statusCode: status), limit);
         }
     }
 

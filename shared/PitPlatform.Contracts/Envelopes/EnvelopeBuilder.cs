@@ -30,8 +30,9 @@ public sealed class EnvelopeBuilder(TopicCatalog catalog, string producer)
             Series = key.Series ?? "",
             Cell = key.Cell ?? "",
             PayloadType = payloadType,
-            Payload = ByteString.CopyFrom(bytes),
-            PayloadSha256 = ByteString.CopyFrom(SHA256.HashData(bytes)),
+            // Both arrays are fresh and never touched again, so wrapping them without a copy is safe.
+            Payload = UnsafeByteOperations.UnsafeWrap(bytes),
+            PayloadSha256 = UnsafeByteOperations.UnsafeWrap(SHA256.HashData(bytes)),
             Traceparent = traceparent ?? "",
         };
     }

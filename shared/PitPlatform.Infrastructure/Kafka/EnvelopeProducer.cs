@@ -150,28 +150,33 @@ public class EnvelopeProducer : IDisposable
             throw new InvalidOperationException($"{envelope.PayloadType} may not be produced to {envelope.Topic}");
         var value = envelope.ToByteArray();
         if (value.Length > MaxEnvelopeBytes) throw new EnvelopeTooLargeException(value.Length, MaxEnvelopeBytes);
-        return new Message<byte[], byte[]>
-        {
-            Key = Encoding.UTF8.GetBytes(envelope.Key),
-            Value = value,
-            Headers = CloudEventHeaders(envelope),
-        };
+        var key = Encoding.UTF8.GetBytes(envelope.Key);
+        return new Message<byte[], byte[]> { Key = key, Value = value, Headers = CloudEventHeaders(envelope, key) };
     }
 
+    // librdkafka copies header values when a record is produced, so constant and repeated values can be shared.
+    private static readonly byte[] SpecVersion = "1.0"u8.ToArray();
+    private static readonly byte[] ContentType = "application/protobuf"u8.ToArray();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _repeated = new(StringComparer.Ordinal);
+
     /// <summary>CloudEvents 1.0 Kafka binding, binary mode: ce_* headers beside the protobuf value.</summary>
-    private static Headers CloudEventHeaders(EventEnvelope envelope)
+    private Headers CloudEventHeaders(EventEnvelope envelope, byte[] key)
     {
         var headers = new Headers
         {
-            { "ce_specversion", "1.0"u8.ToArray() },
+            { "ce_specversion", SpecVersion },
             { "ce_id", Encoding.UTF8.GetBytes(envelope.EventId) },
-            { "ce_source", Encoding.UTF8.GetBytes(envelope.Producer) },
-            { "ce_type", Encoding.UTF8.GetBytes(envelope.PayloadType) },
-            { "ce_subject", Encoding.UTF8.GetBytes(envelope.Key) },
-            { "ce_time", Encoding.UTF8.GetBytes(envelope.Ts.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'")) },
-            { "content-type", "application/protobuf"u8.ToArray() },
+            { "ce_source", Repeated(envelope.Producer) },
+            { "ce_type", Repeated(envelope.PayloadType) },
+            { "ce_subject", key },
+            { "ce_time", Encoding.UTF8.GetBytes(envelope.Ts.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)) },
+            { "content-type", ContentType },
         };
         if (envelope.Traceparent.Length > 0) headers.Add("traceparent", Encoding.UTF8.GetBytes(envelope.Traceparent));
         return headers;
     }
+
+    /// <summary>Producer names and payload types: a handful of values, encoded once.</summary>
+    private byte[] Repeated(string text) =>
+        _repeated.Count < 1024 ? _repeated.GetOrAdd(text, static t => Encoding.UTF8.GetBytes(t)) : Encoding.UTF8.GetBytes(text);
 }
