@@ -1,6 +1,7 @@
 using PitPlatform.Access.Admin;
 using PitPlatform.Hosting;
 using PitPlatform.Ingestion;
+using PitPlatform.Ingestion.Redaction;
 using PitPlatform.Processing.Nav;
 
 namespace PitPlatform.LocalHost;
@@ -21,6 +22,11 @@ public static class LocalRoutes
             handler.ListAsync(context.Request, context.RequestAborted));
         app.MapDelete("/v1/admin/keys/{prefix}", (HttpContext context, string prefix, ApiKeyAdminHandler handler) =>
             handler.RevokeAsync(context.Request, prefix, context.RequestAborted));
+
+        app.MapGet("/v1/admin/redaction", (HttpContext context, RedactionSettingsHandler handler) =>
+            handler.GetAsync(context.Request, context.RequestAborted));
+        app.MapPut("/v1/admin/redaction", (HttpContext context, RedactionSettingsHandler handler) =>
+            handler.PutAsync(context.Request, context.RequestAborted));
 
         app.MapGet("/livez", () => Results.Json(new { status = "alive" }));
         app.MapGet("/healthz", async (PlatformHealth health, CancellationToken cancellationToken) =>

@@ -53,6 +53,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(new TenantRedactionKeys(settings.RedactionSecret));
         services.AddSingleton<PiiRedactor>();
         services.AddSingleton<TenantRedactionPolicies>();
+        services.AddSingleton<RedactionSettingsHandler>();
         services.AddSingleton<IngestEventParser>();
         services.AddSingleton(sp => new IngestEventsHandler(
             sp.GetRequiredService<RequestAuthentication>(),

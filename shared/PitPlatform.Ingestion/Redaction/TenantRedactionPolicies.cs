@@ -34,6 +34,9 @@ public class TenantRedactionPolicies(NpgsqlDataSource database, TenantRedactionK
         return policy;
     }
 
+    /// <summary>Drops a cached policy, so a change made through this instance applies to its next request.</summary>
+    public virtual void Forget(string tenant) => _cache.TryRemove(tenant, out _);
+
     /// <summary>Unknown text in the table fails safe: the span is replaced.</summary>
     private static RedactionMode Mode(string text) =>
         Enum.TryParse<RedactionMode>(text, ignoreCase: true, out var mode) ? mode : RedactionMode.Replace;
