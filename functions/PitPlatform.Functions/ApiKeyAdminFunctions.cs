@@ -11,25 +11,18 @@ public sealed class ApiKeyAdminFunctions(ApiKeyAdminHandler handler)
     public Task Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/admin/keys")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Execute(request, token => handler.CreateAsync(request, token), cancellationToken);
+        FunctionHttp.RunAsync(request, token => handler.CreateAsync(request, token), cancellationToken);
 
     [Function("ListApiKeys")]
     public Task List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/keys")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Execute(request, token => handler.ListAsync(request, token), cancellationToken);
+        FunctionHttp.RunAsync(request, token => handler.ListAsync(request, token), cancellationToken);
 
     [Function("RevokeApiKey")]
     public Task Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/admin/keys/{prefix}")] HttpRequest request,
         string prefix,
         CancellationToken cancellationToken) =>
-        Execute(request, token => handler.RevokeAsync(request, prefix, token), cancellationToken);
-
-    private static async Task Execute(HttpRequest request, Func<CancellationToken, Task<IResult>> handle, CancellationToken cancellationToken)
-    {
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, request.HttpContext.RequestAborted);
-        var result = await handle(cancellation.Token);
-        await result.ExecuteAsync(request.HttpContext);
-    }
+        FunctionHttp.RunAsync(request, token => handler.RevokeAsync(request, prefix, token), cancellationToken);
 }

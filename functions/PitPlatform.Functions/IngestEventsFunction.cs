@@ -8,13 +8,8 @@ namespace PitPlatform.Functions;
 public sealed class IngestEventsFunction(IngestEventsHandler handler)
 {
     [Function("IngestEvents")]
-    public async Task Run(
+    public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/events")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(
-            cancellationToken, request.HttpContext.RequestAborted);
-        var result = await handler.HandleAsync(request, cancellation.Token);
-        await result.ExecuteAsync(request.HttpContext);
-    }
+        CancellationToken cancellationToken) =>
+        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
 }

@@ -8,14 +8,9 @@ namespace PitPlatform.Functions;
 public sealed class NavQueryFunction(NavQueryHandler handler)
 {
     [Function("NavQuery")]
-    public async Task Run(
+    public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/series/{series}/nav")] HttpRequest request,
         string series,
-        CancellationToken cancellationToken)
-    {
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(
-            cancellationToken, request.HttpContext.RequestAborted);
-        var result = await handler.HandleAsync(request, series, cancellation.Token);
-        await result.ExecuteAsync(request.HttpContext);
-    }
+        CancellationToken cancellationToken) =>
+        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, series, token), cancellationToken);
 }
