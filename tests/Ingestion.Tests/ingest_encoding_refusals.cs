@@ -35,3 +35,26 @@ public sealed class ingest_encoding_refusals(PostgresFixture postgres, KafkaFixt
         Assert.Equal((HttpStatusCode)207, escapedNul.StatusCode);
     }
 }
+
+/// <summary>An event within the body limit but over Event Hubs' per-record limit once enveloped is refused alone.</summary>
+public sealed class ingest_event_size_refusals(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
+{
+    [Fact]
+    public async Task an_event_over_the_enveloped_limit_is_rejected_and_its_neighbours_accepted()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+        // 262,144 four-byte characters in each of prompt and response: 2 MiB of text, under the 5 MB body limit.
+        var text = string.Concat(Enumerable.Repeat("\U0001F600", 262_144));
+        var big = "{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{\"model\":\"m\",\"input_tokens\":1,\"output_tokens\":1,"
+            + $"\"prompt\":\"{text}\",\"response\":\"{text}\"}}}}";
+        var small = """{"type":"runtime.llm_call","series":"s","payload":{"model":"m","input_tokens":1,"output_tokens":1}}""";
+
+        var response = await pipeline.PostEventsAsync($"{{\"data\":[{small},{big},{small}]}}", TestContext.Current.CancellationToken);
+
+        Assert.Equal((HttpStatusCode)207, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var results = body.RootElement.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(["accepted", "rejected", "accepted"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("ERR_EVENT_TOO_LARGE", results[1].GetProperty("error").GetProperty("code").GetString());
+    }
+}
