@@ -15,6 +15,4 @@ public sealed class TopicDefinition
     public bool Archived { get; init; }
 
     public bool AllowsPayloadType(string payloadType) => PayloadTypes.Contains(payloadType, StringComparer.Ordinal);
-
-    public bool IsCompacted => CleanupPolicy.Contains("compact", StringComparison.Ordinal);
 }

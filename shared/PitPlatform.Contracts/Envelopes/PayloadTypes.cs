@@ -15,6 +15,4 @@ public static class PayloadTypes
     public static readonly TypeRegistry Registry = TypeRegistry.FromFiles(
         ExecReflection.Descriptor, AcctReflection.Descriptor, RuntimeReflection.Descriptor,
         OpsReflection.Descriptor, PolicyReflection.Descriptor);
-
-    public static string NameOf<T>() where T : IMessage<T>, new() => new T().Descriptor.FullName;
 }

@@ -119,15 +119,6 @@ public class EnvelopeProducer : IDisposable
         }
     }
 
-    /// <summary>Produces raw bytes (a dead letter being replayed) to a catalog topic.</summary>
-    public virtual async Task<ProducedRecord> ProduceRawAsync(string catalogTopic, byte[]? key, byte[] value, CancellationToken cancellationToken = default)
-    {
-        _catalog.Require(catalogTopic);
-        var result = await _producer.ProduceAsync(_naming.Topic(catalogTopic), new Message<byte[], byte[]> { Key = key!, Value = value }, cancellationToken)
-            .ConfigureAwait(false);
-        return new ProducedRecord(catalogTopic, result.Partition.Value, result.Offset.Value);
-    }
-
     public virtual void Flush(TimeSpan timeout) => _producer.Flush(timeout);
 
     public void Dispose()
