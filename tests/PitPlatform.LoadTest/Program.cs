@@ -12,12 +12,15 @@ using PitPlatform.Hosting;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.LocalHost;
 
+// ./pit load nav [fills]: the NAV processor against binary COPY + merge (NavLoad.cs).
 // ./pit load [events] : measures, in one process against one embedded broker,
 //   1. the bare Confluent producer (idempotent, acks=all, gzip) sending envelopes of the same size: the raw limit;
 //   2. POST /v1/events through the local host, batches of 500, concurrent clients: sustained ingest;
 //   3. 100-event batches paced at 10,000 events/s: latency percentiles;
 // and the host's RSS. Consumers are off: this is the ingest path only.
-var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+var navMode = args.Length > 0 && args[0] == "nav";
+if (navMode) args = args[1..];
+var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : navMode ? 100_000 : 200_000;
 var state = Path.Combine(Path.GetTempPath(), "pit-load-" + Guid.NewGuid().ToString("N")[..8]);
 var host = await PitLocalHost.StartAsync(new LocalHostOptions
 {
@@ -30,6 +33,13 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
         [SettingNames.RateLimitBurst] = "10000000",
     },
 }, runConsumers: false);
+if (navMode)
+{
+    var status = await NavLoad.RunAsync(host, events);
+    await host.DisposeAsync();
+    Directory.Delete(state, recursive: true);
+    return status;
+}
 var kafka = host.Services.GetRequiredService<KafkaSettings>();
 Console.WriteLine($"host {host.BaseAddress}, broker {kafka.BootstrapServers}, {Environment.ProcessorCount} cores, {events:N0} events per phase");
 

@@ -46,9 +46,12 @@ public sealed class NavProcessor(
 
         var outputs = fills.Count == 0 ? [] : await ApplyAsync(fills, poison, cancellationToken).ConfigureAwait(false);
 
-        var sends = outputs.Select(o => producer.ProduceAsync(o, cancellationToken))
-            .Concat(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken)));
-        await Task.WhenAll(sends).ConfigureAwait(false);
+        var letters = Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken)));
+        var produced = await producer.ProduceBatchAsync(outputs).ConfigureAwait(false);
+        await letters.ConfigureAwait(false);
+        // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
+        // re-emit their stored updates.
+        if (produced.FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
     }
 
     private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error, out EventEnvelope? envelope)

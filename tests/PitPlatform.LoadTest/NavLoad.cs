@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts.Keys;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.LocalHost;
+using PitPlatform.Processing.Nav;
+
+/// <summary>
+/// ./pit load nav [fills]: the NAV processor end to end (consume, state and idempotency rows in Postgres, NAV
+/// updates produced, offsets committed), then the same fills again under a new group (all duplicates), beside the
+/// raw limit: binary COPY of the same number of idempotency rows into a staging table and one merge.
+/// </summary>
+internal static class NavLoad
+{
+    public static async Task<int> RunAsync(PitLocalHost host, int fills)
+    {
+        var kafka = host.Services.GetRequiredService<KafkaSettings>();
+        var database = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var processor = host.Services.GetRequiredService<NavProcessor>();
+        var producer = host.Services.GetRequiredService<EnvelopeProducer>();
+        var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "load/1.0");
+
+        var envelopes = Enumerable.Range(0, fills).Select(i => builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, NavProcessor.InputTopic,
+            CanonicalKey.ForCell("demo", "navload", $"c{i % 1000}"),
+            new TradeFillEvent { Instrument = $"I{i % 7}", Side = i % 3 == 0 ? TradeSide.Sell : TradeSide.Buy, Quantity = 1 + i % 10, PriceMicros = 1_000_000 + i % 500, Currency = "USD" })).ToList();
+        foreach (var chunk in envelopes.Chunk(10_000))
+        {
+            var outcomes = await producer.ProduceBatchAsync(chunk);
+            if (outcomes.Any(o => !o.IsStored)) throw new InvalidOperationException("could not load the fills into Kafka");
+        }
+        Console.WriteLine($"{fills:N0} fills over 1,000 cells are in {NavProcessor.InputTopic}");
+
+        var raw = await RawCopyAndMergeAsync(database, envelopes);
+        Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s");
+
+        var firstPass = await ProcessAllAsync(processor, kafka, database, "nav-processor", fills);
+        Console.WriteLine($"2. NAV processor, new fills: {firstPass:N0} fills/s = {100.0 * firstPass / raw:F0}% of the raw limit (target 30,000)");
+
+        var replay = await ProcessAllAsync(processor, kafka, database, "nav-replay", fills);
+        Console.WriteLine($"3. NAV processor, the same fills again (all duplicates): {replay:N0} fills/s (target 100,000)");
+        return 0;
+    }
+
+    private static async Task<double> ProcessAllAsync(NavProcessor processor, KafkaSettings kafka, NpgsqlDataSource database, string group, int fills)
+    {
+        var counting = new CountingHandler(processor, group);
+        await using var loop = new KafkaConsumerLoop(counting, kafka, new ConsumerLoopOptions { MaxBatchSize = 2000 }, NullLogger.Instance);
+        loop.Start();
+        await loop.Assigned.WaitAsync(TimeSpan.FromSeconds(60));
+        while (counting.Handled < fills) await Task.Delay(5);
+        var elapsed = counting.Elapsed;
+        await using var command = database.CreateCommand("SELECT count(*) FROM processed_events WHERE consumer = 'nav-processor'");
+        var applied = (long)(await command.ExecuteScalarAsync())!;
+        if (applied != fills) throw new InvalidOperationException($"{applied} fills applied, expected {fills}");
+        return fills / elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> RawCopyAndMergeAsync(NpgsqlDataSource database, IReadOnlyList<EventEnvelope> envelopes)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS raw_limit_events (LIKE processed_events INCLUDING ALL)", connection)) await create.ExecuteNonQueryAsync();
+        var watch = Stopwatch.StartNew();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE raw_stage (event_id uuid, payload_sha256 bytea, output bytea) ON COMMIT DROP", connection, tx)) await stage.ExecuteNonQueryAsync();
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY raw_stage (event_id, payload_sha256, output) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var envelope in envelopes)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(Guid.Parse(envelope.EventId), NpgsqlDbType.Uuid);
+                await writer.WriteAsync(envelope.PayloadSha256.ToByteArray(), NpgsqlDbType.Bytea);
+                await writer.WriteAsync(envelope.Payload.ToByteArray(), NpgsqlDbType.Bytea);
+            }
+            await writer.CompleteAsync();
+        }
+        await using (var merge = new NpgsqlCommand(
+            "INSERT INTO raw_limit_events (consumer, event_id, payload_sha256, output) SELECT 'raw', event_id, payload_sha256, output FROM raw_stage ON CONFLICT DO NOTHING", connection, tx))
+            await merge.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+        return envelopes.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The real processor under another group name (so a second pass re-reads everything), counting records and time.</summary>
+    private sealed class CountingHandler(NavProcessor inner, string group) : IRecordBatchHandler
+    {
+        private long _handled;
+        private long _firstTimestamp;
+        private long _lastTimestamp;
+        public long Handled => Interlocked.Read(ref _handled);
+        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_firstTimestamp, _lastTimestamp);
+        public string ConsumerGroup => group;
+        public IReadOnlyList<string> Topics => inner.Topics;
+
+        public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+        {
+            if (_firstTimestamp == 0) _firstTimestamp = Stopwatch.GetTimestamp();
+            await inner.HandleAsync(batch, cancellationToken);
+            _lastTimestamp = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref _handled, batch.Count);
+        }
+    }
+}
