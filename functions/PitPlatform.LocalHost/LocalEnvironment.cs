@@ -15,7 +15,9 @@ namespace PitPlatform.LocalHost;
 public sealed class LocalEnvironment : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _started = [];
+    private readonly Dictionary<string, string?> _embedded = new();
     private MockKafkaCluster? _kafka;
+    private string? _publishedIn;
 
     public Dictionary<string, string?> Settings { get; } = new();
     public List<string> Banner { get; } = [];
@@ -46,7 +48,8 @@ public sealed class LocalEnvironment : IAsyncDisposable
         {
             _kafka = MockKafkaCluster.Start(brokerCount: 3);
             _kafka.CreateCatalogTopics(TopicCatalog.Embedded, new KafkaNaming(Setting(SettingNames.KafkaPrefix) ?? ""));
-            Settings[SettingNames.KafkaBootstrap] = _kafka.BootstrapServers;
+            Settings[SettingNames.KafkaBootstrap] = _embedded[SettingNames.KafkaBootstrap] = _kafka.BootstrapServers;
+            _embedded[SettingNames.KafkaPrefix] = Setting(SettingNames.KafkaPrefix) ?? "";
             Banner.Add($"Kafka bootstrap servers: {_kafka.BootstrapServers} (embedded, in-memory, development only)");
         }
         else Banner.Add($"Kafka bootstrap servers: {kafka} (configured)");
@@ -57,7 +60,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             var server = await PostgresServer.StartAsync(Path.Combine(options.StateDirectory, "postgres"), options.Fresh, options.DurablePostgres, cancellationToken)
                 .ConfigureAwait(false);
             _started.Add(server);
-            Settings[SettingNames.Postgres] = server.ConnectionString;
+            Settings[SettingNames.Postgres] = _embedded[SettingNames.Postgres] = server.ConnectionString;
             Banner.Add($"Postgres: {server.ConnectionString} (embedded, data in {server.DataDirectory})");
         }
         else Banner.Add($"Postgres: {Redacted(postgres)} (configured)");
@@ -69,7 +72,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             if (options.Fresh && Directory.Exists(azuriteDir)) Directory.Delete(azuriteDir, recursive: true);
             var azurite = await AzuriteServer.StartAsync(azuriteDir, cancellationToken).ConfigureAwait(false);
             _started.Add(azurite);
-            Settings[SettingNames.Blob] = azurite.ConnectionString;
+            Settings[SettingNames.Blob] = _embedded[SettingNames.Blob] = azurite.ConnectionString;
             Banner.Add($"Blob: {azurite.BlobEndpoint} (embedded Azurite, data in {azuriteDir})");
         }
         else Banner.Add("Blob: configured storage account");
@@ -78,6 +81,12 @@ public sealed class LocalEnvironment : IAsyncDisposable
             Settings[SettingNames.RedactionSecret] = ReadOrCreate(Path.Combine(options.StateDirectory, "redaction-secret"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         if (Setting(SettingNames.ApiKeyPepper) is null)
             Settings[SettingNames.ApiKeyPepper] = ReadOrCreate(Path.Combine(options.StateDirectory, "api-key-pepper"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
+        if (_embedded.Count > 0)
+        {
+            Commands.PublishedEndpoints.Write(options.StateDirectory, _embedded);
+            _publishedIn = options.StateDirectory;
+        }
     }
 
     /// <summary>The embedded mock cluster, when Kafka is embedded (tests inject faults through it).</summary>
@@ -85,6 +94,8 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_publishedIn is not null) Commands.PublishedEndpoints.Delete(_publishedIn);
+        _publishedIn = null;
         for (var i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync().ConfigureAwait(false);
         _started.Clear();
         _kafka?.Dispose();
