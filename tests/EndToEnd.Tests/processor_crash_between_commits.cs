@@ -1,8 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 using PitPlatform.Testing;
 using Xunit;
@@ -11,14 +14,51 @@ namespace PitPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// A NAV processor that dies after its Postgres commit but before its offset commit: the restarted processor gets the
-/// fill again, leaves NAV unchanged and re-emits only an identical NAV update (same event_id, same bytes).
+/// fill again and leaves NAV unchanged. If Kafka had not acknowledged the NAV update yet, it re-emits the identical
+/// update (same event_id, same bytes); if it had, it emits nothing more.
 /// </summary>
 public sealed class processor_crash_between_commits(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task restarted_processor_leaves_nav_unchanged_and_reemits_the_identical_update()
+    public async Task killed_before_kafka_acknowledged_the_update_the_restarted_processor_reemits_the_identical_update()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+        var options = new ConsumerLoopOptions { SessionTimeoutMs = 6000 };
+        Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TradeFills.Body(Guid.NewGuid()), Ct)).StatusCode);
+
+        // First life: Postgres commit done, then the process dies while the NAV update is on its way to Kafka.
+        var dyingProducer = new ProducerThatDies();
+        var dying = new NavProcessor(pipeline.Service<NpgsqlDataSource>(), pipeline.Service<TopicCatalog>(), dyingProducer,
+            pipeline.Service<DeadLetterWriter>(), NullLogger<NavProcessor>.Instance);
+        var first = new KafkaConsumerLoop(dying, pipeline.Kafka, options, NullLogger.Instance);
+        first.Start();
+        await dyingProducer.Reached.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var stopping = first.StopAsync();
+        dyingProducer.Die();
+        await stopping;
+        await first.DisposeAsync();
+        Assert.Equal(0, first.CommittedBatches);
+        Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
+        Assert.Empty(TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 1, TimeSpan.FromSeconds(2)));
+
+        // Second life: the fill is a repeat, its stored update is emitted.
+        var second = new KafkaConsumerLoop(pipeline.Service<NavProcessor>(), pipeline.Kafka, options, NullLogger.Instance);
+        second.Start();
+        await Eventually.WaitForAsync(() => Task.FromResult(second.CommittedBatches), n => n >= 1, TimeSpan.FromSeconds(60), "the restarted processor's commit");
+        await second.DisposeAsync();
+
+        Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
+        Assert.Equal(-1_250_000_000, await pipeline.Database.ScalarAsync<long>("SELECT cash_micros FROM cell_cash"));
+        Assert.Equal(1, await pipeline.Database.CountAsync("processed_events"));
+        var stored = await pipeline.Database.ScalarAsync<byte[]>("SELECT output FROM processed_events");
+        var update = Assert.Single(TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1)));
+        Assert.Equal(stored, update.Message.Value);
+    }
+
+    [Fact]
+    public async Task killed_after_kafka_acknowledged_the_update_the_restarted_processor_changes_nothing_and_emits_nothing_more()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         var processor = pipeline.Service<NavProcessor>();
@@ -45,13 +85,9 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
         Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
         Assert.Equal(-1_250_000_000, await pipeline.Database.ScalarAsync<long>("SELECT cash_micros FROM cell_cash"));
         Assert.Equal(1, await pipeline.Database.CountAsync("processed_events"));
+        Assert.Single(TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1)));
 
-        var updates = TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
-        Assert.Equal(2, updates.Count);
-        Assert.Equal(updates[0].Message.Value, updates[1].Message.Value);
-        Assert.Equal(EventEnvelope.Parser.ParseFrom(updates[0].Message.Value).EventId, EventEnvelope.Parser.ParseFrom(updates[1].Message.Value).EventId);
-
-        // Downstream, the repeated update is a no-op too.
+        // Downstream, one NAV point.
         var analytics = new KafkaConsumerLoop(pipeline.Service<NavAnalyticsConsumer>(), pipeline.Kafka, options, NullLogger.Instance);
         analytics.Start();
         var points = await trade_fill_to_nav_slice.WaitForPointsAsync(pipeline, "alpha", "0001", 1);
@@ -59,6 +95,21 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
         await analytics.DisposeAsync();
         Assert.Single(points);
         Assert.Equal(1, await pipeline.Database.CountAsync("nav_points"));
+    }
+
+    /// <summary>A producer whose process dies while records are in flight: nothing reaches Kafka.</summary>
+    private sealed class ProducerThatDies : EnvelopeProducer
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<ProduceOutcome[]> _death = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task Reached => _reached.Task;
+        public void Die() => _death.TrySetCanceled();
+
+        public override Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes)
+        {
+            _reached.TrySetResult();
+            return _death.Task;
+        }
     }
 
     /// <summary>Runs the real handler, then never returns: the host is stopped before it can commit.</summary>

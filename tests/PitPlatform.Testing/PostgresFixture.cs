@@ -62,5 +62,11 @@ public sealed record TestDatabase(string Schema, string ConnectionString, Npgsql
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

@@ -7,12 +7,15 @@ namespace PitPlatform.Processing.Nav;
 /// The cash (per currency) and positions (per instrument) of one cell, and the NAV they add up to. All amounts are
 /// integer micros (<see cref="Money"/>); every operation is checked, so an overflow is an <see cref="OverflowException"/>,
 /// never a wrap.
-/// Apply works on copies and only commits them when the whole fill went through.
+/// Apply works on copies and only commits them when the whole fill went through. The book remembers what changed
+/// since it was loaded, so saving it writes only those rows.
 /// </summary>
 public sealed class CellBook
 {
     private readonly Dictionary<string, CashBalance> _cash;
     private readonly Dictionary<string, Position> _positions;
+    private readonly HashSet<string> _changedCash = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedPositions = new(StringComparer.Ordinal);
 
     public CellBook(IEnumerable<CashBalance> cash, IEnumerable<Position> positions)
     {
@@ -22,6 +25,12 @@ public sealed class CellBook
 
     public IReadOnlyCollection<CashBalance> Cash => _cash.Values;
     public IReadOnlyCollection<Position> Positions => _positions.Values;
+
+    /// <summary>Cash balances changed since the book was loaded.</summary>
+    public IEnumerable<CashBalance> ChangedCash => _changedCash.Select(c => _cash[c]);
+
+    /// <summary>Positions changed since the book was loaded.</summary>
+    public IEnumerable<Position> ChangedPositions => _changedPositions.Select(i => _positions[i]);
 
     /// <summary>Applies a fill and returns the cell's NAV in the fill's currency afterwards.</summary>
     /// <exception cref="OverflowException">an amount left the range of a 64-bit integer of micros</exception>
@@ -50,6 +59,8 @@ public sealed class CellBook
 
         _cash[fill.Currency] = newCash;
         _positions[fill.Instrument] = newPosition;
+        _changedCash.Add(fill.Currency);
+        _changedPositions.Add(fill.Instrument);
         return new NavSnapshot(fill.Currency, nav.Micros, newCash.CashMicros, positionsValue.Micros, newCash.FillsApplied);
     }
 }

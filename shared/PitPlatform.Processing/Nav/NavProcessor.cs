@@ -10,14 +10,16 @@ using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Contracts.Identifiers;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Processing.DeadLetters;
+using PitPlatform.Processing.Idempotency;
 
 namespace PitPlatform.Processing.Nav;
 
 /// <summary>
 /// Applies trade fills to their cell's cash and positions and emits the cell's NAV. Exactly-once in effect over an
 /// at-least-once log: the processed-event row (consumer, event_id) is written in the same transaction as the state,
-/// together with the NAV update it produced; a redelivered fill changes nothing and re-emits that identical update.
-/// NAV updates are produced after the commit and before the handler returns, so the host commits offsets last.
+/// together with the NAV update it produced; a redelivered fill changes nothing and re-emits that identical update
+/// unless Kafka already acknowledged it (<see cref="ProcessedEvents"/>). NAV updates are produced after the commit and
+/// before the handler returns, so the host commits offsets last.
 /// </summary>
 public sealed class NavProcessor(
     NpgsqlDataSource database, TopicCatalog catalog, EnvelopeProducer producer, DeadLetterWriter deadLetters, ILogger<NavProcessor> logger)
@@ -35,24 +37,34 @@ public sealed class NavProcessor(
 
     public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
     {
-        var poison = new List<(ConsumedRecord Record, string Reason, string Error, EventEnvelope? Envelope)>();
+        var poison = new List<PoisonRecord>();
         var fills = new List<TradeFillRecord>(batch.Count);
         foreach (var record in batch)
         {
             var checkedRecord = Decode(record, out var reason, out var error, out var envelope);
-            if (checkedRecord is null) poison.Add((record, reason, error, envelope));
+            if (checkedRecord is null) poison.Add(new PoisonRecord(record, reason, error, envelope));
             else fills.Add(checkedRecord);
         }
 
-        var outputs = fills.Count == 0 ? [] : await ApplyAsync(fills, poison, cancellationToken).ConfigureAwait(false);
+        // Cells are independent: groups of whole cells are applied concurrently, each in its own transaction, so one
+        // group's Postgres round trips overlap another's work. A cell's fills stay in one group, in offset order.
+        var groups = fills.GroupBy(f => (f.Cell.GetHashCode() & int.MaxValue) % Parallelism).Select(g => g.ToList()).ToList();
+        var applied = await Task.WhenAll(groups.Select(g => ApplyAsync(g, cancellationToken))).ConfigureAwait(false);
+        var outputs = applied.SelectMany(a => a.Outputs).ToList();
+        poison.AddRange(applied.SelectMany(a => a.Poison));
 
         var letters = Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken)));
-        var produced = await producer.ProduceBatchAsync(outputs).ConfigureAwait(false);
+        var produced = outputs.Count == 0 ? [] : await producer.ProduceBatchAsync(outputs).ConfigureAwait(false);
         await letters.ConfigureAwait(false);
         // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
         // re-emit their stored updates.
         if (produced.FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
+        await ProcessedEvents.MarkEmittedAsync(database, Group, batch, cancellationToken).ConfigureAwait(false);
+        logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters", Group, fills.Count, outputs.Count, poison.Count);
     }
+
+    /// <summary>Concurrent transactions per batch (groups of cells).</summary>
+    public const int Parallelism = 4;
 
     private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error, out EventEnvelope? envelope)
     {
@@ -85,30 +97,67 @@ public sealed class NavProcessor(
         return new TradeFillRecord(record, result.Envelope, result.EventId, result.Key, fill);
     }
 
-    /// <summary>Applies new fills in one transaction; returns the NAV updates to emit (new and re-emitted).</summary>
-    private async Task<List<EventEnvelope>> ApplyAsync(
-        List<TradeFillRecord> fills, List<(ConsumedRecord, string, string, EventEnvelope?)> poison, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one group's new fills in one transaction and returns, in offset order, the NAV updates to emit: those
+    /// of the fills applied now and the stored ones of repeats Kafka may not have acknowledged yet.
+    /// </summary>
+    private async Task<GroupResult> ApplyAsync(List<TradeFillRecord> fills, CancellationToken cancellationToken)
     {
-        var outputs = new List<EventEnvelope>(fills.Count);
-        var processed = new List<(Guid, byte[], byte[])>();
+        var result = new GroupResult(fills.Count);
+        var updates = new EventEnvelope?[fills.Count];
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        var cells = fills.Select(f => f.Cell).Distinct().ToList();
-        await NavStateStore.LockCellsAsync(connection, cells, cancellationToken).ConfigureAwait(false);
-        var seen = await NavStateStore.FindProcessedAsync(connection, Group, fills.Select(f => f.EventId).Distinct().ToArray(), cancellationToken)
+        // Looked up before taking any lock: a replay of processed fills never touches the cells at all.
+        var seen = await ProcessedEvents.FindAsync(connection, Group, fills.Select(f => f.EventId).Distinct().ToArray(), cancellationToken)
             .ConfigureAwait(false);
-        var books = await NavStateStore.LoadBooksAsync(connection, cells, cancellationToken).ConfigureAwait(false);
+        var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen.ContainsKey(fills[i].EventId)).ToList();
+        if (fresh.Count > 0) await ApplyFreshAsync(connection, fills, fresh, seen, updates, result.Poison, cancellationToken).ConfigureAwait(false);
 
-        foreach (var fill in fills)
+        var emitted = new HashSet<Guid>();
+        for (var i = 0; i < fills.Count; i++)
         {
-            var sha = fill.Envelope.PayloadSha256.ToByteArray();
-            if (seen.TryGetValue(fill.EventId, out var earlier))
+            var fill = fills[i];
+            if (updates[i] is { } update)
             {
-                if (!earlier.PayloadSha256.AsSpan().SequenceEqual(sha))
-                    poison.Add((fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
-                else if (earlier.Output is not null)
-                    outputs.Add(EventEnvelope.Parser.ParseFrom(earlier.Output));
+                if (emitted.Add(fill.EventId)) result.Outputs.Add(update);
+            }
+            else if (seen.TryGetValue(fill.EventId, out var earlier))
+            {
+                if (!earlier.PayloadSha256.AsSpan().SequenceEqual(fill.Envelope.PayloadSha256.Span))
+                    result.Poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
+                else if (earlier.OutputToReemit is { } stored && emitted.Add(fill.EventId))
+                    result.Outputs.Add(EventEnvelope.Parser.ParseFrom(stored));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Locks the cells of the fills at <paramref name="fresh"/>, applies those still unprocessed, and commits state and
+    /// processed rows together. Fills processed meanwhile by another consumer (a rebalance) join <paramref name="seen"/>.
+    /// </summary>
+    private async Task ApplyFreshAsync(
+        NpgsqlConnection connection, List<TradeFillRecord> fills, List<int> fresh, Dictionary<Guid, ProcessedEvent> seen,
+        EventEnvelope?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await NavStateStore.LockCellsAsync(connection, fresh.Select(i => fills[i].Cell), cancellationToken).ConfigureAwait(false);
+        var late = await ProcessedEvents.FindAsync(connection, Group, fresh.Select(i => fills[i].EventId).Distinct().ToArray(), cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var (id, earlier) in late) seen[id] = earlier;
+        fresh.RemoveAll(i => late.ContainsKey(fills[i].EventId));
+        var books = await NavStateStore.LoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), cancellationToken)
+            .ConfigureAwait(false);
+
+        var rows = new List<ProcessedEventRow>(fresh.Count);
+        var appliedNow = new Dictionary<Guid, ReadOnlyMemory<byte>>();
+        foreach (var i in fresh)
+        {
+            var fill = fills[i];
+            if (appliedNow.TryGetValue(fill.EventId, out var firstSha))
+            {
+                // The same event twice in one batch: applied once; another payload under its id is a conflict.
+                if (!firstSha.Span.SequenceEqual(fill.Envelope.PayloadSha256.Span))
+                    poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
                 continue;
             }
             NavSnapshot nav;
@@ -118,28 +167,23 @@ public sealed class NavProcessor(
             }
             catch (OverflowException)
             {
-                poison.Add((fill.Record, DeadLetterReason.ArithmeticOverflow, "an amount exceeds 64-bit micros", fill.Envelope));
+                poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.ArithmeticOverflow, "an amount exceeds 64-bit micros", fill.Envelope));
                 continue;
             }
             catch (InvalidFillException e)
             {
-                poison.Add((fill.Record, DeadLetterReason.InvalidFill, e.Message, fill.Envelope));
+                poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.InvalidFill, e.Message, fill.Envelope));
                 continue;
             }
             var update = NavUpdate(fill, nav);
-            var bytes = update.ToByteArray();
-            seen[fill.EventId] = new ProcessedEvent(sha, bytes);
-            processed.Add((fill.EventId, sha, bytes));
-            outputs.Add(update);
+            updates[i] = update;
+            appliedNow[fill.EventId] = fill.Envelope.PayloadSha256.Memory;
+            rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), update.ToByteArray(), fill.Record));
         }
 
-        if (processed.Count > 0)
-        {
-            await NavStateStore.SaveAsync(connection, Group, books, processed, cancellationToken).ConfigureAwait(false);
-        }
+        await NavStateStore.SaveChangesAsync(connection, books, cancellationToken).ConfigureAwait(false);
+        await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogDebug("{Group}: applied {New} fills, re-emitted {Repeat}", Group, processed.Count, outputs.Count - processed.Count);
-        return outputs;
     }
 
     private EventEnvelope NavUpdate(TradeFillRecord fill, NavSnapshot nav) =>

@@ -3,8 +3,7 @@ using Npgsql;
 namespace PitPlatform.Processing.Nav;
 
 /// <summary>
-/// The NAV processor's SQL, all within the caller's transaction: cell locks, the processed-event (idempotency)
-/// rows, and cash and positions. Array parameters with unnest keep it to a handful of round trips per batch.
+/// The NAV processor's cell state SQL, all within the caller's transaction: cell locks, and cash and positions. Array parameters with unnest keep it to a handful of round trips per batch.
 /// </summary>
 internal static class NavStateStore
 {
@@ -17,21 +16,6 @@ internal static class NavStateStore
         command.Parameters.Add(new() { Value = keys });
         // Sorted keys, locked in array order: two transactions never wait on each other in a cycle.
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Already processed events among <paramref name="eventIds"/>: their payload hash and emitted output.</summary>
-    public static async Task<Dictionary<Guid, ProcessedEvent>> FindProcessedAsync(
-        NpgsqlConnection connection, string consumer, Guid[] eventIds, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT event_id, payload_sha256, output FROM processed_events WHERE consumer = $1 AND event_id = ANY($2)", connection);
-        command.Parameters.Add(new() { Value = consumer });
-        command.Parameters.Add(new() { Value = eventIds });
-        var found = new Dictionary<Guid, ProcessedEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            found[reader.GetGuid(0)] = new ProcessedEvent((byte[])reader[1], reader.IsDBNull(2) ? null : (byte[])reader[2]);
-        return found;
     }
 
     public static async Task<Dictionary<CellId, CellBook>> LoadBooksAsync(NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, CancellationToken cancellationToken)
@@ -70,13 +54,12 @@ internal static class NavStateStore
         return cells.ToDictionary(c => c, c => new CellBook(cash[c], positions[c]));
     }
 
-    /// <summary>Writes the books of <paramref name="books"/> and the processed-event rows in one batch.</summary>
-    public static async Task SaveAsync(
-        NpgsqlConnection connection, string consumer, IReadOnlyDictionary<CellId, CellBook> books,
-        IReadOnlyList<(Guid EventId, byte[] PayloadSha256, byte[] Output)> processed, CancellationToken cancellationToken)
+    /// <summary>Writes what changed in <paramref name="books"/> (one batch of two statements).</summary>
+    public static async Task SaveChangesAsync(NpgsqlConnection connection, IEnumerable<KeyValuePair<CellId, CellBook>> books, CancellationToken cancellationToken)
     {
-        var cash = books.SelectMany(b => b.Value.Cash.Select(c => (b.Key, c))).ToList();
-        var positions = books.SelectMany(b => b.Value.Positions.Select(p => (b.Key, p))).ToList();
+        var cash = books.SelectMany(b => b.Value.ChangedCash.Select(c => (b.Key, c))).ToList();
+        var positions = books.SelectMany(b => b.Value.ChangedPositions.Select(p => (b.Key, p))).ToList();
+        if (cash.Count == 0 && positions.Count == 0) return;
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(Command("""
             INSERT INTO cell_cash (tenant, series, cell, currency, cash_micros, fills_applied)
@@ -95,12 +78,6 @@ internal static class NavStateStore
             positions.Select(x => x.Key.Tenant).ToArray(), positions.Select(x => x.Key.Series).ToArray(), positions.Select(x => x.Key.Cell).ToArray(),
             positions.Select(x => x.p.Instrument).ToArray(), positions.Select(x => x.p.Currency).ToArray(),
             positions.Select(x => x.p.Quantity).ToArray(), positions.Select(x => x.p.LastPriceMicros).ToArray()));
-        batch.BatchCommands.Add(Command("""
-            INSERT INTO processed_events (consumer, event_id, payload_sha256, output)
-            SELECT $1, * FROM unnest($2::uuid[], $3::bytea[], $4::bytea[])
-            """,
-            consumer, processed.Select(p => p.EventId).ToArray(), processed.Select(p => p.PayloadSha256).ToArray(),
-            processed.Select(p => p.Output).ToArray()));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -114,5 +91,3 @@ internal static class NavStateStore
     private static (string[], string[], string[]) Columns(IReadOnlyCollection<CellId> cells) =>
         (cells.Select(c => c.Tenant).ToArray(), cells.Select(c => c.Series).ToArray(), cells.Select(c => c.Cell).ToArray());
 }
-
-internal sealed record ProcessedEvent(byte[] PayloadSha256, byte[]? Output);

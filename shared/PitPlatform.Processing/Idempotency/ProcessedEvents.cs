@@ -1,0 +1,85 @@
+using Npgsql;
+using NpgsqlTypes;
+using PitPlatform.Contracts.Consuming;
+
+namespace PitPlatform.Processing.Idempotency;
+
+/// <summary>
+/// The idempotency records of consumers that emit an output per event (processed_events), and the per-partition
+/// emission watermarks (consumer_emissions) that say which stored outputs Kafka has already acknowledged.
+/// A redelivered event re-emits its stored output only when it lies beyond its partition's watermark, i.e. when the
+/// consumer may have stopped between its Postgres commit and Kafka's acknowledgement; a replay of events long
+/// emitted costs one indexed lookup each and produces nothing.
+/// </summary>
+public static class ProcessedEvents
+{
+    /// <summary>Which of <paramref name="eventIds"/> <paramref name="consumer"/> has processed.</summary>
+    public static async Task<Dictionary<Guid, ProcessedEvent>> FindAsync(
+        NpgsqlConnection connection, string consumer, Guid[] eventIds, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT p.event_id, p.payload_sha256,
+                   CASE WHEN e.emitted_through IS NULL OR p.source_offset IS NULL OR p.source_offset > e.emitted_through
+                        THEN p.output END
+            FROM processed_events p
+            LEFT JOIN consumer_emissions e
+              ON e.consumer = p.consumer AND e.topic = p.source_topic AND e.partition = p.source_partition
+            WHERE p.consumer = $1 AND p.event_id = ANY($2)
+            """, connection);
+        command.Parameters.Add(new() { Value = consumer });
+        command.Parameters.Add(new() { Value = eventIds });
+        var found = new Dictionary<Guid, ProcessedEvent>(eventIds.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            found[reader.GetGuid(0)] = new ProcessedEvent((byte[])reader[1], reader.IsDBNull(2) ? null : (byte[])reader[2]);
+        return found;
+    }
+
+    /// <summary>
+    /// Writes the rows with binary COPY, inside the caller's transaction. The caller has checked, under its locks,
+    /// that none exists; a unique violation (another consumer got there first) fails the batch, which is retried and
+    /// then sees the row.
+    /// </summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, string consumer, IReadOnlyList<ProcessedEventRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY processed_events (consumer, event_id, payload_sha256, output, source_topic, source_partition, source_offset) FROM STDIN (FORMAT BINARY)",
+            cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(consumer, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(row.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(row.PayloadSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            if (row.Output is null) await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            else await writer.WriteAsync(row.Output, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(row.Source.Topic, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(row.Source.Partition, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(row.Source.Offset, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        }
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records that every output of <paramref name="batch"/> was acknowledged, once it was. Sound because a partition's
+    /// records are handled in offset order and a batch starts at its partition's committed offset, below which every
+    /// output was acknowledged before that offset was committed.
+    /// </summary>
+    public static async Task MarkEmittedAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    {
+        var heads = batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => (g.Key.Topic, g.Key.Partition, Offset: g.Max(r => r.Offset))).ToList();
+        if (heads.Count == 0) return;
+        await using var command = database.CreateCommand("""
+            INSERT INTO consumer_emissions (consumer, topic, partition, emitted_through)
+            SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
+            ON CONFLICT (consumer, topic, partition) DO UPDATE
+              SET emitted_through = GREATEST(consumer_emissions.emitted_through, excluded.emitted_through), updated_at = now()
+            """);
+        command.Parameters.Add(new() { Value = consumer });
+        command.Parameters.Add(new() { Value = heads.Select(h => h.Topic).ToArray() });
+        command.Parameters.Add(new() { Value = heads.Select(h => h.Partition).ToArray() });
+        command.Parameters.Add(new() { Value = heads.Select(h => h.Offset).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
