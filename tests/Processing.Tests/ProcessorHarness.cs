@@ -52,6 +52,10 @@ internal sealed class ProcessorHarness : IAsyncDisposable
     public ConsumedRecord Record(byte[]? key, byte[] value) =>
         new(NavProcessor.InputTopic, 0, _offset++, key, value, DateTimeOffset.UtcNow, []);
 
+    /// <summary>A record at a chosen position and append time (a replay, or a recreated topic).</summary>
+    public static ConsumedRecord RecordAt(long offset, EventEnvelope envelope, DateTimeOffset appended) =>
+        new(NavProcessor.InputTopic, 0, offset, Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray(), appended, []);
+
     public async ValueTask DisposeAsync()
     {
         Producer.Dispose();

@@ -73,43 +73,6 @@ public sealed class nav_processor_dead_letters(PostgresFixture postgres, KafkaFi
         Assert.Equal("key_mismatch", SingleDeadLetter(harness).Reason);
     }
 
-    [Fact]
-    public async Task a_batch_delivered_twice_applies_once_and_emits_each_update_once()
-    {
-        await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
-        var envelopes = Enumerable.Range(0, 50).Select(i => harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 5}")).ToList();
-
-        await harness.Processor.HandleAsync(envelopes.Select(harness.Record).ToList(), Ct);
-        await harness.Processor.HandleAsync(envelopes.Select(harness.Record).ToList(), Ct);
-
-        Assert.Equal(50, await harness.Database.CountAsync("processed_events"));
-        Assert.Equal(50, await harness.Database.ScalarAsync<long>("SELECT sum(quantity)::bigint FROM cell_positions"));
-        var updates = TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected: 100, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
-        Assert.Equal(50, updates.Select(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId).Distinct().Count());
-        Assert.Equal(50, updates.Count);
-    }
-
-    [Fact]
-    public async Task a_redelivered_batch_whose_updates_kafka_never_acknowledged_reemits_the_identical_updates()
-    {
-        await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
-        var records = Enumerable.Range(0, 20).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 4}"))).ToList();
-        await harness.Processor.HandleAsync(records, Ct);
-        // As if the process had died between its Postgres commit and Kafka's acknowledgement.
-        await harness.Database.ExecuteAsync("DELETE FROM consumer_emissions");
-
-        await harness.Processor.HandleAsync(records, Ct);
-
-        Assert.Equal(20, await harness.Database.CountAsync("processed_events"));
-        Assert.Equal(20, await harness.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash"));
-        var updates = TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected: 40, TimeSpan.FromSeconds(20));
-        Assert.Equal(40, updates.Count);
-        Assert.All(updates.GroupBy(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId),
-            g => Assert.Equal(2, g.Select(u => Convert.ToHexString(u.Message.Value)).Count()));
-        Assert.All(updates.GroupBy(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId),
-            g => Assert.Single(g.Select(u => Convert.ToHexString(u.Message.Value)).Distinct()));
-    }
-
     private static DeadLetter SingleDeadLetter(ProcessorHarness harness)
     {
         var records = TopicReader.ReadAll(harness.Kafka, DeadLetterWriter.Topic, expected: 1, TimeSpan.FromSeconds(20));

@@ -5,11 +5,9 @@ using PitPlatform.Contracts.Consuming;
 namespace PitPlatform.Processing.Idempotency;
 
 /// <summary>
-/// The idempotency records of consumers that emit an output per event (processed_events), and the per-partition
-/// emission watermarks (consumer_emissions) that say which stored outputs Kafka has already acknowledged.
-/// A redelivered event re-emits its stored output only when it lies beyond its partition's watermark, i.e. when the
-/// consumer may have stopped between its Postgres commit and Kafka's acknowledgement; a replay of events long
-/// emitted costs one indexed lookup each and produces nothing.
+/// The idempotency records of consumers that emit an output per event (processed_events). A redelivered event
+/// re-emits its stored output only when its source record lies beyond its partition's <see cref="ConsumerWatermarks"/>
+/// mark, i.e. when the consumer may have stopped between its Postgres commit and Kafka's acknowledgement.
 /// </summary>
 public static class ProcessedEvents
 {
@@ -19,11 +17,11 @@ public static class ProcessedEvents
     {
         await using var command = new NpgsqlCommand("""
             SELECT p.event_id, p.payload_sha256,
-                   CASE WHEN e.emitted_through IS NULL OR p.source_offset IS NULL OR p.source_offset > e.emitted_through
+                   CASE WHEN w.handled_through IS NULL OR p.source_offset IS NULL OR p.source_offset > w.handled_through
                         THEN p.output END
             FROM processed_events p
-            LEFT JOIN consumer_emissions e
-              ON e.consumer = p.consumer AND e.topic = p.source_topic AND e.partition = p.source_partition
+            LEFT JOIN consumer_watermarks w
+              ON w.consumer = p.consumer AND w.topic = p.source_topic AND w.partition = p.source_partition
             WHERE p.consumer = $1 AND p.event_id = ANY($2)
             """, connection);
         command.Parameters.Add(new() { Value = consumer });
@@ -59,27 +57,5 @@ public static class ProcessedEvents
             await writer.WriteAsync(row.Source.Offset, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
         }
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Records that every output of <paramref name="batch"/> was acknowledged, once it was. Sound because a partition's
-    /// records are handled in offset order and a batch starts at its partition's committed offset, below which every
-    /// output was acknowledged before that offset was committed.
-    /// </summary>
-    public static async Task MarkEmittedAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
-    {
-        var heads = batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => (g.Key.Topic, g.Key.Partition, Offset: g.Max(r => r.Offset))).ToList();
-        if (heads.Count == 0) return;
-        await using var command = database.CreateCommand("""
-            INSERT INTO consumer_emissions (consumer, topic, partition, emitted_through)
-            SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
-            ON CONFLICT (consumer, topic, partition) DO UPDATE
-              SET emitted_through = GREATEST(consumer_emissions.emitted_through, excluded.emitted_through), updated_at = now()
-            """);
-        command.Parameters.Add(new() { Value = consumer });
-        command.Parameters.Add(new() { Value = heads.Select(h => h.Topic).ToArray() });
-        command.Parameters.Add(new() { Value = heads.Select(h => h.Partition).ToArray() });
-        command.Parameters.Add(new() { Value = heads.Select(h => h.Offset).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

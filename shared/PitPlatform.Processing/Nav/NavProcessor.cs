@@ -18,7 +18,8 @@ namespace PitPlatform.Processing.Nav;
 /// Applies trade fills to their cell's cash and positions and emits the cell's NAV. Exactly-once in effect over an
 /// at-least-once log: the processed-event row (consumer, event_id) is written in the same transaction as the state,
 /// together with the NAV update it produced; a redelivered fill changes nothing and re-emits that identical update
-/// unless Kafka already acknowledged it (<see cref="ProcessedEvents"/>). NAV updates are produced after the commit and
+/// unless Kafka already acknowledged it; a record replayed at a position already handled is skipped outright
+/// (<see cref="ConsumerWatermarks"/>). NAV updates are produced after the commit and
 /// before the handler returns, so the host commits offsets last.
 /// </summary>
 public sealed class NavProcessor(
@@ -39,7 +40,10 @@ public sealed class NavProcessor(
     {
         var poison = new List<PoisonRecord>();
         var fills = new List<TradeFillRecord>(batch.Count);
-        foreach (var record in batch)
+        var watermarks = await ConsumerWatermarks.LoadAsync(database, Group, batch, cancellationToken).ConfigureAwait(false);
+        var pending = batch.Where(r => !watermarks.WasHandled(r)).ToList();
+        if (pending.Count == 0) return;
+        foreach (var record in pending)
         {
             var checkedRecord = Decode(record, out var reason, out var error, out var envelope);
             if (checkedRecord is null) poison.Add(new PoisonRecord(record, reason, error, envelope));
@@ -59,7 +63,7 @@ public sealed class NavProcessor(
         // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
         // re-emit their stored updates.
         if (produced.FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
-        await ProcessedEvents.MarkEmittedAsync(database, Group, batch, cancellationToken).ConfigureAwait(false);
+        await ConsumerWatermarks.AdvanceAsync(database, Group, pending, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters", Group, fills.Count, outputs.Count, poison.Count);
     }
 
@@ -110,7 +114,7 @@ public sealed class NavProcessor(
         var seen = await ProcessedEvents.FindAsync(connection, Group, fills.Select(f => f.EventId).Distinct().ToArray(), cancellationToken)
             .ConfigureAwait(false);
         var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen.ContainsKey(fills[i].EventId)).ToList();
-        if (fresh.Count > 0) await ApplyFreshAsync(connection, fills, fresh, seen, updates, result.Poison, cancellationToken).ConfigureAwait(false);
+        if (fresh.Count > 0) await ApplyFreshAsync(connection, fills, fresh, updates, result.Poison, cancellationToken).ConfigureAwait(false);
 
         var emitted = new HashSet<Guid>();
         for (var i = 0; i < fills.Count; i++)
@@ -132,21 +136,18 @@ public sealed class NavProcessor(
     }
 
     /// <summary>
-    /// Locks the cells of the fills at <paramref name="fresh"/>, applies those still unprocessed, and commits state and
-    /// processed rows together. Fills processed meanwhile by another consumer (a rebalance) join <paramref name="seen"/>.
+    /// Locks the cells of the fills at <paramref name="fresh"/>, applies them, and commits state and processed rows
+    /// together.
     /// </summary>
     private async Task ApplyFreshAsync(
-        NpgsqlConnection connection, List<TradeFillRecord> fills, List<int> fresh, Dictionary<Guid, ProcessedEvent> seen,
-        EventEnvelope?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<TradeFillRecord> fills, List<int> fresh, EventEnvelope?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
     {
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await NavStateStore.LockCellsAsync(connection, fresh.Select(i => fills[i].Cell), cancellationToken).ConfigureAwait(false);
-        var late = await ProcessedEvents.FindAsync(connection, Group, fresh.Select(i => fills[i].EventId).Distinct().ToArray(), cancellationToken)
-            .ConfigureAwait(false);
-        foreach (var (id, earlier) in late) seen[id] = earlier;
-        fresh.RemoveAll(i => late.ContainsKey(fills[i].EventId));
-        var books = await NavStateStore.LoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), cancellationToken)
-            .ConfigureAwait(false);
+        // No second lookup under the locks: if another consumer (a rebalance) applied one of these fills meanwhile,
+        // its processed row makes our COPY fail on the primary key, the transaction rolls back, and the retried
+        // batch finds the fill processed.
+        var cells = fresh.Select(i => fills[i].Cell).Distinct().ToList();
+        var books = await NavStateStore.LockAndLoadBooksAsync(connection, cells, cancellationToken).ConfigureAwait(false);
 
         var rows = new List<ProcessedEventRow>(fresh.Count);
         var appliedNow = new Dictionary<Guid, ReadOnlyMemory<byte>>();

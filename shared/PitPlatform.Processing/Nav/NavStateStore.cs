@@ -7,50 +7,39 @@ namespace PitPlatform.Processing.Nav;
 /// </summary>
 internal static class NavStateStore
 {
-    /// <summary>Serialises work on the same cells across processors (a rebalance can briefly overlap two).</summary>
-    public static async Task LockCellsAsync(NpgsqlConnection connection, IEnumerable<CellId> cells, CancellationToken cancellationToken)
-    {
-        var keys = cells.Select(c => c.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
-        await using var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest($1::text[]) AS k", connection);
-        command.Parameters.Add(new() { Value = keys });
-        // Sorted keys, locked in array order: two transactions never wait on each other in a cycle.
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public static async Task<Dictionary<CellId, CellBook>> LoadBooksAsync(NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks <paramref name="cells"/> for the transaction and loads their books, in one round trip. The locks serialise
+    /// work on the same cells across processors (a rebalance can briefly overlap two); keys are locked in sorted order,
+    /// so two transactions never wait on each other in a cycle.
+    /// </summary>
+    public static async Task<Dictionary<CellId, CellBook>> LockAndLoadBooksAsync(NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, CancellationToken cancellationToken)
     {
         var cash = cells.ToDictionary(c => c, _ => new List<CashBalance>());
         var positions = cells.ToDictionary(c => c, _ => new List<Position>());
         var (tenants, series, cellNames) = Columns(cells);
-        await using (var command = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(
+            "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 7))) FROM unnest($1::text[]) AS k",
+            [cells.Select(c => c.ToString()).Order(StringComparer.Ordinal).ToArray()]));
+        batch.BatchCommands.Add(Command("""
             SELECT c.tenant, c.series, c.cell, c.currency, c.cash_micros, c.fills_applied
             FROM cell_cash c JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(tenant, series, cell)
               ON c.tenant = k.tenant AND c.series = k.series AND c.cell = k.cell
-            """, connection))
-        {
-            command.Parameters.Add(new() { Value = tenants });
-            command.Parameters.Add(new() { Value = series });
-            command.Parameters.Add(new() { Value = cellNames });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                cash[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
-                    .Add(new CashBalance(reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5)));
-        }
-        await using (var command = new NpgsqlCommand("""
+            """, tenants, series, cellNames));
+        batch.BatchCommands.Add(Command("""
             SELECT p.tenant, p.series, p.cell, p.instrument, p.currency, p.quantity, p.last_price_micros
             FROM cell_positions p JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(tenant, series, cell)
               ON p.tenant = k.tenant AND p.series = k.series AND p.cell = k.cell
-            """, connection))
-        {
-            command.Parameters.Add(new() { Value = tenants });
-            command.Parameters.Add(new() { Value = series });
-            command.Parameters.Add(new() { Value = cellNames });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                positions[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
-                    .Add(new Position(reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6)));
-        }
+            """, tenants, series, cellNames));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            cash[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
+                .Add(new CashBalance(reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5)));
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            positions[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
+                .Add(new Position(reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6)));
         return cells.ToDictionary(c => c, c => new CellBook(cash[c], positions[c]));
     }
 

@@ -1,0 +1,59 @@
+using Npgsql;
+using PitPlatform.Contracts.Consuming;
+
+namespace PitPlatform.Processing.Idempotency;
+
+/// <summary>
+/// Per consumer and source partition, the offset through which every record was handled and every output it led to
+/// was acknowledged (consumer_watermarks). A partition's records are handled in offset order and a batch starts at the
+/// partition's committed offset, below which all was handled before that offset was committed; so after a batch
+/// succeeded, its highest offset per partition is a sound mark.
+/// A record delivered again at its own position at or below the mark (a replay after an offset reset) is skipped
+/// without decoding or any lookup. Its timestamp must not be later than the mark's: a topic deleted and recreated
+/// restarts its offsets, and its new records, appended after the mark last rose, are then never mistaken for old ones
+/// (the time moves only when the mark rises; clock skew between producers and Postgres only ever costs a lookup,
+/// unless a topic is recreated within that skew of the last rise).
+/// </summary>
+public sealed class ConsumerWatermarks
+{
+    private readonly Dictionary<(string Topic, int Partition), (long Through, DateTimeOffset At)> _marks;
+
+    private ConsumerWatermarks(Dictionary<(string, int), (long, DateTimeOffset)> marks) => _marks = marks;
+
+    /// <summary>True when <paramref name="record"/> itself was handled before.</summary>
+    public bool WasHandled(ConsumedRecord record) =>
+        _marks.TryGetValue((record.Topic, record.Partition), out var mark) && record.Offset <= mark.Through && record.Timestamp <= mark.At;
+
+    /// <summary>The marks of <paramref name="consumer"/> on the topics of <paramref name="batch"/>.</summary>
+    public static async Task<ConsumerWatermarks> LoadAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT topic, partition, handled_through, updated_at FROM consumer_watermarks WHERE consumer = $1 AND topic = ANY($2)");
+        command.Parameters.Add(new() { Value = consumer });
+        command.Parameters.Add(new() { Value = batch.Select(r => r.Topic).Distinct().ToArray() });
+        var marks = new Dictionary<(string, int), (long, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            marks[(reader.GetString(0), reader.GetInt32(1))] = (reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3));
+        return new ConsumerWatermarks(marks);
+    }
+
+    /// <summary>Raises the marks to the highest offsets of <paramref name="batch"/>, once the whole batch succeeded.</summary>
+    public static async Task AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    {
+        var heads = batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => (g.Key.Topic, g.Key.Partition, Offset: g.Max(r => r.Offset))).ToList();
+        if (heads.Count == 0) return;
+        await using var command = database.CreateCommand("""
+            INSERT INTO consumer_watermarks (consumer, topic, partition, handled_through)
+            SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
+            ON CONFLICT (consumer, topic, partition) DO UPDATE
+              SET handled_through = excluded.handled_through, updated_at = now()
+              WHERE excluded.handled_through > consumer_watermarks.handled_through
+            """);
+        command.Parameters.Add(new() { Value = consumer });
+        command.Parameters.Add(new() { Value = heads.Select(h => h.Topic).ToArray() });
+        command.Parameters.Add(new() { Value = heads.Select(h => h.Partition).ToArray() });
+        command.Parameters.Add(new() { Value = heads.Select(h => h.Offset).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
