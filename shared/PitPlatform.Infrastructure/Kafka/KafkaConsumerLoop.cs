@@ -76,6 +76,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = _options.SessionTimeoutMs,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            FetchWaitMaxMs = _options.FetchWaitMaxMs,
         };
         _settings.Apply(config);
         using var consumer = _settings.Configure(new ConsumerBuilder<byte[], byte[]>(config))
@@ -128,8 +129,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         while (batch.Count < _options.MaxBatchSize)
         {
             var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero) break;
-            var next = consumer.Consume(remaining);
+            var next = consumer.Consume(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
             if (next?.Message is null) break;
             batch.Add(ToRecord(next));
         }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.LocalHost;
+
+/// <summary>
+/// ./pit load visibility [seconds]: with every consumer running, trade fills are posted at 1,000/s (batches of 10 every
+/// 10 ms); 20 times a second one of them goes to a cell of its own, and the time from its 202 to its NAV point being
+/// returned by GET /v1/series/{series}/nav (polled every 2 ms) is recorded. Beside it, the floor on the same machine:
+/// two bare Kafka produce-to-consume hops (fill, then NAV update; same fetch settings as the host's consumers) and one
+/// Postgres insert-then-select.
+/// </summary>
+internal static class VisibilityLoad
+{
+    private const string Series = "latency";
+
+    public static async Task<int> RunAsync(PitLocalHost host, int seconds)
+    {
+        var kafka = host.Services.GetRequiredService<KafkaSettings>();
+        var database = host.Services.GetRequiredService<NpgsqlDataSource>();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
+
+        var hop = KafkaHop(kafka, host.Services.GetRequiredService<ConsumerLoopOptions>().FetchWaitMaxMs, 400);
+        var sql = await InsertThenSelectAsync(database, 400);
+        var floor50 = 2 * hop.P50 + sql.P50;
+        var floor99 = 2 * hop.P99 + sql.P99;
+        Console.WriteLine($"1. floor: Kafka produce->consume hop p50 {hop.P50:F1} ms, p99 {hop.P99:F1} ms; Postgres insert+select p50 {sql.P50:F1} ms, p99 {sql.P99:F1} ms");
+        Console.WriteLine($"   => two hops and a write: p50 {floor50:F1} ms, p99 {floor99:F1} ms");
+
+        await PostAsync(http, Body(0, 10, probeCell: null)); // warm-up: JIT, connections, consumer assignment
+        await WaitVisibleAsync(http, "c0", TimeSpan.FromSeconds(60));
+
+        var latencies = new List<double>();
+        var probes = new List<Task>();
+        var watch = Stopwatch.StartNew();
+        var ticks = seconds * 100;
+        for (var tick = 0; tick < ticks; tick++)
+        {
+            var wait = TimeSpan.FromMilliseconds(10 * tick) - watch.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            var probeCell = tick % 5 == 0 ? $"p{tick}" : null;
+            var posting = PostAsync(http, Body(tick, 10, probeCell));
+            if (probeCell is not null)
+            {
+                probes.Add(Task.Run(async () =>
+                {
+                    await posting;
+                    var accepted = Stopwatch.GetTimestamp();
+                    await WaitVisibleAsync(http, probeCell, TimeSpan.FromSeconds(30));
+                    lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(accepted).TotalMilliseconds);
+                }));
+            }
+            else probes.Add(posting);
+        }
+        await Task.WhenAll(probes);
+        var achieved = ticks * 10 / watch.Elapsed.TotalSeconds;
+        latencies.Sort();
+        var p50 = latencies[latencies.Count / 2];
+        var p99 = latencies[(int)(latencies.Count * 0.99)];
+        Console.WriteLine($"2. 202 -> NAV visible in the query API at {achieved:N0} fills/s ({latencies.Count} probes): p50 {p50:F1} ms, p99 {p99:F1} ms (targets 20 / 100)");
+        Console.WriteLine($"   = {p50 / floor50:F1}x the floor at p50, {p99 / floor99:F1}x at p99");
+        return 0;
+    }
+
+    private static string Body(int tick, int count, string? probeCell) =>
+        "{\"data\":[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
+            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"{Series}\"," +
+            $"\"cell\":\"{(i == 0 && probeCell is not null ? probeCell : $"c{(tick * count + i) % 50}")}\"," +
+            "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":0}}")) + "]}";
+
+    private static async Task PostAsync(HttpClient http, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("/v1/events", content);
+        if ((int)response.StatusCode != 202) throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task WaitVisibleAsync(HttpClient http, string cell, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var json = await http.GetStringAsync($"/v1/series/{Series}/nav?cell={cell}&limit=1");
+            if (json.Contains("\"nav_micros\"", StringComparison.Ordinal)) return;
+            await Task.Delay(2);
+        }
+        throw new TimeoutException($"no NAV point for cell {cell} within {timeout}");
+    }
+
+    /// <summary>One record produced, then received by a bare consumer already assigned to the topic: one pipeline hop.</summary>
+    private static (double P50, double P99) KafkaHop(KafkaSettings kafka, int? fetchWaitMaxMs, int samples)
+    {
+        var topic = kafka.Prefix + "pit.v1.ops.retention_sweep";
+        var producerConfig = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 1 };
+        kafka.Apply(producerConfig);
+        var consumerConfig = new ConsumerConfig { GroupId = "hop-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false, FetchWaitMaxMs = fetchWaitMaxMs };
+        kafka.Apply(consumerConfig);
+        using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig).Build();
+        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.End));
+        producer.Produce(new TopicPartition(topic, 0), new Message<byte[], byte[]> { Value = new byte[300] });
+        producer.Flush();
+        consumer.Consume(TimeSpan.FromSeconds(10)); // the consumer has fetched once: its position is set
+        var latencies = new double[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            producer.Produce(new TopicPartition(topic, 0), new Message<byte[], byte[]> { Value = new byte[300] });
+            while (consumer.Consume(TimeSpan.FromSeconds(10)) is null) { }
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Thread.Sleep(1);
+        }
+        Array.Sort(latencies);
+        return (latencies[samples / 2], latencies[(int)(samples * 0.99)]);
+    }
+
+    private static async Task<(double P50, double P99)> InsertThenSelectAsync(NpgsqlDataSource database, int samples)
+    {
+        await using (var create = database.CreateCommand("CREATE TABLE IF NOT EXISTS floor_points (id uuid PRIMARY KEY, nav bigint)")) await create.ExecuteNonQueryAsync();
+        var latencies = new double[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            var id = Guid.NewGuid();
+            var started = Stopwatch.GetTimestamp();
+            await using (var insert = database.CreateCommand("INSERT INTO floor_points VALUES ($1, 1)"))
+            {
+                insert.Parameters.Add(new() { Value = id });
+                await insert.ExecuteNonQueryAsync();
+            }
+            await using (var select = database.CreateCommand("SELECT nav FROM floor_points WHERE id = $1"))
+            {
+                select.Parameters.Add(new() { Value = id });
+                await select.ExecuteScalarAsync();
+            }
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+        return (latencies[samples / 2], latencies[(int)(samples * 0.99)]);
+    }
+}
