@@ -15,8 +15,10 @@ using PitPlatform.Processing.Nav;
 
 /// <summary>
 /// ./pit load nav [fills]: the NAV processor end to end (consume, state and idempotency rows in Postgres, NAV
-/// updates produced, offsets committed), then the same fills again under a new group (all duplicates), beside the
-/// raw limit: binary COPY of the same number of idempotency rows into a staging table and one merge.
+/// updates produced, offsets committed) beside the raw limit (binary COPY of the same number of idempotency rows into
+/// a staging table and one merge); then two kinds of duplicate-only replay: the same records read again from offset 0
+/// (skipped by the consumer watermarks) and the same fills produced again at new offsets (found by event_id).
+/// CPU time per fill, of this process and of Postgres, shows where the cost lies even on a busy machine.
 /// </summary>
 internal static class NavLoad
 {
@@ -28,7 +30,7 @@ internal static class NavLoad
         var producer = host.Services.GetRequiredService<EnvelopeProducer>();
         var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "load/1.0");
 
-        var envelopes = Enumerable.Range(0, fills).Select(i => builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, NavProcessor.InputTopic,
+        var envelopes = Enumerable.Range(0, fills).Select(i => builder.Build(Guid.CreateVersion7(), DateTimeOffset.UtcNow, NavProcessor.InputTopic,
             CanonicalKey.ForCell("demo", "navload", $"c{i % 1000}"),
             new TradeFillEvent { Instrument = $"I{i % 7}", Side = i % 3 == 0 ? TradeSide.Sell : TradeSide.Buy, Quantity = 1 + i % 10, PriceMicros = 1_000_000 + i % 500, Currency = "USD" })).ToList();
         foreach (var chunk in envelopes.Chunk(10_000))
@@ -38,21 +40,40 @@ internal static class NavLoad
         }
         Console.WriteLine($"{fills:N0} fills over 1,000 cells are in {NavProcessor.InputTopic}");
 
+        var cpu = new CpuMeter(new NpgsqlConnectionStringBuilder(database.ConnectionString).Port);
+        var options = host.Services.GetRequiredService<ConsumerLoopOptions>();
+        var before = cpu.Read();
         var raw = await RawCopyAndMergeAsync(database, envelopes);
-        Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s");
+        Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s; {CpuPerThousand(cpu, before, fills)}");
 
-        var firstPass = await ProcessAllAsync(processor, kafka, database, "nav-processor", fills);
-        Console.WriteLine($"2. NAV processor, new fills: {firstPass:N0} fills/s = {100.0 * firstPass / raw:F0}% of the raw limit (target 30,000)");
+        before = cpu.Read();
+        var first = await ProcessAllAsync(processor, kafka, options, database, "nav-processor", fills);
+        Console.WriteLine($"2. NAV processor, new fills: {first.Rate:N0} fills/s = {100.0 * first.Rate / raw:F0}% of the raw limit (target 30,000), "
+            + $"batches of {first.AverageBatch:N0}; {CpuPerThousand(cpu, before, fills)}");
 
-        var replay = await ProcessAllAsync(processor, kafka, database, "nav-replay", fills);
-        Console.WriteLine($"3. NAV processor, the same fills again (all duplicates): {replay:N0} fills/s (target 100,000)");
+        before = cpu.Read();
+        var replay = await ProcessAllAsync(processor, kafka, options, database, "nav-replay", fills);
+        Console.WriteLine($"3. the same records replayed from offset 0 (a reset group): {replay.Rate:N0} fills/s (target 100,000); {CpuPerThousand(cpu, before, fills)}");
+
+        foreach (var chunk in envelopes.Chunk(10_000))
+            if ((await producer.ProduceBatchAsync(chunk)).Any(o => !o.IsStored)) throw new InvalidOperationException("could not load the fills into Kafka");
+        before = cpu.Read();
+        var again = await ProcessAllAsync(processor, kafka, options, database, "nav-processor", fills);
+        Console.WriteLine($"4. the same fills produced again at new offsets (all duplicates by event_id): {again.Rate:N0} fills/s (target 100,000); {CpuPerThousand(cpu, before, fills)}");
         return 0;
     }
 
-    private static async Task<double> ProcessAllAsync(NavProcessor processor, KafkaSettings kafka, NpgsqlDataSource database, string group, int fills)
+    private static string CpuPerThousand(CpuMeter cpu, (double DotnetMs, double PostgresMs) before, int fills)
+    {
+        var after = cpu.Read();
+        return $"CPU per 1,000 fills: {1000 * (after.DotnetMs - before.DotnetMs) / fills:F1} ms .NET (host, broker, loader), {1000 * (after.PostgresMs - before.PostgresMs) / fills:F1} ms Postgres";
+    }
+
+    private static async Task<(double Rate, double AverageBatch)> ProcessAllAsync(
+        NavProcessor processor, KafkaSettings kafka, ConsumerLoopOptions options, NpgsqlDataSource database, string group, int fills)
     {
         var counting = new CountingHandler(processor, group);
-        await using var loop = new KafkaConsumerLoop(counting, kafka, new ConsumerLoopOptions { MaxBatchSize = 2000 }, NullLogger.Instance);
+        await using var loop = new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance);
         loop.Start();
         await loop.Assigned.WaitAsync(TimeSpan.FromSeconds(60));
         while (counting.Handled < fills) await Task.Delay(5);
@@ -60,7 +81,7 @@ internal static class NavLoad
         await using var command = database.CreateCommand("SELECT count(*) FROM processed_events WHERE consumer = 'nav-processor'");
         var applied = (long)(await command.ExecuteScalarAsync())!;
         if (applied != fills) throw new InvalidOperationException($"{applied} fills applied, expected {fills}");
-        return fills / elapsed.TotalSeconds;
+        return (fills / elapsed.TotalSeconds, counting.AverageBatch);
     }
 
     private static async Task<double> RawCopyAndMergeAsync(NpgsqlDataSource database, IReadOnlyList<EventEnvelope> envelopes)
@@ -92,6 +113,8 @@ internal static class NavLoad
     private sealed class CountingHandler(NavProcessor inner, string group) : IRecordBatchHandler
     {
         private long _handled;
+        private long _batches;
+        public double AverageBatch => (double)Handled / Math.Max(1, Interlocked.Read(ref _batches));
         private long _firstTimestamp;
         private long _lastTimestamp;
         public long Handled => Interlocked.Read(ref _handled);
@@ -105,6 +128,7 @@ internal static class NavLoad
             await inner.HandleAsync(batch, cancellationToken);
             _lastTimestamp = Stopwatch.GetTimestamp();
             Interlocked.Add(ref _handled, batch.Count);
+            Interlocked.Increment(ref _batches);
         }
     }
 }

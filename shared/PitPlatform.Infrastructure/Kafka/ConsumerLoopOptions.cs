@@ -4,7 +4,7 @@ namespace PitPlatform.Infrastructure.Kafka;
 public sealed class ConsumerLoopOptions
 {
     /// <summary>Most records handed to the handler at once (the Functions Kafka trigger's maxBatchSize).</summary>
-    public int MaxBatchSize { get; init; } = 500;
+    public int MaxBatchSize { get; init; } = 5000;
 
     /// <summary>
     /// How long to wait for more records once a batch's first record arrived. Zero (the default) takes what the client

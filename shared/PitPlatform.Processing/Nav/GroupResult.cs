@@ -1,4 +1,5 @@
 using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Processing.DeadLetters;
 
 namespace PitPlatform.Processing.Nav;
@@ -8,4 +9,7 @@ internal sealed class GroupResult(int capacity)
 {
     public List<EventEnvelope> Outputs { get; } = new(capacity);
     public List<PoisonRecord> Poison { get; } = [];
+
+    /// <summary>Kafka's answer for each output, once produced.</summary>
+    public ProduceOutcome[] Produced { get; set; } = [];
 }

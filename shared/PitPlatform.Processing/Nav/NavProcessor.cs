@@ -50,21 +50,26 @@ public sealed class NavProcessor(
             else fills.Add(checkedRecord);
         }
 
-        // Cells are independent: groups of whole cells are applied concurrently, each in its own transaction, so one
-        // group's Postgres round trips overlap another's work. A cell's fills stay in one group, in offset order.
+        // Cells are independent: groups of whole cells are applied concurrently, each in its own transaction, and each
+        // group produces its NAV updates as soon as it committed, so one group's Postgres work overlaps another's wait
+        // for Kafka's acknowledgements. A cell's fills stay in one group, in offset order, so per-key order holds.
         var groups = fills.GroupBy(f => (f.Cell.GetHashCode() & int.MaxValue) % Parallelism).Select(g => g.ToList()).ToList();
-        var applied = await Task.WhenAll(groups.Select(g => ApplyAsync(g, cancellationToken))).ConfigureAwait(false);
-        var outputs = applied.SelectMany(a => a.Outputs).ToList();
+        var applied = await Task.WhenAll(groups.Select(g => ApplyAndEmitAsync(g, cancellationToken))).ConfigureAwait(false);
         poison.AddRange(applied.SelectMany(a => a.Poison));
-
-        var letters = Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken)));
-        var produced = outputs.Count == 0 ? [] : await producer.ProduceBatchAsync(outputs).ConfigureAwait(false);
-        await letters.ConfigureAwait(false);
+        await Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken))).ConfigureAwait(false);
         // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
         // re-emit their stored updates.
-        if (produced.FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
+        if (applied.SelectMany(a => a.Produced).FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
         await ConsumerWatermarks.AdvanceAsync(database, Group, pending, cancellationToken).ConfigureAwait(false);
-        logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters", Group, fills.Count, outputs.Count, poison.Count);
+        logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters",
+            Group, fills.Count, applied.Sum(a => a.Outputs.Count), poison.Count);
+    }
+
+    private async Task<GroupResult> ApplyAndEmitAsync(List<TradeFillRecord> fills, CancellationToken cancellationToken)
+    {
+        var result = await ApplyAsync(fills, cancellationToken).ConfigureAwait(false);
+        if (result.Outputs.Count > 0) result.Produced = await producer.ProduceBatchAsync(result.Outputs).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>Concurrent transactions per batch (groups of cells).</summary>
