@@ -73,9 +73,10 @@ public sealed class MoneyAxis
         return new MoneyAxis(low, high, step, currency);
     }
 
-    /// <summary>"1.5M USD", "-250K USD", "0.25 USD".</summary>
+    /// <summary>"1.5M USD", "-250K USD", "0.25 USD", "0 USD"; every label of an axis has the same unit and decimals.</summary>
     public string Label(Int128 micros)
     {
+        if (micros == 0) return "0 " + Currency;
         var scaled = micros * Pow10(_decimals);
         var negative = scaled < 0;
         var magnitude = Int128.Abs(scaled);
