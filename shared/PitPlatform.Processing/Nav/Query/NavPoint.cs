@@ -18,4 +18,4 @@ public sealed record NavPoint(DateTime Ts, string Cell, string Currency, long Na
 
 public sealed record NavResponse(IReadOnlyList<NavPoint> Data, NavMeta Meta);
 
-public sealed record NavMeta(string Series, string? Cell, string? Currency, string Interval, DateTimeOffset? From, DateTimeOffset? To, int Count, int Limit, string? NextPageToken);
+public sealed record NavMeta(string Series, string? Cell, string? Currency, string Interval, DateTime? From, DateTime? To, int Count, int Limit, string? NextPageToken);
