@@ -15,6 +15,8 @@ public static class LocalRoutes
             handler.HandleAsync(context.Request, context.RequestAborted));
         app.MapGet("/v1/series/{series}/nav", (HttpContext context, string series, NavQueryHandler handler) =>
             handler.HandleAsync(context.Request, series, context.RequestAborted));
+        app.MapGet("/v1/series/{series}/nav.svg", (HttpContext context, string series, NavChartHandler handler) =>
+            handler.HandleAsync(context.Request, series, context.RequestAborted));
 
         app.MapPost("/v1/admin/keys", (HttpContext context, ApiKeyAdminHandler handler) =>
             handler.CreateAsync(context.Request, context.RequestAborted));

@@ -70,6 +70,10 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavProcessor>());
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavAnalyticsConsumer>());
         services.AddSingleton<NavQueryHandler>();
+        services.AddSingleton(new NavPageTokens(settings.PageTokenKey));
+        services.AddSingleton<NavPointReader>();
+        services.AddSingleton<NavPages>();
+        services.AddSingleton<NavChartHandler>();
         services.AddSingleton<PlatformHealth>();
         return services;
     }

@@ -16,6 +16,9 @@ public sealed class PitSettings
     public required string RedactionSecret { get; init; }
     public RateLimitOptions RateLimits { get; init; } = new();
 
+    /// <summary>The HMAC key of NAV page tokens: PIT_PAGE_TOKEN_SECRET, or derived from the redaction secret when unset.</summary>
+    public byte[] PageTokenKey { get; init; } = [];
+
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
     {
@@ -35,6 +38,10 @@ public sealed class PitSettings
         var redactionSecret = Required(SettingNames.RedactionSecret, "the secret tenant redaction keys derive from, at least 32 bytes; Key Vault in Azure");
         if (redactionSecret.Length > 0 && System.Text.Encoding.UTF8.GetByteCount(redactionSecret) < 32)
             problems.Add($"{SettingNames.RedactionSecret} must be at least 32 bytes");
+
+        var pageTokenSecret = configuration[SettingNames.PageTokenSecret];
+        if (!string.IsNullOrEmpty(pageTokenSecret) && System.Text.Encoding.UTF8.GetByteCount(pageTokenSecret) < 32)
+            problems.Add($"{SettingNames.PageTokenSecret} must be at least 32 bytes (or unset: the key is then derived from {SettingNames.RedactionSecret})");
 
         var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
         var authentication = auth switch
@@ -74,6 +81,9 @@ public sealed class PitSettings
             BlobConnectionString = blob,
             ApiKeyPepper = pepper,
             RedactionSecret = redactionSecret,
+            PageTokenKey = string.IsNullOrEmpty(pageTokenSecret)
+                ? Processing.Nav.NavPageTokens.DeriveKey(redactionSecret)
+                : System.Text.Encoding.UTF8.GetBytes(pageTokenSecret),
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
         };
 

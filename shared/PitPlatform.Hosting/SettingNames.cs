@@ -15,6 +15,7 @@ public static class SettingNames
     public const string Blob = "PIT_BLOB";
     public const string ApiKeyPepper = "PIT_API_KEY_PEPPER";
     public const string RedactionSecret = "PIT_REDACTION_SECRET";
+    public const string PageTokenSecret = "PIT_PAGE_TOKEN_SECRET";
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
 }

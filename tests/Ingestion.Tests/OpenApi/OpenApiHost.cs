@@ -43,7 +43,9 @@ public sealed class OpenApiHost(PostgresFixture postgres, KafkaFixture kafka, Bl
     internal static async Task StoreDocumentedNavPointsAsync(TestPipeline pipeline)
     {
         var nav = ApiSpec.Current.Operation("GET /v1/series/{series}/nav");
+        // Raw examples only: a downsampled example shows buckets the raw points produce, not points to store.
         var points = nav.ResponseExamples(200).Values
+            .Where(example => !example.GetProperty("meta").TryGetProperty("interval", out var interval) || interval.GetString() == "raw")
             .SelectMany(example => example.GetProperty("data").EnumerateArray()
                 .Select(point => (Series: example.GetProperty("meta").GetProperty("series").GetString()!, Point: point)))
             .DistinctBy(p => (p.Series, p.Point.GetProperty("cell").GetString(), p.Point.GetProperty("ts").GetString(), p.Point.GetProperty("fills_applied").GetInt64()))
