@@ -18,6 +18,7 @@ using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
+using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.Hosting;
 
@@ -70,6 +71,10 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavProcessor>());
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavAnalyticsConsumer>());
         services.AddSingleton<NavQueryHandler>();
+        services.AddSingleton(new UsageTextSampling(settings.UsageTextSamplePartsPerMillion));
+        services.AddSingleton<UsageAggregator>();
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<UsageAggregator>());
+        services.AddSingleton<UsageQueryHandler>();
         services.AddSingleton<PlatformHealth>();
         return services;
     }

@@ -17,4 +17,5 @@ public static class SettingNames
     public const string RedactionSecret = "PIT_REDACTION_SECRET";
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
+    public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
 }
