@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using PitPlatform.Processing.Usage;
 using PitPlatform.Testing;
 using Xunit;
@@ -99,6 +100,26 @@ public sealed class usage_text_retention(PostgresFixture postgres, KafkaFixture 
     [InlineData("abc", null)]
     public void the_sample_rate_setting_is_a_fraction_with_at_most_six_decimals(string text, int? partsPerMillion) =>
         Assert.Equal(partsPerMillion, UsageTextSampling.ParsePartsPerMillion(text));
+
+    [Fact]
+    public void the_sample_rate_defaults_to_one_percent_and_a_malformed_one_stops_start_up_naming_the_setting()
+    {
+        static Hosting.PitSettings Settings(string? rate) => Hosting.PitSettings.FromConfiguration(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [Hosting.SettingNames.KafkaBootstrap] = "127.0.0.1:9092",
+                [Hosting.SettingNames.Postgres] = "Host=127.0.0.1",
+                [Hosting.SettingNames.Blob] = "UseDevelopmentStorage=true",
+                [Hosting.SettingNames.ApiKeyPepper] = "a-pepper-of-16-chars-or-more",
+                [Hosting.SettingNames.RedactionSecret] = new string('s', 32),
+                [Hosting.SettingNames.UsageTextSampleRate] = rate,
+            }).Build());
+
+        Assert.Equal(10_000, Settings(null).UsageTextSamplePartsPerMillion);
+        Assert.Equal(250_000, Settings("0.25").UsageTextSamplePartsPerMillion);
+        var failure = Assert.Throws<Hosting.MissingSettingsException>(() => Settings("25%"));
+        Assert.Contains(Hosting.SettingNames.UsageTextSampleRate, Assert.Single(failure.Problems));
+    }
 
     private sealed record CallRow(byte[] PromptSha, byte[] ResponseSha, string? Prompt, string? Response, string? Because);
 
