@@ -5,6 +5,7 @@ using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Hosting;
 using PitPlatform.Processing.Nav;
+using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.Functions;
 
@@ -18,6 +19,8 @@ public static class FunctionBindings
     public const string NavUpdateTopic = "pit.v1.acct.nav_update";
     public const string NavProcessorGroup = "nav-processor";
     public const string NavAnalyticsGroup = "nav-analytics";
+    public const string LlmCallTopic = "pit.v1.runtime.llm_call";
+    public const string UsageAggregatorGroup = "usage-aggregator";
 
     /// <summary>
     /// The app setting with the bootstrap servers. The Kafka extension resolves brokerList, Username and Password
@@ -61,6 +64,7 @@ public static class FunctionBindings
         var problems = new List<string>();
         Check(services.GetRequiredService<NavProcessor>(), TradeFillTopic, NavProcessorGroup, problems);
         Check(services.GetRequiredService<NavAnalyticsConsumer>(), NavUpdateTopic, NavAnalyticsGroup, problems);
+        Check(services.GetRequiredService<UsageAggregator>(), [LlmCallTopic, TradeFillTopic], UsageAggregatorGroup, problems);
 
         if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))
             problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the catalog's topic and group names as they are");
@@ -76,18 +80,25 @@ public static class FunctionBindings
             throw new InvalidOperationException("Kafka trigger bindings are inconsistent: " + string.Join("; ", problems));
     }
 
-    private static void Check(IRecordBatchHandler handler, string topic, string group, List<string> problems)
+    private static void Check(IRecordBatchHandler handler, string topic, string group, List<string> problems) =>
+        Check(handler, [topic], group, problems);
+
+    /// <summary>A handler of several topics has one trigger per topic, all in its group.</summary>
+    private static void Check(IRecordBatchHandler handler, string[] topics, string group, List<string> problems)
     {
         var name = handler.GetType().Name;
         if (!string.Equals(handler.ConsumerGroup, group, StringComparison.Ordinal))
             problems.Add($"{name} consumes as group '{handler.ConsumerGroup}', its trigger as '{group}'");
-        if (handler.Topics.Count != 1 || !string.Equals(handler.Topics[0], topic, StringComparison.Ordinal))
-            problems.Add($"{name} reads [{string.Join(", ", handler.Topics)}], its trigger reads '{topic}'");
+        if (!handler.Topics.Order(StringComparer.Ordinal).SequenceEqual(topics.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+            problems.Add($"{name} reads [{string.Join(", ", handler.Topics)}], its triggers read [{string.Join(", ", topics)}]");
 
-        var definition = TopicCatalog.Embedded.Find(topic);
-        if (definition is null)
-            problems.Add($"topic '{topic}' is not in the topic catalog");
-        else if (!definition.ConsumerGroups.Contains(group, StringComparer.Ordinal))
-            problems.Add($"the topic catalog does not list group '{group}' for '{topic}'");
+        foreach (var topic in topics)
+        {
+            var definition = TopicCatalog.Embedded.Find(topic);
+            if (definition is null)
+                problems.Add($"topic '{topic}' is not in the topic catalog");
+            else if (!definition.ConsumerGroups.Contains(group, StringComparer.Ordinal))
+                problems.Add($"the topic catalog does not list group '{group}' for '{topic}'");
+        }
     }
 }

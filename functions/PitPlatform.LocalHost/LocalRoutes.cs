@@ -3,6 +3,7 @@ using PitPlatform.Hosting;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Redaction;
 using PitPlatform.Processing.Nav;
+using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.LocalHost;
 
@@ -17,6 +18,8 @@ public static class LocalRoutes
             handler.HandleAsync(context.Request, series, context.RequestAborted));
         app.MapGet("/v1/series/{series}/nav.svg", (HttpContext context, string series, NavChartHandler handler) =>
             handler.HandleAsync(context.Request, series, context.RequestAborted));
+        app.MapGet("/v1/usage", (HttpContext context, UsageQueryHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
 
         app.MapPost("/v1/admin/keys", (HttpContext context, ApiKeyAdminHandler handler) =>
             handler.CreateAsync(context.Request, context.RequestAborted));

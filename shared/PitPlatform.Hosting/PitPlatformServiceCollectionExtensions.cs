@@ -18,6 +18,7 @@ using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
+using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.Hosting;
 
@@ -74,6 +75,10 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<NavPointReader>();
         services.AddSingleton<NavPages>();
         services.AddSingleton<NavChartHandler>();
+        services.AddSingleton(new UsageTextSampling(settings.UsageTextSamplePartsPerMillion));
+        services.AddSingleton<UsageAggregator>();
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<UsageAggregator>());
+        services.AddSingleton<UsageQueryHandler>();
         services.AddSingleton<PlatformHealth>();
         return services;
     }

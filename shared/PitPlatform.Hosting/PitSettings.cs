@@ -3,6 +3,7 @@ using Npgsql;
 using PitPlatform.Access.RateLimiting;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Infrastructure.Postgres;
+using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.Hosting;
 
@@ -18,6 +19,8 @@ public sealed class PitSettings
 
     /// <summary>The HMAC key of NAV page tokens: PIT_PAGE_TOKEN_SECRET, or derived from the redaction secret when unset.</summary>
     public byte[] PageTokenKey { get; init; } = [];
+    /// <summary>The sampled fraction of LLM calls whose full text is kept, in parts per million (PIT_USAGE_TEXT_SAMPLE_RATE).</summary>
+    public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -62,6 +65,12 @@ public sealed class PitSettings
         var deliveryTimeout = OptionalPositive(SettingNames.KafkaDeliveryTimeoutMs, 120_000);
         var rate = OptionalPositive(SettingNames.RateLimitPerSecond, 1_000);
         var burst = OptionalPositive(SettingNames.RateLimitBurst, 2_000);
+        var sampleRate = UsageTextSampling.DefaultPartsPerMillion;
+        if (configuration[SettingNames.UsageTextSampleRate] is { Length: > 0 } sampleText)
+        {
+            if (UsageTextSampling.ParsePartsPerMillion(sampleText) is { } ppm) sampleRate = ppm;
+            else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
+        }
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -85,6 +94,7 @@ public sealed class PitSettings
                 ? Processing.Nav.NavPageTokens.DeriveKey(redactionSecret)
                 : System.Text.Encoding.UTF8.GetBytes(pageTokenSecret),
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
+            UsageTextSamplePartsPerMillion = sampleRate,
         };
 
         int OptionalPositive(string name, int fallback)

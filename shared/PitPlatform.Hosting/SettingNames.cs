@@ -18,4 +18,5 @@ public static class SettingNames
     public const string PageTokenSecret = "PIT_PAGE_TOKEN_SECRET";
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
+    public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
 }

@@ -77,9 +77,9 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
             await using (var loop = new KafkaConsumerLoop(slow, pipeline.Kafka, FastRetries, NullLogger.Instance))
             {
                 loop.Start();
-                await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("processed_events"), n => n >= 400, TimeSpan.FromSeconds(60), "some fills applied");
+                await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"), n => n >= 400, TimeSpan.FromSeconds(60), "some fills applied");
                 privateKafka.Mock!.SetBrokerDown(leader);
-                var appliedWhenDown = await pipeline.Database.CountAsync("processed_events");
+                var appliedWhenDown = await pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'");
                 await Task.Delay(TimeSpan.FromSeconds(10), Ct);
                 privateKafka.Mock.SetBrokerUp(leader);
                 Assert.True(appliedWhenDown < scenario.Count, "the outage began before the end");

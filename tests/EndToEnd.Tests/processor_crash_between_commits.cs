@@ -51,8 +51,8 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
 
         Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
         Assert.Equal(-1_250_000_000, await pipeline.Database.ScalarAsync<long>("SELECT cash_micros FROM cell_cash"));
-        Assert.Equal(1, await pipeline.Database.CountAsync("processed_events"));
-        var stored = await pipeline.Database.ScalarAsync<byte[]>("SELECT output FROM processed_events");
+        Assert.Equal(1, await pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"));
+        var stored = await pipeline.Database.ScalarAsync<byte[]>("SELECT output FROM processed_events WHERE consumer = 'nav-processor'");
         var update = Assert.Single(TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1)));
         Assert.Equal(stored, update.Message.Value);
     }
@@ -84,7 +84,7 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
 
         Assert.Equal(1, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
         Assert.Equal(-1_250_000_000, await pipeline.Database.ScalarAsync<long>("SELECT cash_micros FROM cell_cash"));
-        Assert.Equal(1, await pipeline.Database.CountAsync("processed_events"));
+        Assert.Equal(1, await pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"));
         Assert.Single(TopicReader.ReadAll(pipeline.Kafka, NavProcessor.OutputTopic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1)));
 
         // Downstream, one NAV point.

@@ -42,7 +42,7 @@ public sealed class trade_fill_to_nav_slice(PostgresFixture postgres, KafkaFixtu
         // cash: -100 x 12.50 + 40 x 13.00 = -730.00; position 60 marked at 13.00 = 780.00; NAV 50.00
         Assert.Equal(-730_000_000, points[1].GetProperty("cash_micros").GetInt64());
         Assert.Equal(50_000_000, points[1].GetProperty("nav_micros").GetInt64());
-        Assert.Equal(2, await pipeline.Database.CountAsync("processed_events"));
+        Assert.Equal(2, await pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"));
         Assert.Equal(2, await pipeline.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
     }
 

@@ -65,6 +65,27 @@ public class EnvelopeProducer : IDisposable
     }
 
     /// <summary>
+    /// Produces a record's bytes as they are to a catalog topic and waits for the acknowledgement: a dead letter's
+    /// original record, replayed after a fix. The bytes are not checked (a poison record is replayed as it was).
+    /// </summary>
+    public virtual async Task<ProducedRecord> ProduceRawAsync(
+        string catalogTopic, byte[]? key, byte[] value, IReadOnlyList<KeyValuePair<string, byte[]>> headers, CancellationToken cancellationToken = default)
+    {
+        _catalog.Require(catalogTopic);
+        var message = new Message<byte[], byte[]> { Key = key!, Value = value, Headers = new Headers() };
+        foreach (var (name, header) in headers) message.Headers.Add(name, header);
+        try
+        {
+            var result = await _producer.ProduceAsync(_naming.Topic(catalogTopic), message, cancellationToken).ConfigureAwait(false);
+            return new ProducedRecord(catalogTopic, result.Partition.Value, result.Offset.Value);
+        }
+        catch (ProduceException<byte[], byte[]> e)
+        {
+            throw new KafkaProduceException($"{catalogTopic}: {e.Error.Reason}", e.Error.Code, !e.Error.IsFatal, e);
+        }
+    }
+
+    /// <summary>
     /// Produces all envelopes at once (they pipeline on the connections) and completes when the broker has answered
     /// for every one of them: one outcome per envelope, in order. Delivery callbacks and a single completion per
     /// call keep the cost per record to librdkafka's own.

@@ -22,6 +22,7 @@ public sealed class OpenApiHost(PostgresFixture postgres, KafkaFixture kafka, Bl
     {
         Pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await StoreDocumentedNavPointsAsync(Pipeline);
+        await StoreDocumentedUsageAsync(Pipeline);
     }
 
     public ValueTask DisposeAsync() => Pipeline.DisposeAsync();
@@ -67,6 +68,31 @@ public sealed class OpenApiHost(PostgresFixture postgres, KafkaFixture kafka, Bl
             command.Parameters.Add(new() { Value = point.GetProperty("cash_micros").GetInt64() });
             command.Parameters.Add(new() { Value = point.GetProperty("positions_value_micros").GetInt64() });
             command.Parameters.Add(new() { Value = point.GetProperty("fills_applied").GetInt64() });
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Stores the daily usage the 200 examples of GET /v1/usage show, as the usage aggregator would.</summary>
+    internal static async Task StoreDocumentedUsageAsync(TestPipeline pipeline)
+    {
+        var usage = ApiSpec.Current.Operation("GET /v1/usage");
+        var rows = usage.ResponseExamples(200).Values.SelectMany(example => example.GetProperty("data").EnumerateArray())
+            .DistinctBy(r => (r.GetProperty("day").GetString(), r.GetProperty("model").GetString(), r.GetProperty("currency").GetString()))
+            .ToList();
+        foreach (var row in rows)
+        {
+            await using var command = pipeline.Database.DataSource.CreateCommand("""
+                INSERT INTO usage_daily (tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """);
+            command.Parameters.Add(new() { Value = DevApiKey.Tenant });
+            command.Parameters.Add(new() { Value = DateOnly.ParseExact(row.GetProperty("day").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+            command.Parameters.Add(new() { Value = row.GetProperty("model").GetString()! });
+            command.Parameters.Add(new() { Value = row.GetProperty("currency").GetString()! });
+            command.Parameters.Add(new() { Value = row.GetProperty("calls").GetInt64() });
+            command.Parameters.Add(new() { Value = row.GetProperty("input_tokens").GetInt64() });
+            command.Parameters.Add(new() { Value = row.GetProperty("output_tokens").GetInt64() });
+            command.Parameters.Add(new() { Value = row.GetProperty("cost_micros").GetInt64() });
             await command.ExecuteNonQueryAsync();
         }
     }
