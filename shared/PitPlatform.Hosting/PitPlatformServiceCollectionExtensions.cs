@@ -16,6 +16,7 @@ using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
+using PitPlatform.Processing.Archive;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 
@@ -70,6 +71,9 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavProcessor>());
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavAnalyticsConsumer>());
         services.AddSingleton<NavQueryHandler>();
+        services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
+        services.AddSingleton<Archiver>();
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
         services.AddSingleton<PlatformHealth>();
         return services;
     }

@@ -7,11 +7,13 @@ using PitPlatform.Infrastructure.Postgres;
 namespace PitPlatform.Hosting;
 
 /// <summary>The validated settings of one host. <see cref="FromConfiguration"/> fails fast, naming what is missing.</summary>
-public sealed class PitSettings
+public sealed partial class PitSettings
 {
     public required KafkaSettings Kafka { get; init; }
     public required PostgresSettings Postgres { get; init; }
     public required string BlobConnectionString { get; init; }
+    /// <summary>The Blob container the archiver writes to (PIT_ARCHIVE_CONTAINER).</summary>
+    public string ArchiveContainer { get; init; } = Processing.Archive.ArchiveStorage.DefaultContainer;
     public required string ApiKeyPepper { get; init; }
     public required string RedactionSecret { get; init; }
     public RateLimitOptions RateLimits { get; init; } = new();
@@ -53,6 +55,9 @@ public sealed class PitSettings
             catch (ArgumentException) { problems.Add($"{SettingNames.Postgres} is not a valid Npgsql connection string"); }
         }
         var deliveryTimeout = OptionalPositive(SettingNames.KafkaDeliveryTimeoutMs, 120_000);
+        var archiveContainer = configuration[SettingNames.ArchiveContainer] is { Length: > 0 } container ? container.Trim() : Processing.Archive.ArchiveStorage.DefaultContainer;
+        if (!ContainerName().IsMatch(archiveContainer))
+            problems.Add($"{SettingNames.ArchiveContainer} must be a Blob container name (3 to 63 lower-case letters, digits and single hyphens), not '{archiveContainer}'");
         var rate = OptionalPositive(SettingNames.RateLimitPerSecond, 1_000);
         var burst = OptionalPositive(SettingNames.RateLimitBurst, 2_000);
         if (problems.Count > 0) throw new MissingSettingsException(problems);
@@ -72,6 +77,7 @@ public sealed class PitSettings
             },
             Postgres = new PostgresSettings { ConnectionString = postgres },
             BlobConnectionString = blob,
+            ArchiveContainer = archiveContainer,
             ApiKeyPepper = pepper,
             RedactionSecret = redactionSecret,
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
@@ -92,4 +98,7 @@ public sealed class PitSettings
             return fallback;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ContainerName();
 }
