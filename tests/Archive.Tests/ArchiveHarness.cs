@@ -70,14 +70,14 @@ internal sealed class ArchiveHarness : IAsyncDisposable
     public static IReadOnlyList<ConsumedRecord> Records(int partition, long first, long last) =>
         Enumerable.Range(0, checked((int)(last - first + 1))).Select(i => Record(partition, first + i)).ToList();
 
-    /// <summary>Every blob of the container: name, bytes and ETag (which changes on any rewrite).</summary>
-    public async Task<IReadOnlyList<(string Name, byte[] Bytes, string ETag)>> SnapshotAsync()
+    /// <summary>Every blob of the container: name, content hash and ETag (which changes on any rewrite).</summary>
+    public async Task<IReadOnlyList<(string Name, string Sha256, string ETag)>> SnapshotAsync()
     {
-        var blobs = new List<(string, byte[], string)>();
+        var blobs = new List<(string, string, string)>();
         await foreach (var item in Container.GetBlobsAsync())
         {
             var content = await Container.GetBlobClient(item.Name).DownloadContentAsync();
-            blobs.Add((item.Name, content.Value.Content.ToArray(), content.Value.Details.ETag.ToString()));
+            blobs.Add((item.Name, ArchiveManifest.Sha256Hex(content.Value.Content.ToArray()), content.Value.Details.ETag.ToString()));
         }
         return blobs.OrderBy(b => b.Item1, StringComparer.Ordinal).ToList();
     }
