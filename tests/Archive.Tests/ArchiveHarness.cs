@@ -25,8 +25,9 @@ internal sealed class ArchiveHarness : IAsyncDisposable
     public static readonly DateTimeOffset Epoch = DateTimeOffset.Parse("2026-11-22T10:00:00Z");
     private static readonly EnvelopeBuilder Envelopes = new(TopicCatalog.Embedded, "test/1.0");
 
-    private ArchiveHarness(TestDatabase database, BlobContainerClient container, KafkaSettings kafka, EnvelopeProducer producer)
+    private ArchiveHarness(TestDatabase database, BlobContainerClient container, string blobConnectionString, KafkaSettings kafka, EnvelopeProducer producer)
     {
+        ConnectionString = blobConnectionString;
         Database = database;
         Container = container;
         Kafka = kafka;
@@ -37,6 +38,8 @@ internal sealed class ArchiveHarness : IAsyncDisposable
 
     public TestDatabase Database { get; }
     public BlobContainerClient Container { get; }
+    /// <summary>The Blob account's connection string.</summary>
+    public string ConnectionString { get; }
     public KafkaSettings Kafka { get; }
     public EnvelopeProducer Producer { get; }
     public CountingDeadLetterWriter DeadLetters { get; }
@@ -47,7 +50,7 @@ internal sealed class ArchiveHarness : IAsyncDisposable
     {
         var database = await postgres.CreateDatabaseAsync();
         var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
-        return new ArchiveHarness(database, container ?? await blob.CreateContainerAsync(), settings,
+        return new ArchiveHarness(database, container ?? await blob.CreateContainerAsync(), blob.ConnectionString, settings,
             new EnvelopeProducer(settings, TopicCatalog.Embedded, "test"));
     }
 

@@ -12,6 +12,7 @@ public static class OperatorCommands
     /// <summary>Each command: its name (args[0]) and what runs it with the remaining arguments.</summary>
     private static readonly Dictionary<string, Func<IConfiguration, string[], CancellationToken, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
     };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);
