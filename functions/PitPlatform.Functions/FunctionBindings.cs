@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Hosting;
+using PitPlatform.Processing.Archive;
 using PitPlatform.Processing.Nav;
 using PitPlatform.Processing.Usage;
 
@@ -21,6 +22,14 @@ public static class FunctionBindings
     public const string NavAnalyticsGroup = "nav-analytics";
     public const string LlmCallTopic = "pit.v1.runtime.llm_call";
     public const string UsageAggregatorGroup = "usage-aggregator";
+
+    // The archiver reads every topic the catalog marks archived, one trigger per topic, all in one group.
+    public const string ArchiverGroup = "archiver";
+    public const string LlmCallTopic = "pit.v1.runtime.llm_call";
+    public const string UsageTopic = "pit.v1.acct.usage";
+    public const string DeletionTopic = "pit.v1.policy.deletion";
+    public const string DeadLetterTopic = "pit.v1.ops.dead_letter";
+    public static readonly IReadOnlyList<string> ArchivedTopics = [TradeFillTopic, NavUpdateTopic, LlmCallTopic, UsageTopic, DeletionTopic, DeadLetterTopic];
 
     /// <summary>
     /// The app setting with the bootstrap servers. The Kafka extension resolves brokerList, Username and Password
@@ -65,6 +74,7 @@ public static class FunctionBindings
         Check(services.GetRequiredService<NavProcessor>(), TradeFillTopic, NavProcessorGroup, problems);
         Check(services.GetRequiredService<NavAnalyticsConsumer>(), NavUpdateTopic, NavAnalyticsGroup, problems);
         Check(services.GetRequiredService<UsageAggregator>(), [LlmCallTopic, TradeFillTopic], UsageAggregatorGroup, problems);
+        CheckArchiver(services.GetRequiredService<Archiver>(), problems);
 
         if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))
             problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the catalog's topic and group names as they are");
@@ -78,6 +88,22 @@ public static class FunctionBindings
 
         if (problems.Count > 0)
             throw new InvalidOperationException("Kafka trigger bindings are inconsistent: " + string.Join("; ", problems));
+    }
+
+    /// <summary>The archive triggers cover exactly the archived topics, each listing the archiver group in the catalog.</summary>
+    private static void CheckArchiver(Archiver archiver, List<string> problems)
+    {
+        if (!string.Equals(archiver.ConsumerGroup, ArchiverGroup, StringComparison.Ordinal))
+            problems.Add($"the archiver consumes as group '{archiver.ConsumerGroup}', its triggers as '{ArchiverGroup}'");
+        if (!archiver.Topics.Order(StringComparer.Ordinal).SequenceEqual(ArchivedTopics.Order(StringComparer.Ordinal)))
+            problems.Add($"the catalog archives [{string.Join(", ", archiver.Topics)}], the archive triggers read [{string.Join(", ", ArchivedTopics)}]");
+        foreach (var topic in ArchivedTopics)
+        {
+            var definition = TopicCatalog.Embedded.Find(topic);
+            if (definition is null) problems.Add($"topic '{topic}' is not in the topic catalog");
+            else if (!definition.ConsumerGroups.Contains(ArchiverGroup, StringComparer.Ordinal))
+                problems.Add($"the topic catalog does not list group '{ArchiverGroup}' for '{topic}'");
+        }
     }
 
     private static void Check(IRecordBatchHandler handler, string topic, string group, List<string> problems) =>

@@ -16,6 +16,7 @@ using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
+using PitPlatform.Processing.Archive;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 using PitPlatform.Processing.Usage;
@@ -79,6 +80,9 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<UsageAggregator>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<UsageAggregator>());
         services.AddSingleton<UsageQueryHandler>();
+        services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
+        services.AddSingleton<Archiver>();
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
         services.AddSingleton<PlatformHealth>();
         return services;
     }

@@ -8,11 +8,13 @@ using PitPlatform.Processing.Usage;
 namespace PitPlatform.Hosting;
 
 /// <summary>The validated settings of one host. <see cref="FromConfiguration"/> fails fast, naming what is missing.</summary>
-public sealed class PitSettings
+public sealed partial class PitSettings
 {
     public required KafkaSettings Kafka { get; init; }
     public required PostgresSettings Postgres { get; init; }
     public required string BlobConnectionString { get; init; }
+    /// <summary>The Blob container the archiver writes to (PIT_ARCHIVE_CONTAINER).</summary>
+    public string ArchiveContainer { get; init; } = Processing.Archive.ArchiveStorage.DefaultContainer;
     public required string ApiKeyPepper { get; init; }
     public required string RedactionSecret { get; init; }
     public RateLimitOptions RateLimits { get; init; } = new();
@@ -63,6 +65,9 @@ public sealed class PitSettings
             catch (ArgumentException) { problems.Add($"{SettingNames.Postgres} is not a valid Npgsql connection string"); }
         }
         var deliveryTimeout = OptionalPositive(SettingNames.KafkaDeliveryTimeoutMs, 120_000);
+        var archiveContainer = configuration[SettingNames.ArchiveContainer] is { Length: > 0 } container ? container.Trim() : Processing.Archive.ArchiveStorage.DefaultContainer;
+        if (!ContainerName().IsMatch(archiveContainer))
+            problems.Add($"{SettingNames.ArchiveContainer} must be a Blob container name (3 to 63 lower-case letters, digits and single hyphens), not '{archiveContainer}'");
         var rate = OptionalPositive(SettingNames.RateLimitPerSecond, 1_000);
         var burst = OptionalPositive(SettingNames.RateLimitBurst, 2_000);
         var sampleRate = UsageTextSampling.DefaultPartsPerMillion;
@@ -88,6 +93,7 @@ public sealed class PitSettings
             },
             Postgres = new PostgresSettings { ConnectionString = postgres },
             BlobConnectionString = blob,
+            ArchiveContainer = archiveContainer,
             ApiKeyPepper = pepper,
             RedactionSecret = redactionSecret,
             PageTokenKey = string.IsNullOrEmpty(pageTokenSecret)
@@ -112,4 +118,7 @@ public sealed class PitSettings
             return fallback;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ContainerName();
 }

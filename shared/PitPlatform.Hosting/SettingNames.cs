@@ -13,6 +13,7 @@ public static class SettingNames
     public const string KafkaDeliveryTimeoutMs = "PIT_KAFKA_DELIVERY_TIMEOUT_MS";
     public const string Postgres = "PIT_POSTGRES";
     public const string Blob = "PIT_BLOB";
+    public const string ArchiveContainer = "PIT_ARCHIVE_CONTAINER";
     public const string ApiKeyPepper = "PIT_API_KEY_PEPPER";
     public const string RedactionSecret = "PIT_REDACTION_SECRET";
     public const string PageTokenSecret = "PIT_PAGE_TOKEN_SECRET";

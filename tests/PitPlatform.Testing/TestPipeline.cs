@@ -51,6 +51,8 @@ public sealed class TestPipeline : IAsyncDisposable
                 [SettingNames.KafkaBootstrap] = kafka.BootstrapServers,
                 [SettingNames.KafkaPrefix] = naming.Prefix,
                 [SettingNames.Blob] = blob.ConnectionString,
+                // Archive chains are named by catalog topic, so pipelines sharing one Azurite each get a container.
+                [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
                 [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
                 [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
             }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),

@@ -13,6 +13,7 @@ public static class OperatorCommands
     private static readonly Dictionary<string, Func<IConfiguration, string[], CancellationToken, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["dlq"] = (configuration, args, cancellationToken) => DeadLetterCommand.RunAsync(configuration, args, Console.Out, TimeProvider.System, cancellationToken),
+        [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
     };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);

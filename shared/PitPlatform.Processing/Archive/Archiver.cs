@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using PitPlatform.Contracts.Catalog;
+using PitPlatform.Contracts.Consuming;
+using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Processing.DeadLetters;
+
+namespace PitPlatform.Processing.Archive;
+
+/// <summary>
+/// Copies every archived topic (catalog <c>archived: true</c>) to Blob, per (topic, partition), as range files with a
+/// manifest each. Each manifest holds the hash of the previous one, so the chain proves no range was altered, dropped
+/// or inserted (<see cref="ArchiveVerifier"/>). The chain head in Postgres advances only after both blobs are written;
+/// a redelivered record at or below the head is skipped, and re-archiving a range whose blobs exist is a no-op.
+/// Blob or Postgres failures throw, so the host retries the batch; only records that are not envelopes are
+/// dead-lettered.
+/// </summary>
+public sealed class Archiver(
+    ArchiveStorage storage, NpgsqlDataSource database, TopicCatalog catalog, DeadLetterWriter deadLetters, ILogger<Archiver> logger)
+    : IRecordBatchHandler
+{
+    public const string Group = "archiver";
+
+    /// <summary>A range file closes before it would pass this size; a batch larger than that becomes several ranges.</summary>
+    public const long MaxRangeBytes = 32L * 1024 * 1024;
+
+    public string ConsumerGroup => Group;
+
+    public IReadOnlyList<string> Topics { get; } = catalog.Topics.Where(t => t.Archived).Select(t => t.Name).ToArray();
+
+    public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        var container = await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var partitions = batch
+            .GroupBy(r => (r.Topic, r.Partition))
+            .Select(g => ArchivePartitionAsync(container, g.Key.Topic, g.Key.Partition,
+                g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(), cancellationToken));
+        await Task.WhenAll(partitions).ConfigureAwait(false);
+    }
+
+    private async Task ArchivePartitionAsync(
+        Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, List<ConsumedRecord> records, CancellationToken cancellationToken)
+    {
+        var poison = new List<ConsumedRecord>();
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
+            // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
+            var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
+            var archivable = new List<ConsumedRecord>(fresh.Count);
+            foreach (var record in fresh)
+                (ArchiveRangeFile.IsEnvelope(record.Value) ? archivable : poison).Add(record);
+
+            foreach (var range in SplitIntoRanges(archivable))
+            {
+                head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken).ConfigureAwait(false);
+                await ArchiveChainStore.AdvanceAsync(connection, transaction, head, cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // After the head moved: a failure here throws, the batch is redelivered, the archived part is skipped and the
+        // same dead letters (ids derived from the source position) are produced again.
+        await Task.WhenAll(poison.Select(r => deadLetters.WriteAsync(r, Group, EnvelopeValidationOutcome.NotEnvelope.ToReason(),
+            "the archive keeps only records that parse as an EventEnvelope with an event_id", null, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private async Task<ArchiveChainHead> WriteRangeAsync(
+        Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, List<ConsumedRecord> range,
+        ArchiveChainHead? previous, CancellationToken cancellationToken)
+    {
+        var first = range[0].Offset;
+        var last = range[^1].Offset;
+        var content = ArchiveRangeFile.Encode(range.Select(r => r.Value).ToList());
+        var manifest = new ArchiveManifest(
+            topic, partition, first, last, range.Count,
+            PreviousLastOffset: previous?.LastOffset ?? ArchiveManifest.GenesisLastOffset,
+            RangeBytes: content.Length,
+            RangeSha256: ArchiveManifest.Sha256Hex(content),
+            PreviousManifestSha256: previous?.ManifestSha256 ?? ArchiveManifest.GenesisSha256,
+            // The record's append time, not the clock: the same range always gets the same manifest bytes.
+            CreatedAt: range[^1].Timestamp);
+        var manifestBytes = manifest.ToCanonicalJson();
+        var rangeName = ArchiveNames.Range(topic, partition, first, last);
+        var manifestName = ArchiveNames.Manifest(topic, partition, first, last);
+
+        await RemoveUncommittedRangesAsync(container, topic, partition, first, rangeName, cancellationToken).ConfigureAwait(false);
+        var wroteRange = await WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken).ConfigureAwait(false);
+        var wroteManifest = await WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken).ConfigureAwait(false);
+        if (manifest.GapBefore > 0)
+            logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention or compaction); recorded in {Manifest}",
+                Group, topic, partition, manifest.PreviousLastOffset + 1, first - 1, manifestName);
+        logger.LogDebug("{Group}: {Range} ({Count} records, {Bytes} bytes){Repeat}", Group, rangeName, range.Count, content.Length,
+            wroteRange || wroteManifest ? "" : ", already archived with identical bytes");
+
+        return new ArchiveChainHead(topic, partition, last, manifestName, ArchiveManifest.Sha256Hex(manifestBytes),
+            (previous?.Ranges ?? 0) + 1, (previous?.Records ?? 0) + range.Count);
+    }
+
+    /// <summary>
+    /// An archiver that stopped after writing blobs but before its head advanced leaves a range past the head. When
+    /// the batch comes back with other boundaries, that range would overlap the new one and break the chain, so it is
+    /// removed: nothing ever chained to it (the head, under this chain's lock, is before it).
+    /// </summary>
+    private async Task RemoveUncommittedRangesAsync(
+        Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, long first, string keep, CancellationToken cancellationToken)
+    {
+        await foreach (var item in container.GetBlobsAsync(prefix: ArchiveNames.StartingAt(topic, partition, first), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Name == keep || item.Name == keep + ArchiveNames.ManifestSuffix) continue;
+            logger.LogWarning("{Group}: removing {Blob}, left past the chain head by an interrupted archive", Group, item.Name);
+            await container.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static IEnumerable<List<ConsumedRecord>> SplitIntoRanges(List<ConsumedRecord> records)
+    {
+        var range = new List<ConsumedRecord>();
+        long bytes = 0;
+        foreach (var record in records)
+        {
+            if (range.Count > 0 && bytes + 4 + record.Value.Length > MaxRangeBytes)
+            {
+                yield return range;
+                range = [];
+                bytes = 0;
+            }
+            range.Add(record);
+            bytes += 4 + record.Value.Length;
+        }
+        if (range.Count > 0) yield return range;
+    }
+}
