@@ -11,7 +11,11 @@ namespace PitPlatform.Infrastructure.Tests;
 public sealed class consumer_loop_commits(KafkaFixture kafka)
 {
     private const string Topic = "pit.v1.ops.retention_sweep";
-    private static readonly ConsumerLoopOptions Options = new() { FirstRetryDelay = TimeSpan.FromMilliseconds(50), SessionTimeoutMs = 6000 };
+    // The batch wait gathers all the test's records into one batch even on a busy machine, so attempts are countable.
+    private static readonly ConsumerLoopOptions Options = new()
+    {
+        FirstRetryDelay = TimeSpan.FromMilliseconds(50), SessionTimeoutMs = 6000, MaxBatchWait = TimeSpan.FromMilliseconds(500),
+    };
 
     [Fact]
     public async Task a_failing_batch_is_retried_from_its_first_offset_and_committed_only_after_success()
