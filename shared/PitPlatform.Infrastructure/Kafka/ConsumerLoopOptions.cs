@@ -24,6 +24,9 @@ public sealed class ConsumerLoopOptions
     /// </summary>
     public int? FetchWaitMaxMs { get; init; }
 
+    /// <summary>How often stored offsets are committed (auto.commit.interval.ms; the Functions Kafka trigger's AutoCommitIntervalMs).</summary>
+    public int AutoCommitIntervalMs { get; init; } = 200;
+
     /// <summary>The librdkafka mock cluster needs at least 3500 ms to form a group.</summary>
     public int SessionTimeoutMs { get; init; } = 10_000;
 }

@@ -7,7 +7,11 @@ namespace PitPlatform.Infrastructure.Kafka;
 
 /// <summary>
 /// The local host's stand-in for the Functions Kafka trigger: polls batches for one handler in its own consumer
-/// group and commits a batch's offsets only after the handler returned (at-least-once). When the handler throws,
+/// group and commits a batch's offsets only after the handler returned (at-least-once). Like the trigger, it stores
+/// a finished batch's offsets and lets the client commit them in the background (every
+/// <see cref="ConsumerLoopOptions.AutoCommitIntervalMs"/>, and on close or when partitions are revoked), so no
+/// commit round trip sits between one batch and the next; offsets stored but not yet committed when the process
+/// dies are redelivered, which the idempotent handlers absorb. When the handler throws,
 /// nothing is committed, the consumer seeks back to the batch's first offsets and the batch is retried with
 /// exponential backoff, so a transient outage delays records but never skips them.
 /// </summary>
@@ -32,7 +36,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
 
     public KafkaNaming Naming { get; }
 
-    /// <summary>Batches the handler completed and whose offsets were committed.</summary>
+    /// <summary>Batches the handler completed and whose offsets were stored for commit.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
     private long _committedBatches;
 
@@ -71,7 +75,8 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         {
             GroupId = Naming.Group(_handler.ConsumerGroup),
             ClientId = $"pit-{_handler.ConsumerGroup}",
-            EnableAutoCommit = false,
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = _options.AutoCommitIntervalMs,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = _options.SessionTimeoutMs,
@@ -154,14 +159,14 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             .ToList();
         try
         {
-            consumer.Commit(offsets);
+            foreach (var offset in offsets) consumer.StoreOffset(offset);
             Interlocked.Increment(ref _committedBatches);
         }
         catch (KafkaException e)
         {
             // Typically a rebalance took the partitions away: the new owner re-reads from the last commit and the
             // idempotent handler turns the repeats into no-ops.
-            _logger.LogWarning("{Group}: commit failed ({Reason}); records will be redelivered", _handler.ConsumerGroup, e.Error.Reason);
+            _logger.LogWarning("{Group}: offsets not stored ({Reason}); records will be redelivered", _handler.ConsumerGroup, e.Error.Reason);
         }
     }
 
