@@ -55,6 +55,27 @@ public sealed class llm_usage_slice(PostgresFixture postgres, KafkaFixture kafka
     }
 
     [Fact]
+    public async Task a_call_without_cost_counts_its_tokens_and_shows_no_currency()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
+        var body = JsonSerializer.Serialize(new
+        {
+            data = new[]
+            {
+                new { type = "runtime.llm_call", ts = "2026-11-22T09:00:00Z", series = "assistant", payload = new { model = "local-llm", input_tokens = 12, output_tokens = 3 } },
+            },
+        });
+
+        await PostAsync(pipeline.Http, body);
+
+        var usage = await WaitForUsageAsync(pipeline.Http, "from=2026-11-22&to=2026-11-22", calls: 1);
+        var row = Assert.Single(usage.GetProperty("data").EnumerateArray().ToList());
+        Assert.False(row.TryGetProperty("currency", out _));
+        Assert.Equal((12L, 3L, 0L), (row.GetProperty("input_tokens").GetInt64(), row.GetProperty("output_tokens").GetInt64(), row.GetProperty("cost_micros").GetInt64()));
+        Assert.False(Assert.Single(usage.GetProperty("meta").GetProperty("totals").EnumerateArray().ToList()).TryGetProperty("currency", out _));
+    }
+
+    [Fact]
     public async Task bad_ranges_get_structured_400s_and_the_default_is_the_last_30_days()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);

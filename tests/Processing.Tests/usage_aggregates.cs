@@ -110,6 +110,16 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
     }
 
     [Fact]
+    public async Task a_call_without_cost_or_currency_counts_its_tokens_under_no_currency()
+    {
+        await using var harness = await UsageHarness.StartAsync(postgres, kafka);
+
+        await harness.Aggregator.HandleAsync([harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(currency: "", cost: 0, input: 12, output: 3)))], Ct);
+
+        Assert.Equal(["demo 2026-11-22 gpt-4o  1 12 3 0"], await UsageRowsAsync(harness));
+    }
+
+    [Fact]
     public async Task trade_fills_and_calls_are_counted_per_tenant_day_and_topic_each_event_once()
     {
         await using var harness = await UsageHarness.StartAsync(postgres, kafka);

@@ -12,7 +12,8 @@ namespace PitPlatform.LocalHost.Commands;
 /// `./pit dlq list [--reason R] [--since T] [--topic X] [--group G]` prints the dead letters, one line each, and their
 /// counts per reason; `./pit dlq replay --reason R --since T [--topic X] [--group G] [--dry-run]` re-produces the chosen
 /// letters' original records to their source topics (docs/runbooks/dead_letters.md). T is an RFC 3339 time, a UTC day
-/// (yyyy-MM-dd) or an age (30m, 6h, 2d). Exit codes: 0 done, 1 nothing matched a replay, 2 bad usage or settings.
+/// (yyyy-MM-dd) or an age (30m, 6h, 2d). Exit codes: 0 done, 1 nothing matched a replay, 2 bad usage or settings,
+/// 3 Kafka unreachable or failing (nothing, or only the records listed as replayed, was produced).
 /// </summary>
 public static class DeadLetterCommand
 {
@@ -22,6 +23,20 @@ public static class DeadLetterCommand
         "       T: an RFC 3339 time, a UTC day (yyyy-MM-dd) or an age (30m, 6h, 2d)";
 
     public static async Task<int> RunAsync(IConfiguration configuration, string[] args, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(configuration, args, output, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Confluent.Kafka.KafkaException or KafkaProduceException or TimeoutException)
+        {
+            // An operator command reports an outage in one line and an exit code, not a stack trace.
+            await output.WriteLineAsync($"Kafka failed: {e.Message}").ConfigureAwait(false);
+            return 3;
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(IConfiguration configuration, string[] args, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
         if (args.Length == 0 || args[0] is not ("list" or "replay"))
             return Fail(output, Usage);
@@ -54,8 +69,8 @@ public static class DeadLetterCommand
             return 0;
         }
         using var producer = new EnvelopeProducer(settings, TopicCatalog.Embedded, "pit-dlq-replay");
-        var produced = await new DeadLetterReplayer(producer, NullLogger<DeadLetterReplayer>.Instance).ReplayAsync(toReplay, cancellationToken).ConfigureAwait(false);
-        foreach (var record in produced) await output.WriteLineAsync($"replayed to {record.Topic}[{record.Partition}]@{record.Offset}").ConfigureAwait(false);
+        var produced = await new DeadLetterReplayer(producer, NullLogger<DeadLetterReplayer>.Instance).ReplayAsync(toReplay, cancellationToken,
+            (_, record) => output.WriteLine($"replayed to {record.Topic}[{record.Partition}]@{record.Offset}")).ConfigureAwait(false);
         await output.WriteLineAsync($"replayed {produced.Count} record(s) ({chosen.Count} letter(s) matched); consumers deduplicate on event_id").ConfigureAwait(false);
         return 0;
     }

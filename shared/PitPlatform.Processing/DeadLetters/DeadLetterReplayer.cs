@@ -18,7 +18,10 @@ public sealed class DeadLetterReplayer(EnvelopeProducer producer, ILogger<DeadLe
     public static IReadOnlyList<StoredDeadLetter> Choose(IEnumerable<StoredDeadLetter> letters) =>
         letters.DistinctBy(l => l.Source).ToList();
 
-    public async Task<IReadOnlyList<ProducedRecord>> ReplayAsync(IEnumerable<StoredDeadLetter> letters, CancellationToken cancellationToken)
+    /// <param name="replayed">Told of each record as soon as Kafka acknowledged it, so a replay that fails part-way
+    /// still reports what it re-produced.</param>
+    public async Task<IReadOnlyList<ProducedRecord>> ReplayAsync(
+        IEnumerable<StoredDeadLetter> letters, CancellationToken cancellationToken, Action<StoredDeadLetter, ProducedRecord>? replayed = null)
     {
         var produced = new List<ProducedRecord>();
         // One at a time, in order: records of one key keep their relative order on the source partition.
@@ -30,6 +33,7 @@ public sealed class DeadLetterReplayer(EnvelopeProducer producer, ILogger<DeadLe
             logger.LogInformation("replayed dead letter {Letter} ({Reason}) of {Source} to {Topic}[{Partition}]@{Offset}",
                 letter.Envelope.EventId, letter.Letter.Reason, letter.Source, record.Topic, record.Partition, record.Offset);
             produced.Add(record);
+            replayed?.Invoke(letter, record);
         }
         return produced;
     }

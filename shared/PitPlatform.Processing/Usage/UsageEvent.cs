@@ -19,7 +19,10 @@ public sealed record UsageEvent(ConsumedRecord Record, EventEnvelope Envelope, G
         if (call.InputTokens < 0 || call.OutputTokens < 0) return "token counts must not be negative";
         if (call.CostMicros < 0) return "cost_micros must not be negative";
         if (call.LatencyMs < 0) return "latency_ms must not be negative";
-        if (call.Currency.Length != 3 || !call.Currency.All(char.IsAsciiLetterUpper)) return "currency must be three upper-case letters (ISO 4217)";
+        // The event schema makes cost and currency optional: a call without a currency still counts its tokens,
+        // under the empty currency.
+        if (call.Currency.Length != 0 && (call.Currency.Length != 3 || !call.Currency.All(char.IsAsciiLetterUpper)))
+            return "currency must be three upper-case letters (ISO 4217) or absent";
         return null;
     }
 }

@@ -42,14 +42,17 @@ public sealed class UsageQueryHandler(RequestAuthentication authentication, Npgs
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                rows.Add(new UsageDay(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2),
+                rows.Add(new UsageDay(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)),
                     reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
         }
-        var totals = rows.GroupBy(r => r.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Aggregate(new UsageTotal(g.Key, 0, 0, 0, 0), (t, r) => t.Add(r)))
+        var totals = rows.GroupBy(r => r.Currency ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Aggregate(new UsageTotal(NullIfEmpty(g.Key), 0, 0, 0, 0), (t, r) => t.Add(r)))
             .ToList();
         return Results.Json(new UsageResponse(rows, new UsageMeta(from, to, days, totals)), ApiJson.Options);
     }
+
+    /// <summary>Calls that named no currency are stored under ""; the API omits the member for them.</summary>
+    private static string? NullIfEmpty(string currency) => currency.Length == 0 ? null : currency;
 
     private static IResult BadDay(string parameter) =>
         ApiErrors.BadRequest("ERR_VALIDATION", $"{parameter} must be a UTC day, yyyy-MM-dd", new { parameter });
@@ -62,11 +65,11 @@ public sealed class UsageQueryHandler(RequestAuthentication authentication, Npgs
     }
 }
 
-/// <summary>One day's usage of one model in one currency. Amounts are integer micros.</summary>
-public sealed record UsageDay(DateOnly Day, string Model, string Currency, long Calls, long InputTokens, long OutputTokens, long CostMicros);
+/// <summary>One day's usage of one model in one currency (null: the calls named none). Amounts are integer micros.</summary>
+public sealed record UsageDay(DateOnly Day, string Model, string? Currency, long Calls, long InputTokens, long OutputTokens, long CostMicros);
 
 /// <summary>The range's usage in one currency; sums are checked (an overflow is a bug, not bad input).</summary>
-public sealed record UsageTotal(string Currency, long Calls, long InputTokens, long OutputTokens, long CostMicros)
+public sealed record UsageTotal(string? Currency, long Calls, long InputTokens, long OutputTokens, long CostMicros)
 {
     public UsageTotal Add(UsageDay day) => this with
     {
