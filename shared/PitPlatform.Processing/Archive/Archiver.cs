@@ -87,8 +87,12 @@ public sealed class Archiver(
         var manifestName = ArchiveNames.Manifest(topic, partition, first, last);
 
         await RemoveUncommittedRangesAsync(container, topic, partition, first, rangeName, cancellationToken).ConfigureAwait(false);
-        var wroteRange = await WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken).ConfigureAwait(false);
-        var wroteManifest = await WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken).ConfigureAwait(false);
+        // Both at once: until the head advances, nothing depends on their order (a half-written pair past the head is
+        // completed or replaced by the next attempt, and the verifier never trusts a manifest without its range file).
+        var written = await Task.WhenAll(
+            WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken),
+            WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken)).ConfigureAwait(false);
+        var (wroteRange, wroteManifest) = (written[0], written[1]);
         if (manifest.GapBefore > 0)
             logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention or compaction); recorded in {Manifest}",
                 Group, topic, partition, manifest.PreviousLastOffset + 1, first - 1, manifestName);
