@@ -24,6 +24,9 @@ public sealed class Archiver(
     /// <summary>A range file closes before it would pass this size; a batch larger than that becomes several ranges.</summary>
     public const long MaxRangeBytes = 32L * 1024 * 1024;
 
+    /// <summary>Partitions of one batch archived at the same time.</summary>
+    public const int MaxConcurrentPartitions = 8;
+
     public string ConsumerGroup => Group;
 
     public IReadOnlyList<string> Topics { get; } = catalog.Topics.Where(t => t.Archived).Select(t => t.Name).ToArray();
@@ -32,11 +35,13 @@ public sealed class Archiver(
     {
         if (batch.Count == 0) return;
         var container = await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
-        var partitions = batch
-            .GroupBy(r => (r.Topic, r.Partition))
-            .Select(g => ArchivePartitionAsync(container, g.Key.Topic, g.Key.Partition,
-                g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(), cancellationToken));
-        await Task.WhenAll(partitions).ConfigureAwait(false);
+        var partitions = batch.GroupBy(r => (r.Topic, r.Partition));
+        // Each partition holds a Postgres connection while its blobs are written: bound them, so a batch spread over
+        // every partition of every archived topic cannot take the whole connection pool from the other consumers.
+        await Parallel.ForEachAsync(partitions,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentPartitions, CancellationToken = cancellationToken },
+            async (g, ct) => await ArchivePartitionAsync(container, g.Key.Topic, g.Key.Partition,
+                g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private async Task ArchivePartitionAsync(
