@@ -47,29 +47,27 @@ public sealed class Archiver(
     private async Task ArchivePartitionAsync(
         Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, List<ConsumedRecord> records, CancellationToken cancellationToken)
     {
-        var poison = new List<ConsumedRecord>();
-        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
+        // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
+        var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
+        var byKind = fresh.ToLookup(r => ArchiveRangeFile.IsEnvelope(r.Value));
+        var archivable = byKind[true].ToList();
+        // Dead letters are acknowledged before the head moves past them: were it the other way round, a failed produce
+        // would be redelivered below the head and skipped, and the dead letter lost. Their ids derive from the source
+        // position, so producing them again after a retry repeats the same dead letter.
+        var deadLettered = Task.WhenAll(byKind[false].Select(r => deadLetters.WriteAsync(r, Group,
+            EnvelopeValidationOutcome.NotEnvelope.ToReason(), "the archive keeps only records that parse as an EventEnvelope with an event_id",
+            null, cancellationToken)));
+
+        foreach (var range in SplitIntoRanges(archivable))
         {
-            var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
-            // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
-            var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
-            var archivable = new List<ConsumedRecord>(fresh.Count);
-            foreach (var record in fresh)
-                (ArchiveRangeFile.IsEnvelope(record.Value) ? archivable : poison).Add(record);
-
-            foreach (var range in SplitIntoRanges(archivable))
-            {
-                head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken).ConfigureAwait(false);
-                await ArchiveChainStore.AdvanceAsync(connection, transaction, head, cancellationToken).ConfigureAwait(false);
-            }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken).ConfigureAwait(false);
+            await ArchiveChainStore.AdvanceAsync(connection, transaction, head, cancellationToken).ConfigureAwait(false);
         }
-
-        // After the head moved: a failure here throws, the batch is redelivered, the archived part is skipped and the
-        // same dead letters (ids derived from the source position) are produced again.
-        await Task.WhenAll(poison.Select(r => deadLetters.WriteAsync(r, Group, EnvelopeValidationOutcome.NotEnvelope.ToReason(),
-            "the archive keeps only records that parse as an EventEnvelope with an event_id", null, cancellationToken))).ConfigureAwait(false);
+        await deadLettered.ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ArchiveChainHead> WriteRangeAsync(
