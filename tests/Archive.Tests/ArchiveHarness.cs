@@ -113,9 +113,17 @@ internal sealed class CountingDeadLetterWriter(EnvelopeProducer producer)
     private int _written;
     public int Written => Volatile.Read(ref _written);
 
+    /// <summary>Dead letters still to fail, as when Kafka does not acknowledge them.</summary>
+    public int FailuresLeft { get; set; }
+
     public override Task<ProducedRecord> WriteAsync(ConsumedRecord record, string consumerGroup, string reason, string error, EventEnvelope? parsed, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _written);
+        if (FailuresLeft > 0)
+        {
+            FailuresLeft--;
+            return Task.FromException<ProducedRecord>(new InvalidOperationException("Kafka did not acknowledge the dead letter"));
+        }
         return base.WriteAsync(record, consumerGroup, reason, error, parsed, cancellationToken);
     }
 }

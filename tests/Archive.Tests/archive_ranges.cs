@@ -112,4 +112,19 @@ public sealed class archive_ranges(PostgresFixture postgres, KafkaFixture kafka,
         Assert.Equal((2, 1L), (manifest.Count, manifest.GapsWithin));
         Assert.True((await harness.Verifier.VerifyAsync(Topic, 0, Ct)).IsIntact);
     }
+
+    [Fact]
+    public async Task the_head_does_not_pass_a_record_whose_dead_letter_was_not_acknowledged()
+    {
+        await using var harness = await StartAsync(postgres, kafka, blob);
+        harness.DeadLetters.FailuresLeft = 1;
+        var batch = new[] { Record(0, 0), RecordOf(0, 1, [0xff, 0x01]), Record(0, 2) };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Archiver.HandleAsync(batch, Ct));
+        Assert.Null(await harness.HeadAsync(0));
+
+        await harness.Archiver.HandleAsync(batch, Ct);
+        Assert.Equal(2, harness.DeadLetters.Written);
+        Assert.Equal(2, (await harness.HeadAsync(0))!.LastOffset);
+    }
 }

@@ -90,6 +90,22 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
     }
 
     [Fact]
+    public async Task a_manifest_left_without_its_range_file_is_completed_when_the_batch_returns()
+    {
+        await using var interrupted = await StartAsync(postgres, kafka, blob);
+        await interrupted.Archiver.HandleAsync(Records(0, 0, 4), Ct);
+        var before = await interrupted.SnapshotAsync();
+        await interrupted.Container.DeleteBlobAsync(ArchiveNames.Range(Topic, 0, 0, 4), cancellationToken: Ct);
+
+        // No head: the archiver stopped after the manifest landed and before the range file and the commit.
+        await using var resumed = await StartAsync(postgres, kafka, blob, interrupted.Container);
+        await resumed.Archiver.HandleAsync(Records(0, 0, 4), Ct);
+
+        Assert.Equal(before.Select(b => (b.Name, b.Sha256)), (await resumed.SnapshotAsync()).Select(b => (b.Name, b.Sha256)));
+        Assert.True((await resumed.Verifier.VerifyAsync(Topic, 0, Ct)).IsIntact);
+    }
+
+    [Fact]
     public async Task two_archivers_on_one_partition_never_write_competing_ranges()
     {
         await using var harness = await StartAsync(postgres, kafka, blob);

@@ -19,6 +19,8 @@ using PitPlatform.LocalHost;
 //   2. POST /v1/events through the local host, batches of 500, concurrent clients: sustained ingest;
 //   3. 100-event batches paced at 10,000 events/s: latency percentiles;
 // and the host's RSS. Consumers are off: this is the ingest path only.
+// ./pit load archive [records]: the archiver against raw stage + commit of the same range files (ArchiveLoad.cs).
+if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
 var navMode = args.Length > 0 && args[0] == "nav";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
 if (navMode || visibilityMode) args = args[1..];

@@ -24,6 +24,9 @@ public sealed class Archiver(
     /// <summary>A range file closes before it would pass this size; a batch larger than that becomes several ranges.</summary>
     public const long MaxRangeBytes = 32L * 1024 * 1024;
 
+    /// <summary>Partitions of one batch archived at the same time.</summary>
+    public const int MaxConcurrentPartitions = 8;
+
     public string ConsumerGroup => Group;
 
     public IReadOnlyList<string> Topics { get; } = catalog.Topics.Where(t => t.Archived).Select(t => t.Name).ToArray();
@@ -32,39 +35,39 @@ public sealed class Archiver(
     {
         if (batch.Count == 0) return;
         var container = await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
-        var partitions = batch
-            .GroupBy(r => (r.Topic, r.Partition))
-            .Select(g => ArchivePartitionAsync(container, g.Key.Topic, g.Key.Partition,
-                g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(), cancellationToken));
-        await Task.WhenAll(partitions).ConfigureAwait(false);
+        var partitions = batch.GroupBy(r => (r.Topic, r.Partition));
+        // Each partition holds a Postgres connection while its blobs are written: bound them, so a batch spread over
+        // every partition of every archived topic cannot take the whole connection pool from the other consumers.
+        await Parallel.ForEachAsync(partitions,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentPartitions, CancellationToken = cancellationToken },
+            async (g, ct) => await ArchivePartitionAsync(container, g.Key.Topic, g.Key.Partition,
+                g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private async Task ArchivePartitionAsync(
         Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, List<ConsumedRecord> records, CancellationToken cancellationToken)
     {
-        var poison = new List<ConsumedRecord>();
-        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
+        // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
+        var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
+        var byKind = fresh.ToLookup(r => ArchiveRangeFile.IsEnvelope(r.Value));
+        var archivable = byKind[true].ToList();
+        // Dead letters are acknowledged before the head moves past them: were it the other way round, a failed produce
+        // would be redelivered below the head and skipped, and the dead letter lost. Their ids derive from the source
+        // position, so producing them again after a retry repeats the same dead letter.
+        var deadLettered = Task.WhenAll(byKind[false].Select(r => deadLetters.WriteAsync(r, Group,
+            EnvelopeValidationOutcome.NotEnvelope.ToReason(), "the archive keeps only records that parse as an EventEnvelope with an event_id",
+            null, cancellationToken)));
+
+        foreach (var range in SplitIntoRanges(archivable))
         {
-            var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
-            // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
-            var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
-            var archivable = new List<ConsumedRecord>(fresh.Count);
-            foreach (var record in fresh)
-                (ArchiveRangeFile.IsEnvelope(record.Value) ? archivable : poison).Add(record);
-
-            foreach (var range in SplitIntoRanges(archivable))
-            {
-                head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken).ConfigureAwait(false);
-                await ArchiveChainStore.AdvanceAsync(connection, transaction, head, cancellationToken).ConfigureAwait(false);
-            }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken).ConfigureAwait(false);
+            await ArchiveChainStore.AdvanceAsync(connection, transaction, head, cancellationToken).ConfigureAwait(false);
         }
-
-        // After the head moved: a failure here throws, the batch is redelivered, the archived part is skipped and the
-        // same dead letters (ids derived from the source position) are produced again.
-        await Task.WhenAll(poison.Select(r => deadLetters.WriteAsync(r, Group, EnvelopeValidationOutcome.NotEnvelope.ToReason(),
-            "the archive keeps only records that parse as an EventEnvelope with an event_id", null, cancellationToken))).ConfigureAwait(false);
+        await deadLettered.ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ArchiveChainHead> WriteRangeAsync(
@@ -87,8 +90,12 @@ public sealed class Archiver(
         var manifestName = ArchiveNames.Manifest(topic, partition, first, last);
 
         await RemoveUncommittedRangesAsync(container, topic, partition, first, rangeName, cancellationToken).ConfigureAwait(false);
-        var wroteRange = await WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken).ConfigureAwait(false);
-        var wroteManifest = await WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken).ConfigureAwait(false);
+        // Both at once: until the head advances, nothing depends on their order (a half-written pair past the head is
+        // completed or replaced by the next attempt, and the verifier never trusts a manifest without its range file).
+        var written = await Task.WhenAll(
+            WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken),
+            WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken)).ConfigureAwait(false);
+        var (wroteRange, wroteManifest) = (written[0], written[1]);
         if (manifest.GapBefore > 0)
             logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention or compaction); recorded in {Manifest}",
                 Group, topic, partition, manifest.PreviousLastOffset + 1, first - 1, manifestName);
