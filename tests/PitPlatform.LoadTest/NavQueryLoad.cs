@@ -60,7 +60,9 @@ internal static class NavQueryLoad
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
         var path = $"/v1/series/{Series}/nav?interval=auto&from={from}&to={to}&limit=10000";
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var (httpTimes, bytes, returned) = await TimeHttpAsync(http, path, requests);
+        var cpuPerRequest = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / (requests + 5);
         var svgTimes = (await TimeHttpAsync(http, $"/v1/series/{Series}/nav.svg?from={from}&to={to}", Math.Max(10, requests / 4))).Times;
 
         var rollupSql = $"""
@@ -83,7 +85,8 @@ internal static class NavQueryLoad
         if (rollupRows != returned || rawRows != returned) throw new InvalidOperationException($"HTTP returned {returned} points, the rollup SQL {rollupRows}, the raw SQL {rawRows}");
 
         Console.WriteLine($"   query: 30 days, interval auto (1h), {Cells} cells: {returned:N0} points, {bytes / 1024:N0} KiB of JSON per answer, one page");
-        Console.WriteLine($"1. HTTP GET {path.Split('?')[0]}?interval=auto ({requests} requests): {Percentiles(httpTimes)} (target p90 <= 50 ms)");
+        Console.WriteLine($"1. HTTP GET {path.Split('?')[0]}?interval=auto ({requests} requests): {Percentiles(httpTimes)} (target p90 <= 50 ms); " +
+                          $"{cpuPerRequest:F1} ms CPU per request in this process (host and client; Postgres apart), load average {LoadAverage()}");
         Console.WriteLine($"2. bare SQL over nav_rollups, same rows, Npgsql ({requests} runs, the limit): {Percentiles(rollupTimes)}");
         Console.WriteLine($"3. bare SQL over raw nav_points, same answer ({rawTimes.Length} runs, without rollups): {Percentiles(rawTimes)}");
         Console.WriteLine($"4. HTTP GET .../nav.svg, same range ({svgTimes.Length} requests): {Percentiles(svgTimes)}");
@@ -194,6 +197,10 @@ internal static class NavQueryLoad
         }
         return (times, rows);
     }
+
+    /// <summary>The 1-minute load average: the figures above mean little on a machine busy with other work.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] + $" on {Environment.ProcessorCount} cores" : "unknown";
 
     private static string Percentiles(double[] times)
     {
