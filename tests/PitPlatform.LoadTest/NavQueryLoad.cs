@@ -80,6 +80,7 @@ internal static class NavQueryLoad
                 ORDER BY bucket, cell, currency, ts DESC, fills_applied DESC, event_id DESC) last
             ORDER BY bucket, cell, currency
             """;
+        var (readTimes, serializeTimes) = await TimePhasesAsync(host, requests, from, to);
         var (rollupTimes, rollupRows) = await TimeSqlAsync(database, rollupSql, requests);
         var (rawTimes, rawRows) = await TimeSqlAsync(database, rawSql, Math.Max(5, requests / 20));
         if (rollupRows != returned || rawRows != returned) throw new InvalidOperationException($"HTTP returned {returned} points, the rollup SQL {rollupRows}, the raw SQL {rawRows}");
@@ -87,6 +88,7 @@ internal static class NavQueryLoad
         Console.WriteLine($"   query: 30 days, interval auto (1h), {Cells} cells: {returned:N0} points, {bytes / 1024:N0} KiB of JSON per answer, one page");
         Console.WriteLine($"1. HTTP GET {path.Split('?')[0]}?interval=auto ({requests} requests): {Percentiles(httpTimes)} (target p90 <= 50 ms); " +
                           $"{cpuPerRequest:F1} ms CPU per request in this process (host and client; Postgres apart), load average {LoadAverage()}");
+        Console.WriteLine($"   inside it: NavPages.ReadAsync (query and materialize) {Percentiles(readTimes)}; JSON serialization {Percentiles(serializeTimes)}");
         Console.WriteLine($"2. bare SQL over nav_rollups, same rows, Npgsql ({requests} runs, the limit): {Percentiles(rollupTimes)}");
         Console.WriteLine($"3. bare SQL over raw nav_points, same answer ({rawTimes.Length} runs, without rollups): {Percentiles(rawTimes)}");
         Console.WriteLine($"4. HTTP GET .../nav.svg, same range ({svgTimes.Length} requests): {Percentiles(svgTimes)}");
@@ -162,6 +164,27 @@ internal static class NavQueryLoad
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
         }
         return (times, bytes, points);
+    }
+
+    /// <summary>The handler's two phases without HTTP: reading the page, then writing its JSON.</summary>
+    private static async Task<(double[] Read, double[] Serialize)> TimePhasesAsync(PitLocalHost host, int runs, string from, string to)
+    {
+        var pages = host.Services.GetRequiredService<NavPages>();
+        var query = new NavQuery(Series, null, null, DateTimeOffset.Parse(from), DateTimeOffset.Parse(to), NavInterval.Auto, NavQuery.MaxLimit, null);
+        var read = new double[runs];
+        var serialize = new double[runs];
+        for (var i = -3; i < runs; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var (page, _) = await pages.ReadAsync("demo", query, CancellationToken.None);
+            var readDone = Stopwatch.GetTimestamp();
+            var response = new NavResponse(page!.Points, new NavMeta(Series, null, null, page.Interval.Name, query.From?.UtcDateTime, query.To?.UtcDateTime, page.Points.Count, query.Limit, null));
+            await System.Text.Json.JsonSerializer.SerializeAsync(Stream.Null, response, NavJsonContext.Default.NavResponse);
+            if (i < 0) continue;
+            read[i] = Stopwatch.GetElapsedTime(started, readDone).TotalMilliseconds;
+            serialize[i] = Stopwatch.GetElapsedTime(readDone).TotalMilliseconds;
+        }
+        return (read, serialize);
     }
 
     private static async Task<(long Bytes, int Points)> GetAsync(HttpClient http, string path)

@@ -8,4 +8,4 @@ namespace PitPlatform.Processing.Nav;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NavResponse))]
-internal sealed partial class NavJsonContext : JsonSerializerContext;
+public sealed partial class NavJsonContext : JsonSerializerContext;
