@@ -82,14 +82,14 @@ internal static class NavQueryLoad
             """;
         var (readTimes, serializeTimes) = await TimePhasesAsync(host, requests, from, to);
         var (rollupTimes, rollupRows) = await TimeSqlAsync(database, rollupSql, requests);
-        var (rawTimes, rawRows) = await TimeSqlAsync(database, rawSql, Math.Max(5, requests / 20));
+        var (rawTimes, rawRows) = await TimeSqlAsync(database, rawSql, 5);
         if (rollupRows != returned || rawRows != returned) throw new InvalidOperationException($"HTTP returned {returned} points, the rollup SQL {rollupRows}, the raw SQL {rawRows}");
 
         Console.WriteLine($"   query: 30 days, interval auto (1h), {Cells} cells: {returned:N0} points, {bytes / 1024:N0} KiB of JSON per answer, one page");
         Console.WriteLine($"1. HTTP GET {path.Split('?')[0]}?interval=auto ({requests} requests): {Percentiles(httpTimes)} (target p90 <= 50 ms); " +
                           $"{cpuPerRequest:F1} ms CPU per request in this process (host and client; Postgres apart), load average {LoadAverage()}");
         Console.WriteLine($"   inside it: NavPages.ReadAsync (query and materialize) {Percentiles(readTimes)}; JSON serialization {Percentiles(serializeTimes)}");
-        Console.WriteLine($"2. bare SQL over nav_rollups, same rows, Npgsql ({requests} runs, the limit): {Percentiles(rollupTimes)}");
+        Console.WriteLine($"2. bare SQL over nav_rollups, same rows, Npgsql ({requests} runs, the limit): {Percentiles(rollupTimes)}; in Postgres: {await PlanAsync(database, rollupSql)}");
         Console.WriteLine($"3. bare SQL over raw nav_points, same answer ({rawTimes.Length} runs, without rollups): {Percentiles(rawTimes)}");
         Console.WriteLine($"4. HTTP GET .../nav.svg, same range ({svgTimes.Length} requests): {Percentiles(svgTimes)}");
         return 0;
@@ -219,6 +219,17 @@ internal static class NavQueryLoad
             if (i >= 0) times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         return (times, rows);
+    }
+
+    /// <summary>The plan's access path and Postgres's own execution time of a query, apart from transfer and decoding.</summary>
+    private static async Task<string> PlanAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0).Trim());
+        var scan = lines.FirstOrDefault(l => l.Contains(" Scan ", StringComparison.Ordinal))?.Split("  (")[0].TrimStart('-', '>', ' ');
+        return $"{scan}, {lines.Last(l => l.StartsWith("Execution Time", StringComparison.Ordinal))}";
     }
 
     /// <summary>The 1-minute load average: the figures above mean little on a machine busy with other work.</summary>
