@@ -14,6 +14,7 @@ using PitPlatform.LocalHost;
 
 // ./pit load nav [fills]: the NAV processor against binary COPY + merge (NavLoad.cs).
 // ./pit load visibility [seconds]: 202 -> NAV visible in the query API at 1,000 fills/s (VisibilityLoad.cs).
+// ./pit load navquery [requests]: the NAV query over 30 days x 10 cells at one point a minute, beside bare SQL (NavQueryLoad.cs).
 // ./pit load [events] : measures, in one process against one embedded broker,
 //   1. the bare Confluent producer (idempotent, acks=all, gzip) sending envelopes of the same size: the raw limit;
 //   2. POST /v1/events through the local host, batches of 500, concurrent clients: sustained ingest;
@@ -23,7 +24,8 @@ using PitPlatform.LocalHost;
 if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
 var navMode = args.Length > 0 && args[0] == "nav";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
-if (navMode || visibilityMode) args = args[1..];
+var navQueryMode = args.Length > 0 && args[0] == "navquery";
+if (navMode || visibilityMode || navQueryMode) args = args[1..];
 var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : navMode ? 100_000 : 200_000;
 var state = Path.Combine(Path.GetTempPath(), "pit-load-" + Guid.NewGuid().ToString("N")[..8]);
 var host = await PitLocalHost.StartAsync(new LocalHostOptions
@@ -37,6 +39,13 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
         [SettingNames.RateLimitBurst] = "10000000",
     },
 }, runConsumers: visibilityMode);
+if (navQueryMode)
+{
+    var status = await NavQueryLoad.RunAsync(host, args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    await host.DisposeAsync();
+    Directory.Delete(state, recursive: true);
+    return status;
+}
 if (navMode || visibilityMode)
 {
     var status = navMode ? await NavLoad.RunAsync(host, events) : await VisibilityLoad.RunAsync(host, args.Length > 0 ? events : 20);

@@ -24,6 +24,6 @@ public sealed class NavQueryHandler(RequestAuthentication authentication, NavPag
         var (page, refused) = await pages.ReadAsync(principal!.Tenant, query!, cancellationToken).ConfigureAwait(false);
         if (refused is not null) return refused;
         var meta = new NavMeta(query!.Series, query.Cell, query.Currency, page!.Interval.Name, query.From?.UtcDateTime, query.To?.UtcDateTime, page.Points.Count, query.Limit, page.NextPageToken);
-        return Results.Json(new NavResponse(page.Points, meta), ApiJson.Options);
+        return Results.Json(new NavResponse(page.Points, meta), NavJsonContext.Default.NavResponse);
     }
 }
