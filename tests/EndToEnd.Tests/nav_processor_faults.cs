@@ -99,7 +99,9 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         var scenario = new FillScenario(4_000);
-        await scenario.ProduceAsync(pipeline.Kafka);
+        // Half the fills before the second consumer joins, half once it holds partitions, so both have work
+        // however quickly the first drains its share.
+        await FillScenario.ProduceAsync(pipeline.Kafka, scenario.Fills.Take(2_000));
         var processor = pipeline.Service<NavProcessor>();
 
         var first = new HoldsOneBatch(processor, atBatch: 3);
@@ -112,6 +114,8 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
         // The first consumer finishes its batch while the group rebalances around it.
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         first.Release();
+        await b.Assigned.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await FillScenario.ProduceAsync(pipeline.Kafka, scenario.Fills.Skip(2_000));
         await scenario.WaitUntilAppliedAsync(pipeline.Database, TimeSpan.FromSeconds(120));
         await Eventually.WaitForAsync(() => Task.FromResult(second.Batches), n => n > 0, TimeSpan.FromSeconds(60), "the second consumer to get partitions");
 
