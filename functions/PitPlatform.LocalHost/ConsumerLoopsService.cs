@@ -13,13 +13,30 @@ public sealed class ConsumerLoopsService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var only = Selected(handlers);
         foreach (var handler in handlers)
         {
+            if (only is not null && !only.Contains(handler.ConsumerGroup)) continue;
             var loop = new KafkaConsumerLoop(handler, kafka, options, loggers.CreateLogger($"PitPlatform.Consumer.{handler.ConsumerGroup}"));
             loop.Start();
             _loops.Add(loop);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// PIT_CONSUMERS, a comma-separated list of consumer groups, runs only those (for example to measure one path
+    /// alone); unset runs every consumer. A name that is no consumer group stops the host.
+    /// </summary>
+    private static HashSet<string>? Selected(IEnumerable<IRecordBatchHandler> handlers)
+    {
+        var text = Environment.GetEnvironmentVariable("PIT_CONSUMERS");
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = names.Except(handlers.Select(h => h.ConsumerGroup)).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException($"PIT_CONSUMERS names no consumer group '{string.Join("', '", unknown)}'; the groups are {string.Join(", ", handlers.Select(h => h.ConsumerGroup))}");
+        return names;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

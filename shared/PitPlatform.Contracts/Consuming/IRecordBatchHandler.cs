@@ -13,5 +13,12 @@ public interface IRecordBatchHandler
     /// <summary>The topics the handler reads.</summary>
     IReadOnlyList<string> Topics { get; }
 
+    /// <summary>
+    /// How long a host may wait, once a batch's first record arrived, to gather more before calling the handler. Zero
+    /// (the default) suits consumers on a latency path; consumers off it (usage, archive) gather larger batches, which
+    /// costs them a little delay and saves most of their per-batch work (transactions, blob requests) at low rates.
+    /// </summary>
+    TimeSpan BatchWindow => TimeSpan.Zero;
+
     Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken);
 }

@@ -47,9 +47,11 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
     public void Start()
     {
         if (_running is not null) throw new InvalidOperationException("already started");
-        // Consume() blocks, so the loop gets a thread of its own rather than a thread-pool thread.
-        _running = Task.Factory.StartNew(() => RunAsync(_stopping.Token), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // Consume() blocks, so the whole loop runs on a thread of its own and waits for the handler there: were it to
+        // await, everything after the first batch would run on thread-pool threads, and every loop blocked in
+        // Consume() would hold one, starving the pool that HTTP requests, Npgsql and produce completions share.
+        _running = Task.Factory.StartNew(() => Run(_stopping.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Stops polling; a batch in the handler is cancelled and left uncommitted.</summary>
@@ -69,7 +71,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    private void Run(CancellationToken stopping)
     {
         var config = new ConsumerConfig
         {
@@ -98,7 +100,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
                 if (batch.Count == 0) continue;
                 try
                 {
-                    await _handler.HandleAsync(batch, stopping).ConfigureAwait(false);
+                    _handler.HandleAsync(batch, stopping).GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (!stopping.IsCancellationRequested)
                 {
@@ -107,7 +109,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
                     _logger.LogWarning(e, "{Group}: batch of {Count} from {First} failed (attempt {Attempt}); retrying in {Delay} ms",
                         _handler.ConsumerGroup, batch.Count, batch[0], attempt, (int)delay.TotalMilliseconds);
                     Rewind(consumer, batch);
-                    await Task.Delay(delay, stopping).ConfigureAwait(false);
+                    if (stopping.WaitHandle.WaitOne(delay)) break;
                     continue;
                 }
                 attempt = 0;
@@ -130,7 +132,8 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         var first = consumer.Consume(stopping);
         if (first?.Message is null) return batch;
         batch.Add(ToRecord(first));
-        var deadline = DateTime.UtcNow + _options.MaxBatchWait;
+        var wait = _handler.BatchWindow > _options.MaxBatchWait ? _handler.BatchWindow : _options.MaxBatchWait;
+        var deadline = DateTime.UtcNow + wait;
         while (batch.Count < _options.MaxBatchSize)
         {
             var remaining = deadline - DateTime.UtcNow;

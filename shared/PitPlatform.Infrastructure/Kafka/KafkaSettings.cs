@@ -41,6 +41,9 @@ public sealed class KafkaSettings
     {
         config.BootstrapServers = BootstrapServers;
         config.SocketKeepaliveEnable = true;
+        // Requests are small and latency-bound (a produce waits for its acknowledgement before a 202 or an offset
+        // commit): Nagle's algorithm would hold a small request back until the previous one is acknowledged.
+        config.SocketNagleDisable = true;
         config.MetadataMaxAgeMs = 180_000;
         if (Authentication == KafkaAuthentication.ManagedIdentity)
         {

@@ -53,7 +53,9 @@ public sealed class NavProcessor(
         // Cells are independent: groups of whole cells are applied concurrently, each in its own transaction, and each
         // group produces its NAV updates as soon as it committed, so one group's Postgres work overlaps another's wait
         // for Kafka's acknowledgements. A cell's fills stay in one group, in offset order, so per-key order holds.
-        var groups = fills.GroupBy(f => (f.Cell.GetHashCode() & int.MaxValue) % Parallelism).Select(g => g.ToList()).ToList();
+        // Small batches (the latency case) stay in one transaction: splitting them only multiplies round trips.
+        var groupCount = Math.Clamp(fills.Count / FillsPerGroup, 1, Parallelism);
+        var groups = fills.GroupBy(f => (f.Cell.GetHashCode() & int.MaxValue) % groupCount).Select(g => g.ToList()).ToList();
         var applied = await Task.WhenAll(groups.Select(g => ApplyAndEmitAsync(g, cancellationToken))).ConfigureAwait(false);
         poison.AddRange(applied.SelectMany(a => a.Poison));
         await Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken))).ConfigureAwait(false);
@@ -72,8 +74,11 @@ public sealed class NavProcessor(
         return result;
     }
 
-    /// <summary>Concurrent transactions per batch (groups of cells).</summary>
+    /// <summary>Most concurrent transactions per batch (groups of cells).</summary>
     public const int Parallelism = 4;
+
+    /// <summary>Fills a group should have before a batch is split further.</summary>
+    private const int FillsPerGroup = 250;
 
     private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error, out EventEnvelope? envelope)
     {

@@ -31,6 +31,9 @@ public sealed class UsageAggregator(
 
     public string ConsumerGroup => Group;
 
+    /// <summary>Billing aggregates are read by the day: a second of gathering turns many small transactions into few.</summary>
+    public TimeSpan BatchWindow => TimeSpan.FromSeconds(1);
+
     /// <summary>LLM calls, and trade fills to count for billing.</summary>
     public IReadOnlyList<string> Topics { get; } = [LlmCallTopic, NavProcessor.InputTopic];
 
