@@ -37,6 +37,8 @@ internal static class VisibilityLoad
 
         var latencies = new List<double>();
         var probes = new List<Task>();
+        using var loaded = new CancellationTokenSource();
+        var acksUnderLoad = Task.Run(() => AcksWhileRunning(kafka, loaded.Token));
         var watch = Stopwatch.StartNew();
         var ticks = seconds * 100;
         for (var tick = 0; tick < ticks; tick++)
@@ -58,12 +60,15 @@ internal static class VisibilityLoad
             else probes.Add(posting);
         }
         await Task.WhenAll(probes);
+        await loaded.CancelAsync();
+        var acks = await acksUnderLoad;
         var achieved = ticks * 10 / watch.Elapsed.TotalSeconds;
         latencies.Sort();
         var p50 = latencies[latencies.Count / 2];
         var p99 = latencies[(int)(latencies.Count * 0.99)];
         Console.WriteLine($"2. 202 -> NAV visible in the query API at {achieved:N0} fills/s ({latencies.Count} probes): p50 {p50:F1} ms, p99 {p99:F1} ms (targets 20 / 100)");
         Console.WriteLine($"   = {p50 / floor50:F1}x the floor at p50, {p99 / floor99:F1}x at p99");
+        Console.WriteLine($"3. meanwhile, a bare producer's 18 records over 4 partitions, to the last acknowledgement: p50 {acks.P50:F1} ms, p99 {acks.P99:F1} ms");
         return 0;
     }
 
@@ -90,6 +95,32 @@ internal static class VisibilityLoad
             await Task.Delay(2);
         }
         throw new TimeoutException($"no NAV point for cell {cell} within {timeout}");
+    }
+
+    /// <summary>
+    /// Every 10 ms, 18 records over 4 partitions (the shape of a NAV batch's updates at this rate) from a bare producer
+    /// configured like ours, timed to the last acknowledgement: what the broker itself costs a batch under this load.
+    /// </summary>
+    private static (double P50, double P99) AcksWhileRunning(KafkaSettings kafka, CancellationToken stop)
+    {
+        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 1 };
+        kafka.Apply(config);
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        for (var i = 0; i < 4; i++) producer.Produce(new TopicPartition(kafka.Prefix + "pit.v1.acct.usage", i), new Message<byte[], byte[]> { Value = new byte[300] });
+        producer.Flush(TimeSpan.FromSeconds(10)); // the idempotent producer has its id and the partitions' leaders
+        var acks = new List<double>();
+        while (!stop.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var pending = 18;
+            for (var i = 0; i < 18; i++)
+                producer.Produce(new TopicPartition(kafka.Prefix + "pit.v1.acct.usage", i % 4), new Message<byte[], byte[]> { Value = new byte[300] },
+                    _ => { if (Interlocked.Decrement(ref pending) == 0) lock (acks) acks.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); });
+            stop.WaitHandle.WaitOne(10);
+        }
+        producer.Flush(TimeSpan.FromSeconds(10));
+        acks.Sort();
+        return acks.Count == 0 ? (0, 0) : (acks[acks.Count / 2], acks[(int)(acks.Count * 0.99)]);
     }
 
     /// <summary>One record produced, then received by a bare consumer already assigned to the topic: one pipeline hop.</summary>
