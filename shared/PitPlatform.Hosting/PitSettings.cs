@@ -35,7 +35,8 @@ public sealed partial class PitSettings
             return value ?? "";
         }
 
-        var bootstrap = Required(SettingNames.KafkaBootstrap, "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093");
+        var kafka = KafkaSettingsReader.Read(configuration, problems,
+            "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093; an app setting or environment variable", credential);
         var postgres = Required(SettingNames.Postgres, "an Npgsql connection string");
         var blob = Required(SettingNames.Blob, "an Azure Storage connection string");
         var pepper = Required(SettingNames.ApiKeyPepper, "the API key pepper, at least 16 characters; Key Vault in Azure");
@@ -48,23 +49,11 @@ public sealed partial class PitSettings
         if (!string.IsNullOrEmpty(pageTokenSecret) && System.Text.Encoding.UTF8.GetByteCount(pageTokenSecret) < 32)
             problems.Add($"{SettingNames.PageTokenSecret} must be at least 32 bytes (or unset: the key is then derived from {SettingNames.RedactionSecret})");
 
-        var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
-        var authentication = auth switch
-        {
-            "none" or "" => KafkaAuthentication.None,
-            "connection-string" => KafkaAuthentication.ConnectionString,
-            "managed-identity" => KafkaAuthentication.ManagedIdentity,
-            _ => Invalid(KafkaAuthentication.None, $"{SettingNames.KafkaAuth} must be none, connection-string or managed-identity, not '{auth}'"),
-        };
-        string? kafkaConnection = null;
-        if (authentication == KafkaAuthentication.ConnectionString)
-            kafkaConnection = Required(SettingNames.KafkaConnectionString, "the Event Hubs namespace connection string");
         if (postgres.Length > 0)
         {
             try { _ = new NpgsqlConnectionStringBuilder(postgres); }
             catch (ArgumentException) { problems.Add($"{SettingNames.Postgres} is not a valid Npgsql connection string"); }
         }
-        var deliveryTimeout = OptionalPositive(SettingNames.KafkaDeliveryTimeoutMs, 120_000);
         var archiveContainer = configuration[SettingNames.ArchiveContainer] is { Length: > 0 } container ? container.Trim() : Processing.Archive.ArchiveStorage.DefaultContainer;
         if (!ContainerName().IsMatch(archiveContainer))
             problems.Add($"{SettingNames.ArchiveContainer} must be a Blob container name (3 to 63 lower-case letters, digits and single hyphens), not '{archiveContainer}'");
@@ -80,17 +69,7 @@ public sealed partial class PitSettings
 
         return new PitSettings
         {
-            Kafka = new KafkaSettings
-            {
-                BootstrapServers = bootstrap,
-                Authentication = authentication,
-                TokenProvider = authentication == KafkaAuthentication.ManagedIdentity
-                    ? new EventHubsTokenProvider(credential ?? new Azure.Identity.DefaultAzureCredential(), bootstrap)
-                    : null,
-                ConnectionString = kafkaConnection,
-                Prefix = configuration[SettingNames.KafkaPrefix] ?? "",
-                DeliveryTimeoutMs = deliveryTimeout,
-            },
+            Kafka = kafka,
             Postgres = new PostgresSettings { ConnectionString = postgres },
             BlobConnectionString = blob,
             ArchiveContainer = archiveContainer,
@@ -109,12 +88,6 @@ public sealed partial class PitSettings
             if (string.IsNullOrWhiteSpace(text)) return fallback;
             if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0) return value;
             problems.Add($"{name} must be a positive whole number, not '{text}'");
-            return fallback;
-        }
-
-        T Invalid<T>(T fallback, string problem)
-        {
-            problems.Add(problem);
             return fallback;
         }
     }
