@@ -25,7 +25,6 @@ public static class FunctionBindings
 
     // The archiver reads every topic the catalog marks archived, one trigger per topic, all in one group.
     public const string ArchiverGroup = "archiver";
-    public const string LlmCallTopic = "pit.v1.runtime.llm_call";
     public const string UsageTopic = "pit.v1.acct.usage";
     public const string DeletionTopic = "pit.v1.policy.deletion";
     public const string DeadLetterTopic = "pit.v1.ops.dead_letter";
