@@ -12,6 +12,7 @@ using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Contracts.Schema;
+using PitPlatform.Governance;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Infrastructure.Postgres;
 using PitPlatform.Ingestion;
@@ -84,6 +85,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
+        services.AddPitGovernance();
         services.AddSingleton<PlatformHealth>();
         return services;
     }
