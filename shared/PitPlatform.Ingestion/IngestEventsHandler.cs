@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
 using PitPlatform.Access.RateLimiting;
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Infrastructure.Kafka;
@@ -88,6 +89,8 @@ public sealed class IngestEventsHandler(
                 parsed.Add(one);
             }
             var result = await ProduceAsync(parsed, requestId).ConfigureAwait(false);
+            if (result.Meta.Accepted > 0) PitMetrics.IngestEvents.Add(result.Meta.Accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
+            if (result.Meta.Rejected > 0) PitMetrics.IngestEvents.Add(result.Meta.Rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
             logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
                 requestId, principal.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
