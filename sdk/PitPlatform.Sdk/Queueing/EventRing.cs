@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace PitPlatform.Sdk.Queueing;
 
 /// <summary>
@@ -85,12 +83,5 @@ internal sealed class EventRing<T> where T : class
             }
             else position = Volatile.Read(ref _dequeue.Value);
         }
-    }
-
-    /// <summary>Keeps the producers' and the consumer's positions on separate cache lines.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedPosition
-    {
-        [FieldOffset(64)] public long Value;
     }
 }
