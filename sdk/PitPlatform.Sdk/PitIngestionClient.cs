@@ -82,6 +82,9 @@ public class PitIngestionClient : IAsyncDisposable, IDisposable
     /// <summary>The API's base address.</summary>
     public virtual Uri Endpoint { get; } = null!;
 
+    /// <summary>The queue itself, for benchmarks that measure Track without the sender.</summary>
+    internal EventRing<PitEvent> Queue => _ring;
+
     /// <summary>Whether the server still accepts this SDK version (false once it announced a higher <c>min_supported_sdk</c>).</summary>
     public virtual bool IsSdkSupported => _state.UnsupportedBecause is null;
 

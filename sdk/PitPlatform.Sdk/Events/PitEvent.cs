@@ -24,7 +24,7 @@ public abstract class PitEvent
     public string Type { get; }
 
     /// <summary>The dedupe key: a UUIDv7 by default, so ids sort by creation time.</summary>
-    public Guid EventId { get; init; } = Guid.CreateVersion7();
+    public Guid EventId { get; init; } = Uuid7.New();
 
     /// <summary>Event time; null lets the server use its receive time.</summary>
     public DateTimeOffset? Timestamp { get; init; }
