@@ -32,8 +32,15 @@ public sealed class IngestEventsHandler(
     public const int MaxBodyBytes = 5 * 1024 * 1024;
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32 };
 
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        OutageGuard.RunAsync(() => HandleCoreAsync(request, cancellationToken), logger, "POST /v1/events");
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        WithVersions(await OutageGuard.RunAsync(() => HandleCoreAsync(request, cancellationToken), logger, "POST /v1/events").ConfigureAwait(false));
+
+    /// <summary>Every answer names the API version and the oldest SDK still supported (SdkCompatibility).</summary>
+    private static ResultWithHeaders WithVersions(IResult result) => new(result,
+    [
+        new(SdkCompatibility.ApiVersionHeader, SdkCompatibility.ApiVersion),
+        new(SdkCompatibility.MinSupportedSdkHeader, SdkCompatibility.MinSupportedSdk),
+    ]);
 
     private async Task<IResult> HandleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -44,7 +51,22 @@ public sealed class IngestEventsHandler(
 
         if (!IsJson(request.ContentType))
             return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json, with Content-Encoding gzip or none");
         var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is not null && gzip)
+        {
+            try
+            {
+                body = GzipBody.Decode(body, MaxBodyBytes);
+            }
+            catch (InvalidDataException)
+            {
+                return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid gzip");
+            }
+        }
         if (body is null)
             return ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, "ERR_PAYLOAD_TOO_LARGE", $"the body is larger than {MaxBodyBytes} bytes", new { limit = MaxBodyBytes });
 
