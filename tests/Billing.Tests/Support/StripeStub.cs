@@ -161,7 +161,8 @@ public sealed class StripeStub : IAsyncDisposable
     private async Task WriteAsync(HttpContext context, int status, string json)
     {
         var requestId = "req_" + Interlocked.Increment(ref _requestCounter).ToString("D14", System.Globalization.CultureInfo.InvariantCulture);
-        if (context.Items["idempotency"] is (string key, string body) && status < 500) _idempotency.TryAdd(key, (body, status, json, requestId));
+        // Stripe saves only results of requests the endpoint ran; refused parameters are not saved (we save successes).
+        if (context.Items["idempotency"] is (string key, string body) && status < 300) _idempotency.TryAdd(key, (body, status, json, requestId));
         context.Response.StatusCode = status;
         context.Response.Headers["Request-Id"] = requestId;
         context.Response.ContentType = "application/json";
