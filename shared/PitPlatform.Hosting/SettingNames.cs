@@ -20,4 +20,12 @@ public static class SettingNames
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
     public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
+    public const string KeyVaultUri = "PIT_KEY_VAULT_URI";
+    public const string Billing = "PIT_BILLING";
+    public const string StripeSecretKey = "PIT_STRIPE_SECRET_KEY";
+    public const string StripeApiBase = "PIT_STRIPE_API_BASE";
+    public const string BillingIntervalMinutes = "PIT_BILLING_INTERVAL_MINUTES";
+    public const string BillingLookbackDays = "PIT_BILLING_LOOKBACK_DAYS";
+    public const string BillingSettleHours = "PIT_BILLING_SETTLE_HOURS";
+    public const string BillingCurrency = "PIT_BILLING_CURRENCY";
 }
