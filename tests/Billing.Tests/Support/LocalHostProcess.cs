@@ -67,8 +67,13 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         throw new TimeoutException($"the local host neither listened nor exited within {timeout}:\n{string.Join('\n', Lines)}");
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the host if it still runs; safe to call twice (tests stop it early to read everything it wrote).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
