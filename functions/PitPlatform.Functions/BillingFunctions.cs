@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
-using PitPlatform.Billing;
 using PitPlatform.Billing.Http;
 using PitPlatform.Billing.Metering;
 
@@ -11,17 +9,14 @@ namespace PitPlatform.Functions;
 /// Stripe usage billing: the hourly reporter run (a TimerTrigger: one instance at a time, past-due runs caught up) and
 /// GET /v1/billing/usage. The reporter does nothing unless billing is on (PIT_STRIPE_SECRET_KEY configured).
 /// </summary>
-public sealed class BillingFunctions(BillingReporter reporter, BillingUsageHandler usage, BillingSettings settings, ILogger<BillingFunctions> logger)
+public sealed class BillingFunctions(BillingReportJob job, BillingUsageHandler usage)
 {
-    /// <summary>Every hour at minute 15. A run throws only when Postgres is unavailable; pending reports wait for the next one.</summary>
+    /// <summary>
+    /// Every hour at minute 15 (BillingReportJob.NcrontabSchedule; the parity test reads this literal). A run throws
+    /// only when Postgres is unavailable; pending reports wait for the next one.
+    /// </summary>
     [Function("BillingReport")]
-    public async Task Report([TimerTrigger("0 15 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        if (!settings.Enabled) return;
-        var run = await reporter.RunAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
-        foreach (var line in run.Lines().Where(l => l.StartsWith("FAILED", StringComparison.Ordinal) || l.StartsWith("skipped", StringComparison.Ordinal)))
-            logger.LogWarning("billing: {Line}", line);
-    }
+    public Task Report([TimerTrigger("0 15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => job.RunAsync(cancellationToken);
 
     /// <summary>GET /v1/billing/usage. Authentication is the platform's own API key (in the handler).</summary>
     [Function("BillingUsage")]

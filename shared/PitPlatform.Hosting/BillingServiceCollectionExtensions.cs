@@ -31,6 +31,8 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton<BillingStore>();
         services.AddSingleton<BillingLedger>();
         services.AddSingleton<BillingReporter>();
+        services.AddSingleton<BillingReportJob>();
+        services.AddSingleton<Contracts.Scheduling.IScheduledJob>(sp => sp.GetRequiredService<BillingReportJob>());
         services.AddSingleton<BillingUsageHandler>();
         return services;
     }

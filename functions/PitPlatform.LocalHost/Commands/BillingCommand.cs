@@ -37,7 +37,7 @@ public static class BillingCommand
         }
         await using var database = NpgsqlDataSource.Create(configuration[SettingNames.Postgres]!);
         var store = new BillingStore(database);
-        var ledger = new BillingLedger(database);
+        var ledger = new BillingLedger(database, new Governance.Audit.AuditTrail(database, time));
         switch (args)
         {
             case ["report", .. var rest] when rest.All(a => a == "--dry-run"):
@@ -56,7 +56,7 @@ public static class BillingCommand
                     await errors.WriteLineAsync("TENANT must be a tenant name and the customer a Stripe customer id (cus_...)").ConfigureAwait(false);
                     return 2;
                 }
-                await ledger.SetCustomerAsync(tenant, customer, OperatorPrincipal(), cancellationToken).ConfigureAwait(false);
+                await ledger.SetCustomerAsync(tenant, customer, Operator(), cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"tenant {tenant} is billed to Stripe customer {customer}").ConfigureAwait(false);
                 return 0;
             case ["customers", "list"]:
@@ -70,5 +70,5 @@ public static class BillingCommand
     }
 
     /// <summary>Who ran the command, for the audit trail: the operator's OS account.</summary>
-    public static string OperatorPrincipal() => "operator:" + Environment.UserName;
+    public static Governance.Audit.AuditActor Operator() => new("operator:" + Environment.UserName, null);
 }

@@ -14,6 +14,7 @@ public static class OperatorCommands
     {
         ["dlq"] = (configuration, args, cancellationToken) => DeadLetterCommand.RunAsync(configuration, args, Console.Out, TimeProvider.System, cancellationToken),
         [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
+        [AuditCommand.Name] = AuditCommand.RunAsync,
         [BillingCommand.Name] = BillingCommand.RunAsync,
     };
 

@@ -37,6 +37,7 @@ public sealed class pit_billing_command(PostgresFixture postgres)
         Assert.Contains("reported pit_events 42 for acme period 2026-11-22 revision 1", runOut, StringComparison.Ordinal);
         Assert.Equal(42, billing.Stub.Total("cus_acme", "pit_events"));
         Assert.Equal(1, await billing.Database.CountAsync("billing_customers", "updated_by LIKE 'operator:%'"));
+        Assert.Equal(1, await billing.Database.CountAsync("audit_entries", "tenant = 'acme' AND action = 'billing.customer_set' AND principal LIKE 'operator:%'"));
     }
 
     [Fact]

@@ -109,6 +109,9 @@ public sealed class billing_reliability(PostgresFixture postgres)
         Assert.Single(first.Reported);
         Assert.Single(second.Skipped);
         Assert.Equal(1, await billing.Database.CountAsync("billing_skips", "tenant = 'orphan' AND value = 40"));
+        // Audited once, not on every run that skips it.
+        Assert.Equal(1, await billing.Database.CountAsync("audit_entries",
+            "tenant = 'orphan' AND action = 'billing.customer_missing' AND principal = 'system:billing-reporter' AND target = 'billing/events/2026-11-22'"));
         Assert.Equal(100, billing.Stub.Total("cus_acme", "pit_events"));
 
         await billing.CustomerAsync("orphan", "cus_orphan", Ct);
@@ -137,6 +140,8 @@ public sealed class billing_reliability(PostgresFixture postgres)
         Assert.Equal("b", failed.Report.Tenant);
         Assert.False(failed.Transient);
         Assert.Equal(1, await billing.Database.CountAsync("billing_reports", "tenant = 'b' AND status = 'pending' AND attempts = 1 AND last_error LIKE '%No such customer%'"));
+        Assert.Equal(1, await billing.Database.CountAsync("audit_entries", "tenant = 'b' AND action = 'billing.failed' AND details->>'stripe_error_type' = 'invalid_request_error'"));
+        Assert.Equal(2, await billing.Database.CountAsync("audit_entries", "action = 'billing.reported'"));
 
         billing.Stub.Heal("cus_b");
         var healed = await billing.Reporter.RunAsync(cancellationToken: Ct);

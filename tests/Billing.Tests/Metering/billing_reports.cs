@@ -33,6 +33,9 @@ public sealed class billing_reports(PostgresFixture postgres)
         Assert.Equal(MeterEventIdentifier.For("acme", "events", Yesterday, 1), events.Identifier);
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 23, 59, 59, TimeSpan.Zero).ToUnixTimeSeconds(), events.Timestamp);
         Assert.Equal(3, await billing.Database.CountAsync("billing_reports", "status = 'reported' AND stripe_request_id LIKE 'req_%' AND stripe_response IS NOT NULL"));
+        Assert.Equal(3, await billing.Database.CountAsync("audit_entries",
+            "tenant = 'acme' AND action = 'billing.reported' AND principal = 'system:billing-reporter' AND details->>'stripe_request_id' LIKE 'req_%'"));
+        Assert.Equal(1, await billing.Database.CountAsync("audit_entries", "tenant = 'acme' AND action = 'billing.customer_set' AND details->>'stripe_customer_id' = 'cus_acme'"));
     }
 
     [Fact]

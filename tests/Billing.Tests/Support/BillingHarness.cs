@@ -19,7 +19,7 @@ internal sealed class BillingHarness : IAsyncDisposable
         Stub = stub;
         Settings = settings;
         Store = new BillingStore(database.DataSource);
-        Ledger = new BillingLedger(database.DataSource);
+        Ledger = new BillingLedger(database.DataSource, new PitPlatform.Governance.Audit.AuditTrail(database.DataSource, TimeProvider.System));
         Stripe = new StripeClient(StripeStub.SecretKey, new StripeClientOptions
         {
             Endpoint = stub.Endpoint, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(5), MaxRetryDelay = TimeSpan.FromMilliseconds(50),
@@ -59,7 +59,7 @@ internal sealed class BillingHarness : IAsyncDisposable
             """);
 
     public Task CustomerAsync(string tenant, string customer, CancellationToken cancellationToken) =>
-        Ledger.SetCustomerAsync(tenant, customer, "test", cancellationToken);
+        Ledger.SetCustomerAsync(tenant, customer, PitPlatform.Governance.Audit.AuditActor.ForSystem("test"), cancellationToken);
 
     public Task<long> PendingAsync() => Database.CountAsync("billing_reports", "status = 'pending'");
 
