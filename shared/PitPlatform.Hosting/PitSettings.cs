@@ -26,6 +26,10 @@ public sealed partial class PitSettings
     public byte[] PageTokenKey { get; init; } = [];
     /// <summary>The sampled fraction of LLM calls whose full text is kept, in parts per million (PIT_USAGE_TEXT_SAMPLE_RATE).</summary>
     public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
+    /// <summary>Stripe usage billing (PIT_BILLING, PIT_STRIPE_*, PIT_BILLING_*); off unless a Stripe key is configured.</summary>
+    public PitPlatform.Billing.BillingSettings Billing { get; init; } = new();
+    /// <summary>The Key Vault run-time secrets are read from (PIT_KEY_VAULT_URI); null reads them from configuration.</summary>
+    public Uri? KeyVaultUri { get; init; }
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -73,6 +77,11 @@ public sealed partial class PitSettings
             if (UsageTextSampling.ParsePartsPerMillion(sampleText) is { } ppm) sampleRate = ppm;
             else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
         }
+        var billing = BillingSettingsReader.Read(configuration, problems);
+        Uri? keyVault = null;
+        if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultText
+            && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
+            problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -93,6 +102,8 @@ public sealed partial class PitSettings
                 : System.Text.Encoding.UTF8.GetBytes(pageTokenSecret),
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
             UsageTextSamplePartsPerMillion = sampleRate,
+            Billing = billing,
+            KeyVaultUri = keyVault,
         };
 
         int OptionalPositive(string name, int fallback)
