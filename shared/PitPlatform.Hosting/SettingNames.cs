@@ -41,16 +41,19 @@ public static class SettingNames
         Postgres, PostgresAuth, Blob, ArchiveContainer,
         ApiKeyPepper, RedactionSecret, PageTokenSecret,
         RateLimitPerSecond, RateLimitBurst, UsageTextSampleRate,
+        // Billing: on when the deployment was given a Stripe key, which it keeps in Key Vault as pit-stripe-secret-key
+        // and the reporter reads at run time through PIT_KEY_VAULT_URI (so a rotated key needs no restart).
+        KeyVaultUri, Billing, BillingCurrency,
     ];
 
     /// <summary>
-    /// Settings deliberately not set in Azure: the producer uses managed identity there (no connection string), and
-    /// topic prefixes are for sharing one local broker.
+    /// Settings deliberately not set in Azure: the producer uses managed identity there (no connection string), topic
+    /// prefixes are for sharing one local broker, the Stripe key is read from Key Vault at run time rather than as an
+    /// app setting, the Stripe base URL is for test stubs, the billing interval is the local host's (Azure runs the
+    /// BillingReport timer), and lookback and settle delay have defaults (docs/runbooks/billing.md).
     /// </summary>
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
-        // Billing stays off until an operator turns it on: PIT_BILLING=on with the Stripe key as Key Vault secret
-        // pit-stripe-secret-key (read at run time through PIT_KEY_VAULT_URI); the rest have defaults (docs/runbooks/billing.md).
-        KeyVaultUri, Billing, StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, BillingCurrency];
+        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
