@@ -23,6 +23,8 @@ public sealed partial class PitSettings
     public byte[] PageTokenKey { get; init; } = [];
     /// <summary>The sampled fraction of LLM calls whose full text is kept, in parts per million (PIT_USAGE_TEXT_SAMPLE_RATE).</summary>
     public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
+    /// <summary>Approval expiry (PIT_APPROVAL_EXPIRY_HOURS) and deletion step pause (PIT_DELETION_STEP_PAUSE_MS).</summary>
+    public Governance.Approvals.GovernanceOptions Governance { get; init; } = new();
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -65,6 +67,12 @@ public sealed partial class PitSettings
             if (UsageTextSampling.ParsePartsPerMillion(sampleText) is { } ppm) sampleRate = ppm;
             else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
         }
+        var expiryHours = OptionalPositive(SettingNames.ApprovalExpiryHours, 72);
+        if (expiryHours > 24 * 366) problems.Add($"{SettingNames.ApprovalExpiryHours} must be at most {24 * 366} hours (a year), not {expiryHours}");
+        var stepPause = 0;
+        if (configuration[SettingNames.DeletionStepPauseMs] is { Length: > 0 } pauseText
+            && (!int.TryParse(pauseText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out stepPause) || stepPause > 600_000))
+            problems.Add($"{SettingNames.DeletionStepPauseMs} must be a whole number of milliseconds from 0 to 600000, not '{pauseText}'");
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -80,6 +88,10 @@ public sealed partial class PitSettings
                 : System.Text.Encoding.UTF8.GetBytes(pageTokenSecret),
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
             UsageTextSamplePartsPerMillion = sampleRate,
+            Governance = new Governance.Approvals.GovernanceOptions
+            {
+                ApprovalExpiry = TimeSpan.FromHours(expiryHours), DeletionStepPause = TimeSpan.FromMilliseconds(stepPause),
+            },
         };
 
         int OptionalPositive(string name, int fallback)

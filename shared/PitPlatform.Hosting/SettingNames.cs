@@ -20,4 +20,6 @@ public static class SettingNames
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
     public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
+    public const string ApprovalExpiryHours = "PIT_APPROVAL_EXPIRY_HOURS";
+    public const string DeletionStepPauseMs = "PIT_DELETION_STEP_PAUSE_MS";
 }
