@@ -1,4 +1,5 @@
 using PitPlatform.Access.Admin;
+using PitPlatform.Governance.Approvals;
 using PitPlatform.Governance.Audit;
 using PitPlatform.Governance.Deletion;
 using PitPlatform.Hosting;
@@ -44,6 +45,12 @@ public static class LocalRoutes
         app.MapPost("/v1/deletions/{id}/approve", (HttpContext context, string id, DeletionHandler handler) =>
             handler.ApproveAsync(context.Request, id, context.RequestAborted));
         app.MapPost("/v1/deletions/{id}/reject", (HttpContext context, string id, DeletionHandler handler) =>
+            handler.RejectAsync(context.Request, id, context.RequestAborted));
+        app.MapGet("/v1/approvals/{id}", (HttpContext context, string id, ApprovalsHandler handler) =>
+            handler.GetAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/approvals/{id}/approve", (HttpContext context, string id, ApprovalsHandler handler) =>
+            handler.ApproveAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/approvals/{id}/reject", (HttpContext context, string id, ApprovalsHandler handler) =>
             handler.RejectAsync(context.Request, id, context.RequestAborted));
 
         app.MapGet("/livez", () => Results.Json(new { status = "alive" }));

@@ -17,6 +17,9 @@ public static class GovernanceServiceCollectionExtensions
 
         services.AddSingleton<GovernanceRequestStore>();
         services.AddSingleton<ApprovalDecisions>();
+        services.AddSingleton<Access.Approvals.IApprovalRequests, ApprovalRequests>();
+        services.AddSingleton<IApprovalKind, RedactionApprovalKind>();
+        services.AddSingleton<ApprovalsHandler>();
         services.AddSingleton<DeletionWakeup>();
         services.AddSingleton<DeletionEvents>();
         services.AddSingleton<DeletionRequests>();

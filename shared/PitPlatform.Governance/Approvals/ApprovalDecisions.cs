@@ -18,18 +18,19 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
 {
     private readonly Dictionary<string, IApprovalKind> _kinds = kinds.ToDictionary(k => k.Kind, StringComparer.Ordinal);
 
-    /// <param name="kind">The kind the route serves (a deletion route never decides a redaction request).</param>
+    /// <param name="kind">The kind the route serves (a deletion route never decides a redaction request); null: any kind.</param>
     /// <param name="requestId">The id as sent; a text that is not a UUID is refused like an unknown id.</param>
-    public virtual async Task<ApprovalDecision> DecideAsync(ApiKeyPrincipal decider, string kind, string requestId, bool approve,
+    public virtual async Task<ApprovalDecision> DecideAsync(ApiKeyPrincipal decider, string? kind, string requestId, bool approve,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decider);
         var actor = AuditActor.ForKey(decider);
         var verb = approve ? "approve" : "reject";
+        var routeKind = kind ?? "approval";
         if (!decider.Has(ApiKeyScope.Approver))
-            return await RefuseAsync(decider.Tenant, actor, kind, requestId, verb, ApprovalRefusal.MissingScope(), cancellationToken).ConfigureAwait(false);
+            return await RefuseAsync(decider.Tenant, actor, routeKind, requestId, verb, ApprovalRefusal.MissingScope(), cancellationToken).ConfigureAwait(false);
         if (!Guid.TryParse(requestId, out var id))
-            return await RefuseAsync(decider.Tenant, actor, kind, requestId, verb, ApprovalRefusal.NotFound(), cancellationToken).ConfigureAwait(false);
+            return await RefuseAsync(decider.Tenant, actor, routeKind, requestId, verb, ApprovalRefusal.NotFound(), cancellationToken).ConfigureAwait(false);
 
         ApprovalRefusal? refusal;
         GovernanceRequest? request;
@@ -37,14 +38,14 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             request = await store.LockAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
-            if (request is null || request.Tenant != decider.Tenant || request.Kind != kind)
+            if (request is null || request.Tenant != decider.Tenant || (kind is not null && request.Kind != kind))
             {
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 // Tell the owning tenant that someone else tried to decide its request.
                 if (request is not null && request.Tenant != decider.Tenant)
                     await AppendRefusalAsync(request.Tenant, actor, request.Target, verb, ApprovalRefusal.NotFound() with { Reason = "other_tenant" },
                         cancellationToken).ConfigureAwait(false);
-                return await RefuseAsync(decider.Tenant, actor, kind, requestId, verb, ApprovalRefusal.NotFound(), cancellationToken).ConfigureAwait(false);
+                return await RefuseAsync(decider.Tenant, actor, routeKind, requestId, verb, ApprovalRefusal.NotFound(), cancellationToken).ConfigureAwait(false);
             }
 
             var now = time.GetUtcNow();
@@ -59,10 +60,10 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
             if (refusal is null)
             {
                 var state = approve
-                    ? await _kinds[kind].OnApprovedAsync(connection, transaction, request, actor, cancellationToken).ConfigureAwait(false)
+                    ? await _kinds[request.Kind].OnApprovedAsync(connection, transaction, request, actor, cancellationToken).ConfigureAwait(false)
                     : GovernanceRequestState.Rejected;
                 await store.DecideAsync(connection, transaction, id, state, actor, now, cancellationToken).ConfigureAwait(false);
-                await audit.AppendAsync(connection, transaction, new AuditRecord(request.Tenant, actor, $"{kind}.{(approve ? "approved" : "rejected")}",
+                await audit.AppendAsync(connection, transaction, new AuditRecord(request.Tenant, actor, $"{request.Kind}.{(approve ? "approved" : "rejected")}",
                     request.Target, new JsonObject { ["state"] = state }), cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 logger.LogInformation("{Target} of tenant {Tenant} {Decision} by {Principal}", request.Target, request.Tenant, approve ? "approved" : "rejected", actor.Principal);
@@ -75,7 +76,7 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        return await RefuseAsync(request.Tenant, actor, kind, request.Target, verb, refusal, cancellationToken).ConfigureAwait(false);
+        return await RefuseAsync(request.Tenant, actor, request.Kind, request.Target, verb, refusal, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Expires every pending request past its expiry; returns how many.</summary>
