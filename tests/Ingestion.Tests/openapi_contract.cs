@@ -245,6 +245,17 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Log($"{operation} example {example}: revoking the key just made ({prefix}) instead of the example's prefix");
         }
 
+        if (op.OperationId is "getApproval" or "approveApproval" or "rejectApproval" && expected is null)
+        {
+            // Reading or deciding needs a request that exists, made by another principal than the development key's.
+            var requester = (await host.KeyWithScopesAsync([ApiKeyScope.Admin])).ToString();
+            var made = await SendAsync(new SpecRequest("PUT", "/v1/admin/redaction", new Dictionary<string, string>(), "{\"store_raw\":true}"), requester);
+            Assert.True(made.Status == 202, $"requesting raw storage to read or decide: {made.Status} {made.Text}");
+            var id = made.Body!.Value.GetProperty("data").GetProperty("approval_id").GetString()!;
+            request = request with { PathAndQuery = op.Path.Replace("{id}", id, StringComparison.Ordinal) };
+            Log($"{operation} example {example}: using the approval just requested ({id}) instead of the example's id");
+        }
+
         if (op.OperationId is "getDeletion" or "approveDeletion" or "rejectDeletion" && expected is null)
         {
             // Reading or deciding needs a request that exists, made by another principal than the development key's.
