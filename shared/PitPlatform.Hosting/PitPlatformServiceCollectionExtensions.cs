@@ -87,6 +87,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
         services.AddPitGovernance(settings.Governance);
         services.AddSingleton<PlatformHealth>();
+        services.AddPitBilling(settings);
         return services;
     }
 }

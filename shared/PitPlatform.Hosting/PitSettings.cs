@@ -28,6 +28,10 @@ public sealed partial class PitSettings
     public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
     /// <summary>Approval expiry (PIT_APPROVAL_EXPIRY_HOURS) and deletion step pause (PIT_DELETION_STEP_PAUSE_MS).</summary>
     public Governance.Approvals.GovernanceOptions Governance { get; init; } = new();
+    /// <summary>Stripe usage billing (PIT_BILLING, PIT_STRIPE_*, PIT_BILLING_*); off unless a Stripe key is configured.</summary>
+    public PitPlatform.Billing.BillingSettings Billing { get; init; } = new();
+    /// <summary>The Key Vault run-time secrets are read from (PIT_KEY_VAULT_URI); null reads them from configuration.</summary>
+    public Uri? KeyVaultUri { get; init; }
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -81,6 +85,11 @@ public sealed partial class PitSettings
         if (configuration[SettingNames.DeletionStepPauseMs] is { Length: > 0 } pauseText
             && (!int.TryParse(pauseText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out stepPause) || stepPause > 600_000))
             problems.Add($"{SettingNames.DeletionStepPauseMs} must be a whole number of milliseconds from 0 to 600000, not '{pauseText}'");
+        var billing = BillingSettingsReader.Read(configuration, problems);
+        Uri? keyVault = null;
+        if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultText
+            && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
+            problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -105,6 +114,8 @@ public sealed partial class PitSettings
             {
                 ApprovalExpiry = TimeSpan.FromHours(expiryHours), DeletionStepPause = TimeSpan.FromMilliseconds(stepPause),
             },
+            Billing = billing,
+            KeyVaultUri = keyVault,
         };
 
         int OptionalPositive(string name, int fallback)

@@ -27,6 +27,14 @@ public static class SettingNames
     public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
     public const string ApprovalExpiryHours = "PIT_APPROVAL_EXPIRY_HOURS";
     public const string DeletionStepPauseMs = "PIT_DELETION_STEP_PAUSE_MS";
+    public const string KeyVaultUri = "PIT_KEY_VAULT_URI";
+    public const string Billing = "PIT_BILLING";
+    public const string StripeSecretKey = "PIT_STRIPE_SECRET_KEY";
+    public const string StripeApiBase = "PIT_STRIPE_API_BASE";
+    public const string BillingIntervalMinutes = "PIT_BILLING_INTERVAL_MINUTES";
+    public const string BillingLookbackDays = "PIT_BILLING_LOOKBACK_DAYS";
+    public const string BillingSettleHours = "PIT_BILLING_SETTLE_HOURS";
+    public const string BillingCurrency = "PIT_BILLING_CURRENCY";
 
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
@@ -43,9 +51,12 @@ public static class SettingNames
     /// approval expiry, no pause between deletion steps) unless an operator sets them.
     /// </summary>
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
-        ApprovalExpiryHours, DeletionStepPauseMs];
+        ApprovalExpiryHours, DeletionStepPauseMs,
+        // Billing stays off until an operator turns it on: PIT_BILLING=on with the Stripe key as Key Vault secret
+        // pit-stripe-secret-key (read at run time through PIT_KEY_VAULT_URI); the rest have defaults (docs/runbooks/billing.md).
+        KeyVaultUri, Billing, StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, BillingCurrency];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [KafkaConnectionString, KafkaTriggerConnectionString, ApiKeyPepper, RedactionSecret, PageTokenSecret];
+        [KafkaConnectionString, KafkaTriggerConnectionString, ApiKeyPepper, RedactionSecret, PageTokenSecret, StripeSecretKey];
 }
