@@ -113,6 +113,11 @@ param stripeSecretKey string = ''
 @maxLength(3)
 param billingCurrency string = 'USD'
 
+@description('Hours an approval request (deletion, redaction off, retention outside the bounds) waits before it expires.')
+@minValue(1)
+@maxValue(720)
+param approvalExpiryHours int = 72
+
 @description('Tags applied to every resource.')
 param tags object = {}
 
@@ -222,6 +227,7 @@ var pitSettings = {
   PIT_KEY_VAULT_URI: 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/'
   PIT_BILLING: billingEnabled ? 'on' : 'off'
   PIT_BILLING_CURRENCY: billingCurrency
+  PIT_APPROVAL_EXPIRY_HOURS: string(approvalExpiryHours)
 }
 
 module functionApp 'modules/functionapp.bicep' = {

@@ -85,7 +85,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
-        services.AddPitGovernance();
+        services.AddPitGovernance(settings.Governance);
         services.AddSingleton<PlatformHealth>();
         services.AddPitBilling(settings);
         return services;

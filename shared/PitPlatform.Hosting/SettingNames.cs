@@ -25,6 +25,8 @@ public static class SettingNames
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
     public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
+    public const string ApprovalExpiryHours = "PIT_APPROVAL_EXPIRY_HOURS";
+    public const string DeletionStepPauseMs = "PIT_DELETION_STEP_PAUSE_MS";
     public const string KeyVaultUri = "PIT_KEY_VAULT_URI";
     public const string Billing = "PIT_BILLING";
     public const string StripeSecretKey = "PIT_STRIPE_SECRET_KEY";
@@ -44,16 +46,18 @@ public static class SettingNames
         // Billing: on when the deployment was given a Stripe key, which it keeps in Key Vault as pit-stripe-secret-key
         // and the reporter reads at run time through PIT_KEY_VAULT_URI (so a rotated key needs no restart).
         KeyVaultUri, Billing, BillingCurrency,
+        ApprovalExpiryHours,
     ];
 
     /// <summary>
     /// Settings deliberately not set in Azure: the producer uses managed identity there (no connection string), topic
     /// prefixes are for sharing one local broker, the Stripe key is read from Key Vault at run time rather than as an
     /// app setting, the Stripe base URL is for test stubs, the billing interval is the local host's (Azure runs the
-    /// BillingReport timer), and lookback and settle delay have defaults (docs/runbooks/billing.md).
+    /// BillingReport timer), lookback and settle delay have defaults (docs/runbooks/billing.md), and the pause
+    /// between deletion steps exists for the crash tests.
     /// </summary>
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
-        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours];
+        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
