@@ -33,6 +33,11 @@ public static class LocalRoutes
         app.MapPut("/v1/admin/redaction", (HttpContext context, RedactionSettingsHandler handler) =>
             handler.PutAsync(context.Request, context.RequestAborted));
 
+        app.MapGet("/v1/admin/retention", (HttpContext context, Governance.Retention.RetentionPolicyHandler handler) =>
+            handler.GetAsync(context.Request, context.RequestAborted));
+        app.MapPut("/v1/admin/retention", (HttpContext context, Governance.Retention.RetentionPolicyHandler handler) =>
+            handler.PutAsync(context.Request, context.RequestAborted));
+
         app.MapGet("/livez", () => Results.Json(new { status = "alive" }));
         app.MapGet("/healthz", async (PlatformHealth health, CancellationToken cancellationToken) =>
         {

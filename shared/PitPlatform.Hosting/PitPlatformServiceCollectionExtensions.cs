@@ -84,6 +84,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
         services.AddSingleton<PlatformHealth>();
+        Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
         return services;
     }
 }

@@ -23,6 +23,8 @@ public sealed partial class PitSettings
     public byte[] PageTokenKey { get; init; } = [];
     /// <summary>The sampled fraction of LLM calls whose full text is kept, in parts per million (PIT_USAGE_TEXT_SAMPLE_RATE).</summary>
     public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
+    /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
+    public Governance.Retention.RetentionSettings Retention { get; init; } = new();
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -65,6 +67,7 @@ public sealed partial class PitSettings
             if (UsageTextSampling.ParsePartsPerMillion(sampleText) is { } ppm) sampleRate = ppm;
             else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
         }
+        var retention = RetentionSettingsReader.Read(configuration, problems);
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -80,6 +83,7 @@ public sealed partial class PitSettings
                 : System.Text.Encoding.UTF8.GetBytes(pageTokenSecret),
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
             UsageTextSamplePartsPerMillion = sampleRate,
+            Retention = retention,
         };
 
         int OptionalPositive(string name, int fallback)

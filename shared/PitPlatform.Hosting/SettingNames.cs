@@ -20,4 +20,12 @@ public static class SettingNames
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
     public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
+    public const string RetentionDefaultDays = "PIT_RETENTION_DEFAULT_DAYS";
+    public const string RetentionMinDays = "PIT_RETENTION_MIN_DAYS";
+    public const string RetentionMaxDays = "PIT_RETENTION_MAX_DAYS";
+    public const string RetentionTiers = "PIT_RETENTION_TIERS";
+    public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
+    public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
+    /// <summary>The Functions app's TimerTrigger CRON expression for the retention scheduler (read by the trigger).</summary>
+    public const string RetentionSweepSchedule = "PIT_RETENTION_SWEEP_SCHEDULE";
 }

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PitPlatform.Governance.Retention;
+
+/// <summary>Registers retention: the policy store and its admin handler, the scheduler, the sweeper and export.</summary>
+public static class RetentionServiceCollectionExtensions
+{
+    public static IServiceCollection AddPitRetention(this IServiceCollection services, RetentionSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton<RetentionPolicyStore>();
+        services.AddSingleton<RetentionPolicyAudit>();
+        services.AddSingleton<RetentionPolicyHandler>();
+        return services;
+    }
+}
