@@ -45,7 +45,7 @@ public sealed class RetentionPolicyHandler(
                 if (!store.IsWithinBounds(days))
                     return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_APPROVAL_REQUIRED",
                         $"a retention of {days} days lies outside {settings.MinDays}..{settings.MaxDays} days and needs an approved governance request",
-                        new { pointer = tier is null ? "/days" : "/tier", days, min_days = settings.MinDays, max_days = settings.MaxDays });
+                        new { pointer = tier is null ? "/days" : "/tier" });
                 var before = await store.GetAsync(admin!.Tenant, cancellationToken).ConfigureAwait(false);
                 var policy = await audit.SetAsync(admin, before, days, tier, cancellationToken).ConfigureAwait(false);
                 logger.LogInformation("retention of tenant {Tenant} set to {Days} days by key {Admin}", admin.Tenant, days, admin.KeyPrefix);
