@@ -11,6 +11,11 @@ public static class RetentionServiceCollectionExtensions
         services.AddSingleton<RetentionPolicyStore>();
         services.AddSingleton<RetentionPolicyAudit>();
         services.AddSingleton<RetentionPolicyHandler>();
+        services.AddSingleton<RetentionAudit>();
+        services.AddSingleton<RetentionScheduler>();
+        services.AddSingleton<PitPlatform.Processing.Archive.ArchivePruner>();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddSingleton<PitPlatform.Contracts.Consuming.IRecordBatchHandler>(sp => sp.GetRequiredService<RetentionSweeper>());
         return services;
     }
 }
