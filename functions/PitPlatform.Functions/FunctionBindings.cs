@@ -24,12 +24,11 @@ public static class FunctionBindings
     public const string UsageAggregatorGroup = "usage-aggregator";
     public const string RetentionSweepTopic = "pit.v1.ops.retention_sweep";
     public const string RetentionSweeperGroup = "retention-sweeper";
-    /// <summary>The retention scheduler's TimerTrigger CRON expression, an app setting (e.g. "0 0 3 * * *").</summary>
-    public const string RetentionSweepSchedule = "%" + SettingNames.RetentionSweepSchedule + "%";
+    /// <summary>The retention scheduler's timer: daily at 03:00 UTC (<see cref="Governance.Retention.RetentionScheduler.DailySchedule"/>).</summary>
+    public const string RetentionSweepSchedule = "0 0 3 * * *";
 
     // The archiver reads every topic the catalog marks archived, one trigger per topic, all in one group.
     public const string ArchiverGroup = "archiver";
-    public const string LlmCallTopic = "pit.v1.runtime.llm_call";
     public const string UsageTopic = "pit.v1.acct.usage";
     public const string DeletionTopic = "pit.v1.policy.deletion";
     public const string DeadLetterTopic = "pit.v1.ops.dead_letter";
@@ -48,15 +47,17 @@ public static class FunctionBindings
     public const BrokerAuthenticationMode KafkaAuthenticationMode = BrokerAuthenticationMode.NotSet;
     public const string? KafkaUsername = null;
     public const string? KafkaPassword = null;
-    private const string CompiledForKafkaAuth = "none";
+    private const bool CompiledForPlaintext = true;
 #else
-    // Event Hubs' Kafka endpoint: SASL_SSL, PLAIN, user "$ConnectionString", password the namespace connection string.
+    // Event Hubs' Kafka endpoint: SASL_SSL, PLAIN, user "$ConnectionString", password a listen-only connection string.
+    // The trigger has no managed-identity mode yet (kafka-extension PR #635 is open), so the triggers read with this
+    // SAS rule while the producer uses the app's managed identity (PIT_KAFKA_AUTH=managed-identity).
     // %...% fails start-up when the setting is missing instead of sending the setting's name as the password.
     public const BrokerProtocol KafkaProtocol = BrokerProtocol.SaslSsl;
     public const BrokerAuthenticationMode KafkaAuthenticationMode = BrokerAuthenticationMode.Plain;
     public const string KafkaUsername = "$ConnectionString";
-    public const string KafkaPassword = "%" + SettingNames.KafkaConnectionString + "%";
-    private const string CompiledForKafkaAuth = "connection-string";
+    public const string KafkaPassword = "%" + SettingNames.KafkaTriggerConnectionString + "%";
+    private const bool CompiledForPlaintext = false;
 #endif
 
     /// <summary>
@@ -84,12 +85,13 @@ public static class FunctionBindings
         if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))
             problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the catalog's topic and group names as they are");
 
-        var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim();
-        if (!string.Equals(auth, CompiledForKafkaAuth, StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for '{CompiledForKafkaAuth}'" +
-                         " (build with PitKafkaPlaintext=true only for a local plaintext broker)");
-        }
+        var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
+        if (CompiledForPlaintext && auth != "none")
+            problems.Add($"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for a plaintext broker (PitKafkaPlaintext=true)");
+        if (!CompiledForPlaintext && auth == "none")
+            problems.Add($"{SettingNames.KafkaAuth} is 'none' but the Kafka triggers were compiled for Event Hubs (SASL_SSL); set managed-identity or connection-string");
+        if (!CompiledForPlaintext && string.IsNullOrWhiteSpace(configuration[SettingNames.KafkaTriggerConnectionString]))
+            problems.Add($"{SettingNames.KafkaTriggerConnectionString} is not set (the listen-only Event Hubs connection string the Kafka triggers use; a Key Vault reference in Azure)");
 
         if (problems.Count > 0)
             throw new InvalidOperationException("Kafka trigger bindings are inconsistent: " + string.Join("; ", problems));

@@ -9,7 +9,7 @@ namespace PitPlatform.Functions;
 /// </summary>
 public sealed class RetentionFunctions(RetentionScheduler scheduler, RetentionSweeper sweeper)
 {
-    [Function("RetentionScheduler")]
+    [Function(RetentionScheduler.JobName)]
     public Task Schedule([TimerTrigger(FunctionBindings.RetentionSweepSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
         scheduler.RunAsync(cancellationToken);
 

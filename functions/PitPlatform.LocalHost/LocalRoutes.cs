@@ -1,4 +1,5 @@
 using PitPlatform.Access.Admin;
+using PitPlatform.Governance.Audit;
 using PitPlatform.Hosting;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Redaction;
@@ -37,6 +38,9 @@ public static class LocalRoutes
             handler.GetAsync(context.Request, context.RequestAborted));
         app.MapPut("/v1/admin/retention", (HttpContext context, Governance.Retention.RetentionPolicyHandler handler) =>
             handler.PutAsync(context.Request, context.RequestAborted));
+
+        app.MapGet("/v1/audit", (HttpContext context, AuditQueryHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
 
         app.MapGet("/livez", () => Results.Json(new { status = "alive" }));
         app.MapGet("/healthz", async (PlatformHealth health, CancellationToken cancellationToken) =>

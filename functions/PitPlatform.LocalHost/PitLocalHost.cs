@@ -48,7 +48,7 @@ public sealed class PitLocalHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton<ConsumerLoopsService>();
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLoopsService>());
-                builder.Services.AddHostedService<RetentionSchedulerService>();
+                builder.Services.AddHostedService<ScheduledJobsService>();
             }
             var app = builder.Build();
             LocalRoutes.Map(app);

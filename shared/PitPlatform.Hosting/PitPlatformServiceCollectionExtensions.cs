@@ -12,7 +12,9 @@ using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Contracts.Schema;
+using PitPlatform.Governance;
 using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Infrastructure.Postgres;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
@@ -36,10 +38,10 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(TopicCatalog.Embedded);
         services.AddSingleton(EventSchema.Embedded);
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(settings.Postgres.ConnectionString)
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
-        services.AddSingleton(_ => new BlobServiceClient(settings.BlobConnectionString));
+        services.AddSingleton(sp => PostgresDataSourceFactory.Create(settings.Postgres, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(_ => settings.BlobCredential is { } blobCredential
+            ? new BlobServiceClient(new Uri(settings.BlobConnectionString), blobCredential)
+            : new BlobServiceClient(settings.BlobConnectionString));
         services.AddHostedService<PostgresMigrationService>();
 
         services.AddSingleton(sp => new EnvelopeProducer(settings.Kafka, sp.GetRequiredService<TopicCatalog>(), "pit"));
@@ -83,6 +85,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
+        services.AddPitGovernance();
         services.AddSingleton<PlatformHealth>();
         Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
         return services;

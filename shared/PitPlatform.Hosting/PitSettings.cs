@@ -12,7 +12,10 @@ public sealed partial class PitSettings
 {
     public required KafkaSettings Kafka { get; init; }
     public required PostgresSettings Postgres { get; init; }
+    /// <summary>PIT_BLOB: a storage connection string, or the Blob service URL for managed identity (shared keys off).</summary>
     public required string BlobConnectionString { get; init; }
+    /// <summary>The Entra credential for a Blob service URL; null with a connection string.</summary>
+    public Azure.Core.TokenCredential? BlobCredential { get; init; }
     /// <summary>The Blob container the archiver writes to (PIT_ARCHIVE_CONTAINER).</summary>
     public string ArchiveContainer { get; init; } = Processing.Archive.ArchiveStorage.DefaultContainer;
     public required string ApiKeyPepper { get; init; }
@@ -40,7 +43,12 @@ public sealed partial class PitSettings
         var kafka = KafkaSettingsReader.Read(configuration, problems,
             "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093; an app setting or environment variable", credential);
         var postgres = Required(SettingNames.Postgres, "an Npgsql connection string");
-        var blob = Required(SettingNames.Blob, "an Azure Storage connection string");
+        var blob = Required(SettingNames.Blob, "an Azure Storage connection string, or the Blob service URL for managed identity");
+        var blobIsUrl = blob.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        if (blobIsUrl && !Uri.TryCreate(blob, UriKind.Absolute, out _)) problems.Add($"{SettingNames.Blob} is not a valid URL");
+        var postgresAuth = (configuration[SettingNames.PostgresAuth] ?? "password").Trim().ToLowerInvariant();
+        if (postgresAuth is not ("password" or "" or "managed-identity"))
+            problems.Add($"{SettingNames.PostgresAuth} must be password or managed-identity, not '{postgresAuth}'");
         var pepper = Required(SettingNames.ApiKeyPepper, "the API key pepper, at least 16 characters; Key Vault in Azure");
         if (pepper.Length is > 0 and < 16) problems.Add($"{SettingNames.ApiKeyPepper} must be at least 16 characters");
         var redactionSecret = Required(SettingNames.RedactionSecret, "the secret tenant redaction keys derive from, at least 32 bytes; Key Vault in Azure");
@@ -73,8 +81,13 @@ public sealed partial class PitSettings
         return new PitSettings
         {
             Kafka = kafka,
-            Postgres = new PostgresSettings { ConnectionString = postgres },
+            Postgres = new PostgresSettings
+            {
+                ConnectionString = postgres,
+                EntraCredential = postgresAuth == "managed-identity" ? credential ?? SharedCredential.Value : null,
+            },
             BlobConnectionString = blob,
+            BlobCredential = blobIsUrl ? credential ?? SharedCredential.Value : null,
             ArchiveContainer = archiveContainer,
             ApiKeyPepper = pepper,
             RedactionSecret = redactionSecret,
@@ -95,6 +108,9 @@ public sealed partial class PitSettings
             return fallback;
         }
     }
+
+    // One DefaultAzureCredential per process: it caches tokens, and building it probes the environment.
+    private static readonly Lazy<Azure.Core.TokenCredential> SharedCredential = new(() => new Azure.Identity.DefaultAzureCredential());
 
     [System.Text.RegularExpressions.GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial System.Text.RegularExpressions.Regex ContainerName();

@@ -2,16 +2,21 @@ namespace PitPlatform.Hosting;
 
 /// <summary>
 /// Every app setting the platform reads: environment variables locally, app settings (Key Vault references for
-/// secrets) in Azure. Bicep sets exactly these.
+/// secrets) in Azure. <see cref="SetByDeployment"/> is what bicep/main.bicep sets on the Functions app, exactly
+/// (tests/Deployment.Tests holds the two equal).
 /// </summary>
 public static class SettingNames
 {
     public const string KafkaBootstrap = "PIT_KAFKA_BOOTSTRAP";
     public const string KafkaAuth = "PIT_KAFKA_AUTH";
     public const string KafkaConnectionString = "PIT_KAFKA_CONNECTION_STRING";
+    /// <summary>Listen-only Event Hubs connection string for the Functions Kafka triggers (no managed identity there yet).</summary>
+    public const string KafkaTriggerConnectionString = "PIT_KAFKA_TRIGGER_CONNECTION_STRING";
     public const string KafkaPrefix = "PIT_KAFKA_PREFIX";
     public const string KafkaDeliveryTimeoutMs = "PIT_KAFKA_DELIVERY_TIMEOUT_MS";
     public const string Postgres = "PIT_POSTGRES";
+    /// <summary>password (the connection string's own) or managed-identity (an Entra token as the password).</summary>
+    public const string PostgresAuth = "PIT_POSTGRES_AUTH";
     public const string Blob = "PIT_BLOB";
     public const string ArchiveContainer = "PIT_ARCHIVE_CONTAINER";
     public const string ApiKeyPepper = "PIT_API_KEY_PEPPER";
@@ -26,6 +31,25 @@ public static class SettingNames
     public const string RetentionTiers = "PIT_RETENTION_TIERS";
     public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
     public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
-    /// <summary>The Functions app's TimerTrigger CRON expression for the retention scheduler (read by the trigger).</summary>
-    public const string RetentionSweepSchedule = "PIT_RETENTION_SWEEP_SCHEDULE";
+
+    /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
+    public static readonly IReadOnlyList<string> SetByDeployment =
+    [
+        KafkaBootstrap, KafkaAuth, KafkaTriggerConnectionString, KafkaDeliveryTimeoutMs,
+        Postgres, PostgresAuth, Blob, ArchiveContainer,
+        ApiKeyPepper, RedactionSecret, PageTokenSecret,
+        RateLimitPerSecond, RateLimitBurst, UsageTextSampleRate,
+    ];
+
+    /// <summary>
+    /// Settings deliberately not set in Azure: the producer uses managed identity there (no connection string), and
+    /// topic prefixes are for sharing one local broker.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
+        // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
+
+    /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
+    public static readonly IReadOnlyList<string> Secrets =
+        [KafkaConnectionString, KafkaTriggerConnectionString, ApiKeyPepper, RedactionSecret, PageTokenSecret];
 }

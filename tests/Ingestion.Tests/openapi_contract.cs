@@ -298,7 +298,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
         Assert.True(status == answer.Status, $"{operation} {refusal}: expected {status}, the host answered {answer.Status}: {answer.Text}");
         Assert.Equal(code, answer.Body!.Value.GetProperty("error").GetProperty("code").GetString());
         if (refusal == "missing_scope")
-            Assert.Equal(op.Scopes!.Single(), answer.Body.Value.GetProperty("error").GetProperty("details").GetProperty("scope").GetString());
+            Assert.Contains(answer.Body.Value.GetProperty("error").GetProperty("details").GetProperty("scope").GetString(), op.Scopes!);
         if (op.ResponseExamples(status).TryGetValue(refusal, out var example)) AssertAgrees(example, answer, $"{operation} refusal {refusal}");
         Log($"{operation} refusal {refusal}: {answer.Status} {code} as documented" + (example.ValueKind == JsonValueKind.Undefined ? "" : $", agreeing with response example {status}/{refusal}"));
     }

@@ -31,12 +31,14 @@ public sealed class ApiKeyAdminHandler(RequestAuthentication authentication, Api
                 return ApiErrors.BadRequest("ERR_VALIDATION", $"scopes must name at least one of {string.Join(", ", ApiKeyScope.All)}", new { pointer = "/scopes" });
             if (body.Name is not { Length: > 0 and <= 128 })
                 return ApiErrors.BadRequest("ERR_VALIDATION", "name must be 1 to 128 characters", new { pointer = "/name" });
+            if (body.Principal is not null && (body.Principal.Length is 0 or > 256 || body.Principal.Any(char.IsControl)))
+                return ApiErrors.BadRequest("ERR_VALIDATION", "principal must be 1 to 256 characters without control characters", new { pointer = "/principal" });
             if (body.RatePerSecond is < 1 or > 1_000_000 || body.Burst is < 1 or > 10_000_000)
                 return ApiErrors.BadRequest("ERR_VALIDATION", "rate_per_second and burst must be positive", new { pointer = body.RatePerSecond is < 1 or > 1_000_000 ? "/rate_per_second" : "/burst" });
 
-            var key = await store.CreateAsync(admin!.Tenant, scopes, body.Name, body.RatePerSecond, body.Burst, cancellationToken).ConfigureAwait(false);
+            var key = await store.CreateAsync(admin!.Tenant, scopes, body.Name, body.Principal, body.RatePerSecond, body.Burst, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("key {Prefix} created for tenant {Tenant} by key {Admin} with scopes {Scopes}", key.Prefix, admin.Tenant, admin.KeyPrefix, scopes);
-            var created = new CreatedKey(key.ToString(), key.Prefix, admin.Tenant, scopes, body.Name, DateTimeOffset.UtcNow, body.RatePerSecond, body.Burst);
+            var created = new CreatedKey(key.ToString(), key.Prefix, admin.Tenant, scopes, body.Name, body.Principal ?? key.Prefix, DateTimeOffset.UtcNow, body.RatePerSecond, body.Burst);
             return Results.Json(new { data = created }, ApiJson.Options, statusCode: StatusCodes.Status201Created);
         }, logger, "POST /v1/admin/keys");
 
@@ -62,8 +64,8 @@ public sealed class ApiKeyAdminHandler(RequestAuthentication authentication, Api
             return Results.NoContent();
         }, logger, "DELETE /v1/admin/keys/{prefix}");
 
-    private sealed record CreateKeyRequest(List<string>? Scopes, string? Name, int? RatePerSecond, int? Burst);
+    private sealed record CreateKeyRequest(List<string>? Scopes, string? Name, string? Principal, int? RatePerSecond, int? Burst);
 
-    private sealed record CreatedKey(string Key, string Prefix, string Tenant, IReadOnlyList<string> Scopes, string Name,
+    private sealed record CreatedKey(string Key, string Prefix, string Tenant, IReadOnlyList<string> Scopes, string Name, string Principal,
         DateTimeOffset CreatedAt, int? RatePerSecond, int? Burst);
 }

@@ -26,7 +26,10 @@ public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimePro
         var matches = hasher.Matches(key, stored?.SecretHash ?? NoHash);
         if (stored is null || !matches || stored.Revoked) return null;
         Touch(stored.Prefix);
-        return new ApiKeyPrincipal(stored.Prefix, stored.Tenant, stored.Scopes.ToHashSet(StringComparer.Ordinal), stored.RatePerSecond, stored.Burst);
+        return new ApiKeyPrincipal(stored.Prefix, stored.Tenant, stored.Scopes.ToHashSet(StringComparer.Ordinal), stored.RatePerSecond, stored.Burst)
+        {
+            Principal = stored.Principal!,
+        };
     }
 
     /// <summary>Forgets a cached lookup, so a revocation through this instance takes effect at once.</summary>

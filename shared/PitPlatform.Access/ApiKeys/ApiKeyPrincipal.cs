@@ -3,5 +3,17 @@ namespace PitPlatform.Access.ApiKeys;
 /// <summary>Who is calling: the tenant, scopes and rate of an authenticated key, named by its public prefix.</summary>
 public sealed record ApiKeyPrincipal(string KeyPrefix, string Tenant, IReadOnlySet<string> Scopes, int? RatePerSecond = null, int? Burst = null)
 {
+    private readonly string? _principal;
+
+    /// <summary>
+    /// Who holds the key (a person or service account, set when the key is created); the key's prefix when none was
+    /// given. Approvals compare principals, not keys, so one person's two keys cannot approve each other.
+    /// </summary>
+    public string Principal
+    {
+        get => _principal ?? KeyPrefix;
+        init => _principal = string.IsNullOrEmpty(value) ? null : value;
+    }
+
     public bool Has(string scope) => Scopes.Contains(scope);
 }

@@ -7,22 +7,34 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
 {
     /// <summary>Creates a key; the returned text is the only time the secret exists outside the caller.</summary>
     public virtual async Task<ApiKeyText> CreateAsync(string tenant, IReadOnlyCollection<string> scopes, string name,
+        int? ratePerSecond = null, int? burst = null, CancellationToken cancellationToken = default) =>
+        await CreateAsync(tenant, scopes, name, principal: null, ratePerSecond, burst, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Creates a key held by <paramref name="principal"/> (null: the key's own prefix stands for its holder).</summary>
+    public virtual async Task<ApiKeyText> CreateAsync(string tenant, IReadOnlyCollection<string> scopes, string name, string? principal,
         int? ratePerSecond = null, int? burst = null, CancellationToken cancellationToken = default)
     {
         var key = ApiKeyText.Generate();
-        await UpsertAsync(key, tenant, scopes, name, ratePerSecond, burst, cancellationToken).ConfigureAwait(false);
+        await UpsertAsync(key, tenant, scopes, name, ratePerSecond, burst, principal, cancellationToken).ConfigureAwait(false);
         return key;
     }
 
     /// <summary>Stores a key whose text is chosen elsewhere (the local host's development key); re-enables it if revoked.</summary>
     public virtual async Task UpsertAsync(ApiKeyText key, string tenant, IReadOnlyCollection<string> scopes, string name,
-        int? ratePerSecond = null, int? burst = null, CancellationToken cancellationToken = default)
+        int? ratePerSecond = null, int? burst = null, CancellationToken cancellationToken = default) =>
+        await UpsertAsync(key, tenant, scopes, name, ratePerSecond, burst, principal: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="UpsertAsync(ApiKeyText, string, IReadOnlyCollection{string}, string, int?, int?, CancellationToken)"/>, naming the key's holder.</summary>
+    public virtual async Task UpsertAsync(ApiKeyText key, string tenant, IReadOnlyCollection<string> scopes, string name,
+        int? ratePerSecond, int? burst, string? principal, CancellationToken cancellationToken = default)
     {
         Validate(tenant, scopes, ratePerSecond, burst);
+        if (principal is { Length: 0 or > 256 }) throw new ArgumentException("principal must be 1 to 256 characters", nameof(principal));
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, rate_per_second, burst) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, rate_per_second, burst, principal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (prefix) DO UPDATE SET secret_hash = excluded.secret_hash, tenant = excluded.tenant, scopes = excluded.scopes,
-                name = excluded.name, rate_per_second = excluded.rate_per_second, burst = excluded.burst, revoked_at = NULL
+                name = excluded.name, rate_per_second = excluded.rate_per_second, burst = excluded.burst, principal = excluded.principal,
+                revoked_at = NULL
             """);
         command.Parameters.Add(new() { Value = key.Prefix });
         command.Parameters.Add(new() { Value = hasher.Hash(key) });
@@ -31,6 +43,7 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(new() { Value = (object?)ratePerSecond ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = (object?)burst ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new() { Value = (object?)principal ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -38,19 +51,22 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
     public virtual async Task<StoredApiKey?> FindAsync(string prefix, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT secret_hash, tenant, scopes, revoked_at IS NOT NULL, rate_per_second, burst FROM api_keys WHERE prefix = $1");
+            "SELECT secret_hash, tenant, scopes, revoked_at IS NOT NULL, rate_per_second, burst, principal FROM api_keys WHERE prefix = $1");
         command.Parameters.Add(new() { Value = prefix });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
         return new StoredApiKey(prefix, (byte[])reader[0], reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetBoolean(3),
-            reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5));
+            reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5))
+        {
+            Principal = reader.IsDBNull(6) ? null : reader.GetString(6),
+        };
     }
 
     /// <summary>The keys of one tenant, newest first.</summary>
     public virtual async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT prefix, tenant, scopes, name, created_at, revoked_at, last_used_at, rate_per_second, burst
+            SELECT prefix, tenant, scopes, name, created_at, revoked_at, last_used_at, rate_per_second, burst, coalesce(principal, prefix)
             FROM api_keys WHERE tenant = $1 ORDER BY created_at DESC, prefix
             """);
         command.Parameters.Add(new() { Value = tenant });
@@ -61,7 +77,7 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
             keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2), reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+                reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8)) { Principal = reader.GetString(9) });
         }
         return keys;
     }
@@ -97,4 +113,8 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
 
 /// <summary>What the store keeps for a key.</summary>
 public sealed record StoredApiKey(string Prefix, byte[] SecretHash, string Tenant, IReadOnlyList<string> Scopes, bool Revoked,
-    int? RatePerSecond = null, int? Burst = null);
+    int? RatePerSecond = null, int? Burst = null)
+{
+    /// <summary>Who holds the key; null when none was named (the prefix stands for the holder).</summary>
+    public string? Principal { get; init; }
+}

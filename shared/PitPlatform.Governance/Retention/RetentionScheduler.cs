@@ -6,18 +6,24 @@ using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Contracts.Identifiers;
 using PitPlatform.Contracts.Keys;
+using PitPlatform.Contracts.Scheduling;
 using PitPlatform.Infrastructure.Kafka;
 
 namespace PitPlatform.Governance.Retention;
 
 /// <summary>
 /// Emits one RetentionSweep per known tenant to pit.v1.ops.retention_sweep, for the retention-sweeper group. Host
-/// independent: the local host calls <see cref="RunAsync"/> every sweep period, the Functions app from a timer. The
+/// independent (<see cref="IScheduledJob"/>): the local host runs it at start and every sweep period, the Functions
+/// app from a timer (daily at 03:00 UTC). The
 /// sweep's time is the start of the current period, so every run within one period (a second host, a retried timer)
 /// emits the same event ids and the sweeper does each sweep once.
 /// </summary>
 public class RetentionScheduler(RetentionPolicyStore policies, EnvelopeProducer producer, TopicCatalog catalog, TimeProvider time, ILogger<RetentionScheduler> logger)
+    : IScheduledJob
 {
+    public const string JobName = "RetentionScheduler";
+    public const string DailySchedule = "0 0 3 * * *";
+
     public const string ProducerName = "retention-scheduler";
     /// <summary>The series of the sweep's key: sweeps spread over partitions by tenant and stay ordered per tenant.</summary>
     public const string KeySeries = "retention";
@@ -26,6 +32,14 @@ public class RetentionScheduler(RetentionPolicyStore policies, EnvelopeProducer 
 
     /// <summary>For mocking.</summary>
     protected RetentionScheduler() : this(null!, null!, TopicCatalog.Embedded, TimeProvider.System, null!) { }
+
+    public string Name => JobName;
+
+    public string Schedule => DailySchedule;
+
+    public TimeSpan LocalInterval => policies.Settings.SweepPeriod;
+
+    Task IScheduledJob.RunAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken);
 
     /// <summary>Returns how many sweeps were emitted.</summary>
     public virtual async Task<int> RunAsync(CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ public static class RetentionServiceCollectionExtensions
         services.AddSingleton<RetentionPolicyHandler>();
         services.AddSingleton<RetentionAudit>();
         services.AddSingleton<RetentionScheduler>();
+        services.AddSingleton<PitPlatform.Contracts.Scheduling.IScheduledJob>(sp => sp.GetRequiredService<RetentionScheduler>());
         services.AddSingleton<PitPlatform.Processing.Archive.ArchivePruner>();
         services.AddSingleton<RetentionSweeper>();
         services.AddSingleton<PitPlatform.Contracts.Consuming.IRecordBatchHandler>(sp => sp.GetRequiredService<RetentionSweeper>());

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -10,6 +11,7 @@ using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Contracts.Identifiers;
 using PitPlatform.Contracts.Keys;
+using PitPlatform.Governance.Audit;
 using PitPlatform.Governance.Retention;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Processing.Archive;
@@ -38,6 +40,7 @@ internal sealed class SweepHarness : IAsyncDisposable
         Policies = new RetentionPolicyStore(database.DataSource, new RetentionSettings { ChunkRows = chunkRows });
         DeadLetters = new DeadLetterWriter(TopicCatalog.Embedded, producer, Time, NullLogger<DeadLetterWriter>.Instance);
         Pruner = new ArchivePruner(new ArchiveStorage(container), database.DataSource, NullLogger<ArchivePruner>.Instance);
+        Audit = new RetentionAudit(new AuditTrail(database.DataSource, Time));
     }
 
     public TestDatabase Database { get; }
@@ -47,6 +50,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public RetentionPolicyStore Policies { get; }
     public DeadLetterWriter DeadLetters { get; }
     public ArchivePruner Pruner { get; }
+    public RetentionAudit Audit { get; }
     public TimeProvider Time { get; } = new FixedTime(Now);
 
     public static async Task<SweepHarness> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, int chunkRows = 5_000)
@@ -56,12 +60,12 @@ internal sealed class SweepHarness : IAsyncDisposable
         return new SweepHarness(database, settings, new EnvelopeProducer(settings, TopicCatalog.Embedded, "test"), await blob.CreateContainerAsync(), chunkRows);
     }
 
-    public RetentionSweeper Sweeper(RetentionAudit? audit = null) =>
-        new(Database.DataSource, TopicCatalog.Embedded, Policies, Pruner, audit ?? new RetentionAudit(), DeadLetters, Time, NullLogger<RetentionSweeper>.Instance);
+    public RetentionSweeper Sweeper() =>
+        new(Database.DataSource, TopicCatalog.Embedded, Policies, Pruner, Audit, DeadLetters, Time, NullLogger<RetentionSweeper>.Instance);
 
     /// <summary>A sweeper that stops, as a crashed process would, after <paramref name="chunks"/> committed chunks.</summary>
     public RetentionSweeper CrashingSweeper(int chunks) =>
-        new StoppingSweeper(chunks, Database.DataSource, Policies, Pruner, DeadLetters, Time);
+        new StoppingSweeper(chunks, Database.DataSource, Policies, Pruner, Audit, DeadLetters, Time);
 
     /// <summary>The RetentionSweep the scheduler would emit at <see cref="Now"/> (or with the cutoff given).</summary>
     public ConsumedRecord Sweep(string tenant, DateTimeOffset? cutoff = null, string? keyTenant = null, int days = 90)
@@ -107,6 +111,17 @@ internal sealed class SweepHarness : IAsyncDisposable
         return await Database.ScalarAsync<string>($"SELECT deleted::text FROM retention_sweeps WHERE sweep_id = '{id}'");
     }
 
+    /// <summary>The details of every retention.swept entry in the tenant's audit chain, in order.</summary>
+    public async Task<List<JsonElement>> SweepAuditsAsync(string tenant)
+    {
+        await using var command = Database.DataSource.CreateCommand(
+            $"SELECT details::text FROM audit_entries WHERE tenant = '{tenant}' AND action = 'retention.swept' ORDER BY sequence");
+        var entries = new List<JsonElement>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) entries.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
+        return entries;
+    }
+
     public List<DeadLetter> ReadDeadLetters(int expected) =>
         TopicReader.ReadAll(Kafka, DeadLetterWriter.Topic, expected, TimeSpan.FromSeconds(20))
             .Select(r => DeadLetter.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload)).ToList();
@@ -118,8 +133,8 @@ internal sealed class SweepHarness : IAsyncDisposable
     }
 
     private sealed class StoppingSweeper(int chunks, Npgsql.NpgsqlDataSource database, RetentionPolicyStore policies, ArchivePruner pruner,
-        DeadLetterWriter deadLetters, TimeProvider time)
-        : RetentionSweeper(database, TopicCatalog.Embedded, policies, pruner, new RetentionAudit(), deadLetters, time, NullLogger<RetentionSweeper>.Instance)
+        RetentionAudit audit, DeadLetterWriter deadLetters, TimeProvider time)
+        : RetentionSweeper(database, TopicCatalog.Embedded, policies, pruner, audit, deadLetters, time, NullLogger<RetentionSweeper>.Instance)
     {
         private int _left = chunks;
 

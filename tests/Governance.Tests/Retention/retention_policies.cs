@@ -87,6 +87,8 @@ public sealed class retention_policies(PostgresFixture postgres, KafkaFixture ka
         Assert.Equal("ERR_APPROVAL_REQUIRED", await CodeAsync(outside));
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
         Assert.Equal(120, after.GetProperty("data").GetProperty("days").GetInt32());
+        var changes = await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'retention.changed'");
+        Assert.Equal(2, changes);
         Assert.False(after.GetProperty("data").GetProperty("default").GetBoolean());
     }
 

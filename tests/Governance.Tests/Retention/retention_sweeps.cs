@@ -39,6 +39,9 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         Assert.Equal(7, deleted.RootElement.GetProperty("nav_points").GetInt64());
         Assert.Equal(4, deleted.RootElement.GetProperty("llm_calls").GetInt64());
         Assert.Equal(3, deleted.RootElement.GetProperty("processed_events").GetInt64());
+        var audit = Assert.Single(await h.SweepAuditsAsync("acme"));
+        Assert.Equal(7, audit.GetProperty("deleted").GetProperty("nav_points").GetInt64());
+        Assert.Empty(await h.SweepAuditsAsync("beta"));
     }
 
     [Fact]
@@ -60,6 +63,7 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         Assert.Equal(counted, await h.DeletedAsync(sweep));
         Assert.Equal("{}", await h.DeletedAsync(next));
         Assert.Equal(2, await h.Database.CountAsync("retention_sweeps", "completed_at IS NOT NULL"));
+        Assert.Equal(2, (await h.SweepAuditsAsync("acme")).Count);
     }
 
     [Fact]
@@ -80,6 +84,7 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         using var deleted = JsonDocument.Parse(await h.DeletedAsync(sweep));
         Assert.Equal(7, deleted.RootElement.GetProperty("nav_points").GetInt64());
         Assert.Equal(1, await h.Database.CountAsync("retention_sweeps", "completed_at IS NOT NULL"));
+        Assert.Equal(7, Assert.Single(await h.SweepAuditsAsync("acme")).GetProperty("deleted").GetProperty("nav_points").GetInt64());
     }
 
     [Fact]

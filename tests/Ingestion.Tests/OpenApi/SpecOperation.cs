@@ -23,15 +23,16 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
 
     public string OperationId => Node.GetProperty("operationId").GetString()!;
 
-    /// <summary>The scopes of the operation's security requirement; null when it needs no key.</summary>
+    /// <summary>The scopes of the operation's security requirements (alternatives); null when it needs no key.</summary>
     public IReadOnlyList<string>? Scopes
     {
         get
         {
             var security = Node.TryGetProperty("security", out var own) ? own : spec.Root.GetProperty("security");
             if (security.GetArrayLength() == 0) return null;
-            var requirement = security.EnumerateArray().Single().EnumerateObject().Single();
-            return [.. requirement.Value.EnumerateArray().Select(s => s.GetString()!)];
+            // Several requirements are alternatives (admin or approver): any one of their scopes lets the key in.
+            var requirements = security.EnumerateArray().Select(r => r.EnumerateObject().Single());
+            return [.. requirements.SelectMany(r => r.Value.EnumerateArray().Select(s => s.GetString()!)).Distinct()];
         }
     }
 

@@ -1,0 +1,34 @@
+using PitPlatform.Contracts.Scheduling;
+
+namespace PitPlatform.LocalHost;
+
+/// <summary>Runs every registered <see cref="IScheduledJob"/> on its local interval, as the Functions timers do in Azure.</summary>
+public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogger<ScheduledJobsService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(jobs.Select(job => RunPeriodicallyAsync(job, stoppingToken)));
+
+    private async Task RunPeriodicallyAsync(IScheduledJob job, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(job.LocalInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await job.RunAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A failed run is retried at the next tick, as a Functions timer would be.
+                    logger.LogError(e, "scheduled job {Job} failed; next run in {Interval}", job.Name, job.LocalInterval);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Azure.Core;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace PitPlatform.Infrastructure.Postgres;
+
+/// <summary>Builds the one <see cref="NpgsqlDataSource"/> a process uses, with Entra token passwords when configured.</summary>
+public static class PostgresDataSourceFactory
+{
+    /// <summary>The token audience of Azure Database for PostgreSQL.</summary>
+    public const string EntraScope = "https://ossrdbms-aad.database.windows.net/.default";
+
+    // Entra tokens live about an hour; refresh well before, and retry quickly when the identity endpoint hiccups.
+    private static readonly TimeSpan TokenRefresh = TimeSpan.FromMinutes(45);
+    private static readonly TimeSpan TokenRetry = TimeSpan.FromSeconds(5);
+
+    public static NpgsqlDataSource Create(PostgresSettings settings, ILoggerFactory? loggerFactory = null)
+    {
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
+        if (settings.EntraCredential is { } credential)
+        {
+            builder.UsePeriodicPasswordProvider(async (_, cancellationToken) =>
+            {
+                var token = await credential.GetTokenAsync(new TokenRequestContext([EntraScope]), cancellationToken).ConfigureAwait(false);
+                return token.Token;
+            }, TokenRefresh, TokenRetry);
+        }
+        return builder.Build();
+    }
+}
