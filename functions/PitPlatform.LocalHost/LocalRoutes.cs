@@ -38,6 +38,8 @@ public static class LocalRoutes
             handler.GetAsync(context.Request, context.RequestAborted));
         app.MapPut("/v1/admin/retention", (HttpContext context, Governance.Retention.RetentionPolicyHandler handler) =>
             handler.PutAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/export", (HttpContext context, Governance.Export.ExportHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
 
         app.MapGet("/v1/audit", (HttpContext context, AuditQueryHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted));

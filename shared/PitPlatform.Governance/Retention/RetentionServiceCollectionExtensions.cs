@@ -17,6 +17,7 @@ public static class RetentionServiceCollectionExtensions
         services.AddSingleton<PitPlatform.Processing.Archive.ArchivePruner>();
         services.AddSingleton<RetentionSweeper>();
         services.AddSingleton<PitPlatform.Contracts.Consuming.IRecordBatchHandler>(sp => sp.GetRequiredService<RetentionSweeper>());
+        services.AddSingleton<PitPlatform.Governance.Export.ExportHandler>();
         return services;
     }
 }
