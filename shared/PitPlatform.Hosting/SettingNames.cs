@@ -35,6 +35,12 @@ public static class SettingNames
     public const string BillingLookbackDays = "PIT_BILLING_LOOKBACK_DAYS";
     public const string BillingSettleHours = "PIT_BILLING_SETTLE_HOURS";
     public const string BillingCurrency = "PIT_BILLING_CURRENCY";
+    public const string RetentionDefaultDays = "PIT_RETENTION_DEFAULT_DAYS";
+    public const string RetentionMinDays = "PIT_RETENTION_MIN_DAYS";
+    public const string RetentionMaxDays = "PIT_RETENTION_MAX_DAYS";
+    public const string RetentionTiers = "PIT_RETENTION_TIERS";
+    public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
+    public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
 
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
@@ -57,7 +63,9 @@ public static class SettingNames
     /// between deletion steps exists for the crash tests.
     /// </summary>
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
-        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs];
+        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs,
+        // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
