@@ -10,10 +10,12 @@ public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogge
 
     private async Task RunPeriodicallyAsync(IScheduledJob job, CancellationToken stoppingToken)
     {
+        // The first run comes one interval after start, as a Functions timer without RunOnStartup: starting a host
+        // (every test does) must not sweep or bill on its own.
         using var timer = new PeriodicTimer(job.LocalInterval);
         try
         {
-            do
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
@@ -25,7 +27,6 @@ public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogge
                     logger.LogError(e, "scheduled job {Job} failed; next run in {Interval}", job.Name, job.LocalInterval);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
