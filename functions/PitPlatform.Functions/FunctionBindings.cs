@@ -22,6 +22,10 @@ public static class FunctionBindings
     public const string NavAnalyticsGroup = "nav-analytics";
     public const string LlmCallTopic = "pit.v1.runtime.llm_call";
     public const string UsageAggregatorGroup = "usage-aggregator";
+    public const string RetentionSweepTopic = "pit.v1.ops.retention_sweep";
+    public const string RetentionSweeperGroup = "retention-sweeper";
+    /// <summary>The retention scheduler's timer: daily at 03:00 UTC (<see cref="Governance.Retention.RetentionScheduler.DailySchedule"/>).</summary>
+    public const string RetentionSweepSchedule = "0 0 3 * * *";
 
     // The archiver reads every topic the catalog marks archived, one trigger per topic, all in one group.
     public const string ArchiverGroup = "archiver";
@@ -75,6 +79,7 @@ public static class FunctionBindings
         Check(services.GetRequiredService<NavProcessor>(), TradeFillTopic, NavProcessorGroup, problems);
         Check(services.GetRequiredService<NavAnalyticsConsumer>(), NavUpdateTopic, NavAnalyticsGroup, problems);
         Check(services.GetRequiredService<UsageAggregator>(), [LlmCallTopic, TradeFillTopic], UsageAggregatorGroup, problems);
+        Check(services.GetRequiredService<Governance.Retention.RetentionSweeper>(), RetentionSweepTopic, RetentionSweeperGroup, problems);
         CheckArchiver(services.GetRequiredService<Archiver>(), problems);
 
         if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))

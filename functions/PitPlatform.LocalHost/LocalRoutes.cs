@@ -39,6 +39,13 @@ public static class LocalRoutes
         app.MapPut("/v1/admin/redaction", (HttpContext context, RedactionSettingsHandler handler) =>
             handler.PutAsync(context.Request, context.RequestAborted));
 
+        app.MapGet("/v1/admin/retention", (HttpContext context, Governance.Retention.RetentionPolicyHandler handler) =>
+            handler.GetAsync(context.Request, context.RequestAborted));
+        app.MapPut("/v1/admin/retention", (HttpContext context, Governance.Retention.RetentionPolicyHandler handler) =>
+            handler.PutAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/export", (HttpContext context, Governance.Export.ExportHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
+
         app.MapGet("/v1/audit", (HttpContext context, AuditQueryHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted));
         app.MapPost("/v1/deletions", (HttpContext context, DeletionHandler handler) =>

@@ -88,6 +88,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddPitGovernance(settings.Governance);
         services.AddSingleton<PlatformHealth>();
         services.AddPitBilling(settings);
+        Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
         return services;
     }
 }

@@ -32,6 +32,8 @@ public sealed partial class PitSettings
     public PitPlatform.Billing.BillingSettings Billing { get; init; } = new();
     /// <summary>The Key Vault run-time secrets are read from (PIT_KEY_VAULT_URI); null reads them from configuration.</summary>
     public Uri? KeyVaultUri { get; init; }
+    /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
+    public Governance.Retention.RetentionSettings Retention { get; init; } = new();
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -90,6 +92,7 @@ public sealed partial class PitSettings
         if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultText
             && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
             problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
+        var retention = RetentionSettingsReader.Read(configuration, problems);
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -116,6 +119,7 @@ public sealed partial class PitSettings
             },
             Billing = billing,
             KeyVaultUri = keyVault,
+            Retention = retention,
         };
 
         int OptionalPositive(string name, int fallback)

@@ -448,6 +448,11 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Assert.Equal("image/svg+xml", answer.Response.Content.Headers.ContentType?.MediaType);
             Assert.Equal("svg", System.Xml.Linq.XDocument.Parse(answer.Text).Root!.Name.LocalName);
         }
+        else if (op.Responses[answer.Status].TryGetProperty("content", out var lines) && lines.TryGetProperty("application/x-ndjson", out _))
+        {
+            Assert.Equal("application/x-ndjson", answer.Response.Content.Headers.ContentType?.MediaType);
+            foreach (var line in answer.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) JsonDocument.Parse(line).Dispose();
+        }
         else
         {
             Assert.True(answer.Text.Length == 0, $"{what}: {answer.Status} is documented without a body, the host sent {Cut(answer.Text)}");

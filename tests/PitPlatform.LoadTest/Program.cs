@@ -23,6 +23,8 @@ using PitPlatform.LocalHost;
 // ./pit load archive [records]: the archiver against raw stage + commit of the same range files (ArchiveLoad.cs).
 // ./pit load sdk [events]: one SDK client against the server's own ingest rate in the same run (SdkLoad.cs).
 if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
+// ./pit load export [rows]: GET /v1/export over [rows] LLM calls, RSS growth beside a raw COPY TO STDOUT (ExportLoad.cs).
+if (args.Length > 0 && args[0] == "export") return await ExportLoad.RunAsync(args[1..]);
 var navMode = args.Length > 0 && args[0] == "nav";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
 var navQueryMode = args.Length > 0 && args[0] == "navquery";

@@ -18,6 +18,7 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
             : ArchiveNames.PartitionPrefix(topic, partition.Value);
         var heads = (await ArchiveChainStore.ReadAllAsync(database, topic, partition, cancellationToken).ConfigureAwait(false))
             .ToDictionary(h => (h.Topic, h.Partition));
+        var retentionMarks = await ArchiveRetentionMarks.ReadAllAsync(database, cancellationToken).ConfigureAwait(false);
         var blobs = new Dictionary<(string Topic, int Partition), List<string>>();
         var strays = new List<string>();
         if (await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
@@ -34,14 +35,15 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
         foreach (var key in blobs.Keys.Union(heads.Keys).OrderBy(k => k.Topic, StringComparer.Ordinal).ThenBy(k => k.Partition))
         {
             var names = blobs.GetValueOrDefault(key) ?? [];
-            chains.Add(await VerifyChainAsync(key.Topic, key.Partition, names, heads.GetValueOrDefault(key), cancellationToken).ConfigureAwait(false));
+            var prunedThrough = retentionMarks.GetValueOrDefault(key, ArchiveManifest.GenesisLastOffset);
+            chains.Add(await VerifyChainAsync(key.Topic, key.Partition, names, heads.GetValueOrDefault(key), prunedThrough, cancellationToken).ConfigureAwait(false));
         }
         chains.AddRange(strays.Select(s => new ChainVerification(s, -1, 0, 0, null, null, 0, s, "a blob under archive/ that the archiver never writes")));
         return new ArchiveVerification(chains);
     }
 
     private async Task<ChainVerification> VerifyChainAsync(
-        string topic, int partition, List<string> names, ArchiveChainHead? head, CancellationToken cancellationToken)
+        string topic, int partition, List<string> names, ArchiveChainHead? head, long prunedThrough, CancellationToken cancellationToken)
     {
         var manifests = names.Where(n => n.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         var rangeFiles = names.Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
@@ -77,6 +79,18 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
 
             var rangeName = ArchiveNames.Range(topic, partition, manifest.FirstOffset, manifest.LastOffset);
             var content = rangeFiles.Remove(rangeName) ? await DownloadAsync(rangeName, cancellationToken).ConfigureAwait(false) : null;
+            // Retention removes range files at or below the chain's mark and keeps their manifests, so the link still counts.
+            if (content is null && manifest.LastOffset <= prunedThrough)
+            {
+                firstOffset ??= manifest.FirstOffset;
+                gaps += manifest.GapBefore + manifest.GapsWithin;
+                ranges++;
+                records += manifest.Count;
+                previousSha = ArchiveManifest.Sha256Hex(manifestBytes.Value.Span);
+                previousLast = manifest.LastOffset;
+                previousName = manifestName;
+                continue;
+            }
             if (content is null) return Broken(rangeName, "the range file is missing");
             if (content.Value.Length != manifest.RangeBytes || ArchiveManifest.Sha256Hex(content.Value.Span) != manifest.RangeSha256)
                 return Broken(rangeName, $"its sha256 or size differs from {manifestName}: the range file was altered");
