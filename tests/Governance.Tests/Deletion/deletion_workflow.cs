@@ -65,6 +65,11 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
             .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value)).ToList();
         Assert.Equal(["pit.events.v1.DeletionRequested", "pit.events.v1.DeletionApproved", "pit.events.v1.DeletionCompleted"], events.Select(e => e.PayloadType));
         Assert.All(events, e => Assert.Equal("t/demo/s/alpha", e.Key));
+        // Tombstones for every key of the scope on the compacted topic (pit.v1.acct.usage): the key with a null value.
+        var tombstones = TopicReader.ReadAll(api.Pipeline.Kafka, "pit.v1.acct.usage", expected: 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(["t/demo/s/alpha/c/c1", "t/demo/s/alpha/c/c2"], tombstones.Select(t => System.Text.Encoding.UTF8.GetString(t.Message.Key)).Order());
+        Assert.All(tombstones, t => Assert.Null(t.Message.Value));
+        Assert.Equal(2, counts.GetProperty("kafka.tombstones").GetInt64());
         var completed = DeletionCompleted.Parser.ParseFrom(events[2].Payload);
         Assert.Equal(id, completed.RequestId);
         Assert.Equal(6, completed.DeletedCounts["postgres.nav_points"]);
