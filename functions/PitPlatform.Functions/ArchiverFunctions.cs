@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using PitPlatform.Contracts.Consuming;
 using PitPlatform.Processing.Archive;
 
 namespace PitPlatform.Functions;
@@ -94,5 +95,5 @@ public sealed class ArchiverFunctions(Archiver handler)
         CancellationToken cancellationToken) => ArchiveAsync(values, context, cancellationToken);
 
     private Task ArchiveAsync(byte[][] values, FunctionContext context, CancellationToken cancellationToken) =>
-        handler.HandleAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), cancellationToken);
+        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
 }

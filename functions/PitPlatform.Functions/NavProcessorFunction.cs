@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using PitPlatform.Contracts.Consuming;
 using PitPlatform.Processing.Nav;
 
 namespace PitPlatform.Functions;
@@ -18,5 +19,5 @@ public sealed class NavProcessorFunction(NavProcessor handler)
             Password = FunctionBindings.KafkaPassword)] byte[][] values,
         FunctionContext context,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), cancellationToken);
+        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
 }

@@ -33,6 +33,9 @@ builder.Services.Configure<LoggerFilterOptions>(options =>
     if (warningOnly is not null) options.Rules.Remove(warningOnly);
 });
 
+// The platform's own metrics (lag, batch duration, dead letters, NAV) as Application Insights custom metrics.
+builder.Services.AddHostedService<PlatformMetricsForwarder>();
+
 // Everything else (settings validated, fail fast naming the missing setting) is the shared composition root.
 builder.Services.AddPitPlatform(builder.Configuration);
 

@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using PitPlatform.Contracts.Consuming;
 using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.Functions;
@@ -21,7 +22,7 @@ public sealed class UsageAggregatorFunctions(UsageAggregator handler)
             Password = FunctionBindings.KafkaPassword)] byte[][] values,
         FunctionContext context,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), cancellationToken);
+        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
 
     [Function("UsageAggregatorTradeFills")]
     [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]
@@ -35,5 +36,5 @@ public sealed class UsageAggregatorFunctions(UsageAggregator handler)
             Password = FunctionBindings.KafkaPassword)] byte[][] values,
         FunctionContext context,
         CancellationToken cancellationToken) =>
-        handler.HandleAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), cancellationToken);
+        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
 }

@@ -22,6 +22,9 @@ public static class LocalRoutes
         app.MapGet("/v1/usage", (HttpContext context, UsageQueryHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted));
 
+        app.MapGet("/v1/billing/usage", (HttpContext context, Billing.Http.BillingUsageHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
+
         app.MapPost("/v1/admin/keys", (HttpContext context, ApiKeyAdminHandler handler) =>
             handler.CreateAsync(context.Request, context.RequestAborted));
         app.MapGet("/v1/admin/keys", (HttpContext context, ApiKeyAdminHandler handler) =>

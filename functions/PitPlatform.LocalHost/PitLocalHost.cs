@@ -13,13 +13,16 @@ namespace PitPlatform.LocalHost;
 /// </summary>
 public sealed class PitLocalHost : IAsyncDisposable
 {
-    private PitLocalHost(WebApplication app, LocalEnvironment environment, Uri address, ApiKeyText devKey)
+    private PitLocalHost(WebApplication app, LocalEnvironment environment, Uri address, ApiKeyText devKey, bool devKeyConfigured)
     {
+        _devKeyConfigured = devKeyConfigured;
         App = app;
         Environment = environment;
         BaseAddress = address;
         DevKey = devKey;
     }
+
+    private readonly bool _devKeyConfigured;
 
     public WebApplication App { get; }
     public LocalEnvironment Environment { get; }
@@ -30,7 +33,10 @@ public sealed class PitLocalHost : IAsyncDisposable
     public IEnumerable<string> Banner =>
         new[] { $"PIT local host listening on {BaseAddress.ToString().TrimEnd('/')}" }
             .Concat(Environment.Banner)
-            .Append($"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}");
+            // A key the operator configured is theirs already: never echo a configured secret, only its public prefix.
+            .Append(_devKeyConfigured
+                ? $"Dev API key (tenant {DevApiKey.Tenant}): pit_{DevKey.Prefix}_... (from PIT_DEV_API_KEY)"
+                : $"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}");
 
     /// <param name="runConsumers">false serves HTTP only (tests drive consumer loops themselves).</param>
     public static async Task<PitLocalHost> StartAsync(LocalHostOptions options, bool runConsumers = true, CancellationToken cancellationToken = default)
@@ -53,10 +59,11 @@ public sealed class PitLocalHost : IAsyncDisposable
             var app = builder.Build();
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            var key = await DevApiKey.EnsureAsync(app.Services.GetRequiredService<ApiKeyStore>(), options.StateDirectory,
-                builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null, cancellationToken).ConfigureAwait(false);
+            var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null;
+            var key = await DevApiKey.EnsureAsync(app.Services.GetRequiredService<ApiKeyStore>(), options.StateDirectory, configuredKey, cancellationToken)
+                .ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key);
+            return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key, configuredKey is not null);
         }
         catch
         {

@@ -88,6 +88,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddPitGovernance();
         services.AddSingleton<PlatformHealth>();
         Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
+        services.AddPitBilling(settings);
         return services;
     }
 }

@@ -28,6 +28,10 @@ public sealed partial class PitSettings
     public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
     /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
     public Governance.Retention.RetentionSettings Retention { get; init; } = new();
+    /// <summary>Stripe usage billing (PIT_BILLING, PIT_STRIPE_*, PIT_BILLING_*); off unless a Stripe key is configured.</summary>
+    public PitPlatform.Billing.BillingSettings Billing { get; init; } = new();
+    /// <summary>The Key Vault run-time secrets are read from (PIT_KEY_VAULT_URI); null reads them from configuration.</summary>
+    public Uri? KeyVaultUri { get; init; }
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -76,6 +80,11 @@ public sealed partial class PitSettings
             else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
         }
         var retention = RetentionSettingsReader.Read(configuration, problems);
+        var billing = BillingSettingsReader.Read(configuration, problems);
+        Uri? keyVault = null;
+        if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultText
+            && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
+            problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -97,6 +106,8 @@ public sealed partial class PitSettings
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
             UsageTextSamplePartsPerMillion = sampleRate,
             Retention = retention,
+            Billing = billing,
+            KeyVaultUri = keyVault,
         };
 
         int OptionalPositive(string name, int fallback)

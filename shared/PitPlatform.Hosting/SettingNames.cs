@@ -31,6 +31,14 @@ public static class SettingNames
     public const string RetentionTiers = "PIT_RETENTION_TIERS";
     public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
     public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
+    public const string KeyVaultUri = "PIT_KEY_VAULT_URI";
+    public const string Billing = "PIT_BILLING";
+    public const string StripeSecretKey = "PIT_STRIPE_SECRET_KEY";
+    public const string StripeApiBase = "PIT_STRIPE_API_BASE";
+    public const string BillingIntervalMinutes = "PIT_BILLING_INTERVAL_MINUTES";
+    public const string BillingLookbackDays = "PIT_BILLING_LOOKBACK_DAYS";
+    public const string BillingSettleHours = "PIT_BILLING_SETTLE_HOURS";
+    public const string BillingCurrency = "PIT_BILLING_CURRENCY";
 
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
@@ -47,9 +55,12 @@ public static class SettingNames
     /// </summary>
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
         // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
-        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
+        // Billing stays off until an operator turns it on: PIT_BILLING=on with the Stripe key as Key Vault secret
+        // pit-stripe-secret-key (read at run time through PIT_KEY_VAULT_URI); the rest have defaults (docs/runbooks/billing.md).
+        KeyVaultUri, Billing, StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, BillingCurrency];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [KafkaConnectionString, KafkaTriggerConnectionString, ApiKeyPepper, RedactionSecret, PageTokenSecret];
+        [KafkaConnectionString, KafkaTriggerConnectionString, ApiKeyPepper, RedactionSecret, PageTokenSecret, StripeSecretKey];
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
 using PitPlatform.Access.RateLimiting;
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Infrastructure.Kafka;
@@ -31,8 +32,15 @@ public sealed class IngestEventsHandler(
     public const int MaxBodyBytes = 5 * 1024 * 1024;
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32 };
 
-    public Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        OutageGuard.RunAsync(() => HandleCoreAsync(request, cancellationToken), logger, "POST /v1/events");
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        WithVersions(await OutageGuard.RunAsync(() => HandleCoreAsync(request, cancellationToken), logger, "POST /v1/events").ConfigureAwait(false));
+
+    /// <summary>Every answer names the API version and the oldest SDK still supported (SdkCompatibility).</summary>
+    private static ResultWithHeaders WithVersions(IResult result) => new(result,
+    [
+        new(SdkCompatibility.ApiVersionHeader, SdkCompatibility.ApiVersion),
+        new(SdkCompatibility.MinSupportedSdkHeader, SdkCompatibility.MinSupportedSdk),
+    ]);
 
     private async Task<IResult> HandleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -43,7 +51,22 @@ public sealed class IngestEventsHandler(
 
         if (!IsJson(request.ContentType))
             return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json, with Content-Encoding gzip or none");
         var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is not null && gzip)
+        {
+            try
+            {
+                body = GzipBody.Decode(body, MaxBodyBytes);
+            }
+            catch (InvalidDataException)
+            {
+                return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid gzip");
+            }
+        }
         if (body is null)
             return ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, "ERR_PAYLOAD_TOO_LARGE", $"the body is larger than {MaxBodyBytes} bytes", new { limit = MaxBodyBytes });
 
@@ -88,6 +111,8 @@ public sealed class IngestEventsHandler(
                 parsed.Add(one);
             }
             var result = await ProduceAsync(parsed, requestId).ConfigureAwait(false);
+            if (result.Meta.Accepted > 0) PitMetrics.IngestEvents.Add(result.Meta.Accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
+            if (result.Meta.Rejected > 0) PitMetrics.IngestEvents.Add(result.Meta.Rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
             logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
                 requestId, principal.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);

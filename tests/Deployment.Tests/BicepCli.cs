@@ -20,6 +20,7 @@ internal static class BicepCli
 
     public static BicepResult Run(string workingDirectory, params string[] arguments)
     {
+        EnsureExecutable();
         var start = new ProcessStartInfo(Executable)
         {
             WorkingDirectory = workingDirectory,
@@ -82,6 +83,15 @@ internal static class BicepCli
         {
             Directory.Delete(copy, recursive: true);
         }
+    }
+
+    /// <summary>NuGet does not keep file modes when it extracts a package, so the compiler may arrive not executable.</summary>
+    private static void EnsureExecutable()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var mode = File.GetUnixFileMode(Executable);
+        if (!mode.HasFlag(UnixFileMode.UserExecute))
+            File.SetUnixFileMode(Executable, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 
     private static void CopyDirectory(string from, string to)

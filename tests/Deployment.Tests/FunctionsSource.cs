@@ -20,6 +20,9 @@ internal sealed class FunctionsSource
     public required IReadOnlyList<string> Activities { get; init; }
     public required IReadOnlyList<string> Unreadable { get; init; }
 
+    /// <summary>Every compiler error in the source, including those caused by the worker packages being absent here.</summary>
+    public required IReadOnlyList<Diagnostic> Errors { get; init; }
+
     private static FunctionsSource Load(string directory)
     {
         var trees = Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
@@ -27,12 +30,20 @@ internal sealed class FunctionsSource
                         !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), new CSharpParseOptions(LanguageVersion.Preview), f))
             .ToList();
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "PitPlatform.*.dll"))
-            .Distinct(StringComparer.Ordinal)
-            .Select(p => MetadataReference.CreateFromFile(p));
+        var sourceTrees = trees.ToList();
+        // The SDK's implicit usings, as the project has them.
+        trees.Add(CSharpSyntaxTree.ParseText(
+            "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; " +
+            "global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;",
+            new CSharpParseOptions(LanguageVersion.Preview), "ImplicitUsings.g.cs"));
+        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        var platformNames = platform.Select(Path.GetFileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The shared projects and the packages they bring (Npgsql, Azure SDK, Confluent.Kafka, hosting abstractions).
+        var local = Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll")
+            .Where(f => !platformNames.Contains(Path.GetFileName(f)) && !Path.GetFileName(f).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+        var references = platform.Concat(local).Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create("PitPlatform.Functions.Source", trees, references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
 
         var http = new List<HttpFunction>();
         var kafka = new List<KafkaFunction>();
@@ -40,7 +51,7 @@ internal sealed class FunctionsSource
         var orchestrators = new List<string>();
         var activities = new List<string>();
         var unreadable = new List<string>();
-        foreach (var tree in trees)
+        foreach (var tree in sourceTrees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var method in tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
@@ -77,8 +88,10 @@ internal sealed class FunctionsSource
                 }
             }
         }
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         return new FunctionsSource
         {
+            Errors = errors,
             Http = http, Kafka = kafka, Timers = timers, Orchestrators = orchestrators, Activities = activities, Unreadable = unreadable,
         };
     }

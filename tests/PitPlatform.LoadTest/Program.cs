@@ -21,13 +21,15 @@ using PitPlatform.LocalHost;
 //   3. 100-event batches paced at 10,000 events/s: latency percentiles;
 // and the host's RSS. Consumers are off: this is the ingest path only.
 // ./pit load archive [records]: the archiver against raw stage + commit of the same range files (ArchiveLoad.cs).
+// ./pit load sdk [events]: one SDK client against the server's own ingest rate in the same run (SdkLoad.cs).
 if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
 // ./pit load export [rows]: GET /v1/export over [rows] LLM calls, RSS growth beside a raw COPY TO STDOUT (ExportLoad.cs).
 if (args.Length > 0 && args[0] == "export") return await ExportLoad.RunAsync(args[1..]);
 var navMode = args.Length > 0 && args[0] == "nav";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
 var navQueryMode = args.Length > 0 && args[0] == "navquery";
-if (navMode || visibilityMode || navQueryMode) args = args[1..];
+var sdkMode = args.Length > 0 && args[0] == "sdk";
+if (navMode || visibilityMode || navQueryMode || sdkMode) args = args[1..];
 var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : navMode ? 100_000 : 200_000;
 var state = Path.Combine(Path.GetTempPath(), "pit-load-" + Guid.NewGuid().ToString("N")[..8]);
 var host = await PitLocalHost.StartAsync(new LocalHostOptions
@@ -41,6 +43,13 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
         [SettingNames.RateLimitBurst] = "10000000",
     },
 }, runConsumers: visibilityMode);
+if (sdkMode)
+{
+    var status = await SdkLoad.RunAsync(host, args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    await host.DisposeAsync();
+    Directory.Delete(state, recursive: true);
+    return status;
+}
 if (navQueryMode)
 {
     var status = await NavQueryLoad.RunAsync(host, args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200);

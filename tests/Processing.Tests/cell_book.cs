@@ -61,6 +61,7 @@ public sealed class cell_book
         {
             typeof(CellBook).Assembly, typeof(Contracts.Money).Assembly, typeof(Ingestion.IngestEventsHandler).Assembly,
             typeof(Access.ApiKeys.ApiKeyStore).Assembly, typeof(Infrastructure.Kafka.EnvelopeProducer).Assembly,
+            typeof(Billing.Metering.BillingReporter).Assembly,
         };
         const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static
             | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly;

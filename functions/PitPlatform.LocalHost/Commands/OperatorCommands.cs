@@ -15,6 +15,7 @@ public static class OperatorCommands
         ["dlq"] = (configuration, args, cancellationToken) => DeadLetterCommand.RunAsync(configuration, args, Console.Out, TimeProvider.System, cancellationToken),
         [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
         [AuditCommand.Name] = AuditCommand.RunAsync,
+        [BillingCommand.Name] = BillingCommand.RunAsync,
     };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);

@@ -100,7 +100,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
                 if (batch.Count == 0) continue;
                 try
                 {
-                    _handler.HandleAsync(batch, stopping).GetAwaiter().GetResult();
+                    _handler.HandleObservedAsync(batch, TimeProvider.System, stopping).GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (!stopping.IsCancellationRequested)
                 {

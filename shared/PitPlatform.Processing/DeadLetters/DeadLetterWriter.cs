@@ -25,6 +25,7 @@ public class DeadLetterWriter(TopicCatalog catalog, EnvelopeProducer producer, T
     public virtual Task<ProducedRecord> WriteAsync(ConsumedRecord record, string consumerGroup, string reason, string error, EventEnvelope? parsed, CancellationToken cancellationToken)
     {
         logger.LogWarning("{Group}: dead-lettering {Record} ({Reason}): {Error}", consumerGroup, record, reason, error);
+        PitMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("consumer_group", consumerGroup), new KeyValuePair<string, object?>("reason", reason));
         var letter = new DeadLetter
         {
             OriginalValue = Google.Protobuf.ByteString.CopyFrom(record.Value),

@@ -195,6 +195,21 @@ public sealed class NavProcessor(
         await NavStateStore.SaveChangesAsync(connection, books, cancellationToken).ConfigureAwait(false);
         await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (PitMetrics.NavValue.Enabled) RecordNavValues(fills, fresh, updates);
+    }
+
+    /// <summary>The NAV each committed fill left its cell at (the workbook's NAV chart); only when someone listens.</summary>
+    private static void RecordNavValues(List<TradeFillRecord> fills, List<int> fresh, EventEnvelope?[] updates)
+    {
+        foreach (var i in fresh)
+        {
+            if (updates[i] is not { } update) continue;
+            var nav = NAVUpdateEvent.Parser.ParseFrom(update.Payload);
+            var cell = fills[i].Cell;
+            PitMetrics.NavValue.Record(nav.NavMicros,
+                new KeyValuePair<string, object?>("tenant", cell.Tenant), new KeyValuePair<string, object?>("series", cell.Series),
+                new KeyValuePair<string, object?>("cell", cell.Cell), new KeyValuePair<string, object?>("currency", nav.Currency));
+        }
     }
 
     private EventEnvelope NavUpdate(TradeFillRecord fill, NavSnapshot nav) =>
