@@ -104,6 +104,20 @@ param redactionSecret string
 @minLength(32)
 param pageTokenSecret string
 
+@description('Stripe secret key (sk_... or rk_...); empty leaves usage billing off. Kept in Key Vault, read at run time.')
+@secure()
+param stripeSecretKey string = ''
+
+@description('The currency LLM cost is billed in (PIT_BILLING_CURRENCY).')
+@minLength(3)
+@maxLength(3)
+param billingCurrency string = 'USD'
+
+@description('Hours an approval request (deletion, redaction off, retention outside the bounds) waits before it expires.')
+@minValue(1)
+@maxValue(720)
+param approvalExpiryHours int = 72
+
 @description('Tags applied to every resource.')
 param tags object = {}
 
@@ -123,7 +137,10 @@ var secretNames = {
   apiKeyPepper: 'pit-api-key-pepper'
   redactionSecret: 'pit-redaction-secret'
   pageTokenSecret: 'pit-page-token-secret'
+  // The name the billing reporter derives from PIT_STRIPE_SECRET_KEY (KeyVaultSecretSource.SecretName).
+  stripeSecretKey: 'pit-stripe-secret-key'
 }
+var billingEnabled = !empty(stripeSecretKey)
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -164,6 +181,16 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// Only when billing is on; a separate resource so the vault module's secret count never depends on a secure value.
+resource stripeSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (billingEnabled) {
+  name: '${keyVaultName}/${secretNames.stripeSecretKey}'
+  properties: {
+    value: stripeSecretKey
+    contentType: 'text/plain'
+  }
+  dependsOn: [keyVault]
+}
+
 module eventHubs 'modules/eventhubs.bicep' = {
   name: 'event-hubs'
   params: {
@@ -185,18 +212,22 @@ module eventHubs 'modules/eventhubs.bicep' = {
 var pitSettings = {
   PIT_KAFKA_BOOTSTRAP: eventHubs.outputs.kafkaBootstrap
   PIT_KAFKA_AUTH: 'managed-identity'
-  PIT_KAFKA_TRIGGER_CONNECTION_STRING: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${eventHubs.outputs.triggerConnectionSecretName})'
+  PIT_KAFKA_TRIGGER_CONNECTION_STRING: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${eventHubs.outputs.triggerConnectionSecretName})'
   PIT_KAFKA_DELIVERY_TIMEOUT_MS: string(kafkaDeliveryTimeoutMs)
   PIT_POSTGRES: 'Host=${postgresServerName}.postgres.database.azure.com;Database=pit;Username=${functionAppName};SSL Mode=VerifyFull'
   PIT_POSTGRES_AUTH: 'managed-identity'
   PIT_BLOB: storage.outputs.blobEndpoint
   PIT_ARCHIVE_CONTAINER: archiveContainerName
-  PIT_API_KEY_PEPPER: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${secretNames.apiKeyPepper})'
-  PIT_REDACTION_SECRET: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${secretNames.redactionSecret})'
-  PIT_PAGE_TOKEN_SECRET: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${secretNames.pageTokenSecret})'
+  PIT_API_KEY_PEPPER: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.apiKeyPepper})'
+  PIT_REDACTION_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.redactionSecret})'
+  PIT_PAGE_TOKEN_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${secretNames.pageTokenSecret})'
   PIT_RATE_LIMIT_PER_SECOND: string(rateLimitPerSecond)
   PIT_RATE_LIMIT_BURST: string(rateLimitBurst)
   PIT_USAGE_TEXT_SAMPLE_RATE: usageTextSampleRate
+  PIT_KEY_VAULT_URI: 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/'
+  PIT_BILLING: billingEnabled ? 'on' : 'off'
+  PIT_BILLING_CURRENCY: billingCurrency
+  PIT_APPROVAL_EXPIRY_HOURS: string(approvalExpiryHours)
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -215,6 +246,8 @@ module functionApp 'modules/functionapp.bicep' = {
     workspaceId: monitoring.outputs.workspaceId
     tags: allTags
   }
+  // The app's settings reference the vault's secrets by name.
+  dependsOn: [keyVault]
 }
 
 module roles 'modules/roles.bicep' = {

@@ -19,3 +19,4 @@ param alertEmails = []
 param apiKeyPepper = readEnvironmentVariable('PIT_API_KEY_PEPPER')
 param redactionSecret = readEnvironmentVariable('PIT_REDACTION_SECRET')
 param pageTokenSecret = readEnvironmentVariable('PIT_PAGE_TOKEN_SECRET')
+param stripeSecretKey = readEnvironmentVariable('PIT_STRIPE_SECRET_KEY', '')

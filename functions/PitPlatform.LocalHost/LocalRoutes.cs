@@ -1,5 +1,7 @@
 using PitPlatform.Access.Admin;
+using PitPlatform.Governance.Approvals;
 using PitPlatform.Governance.Audit;
+using PitPlatform.Governance.Deletion;
 using PitPlatform.Hosting;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Redaction;
@@ -46,6 +48,20 @@ public static class LocalRoutes
 
         app.MapGet("/v1/audit", (HttpContext context, AuditQueryHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted));
+        app.MapPost("/v1/deletions", (HttpContext context, DeletionHandler handler) =>
+            handler.CreateAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/deletions/{id}", (HttpContext context, string id, DeletionHandler handler) =>
+            handler.GetAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/deletions/{id}/approve", (HttpContext context, string id, DeletionHandler handler) =>
+            handler.ApproveAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/deletions/{id}/reject", (HttpContext context, string id, DeletionHandler handler) =>
+            handler.RejectAsync(context.Request, id, context.RequestAborted));
+        app.MapGet("/v1/approvals/{id}", (HttpContext context, string id, ApprovalsHandler handler) =>
+            handler.GetAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/approvals/{id}/approve", (HttpContext context, string id, ApprovalsHandler handler) =>
+            handler.ApproveAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/approvals/{id}/reject", (HttpContext context, string id, ApprovalsHandler handler) =>
+            handler.RejectAsync(context.Request, id, context.RequestAborted));
 
         app.MapGet("/livez", () => Results.Json(new { status = "alive" }));
         app.MapGet("/healthz", async (PlatformHealth health, CancellationToken cancellationToken) =>

@@ -50,6 +50,7 @@ public sealed class PitLocalHost : IAsyncDisposable
             ConfigureLogging(builder.Logging, builder.Configuration["PIT_LOG_FORMAT"]);
             builder.Services.AddPitPlatform(builder.Configuration);
             builder.Services.AddSingleton(new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 5 });
+            builder.Services.AddHostedService<DeletionWorkflowService>();
             if (runConsumers)
             {
                 builder.Services.AddSingleton<ConsumerLoopsService>();

@@ -290,13 +290,22 @@ public class PitIngestionClient : IAsyncDisposable, IDisposable
             var stopping = _stopping;
             var drainAll = flushes.Count > 0 || stopping || Stopwatch.GetElapsedTime(lastFullDrain) >= _options.FlushInterval;
             if (drainAll) lastFullDrain = Stopwatch.GetTimestamp();
-            while (!stopping && (drainAll || _ring.Count >= _options.MaxBatchEvents))
+            try
             {
-                var batch = Drain(encoder, ref carry, drainAll);
-                if (batch.Count == 0) break;
-                inFlight.RemoveAll(t => t.IsCompleted);
-                if (inFlight.Count >= _options.MaxConcurrentSends) await Task.WhenAny(inFlight).ConfigureAwait(false);
-                inFlight.Add(DeliverInBackgroundAsync(batch));
+                while (!stopping && (drainAll || _ring.Count >= _options.MaxBatchEvents))
+                {
+                    var batch = Drain(encoder, ref carry, drainAll);
+                    if (batch.Count == 0) break;
+                    inFlight.RemoveAll(t => t.IsCompleted);
+                    if (inFlight.Count >= _options.MaxConcurrentSends) await Task.WhenAny(inFlight).ConfigureAwait(false);
+                    inFlight.Add(DeliverInBackgroundAsync(batch));
+                }
+            }
+#pragma warning disable CA1031 // The sender must outlive any bug in one round: a dead sender would silently stop all delivery.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                encoder = new EventEncoder(EventSchemaValidator.Embedded);
             }
             if (flushes.Count > 0 || stopping)
             {

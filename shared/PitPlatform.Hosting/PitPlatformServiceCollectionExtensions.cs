@@ -85,10 +85,10 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
-        services.AddPitGovernance();
+        services.AddPitGovernance(settings.Governance);
         services.AddSingleton<PlatformHealth>();
-        Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
         services.AddPitBilling(settings);
+        Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
         return services;
     }
 }

@@ -26,12 +26,14 @@ public sealed partial class PitSettings
     public byte[] PageTokenKey { get; init; } = [];
     /// <summary>The sampled fraction of LLM calls whose full text is kept, in parts per million (PIT_USAGE_TEXT_SAMPLE_RATE).</summary>
     public int UsageTextSamplePartsPerMillion { get; init; } = UsageTextSampling.DefaultPartsPerMillion;
-    /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
-    public Governance.Retention.RetentionSettings Retention { get; init; } = new();
+    /// <summary>Approval expiry (PIT_APPROVAL_EXPIRY_HOURS) and deletion step pause (PIT_DELETION_STEP_PAUSE_MS).</summary>
+    public Governance.Approvals.GovernanceOptions Governance { get; init; } = new();
     /// <summary>Stripe usage billing (PIT_BILLING, PIT_STRIPE_*, PIT_BILLING_*); off unless a Stripe key is configured.</summary>
     public PitPlatform.Billing.BillingSettings Billing { get; init; } = new();
     /// <summary>The Key Vault run-time secrets are read from (PIT_KEY_VAULT_URI); null reads them from configuration.</summary>
     public Uri? KeyVaultUri { get; init; }
+    /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
+    public Governance.Retention.RetentionSettings Retention { get; init; } = new();
 
     /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
@@ -79,12 +81,18 @@ public sealed partial class PitSettings
             if (UsageTextSampling.ParsePartsPerMillion(sampleText) is { } ppm) sampleRate = ppm;
             else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
         }
-        var retention = RetentionSettingsReader.Read(configuration, problems);
+        var expiryHours = OptionalPositive(SettingNames.ApprovalExpiryHours, 72);
+        if (expiryHours > 24 * 366) problems.Add($"{SettingNames.ApprovalExpiryHours} must be at most {24 * 366} hours (a year), not {expiryHours}");
+        var stepPause = 0;
+        if (configuration[SettingNames.DeletionStepPauseMs] is { Length: > 0 } pauseText
+            && (!int.TryParse(pauseText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out stepPause) || stepPause > 600_000))
+            problems.Add($"{SettingNames.DeletionStepPauseMs} must be a whole number of milliseconds from 0 to 600000, not '{pauseText}'");
         var billing = BillingSettingsReader.Read(configuration, problems);
         Uri? keyVault = null;
         if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultText
             && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
             problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
+        var retention = RetentionSettingsReader.Read(configuration, problems);
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -105,9 +113,13 @@ public sealed partial class PitSettings
                 : System.Text.Encoding.UTF8.GetBytes(pageTokenSecret),
             RateLimits = new RateLimitOptions { EventsPerSecond = rate, Burst = burst },
             UsageTextSamplePartsPerMillion = sampleRate,
-            Retention = retention,
+            Governance = new Governance.Approvals.GovernanceOptions
+            {
+                ApprovalExpiry = TimeSpan.FromHours(expiryHours), DeletionStepPause = TimeSpan.FromMilliseconds(stepPause),
+            },
             Billing = billing,
             KeyVaultUri = keyVault,
+            Retention = retention,
         };
 
         int OptionalPositive(string name, int fallback)

@@ -25,12 +25,8 @@ public static class SettingNames
     public const string RateLimitPerSecond = "PIT_RATE_LIMIT_PER_SECOND";
     public const string RateLimitBurst = "PIT_RATE_LIMIT_BURST";
     public const string UsageTextSampleRate = "PIT_USAGE_TEXT_SAMPLE_RATE";
-    public const string RetentionDefaultDays = "PIT_RETENTION_DEFAULT_DAYS";
-    public const string RetentionMinDays = "PIT_RETENTION_MIN_DAYS";
-    public const string RetentionMaxDays = "PIT_RETENTION_MAX_DAYS";
-    public const string RetentionTiers = "PIT_RETENTION_TIERS";
-    public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
-    public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
+    public const string ApprovalExpiryHours = "PIT_APPROVAL_EXPIRY_HOURS";
+    public const string DeletionStepPauseMs = "PIT_DELETION_STEP_PAUSE_MS";
     public const string KeyVaultUri = "PIT_KEY_VAULT_URI";
     public const string Billing = "PIT_BILLING";
     public const string StripeSecretKey = "PIT_STRIPE_SECRET_KEY";
@@ -39,6 +35,12 @@ public static class SettingNames
     public const string BillingLookbackDays = "PIT_BILLING_LOOKBACK_DAYS";
     public const string BillingSettleHours = "PIT_BILLING_SETTLE_HOURS";
     public const string BillingCurrency = "PIT_BILLING_CURRENCY";
+    public const string RetentionDefaultDays = "PIT_RETENTION_DEFAULT_DAYS";
+    public const string RetentionMinDays = "PIT_RETENTION_MIN_DAYS";
+    public const string RetentionMaxDays = "PIT_RETENTION_MAX_DAYS";
+    public const string RetentionTiers = "PIT_RETENTION_TIERS";
+    public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
+    public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
 
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
@@ -47,18 +49,23 @@ public static class SettingNames
         Postgres, PostgresAuth, Blob, ArchiveContainer,
         ApiKeyPepper, RedactionSecret, PageTokenSecret,
         RateLimitPerSecond, RateLimitBurst, UsageTextSampleRate,
+        // Billing: on when the deployment was given a Stripe key, which it keeps in Key Vault as pit-stripe-secret-key
+        // and the reporter reads at run time through PIT_KEY_VAULT_URI (so a rotated key needs no restart).
+        KeyVaultUri, Billing, BillingCurrency,
+        ApprovalExpiryHours,
     ];
 
     /// <summary>
-    /// Settings deliberately not set in Azure: the producer uses managed identity there (no connection string), and
-    /// topic prefixes are for sharing one local broker.
+    /// Settings deliberately not set in Azure: the producer uses managed identity there (no connection string), topic
+    /// prefixes are for sharing one local broker, the Stripe key is read from Key Vault at run time rather than as an
+    /// app setting, the Stripe base URL is for test stubs, the billing interval is the local host's (Azure runs the
+    /// BillingReport timer), lookback and settle delay have defaults (docs/runbooks/billing.md), and the pause
+    /// between deletion steps exists for the crash tests.
     /// </summary>
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
+        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs,
         // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
-        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
-        // Billing stays off until an operator turns it on: PIT_BILLING=on with the Stripe key as Key Vault secret
-        // pit-stripe-secret-key (read at run time through PIT_KEY_VAULT_URI); the rest have defaults (docs/runbooks/billing.md).
-        KeyVaultUri, Billing, StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, BillingCurrency];
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =

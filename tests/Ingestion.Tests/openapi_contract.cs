@@ -139,6 +139,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             "ERR_UNAUTHENTICATED", "ERR_FORBIDDEN", "ERR_TENANT_MISMATCH", "ERR_UNSUPPORTED_MEDIA_TYPE", "ERR_PAYLOAD_TOO_LARGE",
             "ERR_MALFORMED_JSON", "ERR_INVALID_BODY", "ERR_BATCH_SIZE", "ERR_VALIDATION", "ERR_UNKNOWN_EVENT_TYPE",
             "ERR_IDEMPOTENCY_CONFLICT", "ERR_EVENT_TOO_LARGE", "ERR_UNAVAILABLE", "ERR_RATE_LIMITED", "ERR_NOT_FOUND", "ERR_APPROVAL_REQUIRED",
+            "ERR_SELF_APPROVAL", "ERR_REQUEST_NOT_PENDING", "ERR_REQUEST_EXPIRED",
         ];
         Assert.True(listed.Keys.ToHashSet().SetEquals(stable),
             $"x-error-codes must list exactly the stable codes; missing: {string.Join(", ", stable.Except(listed.Keys))}; extra: {string.Join(", ", listed.Keys.Except(stable))}");
@@ -242,6 +243,30 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             var prefix = made.Body!.Value.GetProperty("data").GetProperty("prefix").GetString()!;
             request = request with { PathAndQuery = op.Path.Replace("{prefix}", prefix, StringComparison.Ordinal) };
             Log($"{operation} example {example}: revoking the key just made ({prefix}) instead of the example's prefix");
+        }
+
+        if (op.OperationId is "getApproval" or "approveApproval" or "rejectApproval" && expected is null)
+        {
+            // Reading or deciding needs a request that exists, made by another principal than the development key's.
+            var requester = (await host.KeyWithScopesAsync([ApiKeyScope.Admin])).ToString();
+            var made = await SendAsync(new SpecRequest("PUT", "/v1/admin/redaction", new Dictionary<string, string>(), "{\"store_raw\":true}"), requester);
+            Assert.True(made.Status == 202, $"requesting raw storage to read or decide: {made.Status} {made.Text}");
+            var id = made.Body!.Value.GetProperty("data").GetProperty("approval_id").GetString()!;
+            request = request with { PathAndQuery = op.Path.Replace("{id}", id, StringComparison.Ordinal) };
+            Log($"{operation} example {example}: using the approval just requested ({id}) instead of the example's id");
+        }
+
+        if (op.OperationId is "getDeletion" or "approveDeletion" or "rejectDeletion" && expected is null)
+        {
+            // Reading or deciding needs a request that exists, made by another principal than the development key's.
+            var create = Spec.Operation("POST /v1/deletions");
+            var made = await SendAsync(create.Request(SuccessCase(create)), (await host.KeyWithScopesAsync([ApiKeyScope.Admin])).ToString());
+            SkipIfNotBuilt(create, made, $"{operation} example {example} (it first requests a deletion)");
+            Check(create, made, "requesting the deletion to read or decide");
+            Assert.Equal(202, made.Status);
+            var id = made.Body!.Value.GetProperty("data").GetProperty("id").GetString()!;
+            request = request with { PathAndQuery = op.Path.Replace("{id}", id, StringComparison.Ordinal) };
+            Log($"{operation} example {example}: using the deletion just requested ({id}) instead of the example's id");
         }
 
         // The list must keep to the caller's tenant: another tenant's key exists while it is read.

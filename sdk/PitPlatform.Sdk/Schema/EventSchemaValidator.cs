@@ -67,7 +67,7 @@ internal sealed class EventSchemaValidator
                     node.PatternText = value.GetString()!;
                     // ECMA 262's final '$' matches only at the very end; .NET's also before a trailing newline.
                     var pattern = node.PatternText.EndsWith('$') && !node.PatternText.EndsWith("\\$", StringComparison.Ordinal) ? node.PatternText[..^1] + "\\z" : node.PatternText;
-                    node.Pattern = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                    node.Pattern = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
                     break;
                 case "minLength": node.MinLength = value.GetInt32(); break;
                 case "maxLength": node.MaxLength = value.GetInt32(); break;

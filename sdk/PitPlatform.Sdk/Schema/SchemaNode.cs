@@ -45,12 +45,12 @@ internal sealed class SchemaNode
             Reference.Validate(instance, path, ref errors);
             return;
         }
-        if (Types is not null && !Types.Any(t => IsOfType(instance, t)))
+        if (Types is not null && !OfAnyType(instance))
         {
             Add(ref errors, path.Pointer, $"{path.Name} must be {string.Join(" or ", Types.Select(t => t is "object" or "integer" or "array" ? $"an {t}" : $"a {t}"))}");
             return;
         }
-        if (Enum is not null && (instance.ValueKind != JsonValueKind.String || !Enum.Any(instance.ValueEquals)))
+        if (Enum is not null && !InEnum(instance))
             Add(ref errors, path.Pointer, $"{path.Name} must be one of {string.Join(", ", Enum)}");
         if (instance.ValueKind == JsonValueKind.String) ValidateString(instance.GetString()!, path, ref errors);
         if (instance.ValueKind == JsonValueKind.Number) ValidateNumber(instance, path, ref errors);
@@ -62,7 +62,7 @@ internal sealed class SchemaNode
     {
         if (MinLength is not null || MaxLength is not null)
         {
-            var length = text.EnumerateRunes().Count();
+            var length = CodePoints(text);
             if (length < MinLength) Add(ref errors, path.Pointer, $"{path.Name} must be at least {MinLength} characters");
             if (length > MaxLength) Add(ref errors, path.Pointer, $"{path.Name} must be at most {MaxLength} characters");
         }
@@ -132,6 +132,36 @@ internal sealed class SchemaNode
         else if (instance.ValueKind != JsonValueKind.Object) Add(ref errors, pointer, $"{path.Name} must be an object");
         else if (!instance.TryGetProperty("type", out var given)) Add(ref errors, $"{pointer}/type", "'type' is required");
         else (errors ??= []).Add(new PitEventError(PitEventError.UnknownEventType, $"'{type ?? given.GetRawText()}' is not an accepted event type", $"{pointer}/type"));
+    }
+
+    // Loops rather than LINQ: validation runs for every event on the sender's thread, and lambdas would allocate.
+    private bool OfAnyType(JsonElement instance)
+    {
+        foreach (var type in Types!)
+        {
+            if (IsOfType(instance, type)) return true;
+        }
+        return false;
+    }
+
+    private bool InEnum(JsonElement instance)
+    {
+        if (instance.ValueKind != JsonValueKind.String) return false;
+        foreach (var value in Enum!)
+        {
+            if (instance.ValueEquals(value)) return true;
+        }
+        return false;
+    }
+
+    private static int CodePoints(string text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++, count++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+        }
+        return count;
     }
 
     private static void Add(ref List<PitEventError>? errors, string pointer, string message) =>

@@ -86,6 +86,27 @@ public class EnvelopeProducer : IDisposable
     }
 
     /// <summary>
+    /// Produces a tombstone (the key with a null value) to a compacted catalog topic and waits for the acknowledgement:
+    /// compaction then drops every earlier record of that key. Only compacted topics take tombstones.
+    /// </summary>
+    public virtual async Task<ProducedRecord> ProduceTombstoneAsync(string catalogTopic, string key, CancellationToken cancellationToken = default)
+    {
+        var definition = _catalog.Require(catalogTopic);
+        if (!definition.CleanupPolicy.Contains("compact", StringComparison.Ordinal))
+            throw new InvalidOperationException($"{catalogTopic} is not compacted (cleanupPolicy {definition.CleanupPolicy}): a tombstone would delete nothing");
+        var message = new Message<byte[], byte[]> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = null! };
+        try
+        {
+            var result = await _producer.ProduceAsync(_naming.Topic(catalogTopic), message, cancellationToken).ConfigureAwait(false);
+            return new ProducedRecord(catalogTopic, result.Partition.Value, result.Offset.Value);
+        }
+        catch (ProduceException<byte[], byte[]> e)
+        {
+            throw new KafkaProduceException($"{catalogTopic}: {e.Error.Reason}", e.Error.Code, !e.Error.IsFatal, e);
+        }
+    }
+
+    /// <summary>
     /// Produces all envelopes at once (they pipeline on the connections) and completes when the broker has answered
     /// for every one of them: one outcome per envelope, in order. Delivery callbacks and a single completion per
     /// call keep the cost per record to librdkafka's own.

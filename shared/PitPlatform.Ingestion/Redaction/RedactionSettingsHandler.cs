@@ -3,16 +3,19 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.Approvals;
 using PitPlatform.Access.Http;
 
 namespace PitPlatform.Ingestion.Redaction;
 
 /// <summary>
 /// /v1/admin/redaction: read and set the caller's tenant's redaction mode per detector (admin scope). Keeping text
-/// unredacted (store_raw) is not settable here: turning redaction off needs an approved governance request.
+/// unredacted (<c>{"store_raw": true}</c>, sent alone) is never applied here: it becomes a governance request that an
+/// approver of the tenant with another principal approves (POST /v1/approvals/{id}/approve), which applies it.
 /// </summary>
 public sealed class RedactionSettingsHandler(
-    RequestAuthentication authentication, NpgsqlDataSource database, TenantRedactionPolicies policies, ILogger<RedactionSettingsHandler> logger)
+    RequestAuthentication authentication, NpgsqlDataSource database, TenantRedactionPolicies policies, IApprovalRequests approvals,
+    ILogger<RedactionSettingsHandler> logger)
 {
     private static readonly string[] Detectors = ["email", "ssn", "phone", "card", "ip"];
     private static readonly string[] Modes = ["replace", "mask", "hash", "remove"];
@@ -44,11 +47,29 @@ public sealed class RedactionSettingsHandler(
                 if (body.RootElement.ValueKind != JsonValueKind.Object)
                     return ApiErrors.BadRequest("ERR_INVALID_BODY", "the body must be an object of detector modes", new { pointer = "" });
                 var changes = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (body.RootElement.TryGetProperty("store_raw", out var storeRaw))
+                {
+                    if (storeRaw.ValueKind == JsonValueKind.True && body.RootElement.EnumerateObject().Count() == 1)
+                    {
+                        // Turning redaction off waits for a second person: record the request, change nothing.
+                        var requested = await approvals.RequestAsync(admin!, "redaction", new System.Text.Json.Nodes.JsonObject { ["store_raw"] = true },
+                            "keep text unredacted", cancellationToken).ConfigureAwait(false);
+                        logger.LogInformation("raw text storage for tenant {Tenant} requested by key {Admin}: approval {Id}", admin!.Tenant, admin.KeyPrefix, requested.Id);
+                        return new ResultWithHeaders(Results.Json(new { data = new { approval_id = requested.Id, requested.Kind, requested.State, requested.ExpiresAt } },
+                            ApiJson.Options, statusCode: StatusCodes.Status202Accepted), [KeyValuePair.Create("Location", $"/v1/approvals/{requested.Id:D}")]);
+                    }
+                    if (storeRaw.ValueKind != JsonValueKind.False)
+                        return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_APPROVAL_REQUIRED",
+                            "keeping text unredacted needs an approved governance request: send {\"store_raw\": true} alone to request one", new { pointer = "/store_raw" });
+                }
                 foreach (var member in body.RootElement.EnumerateObject())
                 {
                     if (member.Name == "store_raw")
-                        return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_APPROVAL_REQUIRED",
-                            "keeping text unredacted needs an approved governance request", new { pointer = "/store_raw" });
+                    {
+                        // Turning redaction back on needs nobody's approval.
+                        changes["store_raw"] = "false";
+                        continue;
+                    }
                     if (!Detectors.Contains(member.Name))
                         return ApiErrors.BadRequest("ERR_VALIDATION", $"'{member.Name}' is not a detector; detectors are {string.Join(", ", Detectors)}", new { pointer = "/" + member.Name });
                     var mode = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
@@ -66,14 +87,14 @@ public sealed class RedactionSettingsHandler(
     private async Task SaveAsync(string tenant, Dictionary<string, string> changes, CancellationToken cancellationToken)
     {
         // Column names come from the fixed detector list above, never from the request.
-        var columns = Detectors.Where(changes.ContainsKey).ToList();
+        var columns = Detectors.Append("store_raw").Where(changes.ContainsKey).ToList();
         var sets = string.Join(", ", columns.Select((c, i) => $"{c} = ${i + 2}").Append("updated_at = now()"));
         var insertColumns = string.Join(", ", columns.Prepend("tenant"));
         var insertValues = string.Join(", ", Enumerable.Range(1, columns.Count + 1).Select(i => $"${i}"));
         await using var command = database.CreateCommand(
             $"INSERT INTO tenant_redaction ({insertColumns}) VALUES ({insertValues}) ON CONFLICT (tenant) DO UPDATE SET {sets}");
         command.Parameters.Add(new() { Value = tenant });
-        foreach (var column in columns) command.Parameters.Add(new() { Value = changes[column] });
+        foreach (var column in columns) command.Parameters.Add(column == "store_raw" ? new() { Value = false } : new() { Value = changes[column] });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

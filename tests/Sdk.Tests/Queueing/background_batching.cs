@@ -23,7 +23,7 @@ public sealed class background_batching(PostgresFixture postgres, KafkaFixture k
 
         foreach (var fill in Fills.Many(200)) client.Track(fill);
 
-        await Eventually.WaitForAsync(() => Task.FromResult(client.GetCounters().Delivered), n => n == 200, TimeSpan.FromSeconds(20), "200 events delivered");
+        await Eventually.WaitForAsync(() => Task.FromResult(client.GetCounters().Delivered), n => n == 200, TimeSpan.FromSeconds(30), "200 events delivered");
         Assert.All(proxy.Seen, s => Assert.Equal(50, s.EventIds.Count));
     }
 
@@ -35,7 +35,7 @@ public sealed class background_batching(PostgresFixture postgres, KafkaFixture k
 
         foreach (var fill in Fills.Many(3)) client.Track(fill);
 
-        await Eventually.WaitForAsync(() => Task.FromResult(client.GetCounters().Delivered), n => n == 3, TimeSpan.FromSeconds(10), "3 events delivered");
+        await Eventually.WaitForAsync(() => Task.FromResult(client.GetCounters().Delivered), n => n == 3, TimeSpan.FromSeconds(30), "3 events delivered");
     }
 
     [Fact]

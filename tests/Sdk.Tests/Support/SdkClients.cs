@@ -12,7 +12,8 @@ internal static class SdkClients
             FlushInterval = TimeSpan.FromMilliseconds(100),
             RetryDelay = TimeSpan.FromMilliseconds(20),
             MaxRetryDelay = TimeSpan.FromMilliseconds(500),
-            NetworkTimeout = TimeSpan.FromSeconds(10),
+            // Generous: the test machine is shared and sometimes heavily loaded.
+            NetworkTimeout = TimeSpan.FromSeconds(30),
             DisposeTimeout = TimeSpan.FromSeconds(20),
         };
         configure?.Invoke(options);

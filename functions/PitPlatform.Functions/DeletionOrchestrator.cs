@@ -1,0 +1,69 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using PitPlatform.Governance.Deletion;
+
+namespace PitPlatform.Functions;
+
+/// <summary>
+/// The Durable orchestration of one deletion request (instance id = request id). Deterministic: all I/O is in
+/// activities, all time is the context's. It waits for a decision with WaitForExternalEvent and a timeout, under a
+/// fresh event name per wait (published as the custom status for the approve/reject functions): a wait that timed
+/// out can still swallow a later event of the same name (azure-functions-durable-extension #3255). Whatever wakes
+/// it, it re-reads the request's state from Postgres, so a lost event only delays it to the next timeout. Once
+/// approved it runs the same idempotent steps as the local host, one activity with retry per step.
+/// </summary>
+public static class DeletionOrchestrator
+{
+    /// <summary>The longest single wait: a decision whose event was lost is still seen within this.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+
+    [Function(nameof(DeletionOrchestrator))]
+    public static async Task<string> Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var id = context.GetInput<string>()!;
+        var logger = context.CreateReplaySafeLogger(nameof(DeletionOrchestrator));
+        var retry = new TaskOptions(new TaskRetryOptions(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(5),
+            backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5))));
+
+        var state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
+        while (state.State == "pending")
+        {
+            var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
+            if (remaining <= TimeSpan.Zero)
+            {
+                await context.CallActivityAsync(nameof(DeletionActivities.ExpireOverdue), id, retry);
+            }
+            else
+            {
+                var eventName = $"decision-{context.NewGuid():N}";
+                context.SetCustomStatus(eventName);
+                try
+                {
+                    await context.WaitForExternalEvent<string>(eventName, remaining < MaxWait ? remaining : MaxWait);
+                }
+                catch (TaskCanceledException)
+                {
+                    // Timed out: fall through and re-read the state (expired, decided without a delivered event, or still pending).
+                }
+            }
+            state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
+        }
+        context.SetCustomStatus(state.State);
+        if (state.State != "approved")
+        {
+            logger.LogInformation("deletion {Id} ends {State}", id, state.State);
+            return state.State;
+        }
+        foreach (var step in DeletionRunner.Steps)
+            await context.CallActivityAsync<bool>(nameof(DeletionActivities.RunDeletionStep), new DeletionStepInput(id, step), retry);
+        context.SetCustomStatus("completed");
+        return "completed";
+    }
+}
+
+/// <summary>What the orchestration needs to know about its request.</summary>
+public sealed record DeletionStatus(string State, DateTime ExpiresAt);
+
+/// <summary>One step of one request, as an activity's input.</summary>
+public sealed record DeletionStepInput(string RequestId, string Step);
