@@ -56,6 +56,9 @@ public static class ExportTables
                 SELECT s.* FROM deletion_steps s JOIN governance_requests r ON r.id = s.request_id
                 WHERE r.tenant = $1 ORDER BY s.request_id, s.step
                 """, t),
+            new("billing_customers", "SELECT * FROM billing_customers WHERE tenant = $1", t),
+            new("billing_reports", "SELECT * FROM billing_reports WHERE tenant = $1 ORDER BY meter, period, revision", t),
+            new("billing_skips", "SELECT * FROM billing_skips WHERE tenant = $1 ORDER BY meter, period", t),
             new("retention_sweeps", "SELECT * FROM retention_sweeps WHERE tenant = $1 ORDER BY started_at, sweep_id", t),
             new("audit_entries", "SELECT * FROM audit_entries WHERE tenant = $1 ORDER BY sequence", t),
         ];

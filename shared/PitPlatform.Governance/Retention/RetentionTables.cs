@@ -4,8 +4,8 @@ namespace PitPlatform.Governance.Retention;
 /// Every Postgres table that holds a tenant's event data by time, with the statement that deletes one chunk of its
 /// expired rows. Each chunk picks its rows by ctid (or key) under a LIMIT, so one statement touches a bounded number of
 /// rows and holds their locks only for its own short transaction. Not swept: the cell book (cell_cash,
-/// cell_positions: the current state, not events), the billing aggregates (usage_daily, events_daily: counts and
-/// costs per day with no event content, kept for invoicing), settings (api_keys, tenant_redaction,
+/// cell_positions: the current state, not events), the billing aggregates and records (usage_daily, events_daily,
+/// billing_*: counts and costs per day with no event content, kept for invoicing), settings (api_keys, tenant_redaction,
 /// retention_policies), archive chain heads, and the audit trail, which is append-only by design. A deletion request
 /// removes all of these for its scope.
 /// </summary>
