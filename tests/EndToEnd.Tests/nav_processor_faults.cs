@@ -180,23 +180,31 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
 
         public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
-            var handling = inner.HandleAsync(batch, cancellationToken);
-            if (++_batches == atBatch)
+            if (++_batches != atBatch)
             {
-                // Not cancellable: the server must come back whatever the loop does meanwhile.
-                await server.StopAsync(immediate: true, CancellationToken.None);
+                await inner.HandleAsync(batch, cancellationToken);
+                return;
+            }
+            // The server goes down as the batch starts and comes back a second later, while the handler works on it:
+            // stopping it only after the handler started raced with small batches that committed first. Not
+            // cancellable: the server must come back whatever the loop does meanwhile.
+            await server.StopAsync(immediate: true, CancellationToken.None);
+            var restart = Task.Run(async () =>
+            {
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
                 await server.RestartAsync(CancellationToken.None);
-            }
+            }, CancellationToken.None);
             try
             {
-                await handling;
+                await inner.HandleAsync(batch, cancellationToken);
             }
             catch (Exception)
             {
                 Failures++;
+                await restart;
                 throw;
             }
+            await restart;
         }
     }
 
