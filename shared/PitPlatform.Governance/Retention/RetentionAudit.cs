@@ -29,6 +29,11 @@ public class RetentionAudit(AuditTrail trail)
         trail.AppendAsync(connection, transaction,
             new AuditRecord(admin.Tenant, AuditActor.ForKey(admin), ChangedAction, $"tenant/{admin.Tenant}/retention", details), cancellationToken);
 
+    /// <summary>A change applied by an approval: the actor is the approver.</summary>
+    public virtual Task ChangedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant, AuditActor actor, JsonObject details,
+        CancellationToken cancellationToken) =>
+        trail.AppendAsync(connection, transaction, new AuditRecord(tenant, actor, ChangedAction, $"tenant/{tenant}/retention", details), cancellationToken);
+
     public virtual Task ExportStartedAsync(ApiKeyPrincipal caller, string target, JsonObject details, CancellationToken cancellationToken) =>
         trail.AppendAsync(new AuditRecord(caller.Tenant, AuditActor.ForKey(caller), ExportAction, target, details), cancellationToken);
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.Approvals;
 using PitPlatform.Access.Http;
 
 namespace PitPlatform.Governance.Retention;
@@ -9,10 +11,12 @@ namespace PitPlatform.Governance.Retention;
 /// <summary>
 /// /v1/admin/retention: read and set the caller's tenant's retention (admin scope), as <c>{"days": N}</c> or
 /// <c>{"tier": "name"}</c>. A length within the configured bounds applies at once, with an audit entry; outside them
-/// it needs an approved governance request and is refused here with ERR_APPROVAL_REQUIRED.
+/// it becomes a governance request (202 with its approval id and a Location of /v1/approvals/{id}) that an approver of
+/// the tenant with another principal approves, which applies it (<see cref="RetentionApprovalKind"/>).
 /// </summary>
 public sealed class RetentionPolicyHandler(
-    RequestAuthentication authentication, RetentionPolicyStore store, RetentionPolicyAudit audit, ILogger<RetentionPolicyHandler> logger)
+    RequestAuthentication authentication, RetentionPolicyStore store, RetentionPolicyAudit audit, IApprovalRequests approvals,
+    ILogger<RetentionPolicyHandler> logger)
 {
     public Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken) =>
         OutageGuard.RunAsync(async () =>
@@ -43,9 +47,14 @@ public sealed class RetentionPolicyHandler(
                 if (refusal is not null) return refusal;
                 var settings = store.Settings;
                 if (!store.IsWithinBounds(days))
-                    return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_APPROVAL_REQUIRED",
-                        $"a retention of {days} days lies outside {settings.MinDays}..{settings.MaxDays} days and needs an approved governance request",
-                        new { pointer = tier is null ? "/days" : "/tier" });
+                {
+                    // Outside the bounds the change waits for a second person: record the request, change nothing.
+                    var requested = await approvals.RequestAsync(admin!, RetentionApprovalKind.Name, new JsonObject { ["days"] = days, ["tier"] = tier },
+                        $"retention of {days} days, outside {settings.MinDays}..{settings.MaxDays} days", cancellationToken).ConfigureAwait(false);
+                    logger.LogInformation("retention of {Days} days for tenant {Tenant} requested by key {Admin}: approval {Id}", days, admin!.Tenant, admin.KeyPrefix, requested.Id);
+                    return new ResultWithHeaders(Results.Json(new { data = new { approval_id = requested.Id, requested.Kind, requested.State, requested.ExpiresAt } },
+                        ApiJson.Options, statusCode: StatusCodes.Status202Accepted), [KeyValuePair.Create("Location", $"/v1/approvals/{requested.Id:D}")]);
+                }
                 var before = await store.GetAsync(admin!.Tenant, cancellationToken).ConfigureAwait(false);
                 var policy = await audit.SetAsync(admin, before, days, tier, cancellationToken).ConfigureAwait(false);
                 logger.LogInformation("retention of tenant {Tenant} set to {Days} days by key {Admin}", admin.Tenant, days, admin.KeyPrefix);

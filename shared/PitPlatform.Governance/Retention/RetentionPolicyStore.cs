@@ -18,7 +18,22 @@ public class RetentionPolicyStore(NpgsqlDataSource database, RetentionSettings s
 
     public virtual async Task<RetentionPolicy> GetAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        await using var command = database.CreateCommand("SELECT days, tier, updated_by, updated_at FROM retention_policies WHERE tenant = $1");
+        await using var command = database.CreateCommand(SelectPolicy);
+        return await ReadAsync(command, tenant, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the policy inside the caller's transaction (an approval reads the days before its change).</summary>
+    public virtual async Task<RetentionPolicy> GetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(SelectPolicy + " FOR UPDATE", connection, transaction);
+        return await ReadAsync(command, tenant, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string SelectPolicy = "SELECT days, tier, updated_by, updated_at FROM retention_policies WHERE tenant = $1";
+
+    private async Task<RetentionPolicy> ReadAsync(NpgsqlCommand command, string tenant, CancellationToken cancellationToken)
+    {
         command.Parameters.Add(new() { Value = tenant });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)

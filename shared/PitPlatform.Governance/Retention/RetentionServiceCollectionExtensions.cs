@@ -11,6 +11,7 @@ public static class RetentionServiceCollectionExtensions
         services.AddSingleton<RetentionPolicyStore>();
         services.AddSingleton<RetentionPolicyAudit>();
         services.AddSingleton<RetentionPolicyHandler>();
+        services.AddSingleton<PitPlatform.Governance.Approvals.IApprovalKind, RetentionApprovalKind>();
         services.AddSingleton<RetentionAudit>();
         services.AddSingleton<RetentionScheduler>();
         services.AddSingleton<PitPlatform.Contracts.Scheduling.IScheduledJob>(sp => sp.GetRequiredService<RetentionScheduler>());

@@ -13,7 +13,9 @@ namespace PitPlatform.Processing.Archive;
 /// or inserted (<see cref="ArchiveVerifier"/>). The chain head in Postgres advances only after both blobs are written;
 /// a redelivered record at or below the head is skipped, and re-archiving a range whose blobs exist is a no-op.
 /// Blob or Postgres failures throw, so the host retries the batch; only records that are not envelopes are
-/// dead-lettered.
+/// dead-lettered. Tombstones (a key with an empty value, produced by deletions on compacted topics such as
+/// pit.v1.acct.usage) are not events: they are left out of the archive without a dead letter, and the batch's offsets
+/// are committed past them like any other.
 /// </summary>
 public sealed class Archiver(
     ArchiveStorage storage, NpgsqlDataSource database, TopicCatalog catalog, DeadLetterWriter deadLetters, ILogger<Archiver> logger)
@@ -55,6 +57,9 @@ public sealed class Archiver(
         var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
         // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
         var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
+        var tombstones = fresh.RemoveAll(r => r.IsTombstone);
+        if (tombstones > 0)
+            logger.LogDebug("{Group}: {Topic}[{Partition}] skipped {Count} tombstones (not events)", Group, topic, partition, tombstones);
         var byKind = fresh.ToLookup(r => ArchiveRangeFile.IsEnvelope(r.Value));
         var archivable = byKind[true].ToList();
         // Dead letters are acknowledged before the head moves past them: were it the other way round, a failed produce
@@ -100,7 +105,7 @@ public sealed class Archiver(
             WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken)).ConfigureAwait(false);
         var (wroteRange, wroteManifest) = (written[0], written[1]);
         if (manifest.GapBefore > 0)
-            logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention or compaction); recorded in {Manifest}",
+            logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention, compaction, or tombstones left out); recorded in {Manifest}",
                 Group, topic, partition, manifest.PreviousLastOffset + 1, first - 1, manifestName);
         logger.LogDebug("{Group}: {Range} ({Count} records, {Bytes} bytes){Repeat}", Group, rangeName, range.Count, content.Length,
             wroteRange || wroteManifest ? "" : ", already archived with identical bytes");

@@ -68,7 +68,7 @@ public sealed class retention_policies(PostgresFixture postgres, KafkaFixture ka
     }
 
     [Fact]
-    public async Task an_admin_changes_retention_within_the_bounds_and_outside_them_an_approval_is_required()
+    public async Task an_admin_changes_retention_within_the_bounds_and_outside_them_only_requests_an_approval()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
@@ -83,8 +83,8 @@ public sealed class retention_policies(PostgresFixture postgres, KafkaFixture ka
         Assert.True(before.GetProperty("data").GetProperty("default").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, tier.StatusCode);
         Assert.Equal(HttpStatusCode.OK, within.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
-        Assert.Equal("ERR_APPROVAL_REQUIRED", await CodeAsync(outside));
+        Assert.Equal(HttpStatusCode.Accepted, outside.StatusCode);
+        Assert.Equal("retention", (await outside.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("data").GetProperty("kind").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
         Assert.Equal(120, after.GetProperty("data").GetProperty("days").GetInt32());
         var changes = await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'retention.changed'");
