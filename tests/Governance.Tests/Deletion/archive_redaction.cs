@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Governance.Audit;
 using PitPlatform.Governance.Deletion;
@@ -145,6 +146,33 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal([("demo", "other"), ("other", subject)],
             Parse(range).Select(e => (e.Tenant, Contracts.Events.V1.LlmCallEvent.Parser.ParseFrom(e.Payload).UserRefHash)));
         Assert.True((await VerifyAsync(api.Pipeline)).IsIntact);
+    }
+
+    [Fact]
+    public async Task pit_archive_verify_reports_the_redacted_ranges()
+    {
+        await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
+        await ArchiveMixedRangesAsync(api.Pipeline);
+        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        await api.ApproveAsync(id);
+        await api.CompletedAsync(id);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [Hosting.SettingNames.Postgres] = api.Pipeline.Database.ConnectionString,
+            [Hosting.SettingNames.Blob] = blob.ConnectionString,
+            [Hosting.SettingNames.ArchiveContainer] = Container(api.Pipeline).Name,
+        }).Build();
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var code = await LocalHost.Commands.ArchiveCommand.RunAsync(configuration, ["verify"], output, errors, Ct);
+
+        Assert.Equal(0, code);
+        Assert.Equal("", errors.ToString());
+        Assert.Equal([
+            $"{FillTopic}/0: intact, 3 ranges, 7 records, offsets 0..10, 2 ranges redacted by deletions (recorded and audited), head matches",
+            $"archive verify: 1 chains intact in container {Container(api.Pipeline).Name}, 2 ranges redacted",
+        ], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private sealed class CrashingRedactor(ArchiveStorage storage, Npgsql.NpgsqlDataSource database) : ArchiveRedactor(storage, database)
