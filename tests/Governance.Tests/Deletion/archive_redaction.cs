@@ -149,6 +149,27 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
     }
 
     [Fact]
+    public async Task a_range_that_held_only_the_scope_becomes_an_empty_file_that_still_verifies()
+    {
+        await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
+        await ArchiveAsync(api.Pipeline, Fills(0, DemoAlpha1, DemoBeta));
+        await ArchiveAsync(api.Pipeline, Fills(2, OtherAlpha, DemoAlpha2));
+
+        var id = await api.RequestAsync(new { scope = "tenant", reason = "account closed" });
+        await api.ApproveAsync(id);
+        var done = await api.CompletedAsync(id);
+
+        Assert.Equal(3, done.GetProperty("counts").GetProperty("archive.records").GetInt64());
+        var blobs = await SnapshotAsync(Container(api.Pipeline));
+        Assert.Empty(blobs[ArchiveNames.Range(FillTopic, 0, 0, 1)]);
+        Assert.Equal(["other"], Parse(blobs[ArchiveNames.Range(FillTopic, 0, 2, 3)]).Select(e => e.Tenant));
+        var verification = await VerifyAsync(api.Pipeline);
+        Assert.True(verification.IsIntact, verification.FirstBroken?.Problem);
+        Assert.Equal(2, verification.RedactedRanges);
+        Assert.Equal(1, Assert.Single(verification.Chains).Records);
+    }
+
+    [Fact]
     public async Task pit_archive_verify_reports_the_redacted_ranges()
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
