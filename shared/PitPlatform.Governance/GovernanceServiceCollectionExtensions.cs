@@ -24,6 +24,7 @@ public static class GovernanceServiceCollectionExtensions
         services.AddSingleton<DeletionEvents>();
         services.AddSingleton<DeletionRequests>();
         services.AddSingleton<IApprovalKind, DeletionApprovalKind>();
+        services.AddSingleton<PitPlatform.Processing.Archive.ArchiveRedactor>();
         services.AddSingleton<DeletionRunner>();
         services.AddSingleton<DeletionDriver>();
         services.AddSingleton<DeletionHandler>();

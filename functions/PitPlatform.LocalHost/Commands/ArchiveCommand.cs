@@ -47,7 +47,8 @@ public static class ArchiveCommand
             await errors.WriteLineAsync($"archive verify: first broken link: {broken.BrokenAt}: {broken.Problem} (see docs/runbooks/archive.md)").ConfigureAwait(false);
             return 1;
         }
-        await output.WriteLineAsync($"archive verify: {verification.Chains.Count} chains intact in container {containerName}").ConfigureAwait(false);
+        await output.WriteLineAsync($"archive verify: {verification.Chains.Count} chains intact in container {containerName}" +
+            (verification.RedactedRanges > 0 ? $", {verification.RedactedRanges} ranges redacted" : "")).ConfigureAwait(false);
         return 0;
     }
 

@@ -6,25 +6,30 @@ using PitPlatform.Contracts.Catalog;
 using PitPlatform.Governance.Approvals;
 using PitPlatform.Governance.Audit;
 using PitPlatform.Infrastructure.Kafka;
+using PitPlatform.Processing.Archive;
 
 namespace PitPlatform.Governance.Deletion;
 
 /// <summary>
 /// Runs the steps of an approved deletion in order, skipping those already done (table deletion_steps), and
 /// completes it with a receipt: counts per store, the date by which data that only ages out (Kafka retention) is
-/// gone, and what this version does not remove. Each Postgres step commits with its step row; Kafka steps are
-/// idempotent and recorded after they succeed. So a driver killed at any point resumes where it stopped, and the
+/// gone. Each Postgres step commits with its step row; Kafka and archive steps are idempotent and recorded after
+/// they succeed (purge_archive records each range-file rewrite before it overwrites the blob). So a driver killed at any point resumes where it stopped, and the
 /// counts add up to exactly what was removed. One driver runs a request at a time (a session advisory lock).
 /// Both hosts call this: the local host's driver and the Functions app's durable activities.
 /// </summary>
 public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore store, AuditTrail audit, DeletionEvents events,
-    EnvelopeProducer producer, TopicCatalog catalog, GovernanceOptions options, TimeProvider time, ILogger<DeletionRunner> logger)
+    EnvelopeProducer producer, TopicCatalog catalog, GovernanceOptions options, TimeProvider time, ILogger<DeletionRunner> logger,
+    ArchiveRedactor archive)
 {
     private const int LockClass = 0x44454C45; // 'DELE'
 
     /// <summary>The steps, in order; the last, <see cref="CompleteStep"/>, writes the receipt.</summary>
     public static readonly IReadOnlyList<string> Steps =
-        ["collect_keys", "purge_nav_points", "purge_cell_state", "purge_llm_calls", "purge_usage_totals", "clear_processed_outputs", "tombstones", CompleteStep];
+        ["collect_keys", "purge_nav_points", "purge_cell_state", "purge_llm_calls", "purge_usage_totals", "clear_processed_outputs", "tombstones", ArchiveStep, CompleteStep];
+
+    /// <summary>Rewrites the archived range files that hold the scope's records without them.</summary>
+    public const string ArchiveStep = "purge_archive";
 
     public const string CompleteStep = "complete";
 
@@ -65,6 +70,9 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
         {
             case "tombstones":
                 await TombstonesAsync(request, done, cancellationToken).ConfigureAwait(false);
+                break;
+            case ArchiveStep:
+                await PurgeArchiveAsync(request, scope, cancellationToken).ConfigureAwait(false);
                 break;
             case CompleteStep:
                 await CompleteAsync(request, scope, done, cancellationToken).ConfigureAwait(false);
@@ -135,6 +143,18 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task PurgeArchiveAsync(GovernanceRequest request, DeletionScope scope, CancellationToken cancellationToken)
+    {
+        // Totals come from the rewrites recorded for this request, so a run resumed after a crash counts earlier ones too.
+        var totals = await archive.RedactAsync(request.Id, request.Tenant, DeletionArchive.Matcher(request.Tenant, scope),
+            DeletionArchive.Audit(audit, request.Id), cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await RecordStepAsync(connection, transaction, request.Id, ArchiveStep,
+            new() { ["archive.records"] = totals.RecordsRemoved, ["archive.ranges_rewritten"] = totals.RangesRewritten }, new JsonObject(), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task CompleteAsync(GovernanceRequest request, DeletionScope scope, IReadOnlyDictionary<string, (JsonObject Counts, JsonObject Details)> done,
         CancellationToken cancellationToken)
     {
@@ -157,12 +177,6 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
                 ["store"] = "kafka", ["topic"] = t.Topic, ["gone_by"] = t.GoneBy.UtcDateTime.ToString("O"),
             })]),
             ["kafka_retention_gone_by"] = goneBy.UtcDateTime.ToString("O"),
-            // Said plainly rather than reported as done: archived range files are write-once hash chains.
-            ["not_removed"] = new JsonArray(new JsonObject
-            {
-                ["store"] = "archive",
-                ["why"] = "archived range files (Blob) still hold the scope's records: rewriting hash-chained archives is not built yet",
-            }),
         };
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -10,13 +10,15 @@ public sealed record ChainVerification(
     long? LastOffset,
     long GapOffsets,
     string? BrokenAt,
-    string? Problem)
+    string? Problem,
+    int RedactedRanges = 0)
 {
     public bool IsIntact => Problem is null;
 
     public string Summary => IsIntact
         ? $"{Topic}/{Partition}: intact, {Ranges} ranges, {Records} records, offsets {FirstOffset}..{LastOffset}" +
-          (GapOffsets > 0 ? $", {GapOffsets} offsets never archived (recorded as gaps)" : "") + ", head matches"
+          (GapOffsets > 0 ? $", {GapOffsets} offsets never archived (recorded as gaps)" : "") +
+          (RedactedRanges > 0 ? $", {RedactedRanges} ranges redacted by deletions (recorded and audited)" : "") + ", head matches"
         : $"{Topic}/{Partition}: BROKEN at {BrokenAt}: {Problem} (after {Ranges} intact ranges)";
 }
 
@@ -24,6 +26,9 @@ public sealed record ChainVerification(
 public sealed record ArchiveVerification(IReadOnlyList<ChainVerification> Chains)
 {
     public bool IsIntact => Chains.All(c => c.IsIntact);
+
+    /// <summary>Range files rewritten by deletions along audited redaction records, over every chain.</summary>
+    public int RedactedRanges => Chains.Sum(c => c.RedactedRanges);
 
     public ChainVerification? FirstBroken => Chains.FirstOrDefault(c => !c.IsIntact);
 }
