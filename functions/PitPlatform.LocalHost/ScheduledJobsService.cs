@@ -10,26 +10,30 @@ public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogge
 
     private async Task RunPeriodicallyAsync(IScheduledJob job, CancellationToken stoppingToken)
     {
-        // The first run comes one interval after start, as a Functions timer without RunOnStartup: starting a host
-        // (every test does) must not sweep or bill on its own.
+        // Unless the job asks to run at start, the first run comes one interval later, as a Functions timer without
+        // RunOnStartup: starting a host (every test does) must not sweep data on its own.
         using var timer = new PeriodicTimer(job.LocalInterval);
         try
         {
+            if (job.RunsAtStart) await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await job.RunAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // A failed run is retried at the next tick, as a Functions timer would be.
-                    logger.LogError(e, "scheduled job {Job} failed; next run in {Interval}", job.Name, job.LocalInterval);
-                }
-            }
+                await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await job.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A failed run is retried at the next tick, as a Functions timer would be.
+            logger.LogError(e, "scheduled job {Job} failed; next run in {Interval}", job.Name, job.LocalInterval);
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed class BillingReportJob(BillingReporter reporter, BillingSettings s
     public string Name => JobName;
     public string Schedule => NcrontabSchedule;
     public TimeSpan LocalInterval => settings.ReportInterval;
+    /// <summary>Catches up at start after downtime; reporting is idempotent and does nothing while billing is off.</summary>
+    public bool RunsAtStart => true;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

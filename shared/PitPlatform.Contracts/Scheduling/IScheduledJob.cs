@@ -15,6 +15,12 @@ public interface IScheduledJob
     /// <summary>How often the local host runs it (the same cadence as <see cref="Schedule"/>, as a period).</summary>
     TimeSpan LocalInterval { get; }
 
+    /// <summary>
+    /// Whether the local host also runs it as it starts (the Functions timer's RunOnStartup), rather than one
+    /// interval later. Off by default: starting a host, as every test does, must not sweep data on its own.
+    /// </summary>
+    bool RunsAtStart => false;
+
     /// <summary>Runs once. Must be idempotent: timers fire at least once, and a run may be cut short.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 }

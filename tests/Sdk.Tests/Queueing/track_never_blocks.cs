@@ -33,12 +33,14 @@ public sealed class track_never_blocks
             Assert.True(client.Track(events[i % events.Count]));
             var took = Stopwatch.GetTimestamp() - started;
             if (took > slowest) slowest = took;
-            if (took * 1_000_000 > Stopwatch.Frequency * 10) overMicrosecond++;
+            if (took * 1_000_000 > Stopwatch.Frequency * 100) overMicrosecond++;
         }
 
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var counters = client.GetCounters();
-        Assert.True(overMicrosecond < calls / 1000, $"{overMicrosecond} of {calls} Track calls took over 10 us");
+        // Behaviour, not speed (the benchmarks measure that): a call that touched the network would take milliseconds.
+        // 100 us leaves room for coverage instrumentation and a loaded machine; 1% for preemptions and collections.
+        Assert.True(overMicrosecond < calls / 100, $"{overMicrosecond} of {calls} Track calls took over 100 us");
         // A Track that waited for the network would take the retry delays or the 10 s timeout; the bound leaves room only
         // for a garbage collection or the scheduler preempting the thread on this shared two-core machine.
         Assert.True(slowest * 1000 < Stopwatch.Frequency * 250, $"the slowest Track call took {slowest * 1000.0 / Stopwatch.Frequency:F1} ms");
