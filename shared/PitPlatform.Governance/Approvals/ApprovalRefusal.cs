@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Http;
+using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.Http;
+
 namespace PitPlatform.Governance.Approvals;
 
 /// <summary>Why a decision was refused: the HTTP status, the stable error code and the reason recorded in the audit entry.</summary>
@@ -18,4 +22,16 @@ public sealed record ApprovalRefusal(int Status, string Code, string Message, st
 
     public static ApprovalRefusal NotPending(string state) =>
         new(409, "ERR_REQUEST_NOT_PENDING", $"the request is already {state}", "not_pending", state);
+
+    /// <summary>The API's error response for this refusal, the same for every kind's approve and reject routes.</summary>
+    public IResult ToResult()
+    {
+        object details = Code switch
+        {
+            "ERR_FORBIDDEN" => new { scope = ApiKeyScope.Approver },
+            _ when State is not null => new { state = State },
+            _ => new Dictionary<string, object>(),
+        };
+        return ApiErrors.Error(Status, Code, Message, details);
+    }
 }

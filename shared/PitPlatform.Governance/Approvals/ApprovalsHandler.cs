@@ -36,16 +36,7 @@ public sealed class ApprovalsHandler(ApiKeyAuthenticator authenticator, Approval
         var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
         if (key is null) return ApiErrors.Unauthenticated();
         var decision = await decisions.DecideAsync(key, kind: null, id, approve, cancellationToken).ConfigureAwait(false);
-        if (decision.Refusal is { } refusal)
-        {
-            object details = refusal.Code switch
-            {
-                "ERR_FORBIDDEN" => new { scope = ApiKeyScope.Approver },
-                _ when refusal.State is not null => new { state = refusal.State },
-                _ => new Dictionary<string, object>(),
-            };
-            return ApiErrors.Error(refusal.Status, refusal.Code, refusal.Message, details);
-        }
+        if (decision.Refusal is { } refusal) return refusal.ToResult();
         return Results.Json(new { data = View(decision.Request!) }, ApiJson.Options);
     }
 

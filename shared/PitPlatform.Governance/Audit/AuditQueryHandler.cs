@@ -27,7 +27,7 @@ public sealed class AuditQueryHandler(ApiKeyAuthenticator authenticator, NpgsqlD
         if (principal is null) return ApiErrors.Unauthenticated();
         if (!principal.Has(ApiKeyScope.Admin) && !principal.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
 
-        if (!TryTime(request, "from", out var from) || !TryTime(request, "to", out var to)) return Bad("from and to must be RFC 3339 date-times", "from/to");
+        if (!QueryParameters.TryTime(request, "from", out var from) || !QueryParameters.TryTime(request, "to", out var to)) return Bad("from and to must be RFC 3339 date-times", "from/to");
         if (from > to) return Bad("from must not be after to", "from/to");
         var limit = DefaultLimit;
         if (request.Query["limit"].FirstOrDefault() is { } limitText
@@ -70,16 +70,6 @@ public sealed class AuditQueryHandler(ApiKeyAuthenticator authenticator, NpgsqlD
     }
 
     private static IResult Bad(string message, string parameter) => ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter });
-
-    private static bool TryTime(HttpRequest request, string name, out DateTimeOffset? value)
-    {
-        value = null;
-        var text = request.Query[name].FirstOrDefault();
-        if (text is null) return true;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return false;
-        value = parsed.ToUniversalTime();
-        return true;
-    }
 }
 
 /// <summary>One entry as GET /v1/audit returns it; hashes in lower-case hex.</summary>

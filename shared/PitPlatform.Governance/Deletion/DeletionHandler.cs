@@ -45,15 +45,8 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
             return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
         if (request.ContentLength > MaxBodyBytes)
             return ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, "ERR_PAYLOAD_TOO_LARGE", $"the body may be at most {MaxBodyBytes} bytes", new { limit = MaxBodyBytes });
-        JsonDocument body;
-        try
-        {
-            body = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid JSON");
-        }
+        var (body, malformed) = await JsonRequestBody.ParseAsync(request, new JsonDocumentOptions { MaxDepth = 8 }, cancellationToken).ConfigureAwait(false);
+        if (body is null) return malformed!;
         using (body)
         {
             if (body.RootElement.ValueKind != JsonValueKind.Object)
@@ -93,16 +86,7 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
         var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
         if (key is null) return ApiErrors.Unauthenticated();
         var decision = await decisions.DecideAsync(key, DeletionRequests.Kind, id, approve, cancellationToken).ConfigureAwait(false);
-        if (decision.Refusal is { } refusal)
-        {
-            object details = refusal.Code switch
-            {
-                "ERR_FORBIDDEN" => new { scope = ApiKeyScope.Approver },
-                _ when refusal.State is not null => new { state = refusal.State },
-                _ => new Dictionary<string, object>(),
-            };
-            return ApiErrors.Error(refusal.Status, refusal.Code, refusal.Message, details);
-        }
+        if (decision.Refusal is { } refusal) return refusal.ToResult();
         return Results.Json(new { data = await ViewAsync(decision.Request!, cancellationToken).ConfigureAwait(false) }, ApiJson.Options);
     }
 

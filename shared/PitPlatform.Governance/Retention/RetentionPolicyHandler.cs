@@ -32,15 +32,8 @@ public sealed class RetentionPolicyHandler(
         {
             var (admin, failure) = await authentication.RequireAsync(request, ApiKeyScope.Admin, cancellationToken).ConfigureAwait(false);
             if (failure is not null) return failure;
-            JsonDocument body;
-            try
-            {
-                body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException)
-            {
-                return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid JSON");
-            }
+            var (body, malformed) = await JsonRequestBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
+            if (body is null) return malformed!;
             using (body)
             {
                 var (days, tier, refusal) = Read(body.RootElement);

@@ -23,7 +23,7 @@ public sealed record NavQuery(string Series, string? Cell, string? Currency, Dat
         var currency = request.Query["currency"].FirstOrDefault();
         if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
             return Bad("currency must be three upper-case letters (ISO 4217)", "currency");
-        if (!TryTime(request, "from", out var from) || !TryTime(request, "to", out var to))
+        if (!QueryParameters.TryTime(request, "from", out var from) || !QueryParameters.TryTime(request, "to", out var to))
             return Bad("from and to must be RFC 3339 date-times", "from/to");
         if (from > to) return Bad("from must not be after to", "from/to");
         var interval = request.Query["interval"].FirstOrDefault() ?? defaultInterval;
@@ -42,14 +42,4 @@ public sealed record NavQuery(string Series, string? Cell, string? Currency, Dat
 
     private static (NavQuery?, IResult?) Bad(string message, string parameter) =>
         (null, ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter }));
-
-    private static bool TryTime(HttpRequest request, string name, out DateTimeOffset? value)
-    {
-        value = null;
-        var text = request.Query[name].FirstOrDefault();
-        if (text is null) return true;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return false;
-        value = parsed.ToUniversalTime();
-        return true;
-    }
 }

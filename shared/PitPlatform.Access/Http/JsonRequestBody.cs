@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace PitPlatform.Access.Http;
+
+/// <summary>The JSON body of an admin or governance request, or the API's answer to one that is not JSON.</summary>
+public static class JsonRequestBody
+{
+    /// <returns>The parsed body (the caller disposes it), or null with a 400 ERR_MALFORMED_JSON failure.</returns>
+    public static async Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(HttpRequest request, JsonDocumentOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await JsonDocument.ParseAsync(request.Body, options, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (JsonException)
+        {
+            return (null, ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid JSON"));
+        }
+    }
+
+    public static Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ParseAsync(request, default, cancellationToken);
+}
