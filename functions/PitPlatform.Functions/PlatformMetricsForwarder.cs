@@ -15,7 +15,7 @@ namespace PitPlatform.Functions;
 public sealed class PlatformMetricsForwarder(TelemetryClient telemetry) : IHostedService, IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<(string Name, string Dimensions), Metric> _metrics = new();
+    private readonly ConcurrentDictionary<Instrument, Metric> _metrics = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,31 +31,26 @@ public sealed class PlatformMetricsForwarder(TelemetryClient telemetry) : IHoste
 
     private void Track(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        // Every instrument of PitMetrics has at most four tags, always the same names in the same order.
-        Span<string> names = ["", "", "", ""];
-        Span<string> values = ["", "", "", ""];
+        // Every instrument of PitMetrics has at most four tags, always the same names in the same order, so the
+        // Application Insights metric (named dimensions) is made once per instrument, on its first measurement.
         var count = Math.Min(tags.Length, 4);
-        for (var i = 0; i < count; i++)
+        if (!_metrics.TryGetValue(instrument, out var metric))
         {
-            names[i] = tags[i].Key;
-            values[i] = tags[i].Value?.ToString() ?? "";
+            var dimensions = new string[count];
+            for (var i = 0; i < count; i++) dimensions[i] = tags[i].Key;
+            metric = _metrics.GetOrAdd(instrument, telemetry.GetMetric(new MetricIdentifier("", instrument.Name, dimensions)));
         }
-        var dimensionNames = string.Join(',', names[..count].ToArray());
-        var metric = _metrics.GetOrAdd((instrument.Name, dimensionNames), key =>
-            telemetry.GetMetric(new MetricIdentifier("", key.Name, key.Dimensions.Length == 0 ? [] : key.Dimensions.Split(','))));
-        if (count == 0)
+        switch (count)
         {
-            metric.TrackValue(value);
-            return;
+            case 0: metric.TrackValue(value); break;
+            case 1: metric.TrackValue(value, Value(tags, 0)); break;
+            case 2: metric.TrackValue(value, Value(tags, 0), Value(tags, 1)); break;
+            case 3: metric.TrackValue(value, Value(tags, 0), Value(tags, 1), Value(tags, 2)); break;
+            default: metric.TrackValue(value, Value(tags, 0), Value(tags, 1), Value(tags, 2), Value(tags, 3)); break;
         }
-        _ = count switch
-        {
-            1 => metric.TrackValue(value, values[0]),
-            2 => metric.TrackValue(value, values[0], values[1]),
-            3 => metric.TrackValue(value, values[0], values[1], values[2]),
-            _ => metric.TrackValue(value, values[0], values[1], values[2], values[3]),
-        };
     }
+
+    private static string Value(ReadOnlySpan<KeyValuePair<string, object?>> tags, int i) => tags[i].Value?.ToString() ?? "";
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

@@ -160,6 +160,8 @@ public sealed class NavProcessor(
         var books = await NavStateStore.LockAndLoadBooksAsync(connection, cells, cancellationToken).ConfigureAwait(false);
 
         var rows = new List<ProcessedEventRow>(fresh.Count);
+        // The NAVs this transaction leaves, for the NAV metric once it commits; kept only while someone listens.
+        var navs = PitMetrics.NavValue.Enabled ? new List<(CellId Cell, NavSnapshot Nav)>(fresh.Count) : null;
         var appliedNow = new Dictionary<Guid, ReadOnlyMemory<byte>>();
         foreach (var i in fresh)
         {
@@ -187,6 +189,7 @@ public sealed class NavProcessor(
                 continue;
             }
             var update = NavUpdate(fill, nav);
+            navs?.Add((fill.Cell, nav));
             updates[i] = update;
             appliedNow[fill.EventId] = fill.Envelope.PayloadSha256.Memory;
             rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), update.ToByteArray(), fill.Record));
@@ -195,17 +198,14 @@ public sealed class NavProcessor(
         await NavStateStore.SaveChangesAsync(connection, books, cancellationToken).ConfigureAwait(false);
         await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (PitMetrics.NavValue.Enabled) RecordNavValues(fills, fresh, updates);
+        if (navs is not null) RecordNavValues(navs);
     }
 
-    /// <summary>The NAV each committed fill left its cell at (the workbook's NAV chart); only when someone listens.</summary>
-    private static void RecordNavValues(List<TradeFillRecord> fills, List<int> fresh, EventEnvelope?[] updates)
+    /// <summary>The NAV each committed fill left its cell at (the workbook's NAV chart).</summary>
+    private static void RecordNavValues(List<(CellId Cell, NavSnapshot Nav)> navs)
     {
-        foreach (var i in fresh)
+        foreach (var (cell, nav) in navs)
         {
-            if (updates[i] is not { } update) continue;
-            var nav = NAVUpdateEvent.Parser.ParseFrom(update.Payload);
-            var cell = fills[i].Cell;
             PitMetrics.NavValue.Record(nav.NavMicros,
                 new KeyValuePair<string, object?>("tenant", cell.Tenant), new KeyValuePair<string, object?>("series", cell.Series),
                 new KeyValuePair<string, object?>("cell", cell.Cell), new KeyValuePair<string, object?>("currency", nav.Currency));
