@@ -11,7 +11,12 @@ namespace PitPlatform.Processing.Idempotency;
 /// </summary>
 public static class ProcessedEvents
 {
-    /// <summary>Which of <paramref name="eventIds"/> <paramref name="consumer"/> has processed.</summary>
+    /// <summary>
+    /// Which of <paramref name="eventIds"/> <paramref name="consumer"/> has processed: one primary-key probe per id.
+    /// Written as a lateral lookup rather than <c>event_id = ANY($2)</c> because the plan must not depend on statistics:
+    /// between two autovacuum analyses of a fast-growing table the planner underestimates a consumer's rows and
+    /// scans all of them (38 ms for 1,250 ids at 100,000 rows, growing with the table, against 2.4 ms for the probes).
+    /// </summary>
     public static async Task<Dictionary<Guid, ProcessedEvent>> FindAsync(
         NpgsqlConnection connection, string consumer, Guid[] eventIds, CancellationToken cancellationToken)
     {
@@ -19,10 +24,11 @@ public static class ProcessedEvents
             SELECT p.event_id, p.payload_sha256,
                    CASE WHEN w.handled_through IS NULL OR p.source_offset IS NULL OR p.source_offset > w.handled_through
                         THEN p.output END
-            FROM processed_events p
+            FROM unnest($2::uuid[]) AS k(event_id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM processed_events e WHERE e.consumer = $1 AND e.event_id = k.event_id LIMIT 1) p
             LEFT JOIN consumer_watermarks w
               ON w.consumer = p.consumer AND w.topic = p.source_topic AND w.partition = p.source_partition
-            WHERE p.consumer = $1 AND p.event_id = ANY($2)
             """, connection);
         command.Parameters.Add(new() { Value = consumer });
         command.Parameters.Add(new() { Value = eventIds });
