@@ -46,11 +46,33 @@ internal static class NavLoad
         var raw = await RawCopyAndMergeAsync(database, envelopes);
         Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s; {CpuPerThousand(cpu, before, fills)}");
 
+        if (Environment.GetEnvironmentVariable("XPG_OPTS") is not null) { await using var c0 = database.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"); await c0.ExecuteNonQueryAsync(); }
         before = cpu.Read();
         var first = await ProcessAllAsync(processor, kafka, options, database, "nav-processor", fills);
         Console.WriteLine($"2. NAV processor, new fills: {first.Rate:N0} fills/s = {100.0 * first.Rate / raw:F0}% of the raw limit (target 30,000), "
             + $"batches of {first.AverageBatch:N0}; {CpuPerThousand(cpu, before, fills)}");
 
+        if (Environment.GetEnvironmentVariable("XPG_OPTS") is not null)
+        {
+            await using var c1 = database.CreateCommand("SELECT round(total_exec_time)::bigint, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 14");
+            await using var r = await c1.ExecuteReaderAsync();
+            while (await r.ReadAsync()) Console.WriteLine($"  {r.GetInt64(0),7} ms {r.GetInt64(1),6} calls {r.GetInt64(2),8} rows  {r.GetString(3)}");
+            await r.DisposeAsync();
+            await using var c2 = database.CreateCommand("""
+            EXPLAIN (ANALYZE, BUFFERS) SELECT p.event_id, p.payload_sha256,
+                   CASE WHEN w.handled_through IS NULL OR p.source_offset IS NULL OR p.source_offset > w.handled_through
+                        THEN p.output END
+            FROM unnest($2::uuid[]) AS k(event_id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM processed_events e WHERE e.consumer = $1 AND e.event_id = k.event_id LIMIT 1) p
+            LEFT JOIN consumer_watermarks w
+              ON w.consumer = p.consumer AND w.topic = p.source_topic AND w.partition = p.source_partition
+            """);
+            c2.Parameters.Add(new() { Value = "nav-processor" });
+            c2.Parameters.Add(new() { Value = Enumerable.Range(0, 1250).Select(_ => Guid.CreateVersion7()).ToArray() });
+            await using var r2 = await c2.ExecuteReaderAsync();
+            while (await r2.ReadAsync()) Console.WriteLine("  plan: " + r2.GetString(0)[..Math.Min(200, r2.GetString(0).Length)]);
+        }
         before = cpu.Read();
         var replay = await ProcessAllAsync(processor, kafka, options, database, "nav-replay", fills);
         Console.WriteLine($"3. the same records replayed from offset 0 (a reset group): {replay.Rate:N0} fills/s (target 100,000); {CpuPerThousand(cpu, before, fills)}");
@@ -73,10 +95,12 @@ internal static class NavLoad
         NavProcessor processor, KafkaSettings kafka, ConsumerLoopOptions options, NpgsqlDataSource database, string group, int fills)
     {
         var counting = new CountingHandler(processor, group);
-        await using var loop = new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance);
-        loop.Start();
-        await loop.Assigned.WaitAsync(TimeSpan.FromSeconds(60));
+        var instances = int.Parse(Environment.GetEnvironmentVariable("NAV_LOOPS") ?? "1");
+        var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance)).ToList();
+        foreach (var loop in loops) loop.Start();
+        await Task.WhenAll(loops.Select(l => l.Assigned)).WaitAsync(TimeSpan.FromSeconds(60));
         while (counting.Handled < fills) await Task.Delay(5);
+        foreach (var loop in loops) await loop.DisposeAsync();
         var elapsed = counting.Elapsed;
         await using var command = database.CreateCommand("SELECT count(*) FROM processed_events WHERE consumer = 'nav-processor'");
         var applied = (long)(await command.ExecuteScalarAsync())!;

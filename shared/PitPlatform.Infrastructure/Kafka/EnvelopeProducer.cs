@@ -31,6 +31,7 @@ public class EnvelopeProducer : IDisposable
             EnableIdempotence = true,
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
+            CompressionLevel = 1,
             LingerMs = 1,
             // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
             RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),
