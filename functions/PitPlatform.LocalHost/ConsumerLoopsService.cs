@@ -3,7 +3,11 @@ using PitPlatform.Infrastructure.Kafka;
 
 namespace PitPlatform.LocalHost;
 
-/// <summary>One <see cref="KafkaConsumerLoop"/> per registered handler, each in its own consumer group.</summary>
+/// <summary>
+/// <see cref="KafkaConsumerLoop"/>s for every registered handler, each handler in its own consumer group, as many per
+/// group as <see cref="ConsumerInstances"/> says (the group's partitions are shared among them, as among Function
+/// instances).
+/// </summary>
 public sealed class ConsumerLoopsService(
     IEnumerable<IRecordBatchHandler> handlers, KafkaSettings kafka, ConsumerLoopOptions options, ILoggerFactory loggers) : IHostedService
 {
@@ -14,12 +18,19 @@ public sealed class ConsumerLoopsService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var only = Selected(handlers);
+        var instances = ConsumerInstances.FromEnvironment();
+        var unknown = instances.Named.Except(handlers.Select(h => h.ConsumerGroup)).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException($"{ConsumerInstances.Setting} names no consumer group '{string.Join("', '", unknown)}'");
         foreach (var handler in handlers)
         {
             if (only is not null && !only.Contains(handler.ConsumerGroup)) continue;
-            var loop = new KafkaConsumerLoop(handler, kafka, options, loggers.CreateLogger($"PitPlatform.Consumer.{handler.ConsumerGroup}"));
-            loop.Start();
-            _loops.Add(loop);
+            for (var i = 0; i < instances.For(handler.ConsumerGroup); i++)
+            {
+                var loop = new KafkaConsumerLoop(handler, kafka, options, loggers.CreateLogger($"PitPlatform.Consumer.{handler.ConsumerGroup}"));
+                loop.Start();
+                _loops.Add(loop);
+            }
         }
         return Task.CompletedTask;
     }

@@ -8,7 +8,7 @@ internal sealed class CpuMeter(int postgresPort)
 {
     private static readonly double TicksPerMs = 100.0 / 1000; // USER_HZ is 100 on Linux
 
-    public (double DotnetMs, double PostgresMs) Read()
+    public (double DotnetMs, double PostgresMs, long AllocatedBytes) Read()
     {
         using var self = Process.GetCurrentProcess();
         self.Refresh();
@@ -22,7 +22,7 @@ internal sealed class CpuMeter(int postgresPort)
             if (stat is null) continue;
             if (pid == postmaster || stat.Value.ParentPid == postmaster) postgres += stat.Value.Ticks / TicksPerMs;
         }
-        return (self.TotalProcessorTime.TotalMilliseconds, postgres);
+        return (self.TotalProcessorTime.TotalMilliseconds, postgres, GC.GetTotalAllocatedBytes());
     }
 
     private static string? CommandLine(string pid)

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,33 +47,11 @@ internal static class NavLoad
         var raw = await RawCopyAndMergeAsync(database, envelopes);
         Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s; {CpuPerThousand(cpu, before, fills)}");
 
-        if (Environment.GetEnvironmentVariable("XPG_OPTS") is not null) { await using var c0 = database.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"); await c0.ExecuteNonQueryAsync(); }
         before = cpu.Read();
         var first = await ProcessAllAsync(processor, kafka, options, database, "nav-processor", fills);
         Console.WriteLine($"2. NAV processor, new fills: {first.Rate:N0} fills/s = {100.0 * first.Rate / raw:F0}% of the raw limit (target 30,000), "
             + $"batches of {first.AverageBatch:N0}; {CpuPerThousand(cpu, before, fills)}");
 
-        if (Environment.GetEnvironmentVariable("XPG_OPTS") is not null)
-        {
-            await using var c1 = database.CreateCommand("SELECT round(total_exec_time)::bigint, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 14");
-            await using var r = await c1.ExecuteReaderAsync();
-            while (await r.ReadAsync()) Console.WriteLine($"  {r.GetInt64(0),7} ms {r.GetInt64(1),6} calls {r.GetInt64(2),8} rows  {r.GetString(3)}");
-            await r.DisposeAsync();
-            await using var c2 = database.CreateCommand("""
-            EXPLAIN (ANALYZE, BUFFERS) SELECT p.event_id, p.payload_sha256,
-                   CASE WHEN w.handled_through IS NULL OR p.source_offset IS NULL OR p.source_offset > w.handled_through
-                        THEN p.output END
-            FROM unnest($2::uuid[]) AS k(event_id)
-            CROSS JOIN LATERAL (
-                SELECT * FROM processed_events e WHERE e.consumer = $1 AND e.event_id = k.event_id LIMIT 1) p
-            LEFT JOIN consumer_watermarks w
-              ON w.consumer = p.consumer AND w.topic = p.source_topic AND w.partition = p.source_partition
-            """);
-            c2.Parameters.Add(new() { Value = "nav-processor" });
-            c2.Parameters.Add(new() { Value = Enumerable.Range(0, 1250).Select(_ => Guid.CreateVersion7()).ToArray() });
-            await using var r2 = await c2.ExecuteReaderAsync();
-            while (await r2.ReadAsync()) Console.WriteLine("  plan: " + r2.GetString(0)[..Math.Min(200, r2.GetString(0).Length)]);
-        }
         before = cpu.Read();
         var replay = await ProcessAllAsync(processor, kafka, options, database, "nav-replay", fills);
         Console.WriteLine($"3. the same records replayed from offset 0 (a reset group): {replay.Rate:N0} fills/s (target 100,000); {CpuPerThousand(cpu, before, fills)}");
@@ -85,17 +64,19 @@ internal static class NavLoad
         return 0;
     }
 
-    private static string CpuPerThousand(CpuMeter cpu, (double DotnetMs, double PostgresMs) before, int fills)
+    private static string CpuPerThousand(CpuMeter cpu, (double DotnetMs, double PostgresMs, long AllocatedBytes) before, int fills)
     {
         var after = cpu.Read();
-        return $"CPU per 1,000 fills: {1000 * (after.DotnetMs - before.DotnetMs) / fills:F1} ms .NET (host, broker, loader), {1000 * (after.PostgresMs - before.PostgresMs) / fills:F1} ms Postgres";
+        return $"CPU per 1,000 fills: {1000 * (after.DotnetMs - before.DotnetMs) / fills:F1} ms .NET (host, broker, loader), {1000 * (after.PostgresMs - before.PostgresMs) / fills:F1} ms Postgres; "
+            + $"{(after.AllocatedBytes - before.AllocatedBytes) / fills:N0} bytes allocated per fill";
     }
 
     private static async Task<(double Rate, double AverageBatch)> ProcessAllAsync(
         NavProcessor processor, KafkaSettings kafka, ConsumerLoopOptions options, NpgsqlDataSource database, string group, int fills)
     {
         var counting = new CountingHandler(processor, group);
-        var instances = int.Parse(Environment.GetEnvironmentVariable("NAV_LOOPS") ?? "1");
+        // As many consumers in the group as the local host runs.
+        var instances = ConsumerInstances.FromEnvironment().For(NavProcessor.Group);
         var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance)).ToList();
         foreach (var loop in loops) loop.Start();
         await Task.WhenAll(loops.Select(l => l.Assigned)).WaitAsync(TimeSpan.FromSeconds(60));
@@ -112,22 +93,29 @@ internal static class NavLoad
     {
         await using var connection = await database.OpenConnectionAsync();
         await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS raw_limit_events (LIKE processed_events INCLUDING ALL)", connection)) await create.ExecuteNonQueryAsync();
+        // Rows shaped like the processor's: every column of processed_events, an envelope-sized output.
+        var rows = envelopes.Select((e, i) => (Id: Guid.Parse(e.EventId), Sha: e.PayloadSha256.ToByteArray(), Output: e.ToByteArray(), Offset: (long)i)).ToList();
         var watch = Stopwatch.StartNew();
         await using var tx = await connection.BeginTransactionAsync();
-        await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE raw_stage (event_id uuid, payload_sha256 bytea, output bytea) ON COMMIT DROP", connection, tx)) await stage.ExecuteNonQueryAsync();
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY raw_stage (event_id, payload_sha256, output) FROM STDIN (FORMAT BINARY)"))
+        await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE raw_stage (LIKE processed_events INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx)) await stage.ExecuteNonQueryAsync();
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY raw_stage (consumer, event_id, payload_sha256, output, source_topic, source_partition, source_offset) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var envelope in envelopes)
+            foreach (var row in rows)
             {
                 await writer.StartRowAsync();
-                await writer.WriteAsync(Guid.Parse(envelope.EventId), NpgsqlDbType.Uuid);
-                await writer.WriteAsync(envelope.PayloadSha256.ToByteArray(), NpgsqlDbType.Bytea);
-                await writer.WriteAsync(envelope.Payload.ToByteArray(), NpgsqlDbType.Bytea);
+                await writer.WriteAsync("raw", NpgsqlDbType.Text);
+                await writer.WriteAsync(row.Id, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(row.Sha, NpgsqlDbType.Bytea);
+                await writer.WriteAsync(row.Output, NpgsqlDbType.Bytea);
+                await writer.WriteAsync(NavProcessor.InputTopic, NpgsqlDbType.Text);
+                await writer.WriteAsync(0, NpgsqlDbType.Integer);
+                await writer.WriteAsync(row.Offset, NpgsqlDbType.Bigint);
             }
             await writer.CompleteAsync();
         }
         await using (var merge = new NpgsqlCommand(
-            "INSERT INTO raw_limit_events (consumer, event_id, payload_sha256, output) SELECT 'raw', event_id, payload_sha256, output FROM raw_stage ON CONFLICT DO NOTHING", connection, tx))
+            "INSERT INTO raw_limit_events SELECT * FROM raw_stage ON CONFLICT DO NOTHING", connection, tx))
             await merge.ExecuteNonQueryAsync();
         await tx.CommitAsync();
         return envelopes.Count / watch.Elapsed.TotalSeconds;
@@ -148,9 +136,11 @@ internal static class NavLoad
 
         public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
-            if (_firstTimestamp == 0) _firstTimestamp = Stopwatch.GetTimestamp();
+            Interlocked.CompareExchange(ref _firstTimestamp, Stopwatch.GetTimestamp(), 0);
             await inner.HandleAsync(batch, cancellationToken);
-            _lastTimestamp = Stopwatch.GetTimestamp();
+            var now = Stopwatch.GetTimestamp();
+            for (var last = Interlocked.Read(ref _lastTimestamp); last < now; last = Interlocked.Read(ref _lastTimestamp))
+                if (Interlocked.CompareExchange(ref _lastTimestamp, now, last) == last) break;
             Interlocked.Add(ref _handled, batch.Count);
             Interlocked.Increment(ref _batches);
         }

@@ -46,7 +46,6 @@ public sealed class PostgresServer : IAsyncDisposable
         // fsync off survives a server crash (only an OS crash loses data); synchronous_commit stays on so an
         // immediate stop in a fault test never loses a commit the client saw.
         if (!durable) options += " -c fsync=off";
-        options += Environment.GetEnvironmentVariable("XPG_OPTS") ?? "";
         await server.PgCtlAsync(["-D", dataDirectory, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], cancellationToken)
             .ConfigureAwait(false);
         return server;

@@ -19,6 +19,13 @@ public readonly record struct Money
         Currency = currency;
     }
 
+    /// <summary>An operation's result: its currency was checked when its operands were made.</summary>
+    private Money(string currency, long micros)
+    {
+        Micros = micros;
+        Currency = currency;
+    }
+
     public long Micros { get; }
     public string Currency { get; }
 
@@ -27,27 +34,27 @@ public readonly record struct Money
     public static Money operator +(Money a, Money b)
     {
         SameCurrency(a, b);
-        try { return new Money(checked(a.Micros + b.Micros), a.Currency); }
+        try { return new Money(a.Currency, checked(a.Micros + b.Micros)); }
         catch (OverflowException) { throw Overflow(a, "+", b); }
     }
 
     public static Money operator -(Money a, Money b)
     {
         SameCurrency(a, b);
-        try { return new Money(checked(a.Micros - b.Micros), a.Currency); }
+        try { return new Money(a.Currency, checked(a.Micros - b.Micros)); }
         catch (OverflowException) { throw Overflow(a, "-", b); }
     }
 
     public static Money operator -(Money a)
     {
-        try { return new Money(checked(-a.Micros), a.Currency); }
+        try { return new Money(a.Currency, checked(-a.Micros)); }
         catch (OverflowException) { throw Overflow(a, "negated", ""); }
     }
 
     /// <summary>Price times a whole quantity (a fill's notional).</summary>
     public Money Times(long quantity)
     {
-        try { return new Money(checked(Micros * quantity), Currency); }
+        try { return new Money(Currency, checked(Micros * quantity)); }
         catch (OverflowException) { throw Overflow(this, "x", quantity); }
     }
 
@@ -62,7 +69,9 @@ public readonly record struct Money
         return string.Create(CultureInfo.InvariantCulture, $"{sign}{units}.{fraction:D6}");
     }
 
-    public static bool IsCurrencyCode(string? code) => code is { Length: 3 } && code.All(char.IsAsciiLetterUpper);
+    // Indexed rather than code.All(...): that enumerates the string through an allocated enumerator, once per amount.
+    public static bool IsCurrencyCode(string? code) =>
+        code is { Length: 3 } && char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]) && char.IsAsciiLetterUpper(code[2]);
 
     private static void SameCurrency(Money a, Money b)
     {

@@ -84,6 +84,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             SessionTimeoutMs = _options.SessionTimeoutMs,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
+            ConsumeResultFields = _handler.ReadsHeaders ? "all" : "topic,timestamp",
         };
         _settings.Apply(config);
         using var consumer = _settings.Configure(new ConsumerBuilder<byte[], byte[]>(config))

@@ -51,10 +51,12 @@ public sealed class CellBook
         var newPosition = new Position(fill.Instrument, fill.Currency, checked((held?.Quantity ?? 0) + quantityDelta), fill.PriceMicros);
 
         var positionsValue = Money.Zero(fill.Currency);
-        foreach (var position in _positions.Values.Where(p => p.Instrument != fill.Instrument).Append(newPosition))
+        foreach (var position in _positions.Values)
         {
-            if (position.Currency == fill.Currency) positionsValue += new Money(position.LastPriceMicros, position.Currency).Times(position.Quantity);
+            if (position.Currency == fill.Currency && position.Instrument != fill.Instrument)
+                positionsValue += new Money(position.LastPriceMicros, position.Currency).Times(position.Quantity);
         }
+        positionsValue += price.Times(newPosition.Quantity);
         var nav = newCashMoney + positionsValue;
 
         _cash[fill.Currency] = newCash;

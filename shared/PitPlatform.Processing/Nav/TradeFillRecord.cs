@@ -1,3 +1,4 @@
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Events.V1;
@@ -8,7 +9,8 @@ namespace PitPlatform.Processing.Nav;
 /// <summary>A consumed trade fill whose envelope and payload passed every check.</summary>
 internal sealed record TradeFillRecord(ConsumedRecord Record, EventEnvelope Envelope, Guid EventId, CanonicalKey Key, TradeFillEvent Fill)
 {
-    public CellId Cell => new(Key.Tenant!, Key.Series!, Key.Cell!);
+    /// <summary>The fill's cell, made once: batches group, lock and look books up by it several times per fill.</summary>
+    public CellId Cell { get; } = new(Key.Tenant!, Key.Series!, Key.Cell!);
 
     /// <summary>Null when the fill is well-formed, else what is wrong with it.</summary>
     public static string? Check(TradeFillEvent fill) =>
@@ -17,7 +19,7 @@ internal sealed record TradeFillRecord(ConsumedRecord Record, EventEnvelope Enve
         : fill.Quantity <= 0 ? "quantity must be positive"
         : fill.PriceMicros < 0 ? "price_micros is negative"
         : fill.FeeMicros < 0 ? "fee_micros is negative"
-        : fill.Currency.Length != 3 || !fill.Currency.All(char.IsAsciiLetterUpper) ? "currency is not an ISO 4217 code"
+        : !Money.IsCurrencyCode(fill.Currency) ? "currency is not an ISO 4217 code"
         : null;
 }
 
