@@ -3,8 +3,12 @@ namespace PitPlatform.Infrastructure.Kafka;
 /// <summary>Batch bounds and retry pacing of a <see cref="KafkaConsumerLoop"/>.</summary>
 public sealed class ConsumerLoopOptions
 {
-    /// <summary>Most records handed to the handler at once (the Functions Kafka trigger's maxBatchSize).</summary>
-    public int MaxBatchSize { get; init; } = 5000;
+    /// <summary>
+    /// Most records handed to the handler at once (the Functions Kafka trigger's maxBatchSize in host.json). Under
+    /// load a NAV batch then holds about ten fills per cell, so each cell's state is written once for them all
+    /// (5,000: 25k fills/s; 10,000: 26-30k; 20,000: 24k, as more of each batch outlives a gen-0 collection).
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 10000;
 
     /// <summary>
     /// How long to wait for more records once a batch's first record arrived. Zero (the default) takes what the client
