@@ -31,8 +31,12 @@ public sealed class Archiver(
 
     public string ConsumerGroup => Group;
 
-    /// <summary>Archiving is off every latency path: a second of gathering means far fewer, larger range files.</summary>
-    public TimeSpan BatchWindow => TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Archiving is off every latency path: five seconds of gathering (up to the batch limit) mean far fewer, larger
+    /// range files, and so far fewer blob requests competing with the latency paths for the cores (202 to NAV visible
+    /// with every consumer in one local host, p50: 85 ms with one second, 48-53 ms with five).
+    /// </summary>
+    public TimeSpan BatchWindow => TimeSpan.FromSeconds(5);
 
     public IReadOnlyList<string> Topics { get; } = catalog.Topics.Where(t => t.Archived).Select(t => t.Name).ToArray();
 
