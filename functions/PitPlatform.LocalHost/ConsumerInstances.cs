@@ -2,16 +2,16 @@ namespace PitPlatform.LocalHost;
 
 /// <summary>
 /// How many consumers the local host runs in each consumer group: the stand-in for the Functions app scaling a Kafka
-/// trigger out to more instances. Two NAV processors keep both cores busy: while one batch waits for Kafka to
-/// acknowledge its NAV updates, the other's is in Postgres (one: 15.5k fills/s with a third of the CPU idle; two:
-/// 25k/s; three no better). Every other group runs one consumer: their batch windows already make their batches large.
-/// PIT_CONSUMER_INSTANCES overrides, e.g. <c>nav-processor=3,archiver=2</c>.
+/// trigger out to more instances. One per group unless PIT_CONSUMER_INSTANCES says otherwise, e.g.
+/// <c>nav-processor=2</c>: two NAV processors keep both cores busy under load (while one batch waits for Kafka to
+/// acknowledge its NAV updates, the other's is in Postgres; one left a third of the CPU idle, three were no better
+/// than two), which is what <c>./pit load nav</c> measures.
 /// </summary>
 public sealed class ConsumerInstances
 {
     public const string Setting = "PIT_CONSUMER_INSTANCES";
 
-    private static readonly Dictionary<string, int> Defaults = new(StringComparer.Ordinal) { ["nav-processor"] = 2 };
+    private static readonly Dictionary<string, int> Defaults = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, int> _counts;
     private readonly HashSet<string> _named = new(StringComparer.Ordinal);

@@ -7,10 +7,10 @@ namespace PitPlatform.Infrastructure.Tests;
 public sealed class local_consumer_instances
 {
     [Fact]
-    public void the_nav_processor_runs_two_consumers_and_every_other_group_one_by_default()
+    public void every_group_runs_one_consumer_by_default()
     {
         var instances = new ConsumerInstances(null);
-        Assert.Equal(2, instances.For("nav-processor"));
+        Assert.Equal(1, instances.For("nav-processor"));
         Assert.Equal(1, instances.For("archiver"));
         Assert.Empty(instances.Named);
     }
@@ -18,8 +18,8 @@ public sealed class local_consumer_instances
     [Fact]
     public void the_setting_overrides_chosen_groups()
     {
-        var instances = new ConsumerInstances(" nav-processor=1, archiver = 3 ");
-        Assert.Equal(1, instances.For("nav-processor"));
+        var instances = new ConsumerInstances(" nav-processor=2, archiver = 3 ");
+        Assert.Equal(2, instances.For("nav-processor"));
         Assert.Equal(3, instances.For("archiver"));
         Assert.Equal(1, instances.For("usage-aggregator"));
         Assert.Equal(["archiver", "nav-processor"], instances.Named.Order());

@@ -75,8 +75,8 @@ internal static class NavLoad
         NavProcessor processor, KafkaSettings kafka, ConsumerLoopOptions options, NpgsqlDataSource database, string group, int fills)
     {
         var counting = new CountingHandler(processor, group);
-        // As many consumers in the group as the local host runs.
-        var instances = ConsumerInstances.FromEnvironment().For(NavProcessor.Group);
+        // Two consumers share the group's partitions, as two Function instances would (PIT_CONSUMER_INSTANCES changes it).
+        var instances = Environment.GetEnvironmentVariable(ConsumerInstances.Setting) is null ? 2 : ConsumerInstances.FromEnvironment().For(NavProcessor.Group);
         var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance)).ToList();
         foreach (var loop in loops) loop.Start();
         await Task.WhenAll(loops.Select(l => l.Assigned)).WaitAsync(TimeSpan.FromSeconds(60));

@@ -32,9 +32,6 @@ public class EnvelopeProducer : IDisposable
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
             CompressionLevel = 1,
-            // Outcomes need only the error, partition and offset: not handing key, value, timestamp and headers back
-            // to .NET per delivery report saves their marshalling (seven header objects per record).
-            DeliveryReportFields = "status",
             LingerMs = 1,
             // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
             RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),
