@@ -11,14 +11,10 @@ public sealed class ConsumerInstances
 {
     public const string Setting = "PIT_CONSUMER_INSTANCES";
 
-    private static readonly Dictionary<string, int> Defaults = new(StringComparer.Ordinal);
-
-    private readonly Dictionary<string, int> _counts;
-    private readonly HashSet<string> _named = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     public ConsumerInstances(string? setting)
     {
-        _counts = new Dictionary<string, int>(Defaults, StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(setting)) return;
         foreach (var entry in setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -26,14 +22,13 @@ public sealed class ConsumerInstances
             if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var count) || count is < 1 or > 64)
                 throw new InvalidOperationException($"{Setting}: '{entry}' is not group=count with a count from 1 to 64");
             _counts[parts[0]] = count;
-            _named.Add(parts[0]);
         }
     }
 
     public static ConsumerInstances FromEnvironment() => new(Environment.GetEnvironmentVariable(Setting));
 
     /// <summary>The groups the setting names, to check them against the registered consumers.</summary>
-    public IReadOnlyCollection<string> Named => _named;
+    public IReadOnlyCollection<string> Named => _counts.Keys;
 
     public int For(string group) => _counts.GetValueOrDefault(group, 1);
 }

@@ -40,7 +40,7 @@ public static class BillingSettingsReader
         var lookback = Whole(SettingNames.BillingLookbackDays, 7, 1, Billing.Metering.BillingReporter.MaxLookbackDays, "past UTC days each billing run considers");
         var settle = Whole(SettingNames.BillingSettleHours, 2, 0, 48, "hours after a UTC day ends before it is billed");
         var currency = (configuration[SettingNames.BillingCurrency] ?? "USD").Trim();
-        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+        if (!Contracts.Money.IsCurrencyCode(currency))
             problems.Add($"{SettingNames.BillingCurrency} must be an ISO 4217 code in capitals such as USD, not '{currency}'");
 
         return new BillingSettings

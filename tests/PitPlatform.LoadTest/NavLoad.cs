@@ -76,7 +76,7 @@ internal static class NavLoad
     {
         var counting = new CountingHandler(processor, group);
         // Two consumers share the group's partitions, as two Function instances would (PIT_CONSUMER_INSTANCES changes it).
-        var instances = Environment.GetEnvironmentVariable(ConsumerInstances.Setting) is null ? 2 : ConsumerInstances.FromEnvironment().For(NavProcessor.Group);
+        var instances = new ConsumerInstances(Environment.GetEnvironmentVariable(ConsumerInstances.Setting) ?? $"{NavProcessor.Group}=2").For(NavProcessor.Group);
         var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance)).ToList();
         foreach (var loop in loops) loop.Start();
         await Task.WhenAll(loops.Select(l => l.Assigned)).WaitAsync(TimeSpan.FromSeconds(60));

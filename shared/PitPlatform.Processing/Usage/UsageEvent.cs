@@ -1,3 +1,4 @@
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Events.V1;
@@ -21,7 +22,7 @@ public sealed record UsageEvent(ConsumedRecord Record, EventEnvelope Envelope, G
         if (call.LatencyMs < 0) return "latency_ms must not be negative";
         // The event schema makes cost and currency optional: a call without a currency still counts its tokens,
         // under the empty currency.
-        if (call.Currency.Length != 0 && (call.Currency.Length != 3 || !call.Currency.All(char.IsAsciiLetterUpper)))
+        if (call.Currency.Length != 0 && !Money.IsCurrencyCode(call.Currency))
             return "currency must be three upper-case letters (ISO 4217) or absent";
         return null;
     }

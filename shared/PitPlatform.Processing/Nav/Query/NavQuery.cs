@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using PitPlatform.Access.Http;
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Keys;
 
 namespace PitPlatform.Processing.Nav;
@@ -21,7 +22,7 @@ public sealed record NavQuery(string Series, string? Cell, string? Currency, Dat
         var cell = request.Query["cell"].FirstOrDefault();
         if (cell is not null && KeySegment.Check("cell", cell) is { } cellError) return Bad(cellError, "cell");
         var currency = request.Query["currency"].FirstOrDefault();
-        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        if (currency is not null && !Money.IsCurrencyCode(currency))
             return Bad("currency must be three upper-case letters (ISO 4217)", "currency");
         if (!QueryParameters.TryTime(request, "from", out var from) || !QueryParameters.TryTime(request, "to", out var to))
             return Bad("from and to must be RFC 3339 date-times", "from/to");
