@@ -77,9 +77,21 @@ internal static class NavLoad
         var counting = new CountingHandler(processor, group);
         // Two consumers share the group's partitions, as two Function instances would (PIT_CONSUMER_INSTANCES changes it).
         var instances = new ConsumerInstances(Environment.GetEnvironmentVariable(ConsumerInstances.Setting) ?? $"{NavProcessor.Group}=2").For(NavProcessor.Group);
-        var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, options, NullLogger.Instance)).ToList();
+        // Until every consumer holds its partitions the handler turns batches away and the loop retries them soon:
+        // the mock cluster can take nine seconds to settle a group (a follower's SyncGroup that arrives after the
+        // leader's is refused, and the rejoin waits out session.timeout.ms - 1 s), which is not processing time.
+        var gated = new ConsumerLoopOptions
+        {
+            MaxBatchSize = options.MaxBatchSize, MaxBatchWait = options.MaxBatchWait, FetchWaitMaxMs = options.FetchWaitMaxMs,
+            AutoCommitIntervalMs = options.AutoCommitIntervalMs, SessionTimeoutMs = options.SessionTimeoutMs,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        };
+        var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, gated, NullLogger.Instance)).ToList();
         foreach (var loop in loops) loop.Start();
+        var settling = Stopwatch.StartNew();
         await Task.WhenAll(loops.Select(l => l.Assigned)).WaitAsync(TimeSpan.FromSeconds(60));
+        if (settling.Elapsed > TimeSpan.FromSeconds(5)) Console.WriteLine($"   (the consumer group took {settling.Elapsed.TotalSeconds:F1} s to settle)");
+        counting.Open();
         while (counting.Handled < fills) await Task.Delay(5);
         foreach (var loop in loops) await loop.DisposeAsync();
         var elapsed = counting.Elapsed;
@@ -134,8 +146,14 @@ internal static class NavLoad
         public string ConsumerGroup => group;
         public IReadOnlyList<string> Topics => inner.Topics;
 
+        private volatile bool _open;
+
+        /// <summary>From now on batches are processed (before, they are refused and retried).</summary>
+        public void Open() => _open = true;
+
         public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
+            if (!_open) throw new InvalidOperationException("the consumer group is still forming");
             Interlocked.CompareExchange(ref _firstTimestamp, Stopwatch.GetTimestamp(), 0);
             await inner.HandleAsync(batch, cancellationToken);
             var now = Stopwatch.GetTimestamp();
