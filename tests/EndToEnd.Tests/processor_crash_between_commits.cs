@@ -105,7 +105,7 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
         public Task Reached => _reached.Task;
         public void Die() => _death.TrySetCanceled();
 
-        public override Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes)
+        public override Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes, IReadOnlyList<byte[]>? serialized)
         {
             _reached.TrySetResult();
             return _death.Task;

@@ -84,7 +84,9 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             SessionTimeoutMs = _options.SessionTimeoutMs,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
-            ConsumeResultFields = _handler.ReadsHeaders ? "all" : "topic,timestamp",
+            // Only what the handler reads is marshalled into .NET: headers for handlers that read them, and the topic
+            // name (a string per record) only when the subscription has more than one topic.
+            ConsumeResultFields = _handler.ReadsHeaders ? "all" : _handler.Topics.Count == 1 ? "timestamp" : "topic,timestamp",
         };
         _settings.Apply(config);
         using var consumer = _settings.Configure(new ConsumerBuilder<byte[], byte[]>(config))
@@ -150,7 +152,7 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         var headers = result.Message.Headers is { Count: > 0 } h
             ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToArray()
             : [];
-        var catalogTopic = Naming.CatalogTopic(result.Topic) ?? result.Topic;
+        var catalogTopic = result.Topic is null ? _handler.Topics[0] : Naming.CatalogTopic(result.Topic) ?? result.Topic;
         return new ConsumedRecord(catalogTopic, result.Partition.Value, result.Offset.Value, result.Message.Key,
             result.Message.Value ?? [], result.Message.Timestamp.UtcDateTime, headers);
     }

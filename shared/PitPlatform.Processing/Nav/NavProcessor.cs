@@ -70,7 +70,7 @@ public sealed class NavProcessor(
     private async Task<GroupResult> ApplyAndEmitAsync(List<TradeFillRecord> fills, CancellationToken cancellationToken)
     {
         var result = await ApplyAsync(fills, cancellationToken).ConfigureAwait(false);
-        if (result.Outputs.Count > 0) result.Produced = await producer.ProduceBatchAsync(result.Outputs).ConfigureAwait(false);
+        if (result.Outputs.Count > 0) result.Produced = await producer.ProduceBatchAsync(result.Outputs, result.OutputBytes).ConfigureAwait(false);
         return result;
     }
 
@@ -118,7 +118,7 @@ public sealed class NavProcessor(
     private async Task<GroupResult> ApplyAsync(List<TradeFillRecord> fills, CancellationToken cancellationToken)
     {
         var result = new GroupResult(fills.Count);
-        var updates = new EventEnvelope?[fills.Count];
+        var updates = new (EventEnvelope Envelope, byte[] Bytes)?[fills.Count];
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // Looked up before taking any lock: a replay of processed fills never touches the cells at all.
         var seen = await ProcessedEvents.FindAsync(connection, Group, fills.Select(f => f.EventId).Distinct().ToArray(), cancellationToken)
@@ -132,14 +132,14 @@ public sealed class NavProcessor(
             var fill = fills[i];
             if (updates[i] is { } update)
             {
-                if (emitted.Add(fill.EventId)) result.Outputs.Add(update);
+                if (emitted.Add(fill.EventId)) result.Add(update.Envelope, update.Bytes);
             }
             else if (seen.TryGetValue(fill.EventId, out var earlier))
             {
                 if (!earlier.PayloadSha256.AsSpan().SequenceEqual(fill.Envelope.PayloadSha256.Span))
                     result.Poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
                 else if (earlier.OutputToReemit is { } stored && emitted.Add(fill.EventId))
-                    result.Outputs.Add(EventEnvelope.Parser.ParseFrom(stored));
+                    result.Add(EventEnvelope.Parser.ParseFrom(stored), stored);
             }
         }
         return result;
@@ -150,7 +150,7 @@ public sealed class NavProcessor(
     /// together.
     /// </summary>
     private async Task ApplyFreshAsync(
-        NpgsqlConnection connection, List<TradeFillRecord> fills, List<int> fresh, EventEnvelope?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<TradeFillRecord> fills, List<int> fresh, (EventEnvelope, byte[])?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
     {
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // No second lookup under the locks: if another consumer (a rebalance) applied one of these fills meanwhile,
@@ -189,10 +189,11 @@ public sealed class NavProcessor(
                 continue;
             }
             var update = NavUpdate(fill, nav);
+            var bytes = update.ToByteArray();
             navs?.Add((fill.Cell, nav));
-            updates[i] = update;
+            updates[i] = (update, bytes);
             appliedNow[fill.EventId] = fill.Envelope.PayloadSha256.Memory;
-            rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), update.ToByteArray(), fill.Record));
+            rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record));
         }
 
         await NavStateStore.SaveChangesAsync(connection, books, cancellationToken).ConfigureAwait(false);
