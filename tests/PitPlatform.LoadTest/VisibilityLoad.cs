@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using PitPlatform.Contracts;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.LocalHost;
 
@@ -46,6 +47,11 @@ internal static class VisibilityLoad
         var floor99 = 2 * hop.P99 + sql.P99;
         Console.WriteLine($"1. floor: Kafka produce->consume hop p50 {hop.P50:F1} ms, p99 {hop.P99:F1} ms; Postgres insert+select p50 {sql.P50:F1} ms, p99 {sql.P99:F1} ms");
         Console.WriteLine($"   => two hops and a write: p50 {floor50:F1} ms, p99 {floor99:F1} ms");
+        using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            var idleAcks = AcksWhileRunning(kafka, idle.Token);
+            Console.WriteLine($"   a bare producer's 18 records over 4 partitions, to the last acknowledgement, before the load: p50 {idleAcks.P50:F1} ms, p99 {idleAcks.P99:F1} ms");
+        }
 
         // Every consumer holds its partitions before the clock starts: a group that is still rebalancing (a second NAV
         // processor joining) would stall the path for a while, which is start-up, not steady state.
@@ -58,6 +64,7 @@ internal static class VisibilityLoad
         var probes = new List<Task>();
         using var loaded = new CancellationTokenSource();
         var acksUnderLoad = Task.Run(() => AcksWhileRunning(kafka, loaded.Token));
+        using var stages = new ConsumerStages();
         var watch = Stopwatch.StartNew();
         var ticks = seconds * 100;
         for (var tick = 0; tick < ticks; tick++)
@@ -88,6 +95,8 @@ internal static class VisibilityLoad
         Console.WriteLine($"2. 202 -> NAV visible in the query API at {achieved:N0} fills/s ({latencies.Count} probes): p50 {p50:F1} ms, p99 {p99:F1} ms (targets 20 / 100)");
         Console.WriteLine($"   = {p50 / floor50:F1}x the floor at p50, {p99 / floor99:F1}x at p99");
         Console.WriteLine($"3. meanwhile, a bare producer's 18 records over 4 partitions, to the last acknowledgement: p50 {acks.P50:F1} ms, p99 {acks.P99:F1} ms");
+        Console.WriteLine("4. where the time goes, per consumer group: a batch's oldest record's age when its handler starts (since it was produced), and the handler's time");
+        foreach (var line in stages.Report()) Console.WriteLine("   " + line);
         return 0;
     }
 
@@ -203,5 +212,54 @@ internal static class VisibilityLoad
         }
         Array.Sort(latencies);
         return (latencies[samples / 2], latencies[(int)(samples * 0.99)]);
+    }
+
+    /// <summary>The consumers' own record-age and batch-duration measurements (PitMetrics), collected while the load runs.</summary>
+    private sealed class ConsumerStages : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly Dictionary<(string Group, string Stage), List<double>> _values = [];
+
+        public ConsumerStages()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument == PitMetrics.RecordAge || instrument == PitMetrics.BatchDuration) listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            {
+                var group = "";
+                foreach (var tag in tags) if (tag.Key == "consumer_group") group = tag.Value as string ?? "";
+                var stage = instrument == PitMetrics.RecordAge ? "age" : "handler";
+                lock (_values)
+                {
+                    if (!_values.TryGetValue((group, stage), out var list)) _values[(group, stage)] = list = [];
+                    list.Add(value);
+                }
+            });
+            _listener.Start();
+        }
+
+        public IEnumerable<string> Report()
+        {
+            lock (_values)
+            {
+                foreach (var group in _values.Keys.Select(k => k.Group).Distinct().Order())
+                {
+                    var age = Percentiles(_values.GetValueOrDefault((group, "age")));
+                    var handler = Percentiles(_values.GetValueOrDefault((group, "handler")));
+                    yield return $"{group}: age p50 {age.P50:F1} ms, p99 {age.P99:F1} ms; handler p50 {handler.P50:F1} ms, p99 {handler.P99:F1} ms ({handler.Count} batches)";
+                }
+            }
+        }
+
+        private static (double P50, double P99, int Count) Percentiles(List<double>? values)
+        {
+            if (values is null || values.Count == 0) return (0, 0, 0);
+            var sorted = values.Order().ToList();
+            return (sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)], sorted.Count);
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 }
