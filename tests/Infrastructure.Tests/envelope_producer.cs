@@ -58,4 +58,27 @@ public sealed class envelope_producer(KafkaFixture kafka)
         var error = await Assert.ThrowsAsync<EnvelopeTooLargeException>(() => producer.ProduceAsync(Fill(new string('x', EnvelopeProducer.MaxEnvelopeBytes)), Ct));
         Assert.True(error.Size > error.Limit);
     }
+
+    [Fact]
+    public async Task a_batch_serialised_by_the_caller_is_sent_as_given_with_its_headers()
+    {
+        var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
+        using var producer = new EnvelopeProducer(settings, TopicCatalog.Embedded, "test");
+        var envelopes = new[] { Fill("ACME"), Fill("BETA") };
+
+        var outcomes = await producer.ProduceBatchAsync(envelopes, envelopes.Select(e => e.ToByteArray()).ToList());
+
+        Assert.All(outcomes, o => Assert.True(o.IsStored));
+        var records = TopicReader.ReadAll(settings, "pit.v1.exec.trade_fill", 2, TimeSpan.FromSeconds(20));
+        Assert.Equal(envelopes.Select(e => e.EventId).Order(), records.Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).EventId).Order());
+        Assert.All(records, r => Assert.Contains(r.Message.Headers, h => h.Key == "ce_id"));
+    }
+
+    [Fact]
+    public async Task serialised_bytes_that_do_not_match_the_envelopes_one_for_one_are_refused()
+    {
+        using var producer = new EnvelopeProducer(kafka.Settings(await kafka.CreateCatalogTopicsAsync()), TopicCatalog.Embedded, "test");
+        var envelopes = new[] { Fill(), Fill() };
+        await Assert.ThrowsAsync<ArgumentException>(() => producer.ProduceBatchAsync(envelopes, [envelopes[0].ToByteArray()]));
+    }
 }

@@ -7,18 +7,23 @@ namespace PitPlatform.Processing.Nav;
 /// <summary>What applying one group of cells yielded.</summary>
 internal sealed class GroupResult(int capacity)
 {
-    public List<EventEnvelope> Outputs { get; } = new(capacity);
+    private readonly List<EventEnvelope> _outputs = new(capacity);
+    private readonly List<byte[]> _outputBytes = new(capacity);
+
+    /// <summary>The NAV updates to emit, in offset order.</summary>
+    public IReadOnlyList<EventEnvelope> Outputs => _outputs;
 
     /// <summary>Each output's bytes, serialised once for the processed-event row and Kafka alike.</summary>
-    public List<byte[]> OutputBytes { get; } = new(capacity);
-    public List<PoisonRecord> Poison { get; } = [];
+    public IReadOnlyList<byte[]> OutputBytes => _outputBytes;
 
-    public void Add(EventEnvelope output, byte[] bytes)
-    {
-        Outputs.Add(output);
-        OutputBytes.Add(bytes);
-    }
+    public List<PoisonRecord> Poison { get; } = [];
 
     /// <summary>Kafka's answer for each output, once produced.</summary>
     public ProduceOutcome[] Produced { get; set; } = [];
+
+    public void AddOutput(EventEnvelope output, byte[] bytes)
+    {
+        _outputs.Add(output);
+        _outputBytes.Add(bytes);
+    }
 }

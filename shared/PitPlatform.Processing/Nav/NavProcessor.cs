@@ -132,14 +132,14 @@ public sealed class NavProcessor(
             var fill = fills[i];
             if (updates[i] is { } update)
             {
-                if (emitted.Add(fill.EventId)) result.Add(update.Envelope, update.Bytes);
+                if (emitted.Add(fill.EventId)) result.AddOutput(update.Envelope, update.Bytes);
             }
             else if (seen.TryGetValue(fill.EventId, out var earlier))
             {
                 if (!earlier.PayloadSha256.AsSpan().SequenceEqual(fill.Envelope.PayloadSha256.Span))
                     result.Poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
                 else if (earlier.OutputToReemit is { } stored && emitted.Add(fill.EventId))
-                    result.Add(EventEnvelope.Parser.ParseFrom(stored), stored);
+                    result.AddOutput(EventEnvelope.Parser.ParseFrom(stored), stored);
             }
         }
         return result;
