@@ -79,12 +79,7 @@ internal static class NavLoad
         // Until every consumer holds its partitions the handler turns batches away and the loop retries them soon:
         // the mock cluster can take nine seconds to settle a group (a follower's SyncGroup that arrives after the
         // leader's is refused, and the rejoin waits out session.timeout.ms - 1 s), which is not processing time.
-        var gated = new ConsumerLoopOptions
-        {
-            MaxBatchSize = options.MaxBatchSize, MaxBatchWait = options.MaxBatchWait, FetchWaitMaxMs = options.FetchWaitMaxMs,
-            AutoCommitIntervalMs = options.AutoCommitIntervalMs, SessionTimeoutMs = options.SessionTimeoutMs,
-            FirstRetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-        };
+        var gated = options with { FirstRetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromMilliseconds(200) };
         var loops = Enumerable.Range(0, instances).Select(_ => new KafkaConsumerLoop(counting, kafka, gated, NullLogger.Instance)).ToList();
         foreach (var loop in loops) loop.Start();
         var settling = Stopwatch.StartNew();

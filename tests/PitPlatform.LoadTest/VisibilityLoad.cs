@@ -89,9 +89,7 @@ internal static class VisibilityLoad
         await loaded.CancelAsync();
         var acks = await acksUnderLoad;
         var achieved = ticks * 10 / watch.Elapsed.TotalSeconds;
-        latencies.Sort();
-        var p50 = latencies[latencies.Count / 2];
-        var p99 = latencies[(int)(latencies.Count * 0.99)];
+        var (p50, p99) = Percentiles(latencies);
         Console.WriteLine($"2. 202 -> NAV visible in the query API at {achieved:N0} fills/s ({latencies.Count} probes): p50 {p50:F1} ms, p99 {p99:F1} ms (targets 20 / 100)");
         Console.WriteLine($"   = {p50 / floor50:F1}x the floor at p50, {p99 / floor99:F1}x at p99");
         Console.WriteLine($"3. meanwhile, a bare producer's 18 records over 4 partitions, to the last acknowledgement: p50 {acks.P50:F1} ms, p99 {acks.P99:F1} ms");
@@ -153,8 +151,7 @@ internal static class VisibilityLoad
             stop.WaitHandle.WaitOne(10);
         }
         producer.Flush(TimeSpan.FromSeconds(10));
-        acks.Sort();
-        return acks.Count == 0 ? (0, 0) : (acks[acks.Count / 2], acks[(int)(acks.Count * 0.99)]);
+        return Percentiles(acks);
     }
 
     /// <summary>One record produced, then received by a bare consumer already assigned to the topic: one pipeline hop.</summary>
@@ -184,10 +181,9 @@ internal static class VisibilityLoad
             producer.Flush();
             Thread.Sleep(1);
         }
-        Array.Sort(latencies);
-        Array.Sort(acks);
-        Console.WriteLine($"   (produce acknowledged: p50 {acks[samples / 2]:F1} ms, p99 {acks[(int)(samples * 0.99)]:F1} ms)");
-        return (latencies[samples / 2], latencies[(int)(samples * 0.99)]);
+        var acked = Percentiles(acks);
+        Console.WriteLine($"   (produce acknowledged: p50 {acked.P50:F1} ms, p99 {acked.P99:F1} ms)");
+        return Percentiles(latencies);
     }
 
     private static async Task<(double P50, double P99)> InsertThenSelectAsync(NpgsqlDataSource database, int samples)
@@ -210,8 +206,14 @@ internal static class VisibilityLoad
             }
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
-        Array.Sort(latencies);
-        return (latencies[samples / 2], latencies[(int)(samples * 0.99)]);
+        return Percentiles(latencies);
+    }
+
+    /// <summary>The median and 99th percentile of <paramref name="values"/> (zeros when there are none).</summary>
+    private static (double P50, double P99) Percentiles(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? (0, 0) : (sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)]);
     }
 
     /// <summary>The consumers' own record-age and batch-duration measurements (PitMetrics), collected while the load runs.</summary>
@@ -240,24 +242,19 @@ internal static class VisibilityLoad
             _listener.Start();
         }
 
-        public IEnumerable<string> Report()
+        public List<string> Report()
         {
             lock (_values)
             {
-                foreach (var group in _values.Keys.Select(k => k.Group).Distinct().Order())
+                return _values.Keys.Select(k => k.Group).Distinct().Order().Select(group =>
                 {
-                    var age = Percentiles(_values.GetValueOrDefault((group, "age")));
-                    var handler = Percentiles(_values.GetValueOrDefault((group, "handler")));
-                    yield return $"{group}: age p50 {age.P50:F1} ms, p99 {age.P99:F1} ms; handler p50 {handler.P50:F1} ms, p99 {handler.P99:F1} ms ({handler.Count} batches)";
-                }
+                    var ages = _values.GetValueOrDefault((group, "age")) ?? [];
+                    var durations = _values.GetValueOrDefault((group, "handler")) ?? [];
+                    var (age50, age99) = Percentiles(ages);
+                    var (handler50, handler99) = Percentiles(durations);
+                    return $"{group}: age p50 {age50:F1} ms, p99 {age99:F1} ms; handler p50 {handler50:F1} ms, p99 {handler99:F1} ms ({durations.Count} batches)";
+                }).ToList();
             }
-        }
-
-        private static (double P50, double P99, int Count) Percentiles(List<double>? values)
-        {
-            if (values is null || values.Count == 0) return (0, 0, 0);
-            var sorted = values.Order().ToList();
-            return (sorted[sorted.Count / 2], sorted[(int)(sorted.Count * 0.99)], sorted.Count);
         }
 
         public void Dispose() => _listener.Dispose();

@@ -1,7 +1,7 @@
 namespace PitPlatform.Infrastructure.Kafka;
 
 /// <summary>Batch bounds and retry pacing of a <see cref="KafkaConsumerLoop"/>.</summary>
-public sealed class ConsumerLoopOptions
+public sealed record ConsumerLoopOptions
 {
     /// <summary>
     /// Most records handed to the handler at once (the Functions Kafka trigger's maxBatchSize in host.json). Under
