@@ -49,7 +49,7 @@ public sealed class PitLocalHost : IAsyncDisposable
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
             ConfigureLogging(builder.Logging, builder.Configuration["PIT_LOG_FORMAT"]);
             builder.Services.AddPitPlatform(builder.Configuration);
-            builder.Services.AddSingleton(new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 5 });
+            builder.Services.AddSingleton(new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 2 });
             builder.Services.AddHostedService<DeletionWorkflowService>();
             if (runConsumers)
             {

@@ -32,7 +32,7 @@ public class EnvelopeProducer : IDisposable
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
             CompressionLevel = 1,
-            LingerMs = 1,
+            LingerMs = 0,
             // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
             RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),
             MessageTimeoutMs = settings.DeliveryTimeoutMs,

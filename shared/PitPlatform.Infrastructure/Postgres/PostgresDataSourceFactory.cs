@@ -1,5 +1,6 @@
 using Azure.Core;
 using Microsoft.Extensions.Logging;
+using System.Data.Common;
 using Npgsql;
 
 namespace PitPlatform.Infrastructure.Postgres;
@@ -17,6 +18,9 @@ public static class PostgresDataSourceFactory
     public static NpgsqlDataSource Create(PostgresSettings settings, ILoggerFactory? loggerFactory = null)
     {
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = settings.ConnectionString };
+        if (!Sets(given, "Max Auto Prepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        if (!Sets(given, "No Reset On Close")) builder.ConnectionStringBuilder.NoResetOnClose = true;
         if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
         if (settings.EntraCredential is { } credential)
         {
@@ -28,4 +32,7 @@ public static class PostgresDataSourceFactory
         }
         return builder.Build();
     }
+
+    private static bool Sets(DbConnectionStringBuilder given, string keyword) =>
+        given.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", ""), keyword.Replace(" ", ""), StringComparison.OrdinalIgnoreCase));
 }

@@ -20,6 +20,12 @@ public sealed class ConsumerWatermarks
 
     private ConsumerWatermarks(Dictionary<(string, int), (long, DateTimeOffset)> marks) => _marks = marks;
 
+    /// <summary>No marks: every record is taken as not handled before.</summary>
+    public static ConsumerWatermarks None { get; } = new([]);
+
+    /// <summary>The offset through which <paramref name="partition"/> of <paramref name="topic"/> was handled, if known.</summary>
+    public long? Through(string topic, int partition) => _marks.TryGetValue((topic, partition), out var mark) ? mark.Through : null;
+
     /// <summary>True when <paramref name="record"/> itself was handled before.</summary>
     public bool WasHandled(ConsumedRecord record) =>
         _marks.TryGetValue((record.Topic, record.Partition), out var mark) && record.Offset <= mark.Through && record.Timestamp <= mark.At;

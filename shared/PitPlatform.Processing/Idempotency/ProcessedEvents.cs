@@ -20,7 +20,15 @@ public static class ProcessedEvents
     public static async Task<Dictionary<Guid, ProcessedEvent>> FindAsync(
         NpgsqlConnection connection, string consumer, Guid[] eventIds, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { FindCommand(consumer, eventIds) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadFoundAsync(reader, eventIds.Length, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lookup of <see cref="FindAsync"/>, to send in the caller's batch and read with <see cref="ReadFoundAsync"/>.</summary>
+    public static NpgsqlBatchCommand FindCommand(string consumer, Guid[] eventIds)
+    {
+        var command = new NpgsqlBatchCommand("""
             SELECT p.event_id, p.payload_sha256,
                    CASE WHEN w.handled_through IS NULL OR p.source_offset IS NULL OR p.source_offset > w.handled_through
                         THEN p.output END
@@ -29,14 +37,39 @@ public static class ProcessedEvents
                 SELECT * FROM processed_events e WHERE e.consumer = $1 AND e.event_id = k.event_id LIMIT 1) p
             LEFT JOIN consumer_watermarks w
               ON w.consumer = p.consumer AND w.topic = p.source_topic AND w.partition = p.source_partition
-            """, connection);
+            """);
         command.Parameters.Add(new() { Value = consumer });
         command.Parameters.Add(new() { Value = eventIds });
-        var found = new Dictionary<Guid, ProcessedEvent>(eventIds.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return command;
+    }
+
+    /// <summary>Reads the current result set of <paramref name="reader"/> as the answer to a <see cref="FindCommand"/>.</summary>
+    public static async Task<Dictionary<Guid, ProcessedEvent>> ReadFoundAsync(NpgsqlDataReader reader, int capacity, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, ProcessedEvent>(capacity);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             found[reader.GetGuid(0)] = new ProcessedEvent((byte[])reader[1], reader.IsDBNull(2) ? null : (byte[])reader[2]);
         return found;
+    }
+
+    /// <summary>
+    /// The rows as one INSERT, to send in the caller's batch (no round trip of its own). For the few rows of a small
+    /// batch; <see cref="WriteAsync"/>'s COPY is the faster way for many. A unique violation fails it just the same.
+    /// </summary>
+    public static NpgsqlBatchCommand InsertCommand(string consumer, IReadOnlyList<ProcessedEventRow> rows)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO processed_events (consumer, event_id, payload_sha256, output, source_topic, source_partition, source_offset)
+            SELECT $1, * FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::text[], $6::int[], $7::bigint[])
+            """);
+        command.Parameters.Add(new() { Value = consumer });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.EventId).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.PayloadSha256).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Output).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Source.Topic).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Source.Partition).ToArray() });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Source.Offset).ToArray() });
+        return command;
     }
 
     /// <summary>

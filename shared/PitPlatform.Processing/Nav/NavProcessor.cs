@@ -32,6 +32,7 @@ public sealed class NavProcessor(
 
     private readonly EnvelopeValidator _validator = new(catalog);
     private readonly EnvelopeBuilder _envelopes = new(catalog, PitVersion.Producer(Group));
+    private readonly WatermarkCache _watermarks = new(Group);
 
     public string ConsumerGroup => Group;
     public IReadOnlyList<string> Topics { get; } = [InputTopic];
@@ -40,7 +41,7 @@ public sealed class NavProcessor(
     {
         var poison = new List<PoisonRecord>();
         var fills = new List<TradeFillRecord>(batch.Count);
-        var watermarks = await ConsumerWatermarks.LoadAsync(database, Group, batch, cancellationToken).ConfigureAwait(false);
+        var watermarks = await _watermarks.LoadAsync(database, batch, cancellationToken).ConfigureAwait(false);
         var pending = batch.Where(r => !watermarks.WasHandled(r)).ToList();
         if (pending.Count == 0) return;
         foreach (var record in pending)
@@ -62,7 +63,7 @@ public sealed class NavProcessor(
         // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
         // re-emit their stored updates.
         if (applied.SelectMany(a => a.Produced).FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
-        await ConsumerWatermarks.AdvanceAsync(database, Group, pending, cancellationToken).ConfigureAwait(false);
+        await _watermarks.AdvanceAsync(database, pending, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters",
             Group, fills.Count, applied.Sum(a => a.Outputs.Count), poison.Count);
     }
@@ -79,6 +80,9 @@ public sealed class NavProcessor(
 
     /// <summary>Fills a group should have before a batch is split further.</summary>
     private const int FillsPerGroup = 250;
+
+    /// <summary>Groups up to this size take the fewest round trips (see <see cref="ApplyAsync"/>).</summary>
+    private const int SmallGroupFills = 100;
 
     private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error, out EventEnvelope? envelope)
     {
@@ -120,11 +124,18 @@ public sealed class NavProcessor(
         var result = new GroupResult(fills.Count);
         var updates = new (EventEnvelope Envelope, byte[] Bytes)?[fills.Count];
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // Looked up before taking any lock: a replay of processed fills never touches the cells at all.
-        var seen = await ProcessedEvents.FindAsync(connection, Group, fills.Select(f => f.EventId).Distinct().ToArray(), cancellationToken)
-            .ConfigureAwait(false);
-        var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen.ContainsKey(fills[i].EventId)).ToList();
-        if (fresh.Count > 0) await ApplyFreshAsync(connection, fills, fresh, updates, result.Poison, cancellationToken).ConfigureAwait(false);
+        var eventIds = fills.Select(f => f.EventId).Distinct().ToArray();
+        var small = fills.Count <= SmallGroupFills;
+        // A small group is the latency case, where round trips are the cost: its cells are locked, its fills looked up
+        // and its books loaded in one. A large one is looked up before taking any lock, so that a replay of processed
+        // fills never touches the cells at all.
+        await using var tx = small ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var (books, seen) = small
+            ? await NavStateStore.LockAndLoadBooksAsync(connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds), cancellationToken)
+                .ConfigureAwait(false)
+            : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
+        var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
+        if (fresh.Count > 0) await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, result.Poison, cancellationToken).ConfigureAwait(false);
 
         var emitted = new HashSet<Guid>();
         for (var i = 0; i < fills.Count; i++)
@@ -134,7 +145,7 @@ public sealed class NavProcessor(
             {
                 if (emitted.Add(fill.EventId)) result.AddOutput(update.Envelope, update.Bytes);
             }
-            else if (seen.TryGetValue(fill.EventId, out var earlier))
+            else if (seen!.TryGetValue(fill.EventId, out var earlier))
             {
                 if (!earlier.PayloadSha256.AsSpan().SequenceEqual(fill.Envelope.PayloadSha256.Span))
                     result.Poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
@@ -146,18 +157,21 @@ public sealed class NavProcessor(
     }
 
     /// <summary>
-    /// Locks the cells of the fills at <paramref name="fresh"/>, applies them, and commits state and processed rows
-    /// together.
+    /// Locks the cells of the fills at <paramref name="fresh"/> (unless <paramref name="lockedTx"/> holds them and
+    /// <paramref name="lockedBooks"/> are theirs), applies them, and commits state and processed rows together.
     /// </summary>
     private async Task ApplyFreshAsync(
-        NpgsqlConnection connection, List<TradeFillRecord> fills, List<int> fresh, (EventEnvelope, byte[])?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? lockedTx, Dictionary<CellId, CellBook>? lockedBooks,
+        List<TradeFillRecord> fills, List<int> fresh, (EventEnvelope, byte[])?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
     {
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // No second lookup under the locks: if another consumer (a rebalance) applied one of these fills meanwhile,
-        // its processed row makes our COPY fail on the primary key, the transaction rolls back, and the retried
+        await using var ownTx = lockedTx is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var tx = lockedTx ?? ownTx!;
+        // A large group's lookup was not under the locks, and is not repeated: if another consumer (a rebalance) applied one of these fills meanwhile,
+        // its processed row makes our write fail on the primary key, the transaction rolls back, and the retried
         // batch finds the fill processed.
-        var cells = fresh.Select(i => fills[i].Cell).Distinct().ToList();
-        var books = await NavStateStore.LockAndLoadBooksAsync(connection, cells, cancellationToken).ConfigureAwait(false);
+        var books = lockedBooks
+            ?? (await NavStateStore.LockAndLoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), null, cancellationToken)
+                .ConfigureAwait(false)).Books;
 
         var rows = new List<ProcessedEventRow>(fresh.Count);
         // The NAVs this transaction leaves, for the NAV metric once it commits; kept only while someone listens.
@@ -196,8 +210,10 @@ public sealed class NavProcessor(
             rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record));
         }
 
-        await NavStateStore.SaveChangesAsync(connection, books, cancellationToken).ConfigureAwait(false);
-        await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
+        // A few processed rows ride in the state's round trip; many go by COPY.
+        var insertRows = rows.Count is > 0 and <= SmallGroupFills ? ProcessedEvents.InsertCommand(Group, rows) : null;
+        await NavStateStore.SaveChangesAsync(connection, books, insertRows, cancellationToken).ConfigureAwait(false);
+        if (insertRows is null) await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (navs is not null) RecordNavValues(navs);
     }

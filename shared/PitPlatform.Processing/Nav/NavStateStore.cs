@@ -1,4 +1,5 @@
 using Npgsql;
+using PitPlatform.Processing.Idempotency;
 
 namespace PitPlatform.Processing.Nav;
 
@@ -10,9 +11,12 @@ internal static class NavStateStore
     /// <summary>
     /// Locks <paramref name="cells"/> for the transaction and loads their books, in one round trip. The locks serialise
     /// work on the same cells across processors (a rebalance can briefly overlap two); keys are locked in sorted order,
-    /// so two transactions never wait on each other in a cycle.
+    /// so two transactions never wait on each other in a cycle. With <paramref name="lookup"/>, a
+    /// <see cref="ProcessedEvents.FindCommand"/>, the processed events are looked up in the same round trip, under the
+    /// locks; its answer is <c>Seen</c>.
     /// </summary>
-    public static async Task<Dictionary<CellId, CellBook>> LockAndLoadBooksAsync(NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, CancellationToken cancellationToken)
+    public static async Task<(Dictionary<CellId, CellBook> Books, Dictionary<Guid, ProcessedEvent>? Seen)> LockAndLoadBooksAsync(
+        NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, NpgsqlBatchCommand? lookup, CancellationToken cancellationToken)
     {
         var cash = cells.ToDictionary(c => c, _ => new List<CashBalance>());
         var positions = cells.ToDictionary(c => c, _ => new List<Position>());
@@ -21,6 +25,7 @@ internal static class NavStateStore
         batch.BatchCommands.Add(Command(
             "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 7))) FROM unnest($1::text[]) AS k",
             [cells.Select(c => c.ToString()).Order(StringComparer.Ordinal).ToArray()]));
+        if (lookup is not null) batch.BatchCommands.Add(lookup);
         batch.BatchCommands.Add(Command("""
             SELECT c.tenant, c.series, c.cell, c.currency, c.cash_micros, c.fills_applied
             FROM cell_cash c JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(tenant, series, cell)
@@ -32,6 +37,12 @@ internal static class NavStateStore
               ON p.tenant = k.tenant AND p.series = k.series AND p.cell = k.cell
             """, tenants, series, cellNames));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        Dictionary<Guid, ProcessedEvent>? seen = null;
+        if (lookup is not null)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            seen = await ProcessedEvents.ReadFoundAsync(reader, cells.Count, cancellationToken).ConfigureAwait(false);
+        }
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             cash[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
@@ -40,16 +51,25 @@ internal static class NavStateStore
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             positions[new CellId(reader.GetString(0), reader.GetString(1), reader.GetString(2))]
                 .Add(new Position(reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6)));
-        return cells.ToDictionary(c => c, c => new CellBook(cash[c], positions[c]));
+        return (cells.ToDictionary(c => c, c => new CellBook(cash[c], positions[c])), seen);
     }
 
-    /// <summary>Writes what changed in <paramref name="books"/> (one batch of two statements).</summary>
-    public static async Task SaveChangesAsync(NpgsqlConnection connection, IEnumerable<KeyValuePair<CellId, CellBook>> books, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes what changed in <paramref name="books"/> (one batch of two statements), with <paramref name="alongside"/>
+    /// (another write of the same transaction) in the same round trip.
+    /// </summary>
+    public static async Task SaveChangesAsync(
+        NpgsqlConnection connection, IEnumerable<KeyValuePair<CellId, CellBook>> books, NpgsqlBatchCommand? alongside, CancellationToken cancellationToken)
     {
         var cash = books.SelectMany(b => b.Value.ChangedCash.Select(c => (b.Key, c))).ToList();
         var positions = books.SelectMany(b => b.Value.ChangedPositions.Select(p => (b.Key, p))).ToList();
-        if (cash.Count == 0 && positions.Count == 0) return;
         await using var batch = new NpgsqlBatch(connection);
+        if (alongside is not null) batch.BatchCommands.Add(alongside);
+        if (cash.Count == 0 && positions.Count == 0)
+        {
+            if (alongside is not null) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
         batch.BatchCommands.Add(Command("""
             INSERT INTO cell_cash (tenant, series, cell, currency, cash_micros, fills_applied)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
