@@ -46,3 +46,23 @@ public sealed class postgres_migrations_into_a_new_schema(PostgresFixture postgr
         Assert.Equal(1L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 }
+
+public sealed class postgres_data_source(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task statements_are_prepared_automatically_and_connections_are_not_reset_unless_the_connection_string_says_otherwise()
+    {
+        await using var database = await postgres.CreateDatabaseAsync(migrate: false);
+        await using var defaults = PostgresDataSourceFactory.Create(new PostgresSettings { ConnectionString = database.ConnectionString });
+        var explicitValues = database.ConnectionString + ";Max Auto Prepare=0;NoResetOnClose=false";
+        await using var chosen = PostgresDataSourceFactory.Create(new PostgresSettings { ConnectionString = explicitValues });
+
+        var applied = new Npgsql.NpgsqlConnectionStringBuilder(defaults.ConnectionString);
+        var kept = new Npgsql.NpgsqlConnectionStringBuilder(chosen.ConnectionString);
+
+        Assert.Equal((64, true), (applied.MaxAutoPrepare, applied.NoResetOnClose));
+        Assert.Equal((0, false), (kept.MaxAutoPrepare, kept.NoResetOnClose));
+        await using var command = defaults.CreateCommand("SELECT 1");
+        for (var i = 0; i < 6; i++) Assert.Equal(1, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+}

@@ -43,20 +43,24 @@ public sealed class nav_processor_replays(PostgresFixture postgres, KafkaFixture
         Assert.Equal(9, await harness.Database.ScalarAsync<long>("SELECT handled_through FROM consumer_watermarks"));
     }
 
-    [Fact]
-    public async Task the_same_fills_produced_again_at_new_offsets_are_applied_once_and_not_emitted_again()
+    // 40 fills make one small group (locked, looked up and loaded in one round trip); 600 make large groups (looked
+    // up before any lock, processed rows written by COPY).
+    [Theory]
+    [InlineData(40)]
+    [InlineData(600)]
+    public async Task the_same_fills_produced_again_at_new_offsets_are_applied_once_and_not_emitted_again(int fills)
     {
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
-        var envelopes = Enumerable.Range(0, 40).Select(i => harness.FillEnvelope(Guid.NewGuid(), quantity: 2, cell: $"c{i % 4}")).ToList();
+        var envelopes = Enumerable.Range(0, fills).Select(i => harness.FillEnvelope(Guid.NewGuid(), quantity: 2, cell: $"c{i % 4}")).ToList();
         await harness.Processor.HandleAsync(envelopes.Select(harness.Record).ToList(), Ct);
 
         await harness.Processor.HandleAsync(envelopes.Select(harness.Record).ToList(), Ct);
 
-        Assert.Equal(80, await harness.Database.ScalarAsync<long>("SELECT sum(quantity)::bigint FROM cell_positions"));
-        Assert.Equal(40, await harness.Database.CountAsync("processed_events"));
-        var updates = TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected: 41, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
-        Assert.Equal(40, updates.Select(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId).Distinct().Count());
-        Assert.Equal(40, updates.Count);
+        Assert.Equal(2 * fills, await harness.Database.ScalarAsync<long>("SELECT sum(quantity)::bigint FROM cell_positions"));
+        Assert.Equal(fills, await harness.Database.CountAsync("processed_events"));
+        var updates = TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected: fills + 1, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
+        Assert.Equal(fills, updates.Select(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId).Distinct().Count());
+        Assert.Equal(fills, updates.Count);
     }
 
     [Fact]

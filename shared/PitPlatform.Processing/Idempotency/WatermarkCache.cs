@@ -10,12 +10,14 @@ namespace PitPlatform.Processing.Idempotency;
 /// Only a read from Postgres ever decides that a record was handled; the cache only decides when reading is needless.
 /// A stale cache can therefore cost a replayed record the processed-events lookup (the slow path, still exactly once),
 /// never a skip: a mark only rises, except when deleted by hand, and a batch at or below its cached mark reads again.
-/// Entries are read again after <see cref="RefreshAfter"/>, so a mark raised by another processor (a rebalance) or an
-/// offset reset is seen within that time.
+/// Entries are read again after <paramref name="refreshAfter"/> (default <see cref="DefaultRefreshAfter"/>), so a mark
+/// raised by another processor (a rebalance) or an offset reset is seen within that time.
 /// </summary>
-public sealed class WatermarkCache(string consumer)
+public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = null)
 {
-    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultRefreshAfter = TimeSpan.FromSeconds(1);
+
+    private readonly long _refreshAfterMs = (long)(refreshAfter ?? DefaultRefreshAfter).TotalMilliseconds;
 
     private readonly ConcurrentDictionary<(string Topic, int Partition), (long Through, long ReadAtMs)> _marks = new();
 
@@ -48,7 +50,7 @@ public sealed class WatermarkCache(string consumer)
         foreach (var record in batch)
         {
             if (!_marks.TryGetValue((record.Topic, record.Partition), out var known)) return false;
-            if (record.Offset <= known.Through || now - known.ReadAtMs > RefreshAfter.TotalMilliseconds) return false;
+            if (record.Offset <= known.Through || now - known.ReadAtMs > _refreshAfterMs) return false;
         }
         return true;
     }
