@@ -32,6 +32,8 @@ public class EnvelopeProducer : IDisposable
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
             CompressionLevel = 1,
+            // Callers wait for acknowledgements (a 202, a NAV batch before its offsets are stored), so nothing waits
+            // to fill a batch: records produced while a request is in flight batch up by themselves.
             LingerMs = 0,
             // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
             RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),

@@ -40,6 +40,8 @@ public sealed class MockKafkaCluster : IDisposable
         // The host handle never connects anywhere: it only owns the mock cluster's threads.
         Check(rd_kafka_conf_set(conf, "bootstrap.servers", "", errors, (nuint)errors.Length), errors);
         Check(rd_kafka_conf_set(conf, "log_level", "3", errors, (nuint)errors.Length), errors);
+        // The mock brokers' sockets take this handle's settings. With Nagle on, a second response on one connection
+        // (two produce requests pipelined to one broker) waited for the client's delayed ACK of the first: ~10 ms.
         Check(rd_kafka_conf_set(conf, "socket.nagle.disable", "true", errors, (nuint)errors.Length), errors);
         var handle = rd_kafka_new(ProducerType, conf, errors, (nuint)errors.Length);
         if (handle == IntPtr.Zero) throw new InvalidOperationException("rd_kafka_new failed: " + Text(errors));
