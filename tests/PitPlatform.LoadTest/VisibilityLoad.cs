@@ -153,7 +153,7 @@ internal static class VisibilityLoad
     /// </summary>
     private static (double P50, double P99) AcksWhileRunning(KafkaSettings kafka, CancellationToken stop)
     {
-        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 0 };
+        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 1 };
         kafka.Apply(config);
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
         for (var i = 0; i < 4; i++) producer.Produce(new TopicPartition(kafka.Prefix + AcksTopic, i), new Message<byte[], byte[]> { Value = new byte[300] });
@@ -176,7 +176,7 @@ internal static class VisibilityLoad
     private static (double P50, double P99) KafkaHop(KafkaSettings kafka, int? fetchWaitMaxMs, int samples)
     {
         var topic = kafka.Prefix + HopTopic;
-        var producerConfig = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 0 };
+        var producerConfig = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 1 };
         kafka.Apply(producerConfig);
         var consumerConfig = new ConsumerConfig { GroupId = "hop-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false, FetchWaitMaxMs = fetchWaitMaxMs };
         kafka.Apply(consumerConfig);
