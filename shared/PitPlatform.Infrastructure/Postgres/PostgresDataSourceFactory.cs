@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Azure.Core;
 using Microsoft.Extensions.Logging;
-using System.Data.Common;
 using Npgsql;
 
 namespace PitPlatform.Infrastructure.Postgres;
@@ -18,6 +18,9 @@ public static class PostgresDataSourceFactory
     public static NpgsqlDataSource Create(PostgresSettings settings, ILoggerFactory? loggerFactory = null)
     {
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        // Statements run often are prepared once per connection; nothing in PIT sets session state, so the reset on
+        // close (DISCARD ALL, which also drops every cached plan, triggers' included) is work for nothing. The
+        // connection string can still choose either.
         var given = new DbConnectionStringBuilder { ConnectionString = settings.ConnectionString };
         if (!Sets(given, "Max Auto Prepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         if (!Sets(given, "No Reset On Close")) builder.ConnectionStringBuilder.NoResetOnClose = true;

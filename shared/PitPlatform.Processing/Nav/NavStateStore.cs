@@ -41,7 +41,7 @@ internal static class NavStateStore
         if (lookup is not null)
         {
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            seen = await ProcessedEvents.ReadFoundAsync(reader, cells.Count, cancellationToken).ConfigureAwait(false);
+            seen = await ProcessedEvents.ReadFoundAsync(reader, capacity: 0, cancellationToken).ConfigureAwait(false);
         }
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
