@@ -11,9 +11,9 @@ using PitPlatform.LocalHost;
 /// <summary>
 /// ./pit load visibility [seconds]: with every consumer running, trade fills are posted at 1,000/s (batches of 10 every
 /// 10 ms); 20 times a second one of them goes to a cell of its own, and the time from its 202 to its NAV point being
-/// returned by GET /v1/series/{series}/nav (polled every 2 ms) is recorded, after 3 seconds of the same load unmeasured. Beside it, the floor on the same machine:
-/// two bare Kafka produce-to-consume hops (fill, then NAV update; same fetch settings as the host's consumers) and one
-/// Postgres insert-then-select.
+/// returned by GET /v1/series/{series}/nav (polled every 2 ms) is recorded, after 3 seconds of the same load
+/// unmeasured. Beside it, the floor on the same machine: two bare Kafka produce-to-consume hops (fill, then NAV update;
+/// same fetch settings as the host's consumers) and one Postgres insert-then-select.
 /// </summary>
 internal static class VisibilityLoad
 {

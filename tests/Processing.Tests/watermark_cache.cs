@@ -16,6 +16,15 @@ public sealed class watermark_cache(PostgresFixture postgres)
     private static List<ConsumedRecord> Records(long from, long to) =>
         Enumerable.Range((int)from, (int)(to - from + 1)).Select(o => new ConsumedRecord(Topic, 0, o, null, [], Appended, [])).ToList();
 
+    /// <summary>A cache that read the store for records 0-9 of partition 0, handled them and raised the mark to 9.</summary>
+    private static async Task<WatermarkCache> CacheThatHandledTheFirstTenAsync(TestDatabase database, TimeSpan? refreshAfter)
+    {
+        var cache = new WatermarkCache(Consumer, refreshAfter);
+        await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);
+        await cache.AdvanceAsync(database.DataSource, Records(0, 9), Ct);
+        return cache;
+    }
+
     [Fact]
     public async Task a_first_batch_reads_the_stored_marks()
     {
@@ -33,9 +42,7 @@ public sealed class watermark_cache(PostgresFixture postgres)
     public async Task a_batch_past_the_marks_it_raised_itself_is_not_checked_against_the_store()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        var cache = new WatermarkCache(Consumer, refreshAfter: TimeSpan.FromMinutes(5));
-        await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);
-        await cache.AdvanceAsync(database.DataSource, Records(0, 9), Ct);
+        var cache = await CacheThatHandledTheFirstTenAsync(database, TimeSpan.FromMinutes(5));
         // Another processor (a rebalance) has since raised the stored mark: only a read would tell.
         await database.ExecuteAsync("UPDATE consumer_watermarks SET handled_through = 100");
 
@@ -49,9 +56,7 @@ public sealed class watermark_cache(PostgresFixture postgres)
     public async Task a_known_mark_older_than_the_refresh_time_is_read_again()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        var cache = new WatermarkCache(Consumer, refreshAfter: TimeSpan.Zero);
-        await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);
-        await cache.AdvanceAsync(database.DataSource, Records(0, 9), Ct);
+        var cache = await CacheThatHandledTheFirstTenAsync(database, TimeSpan.Zero);
         await database.ExecuteAsync("UPDATE consumer_watermarks SET handled_through = 100");
         await Task.Delay(5, Ct);
 
@@ -65,9 +70,7 @@ public sealed class watermark_cache(PostgresFixture postgres)
     public async Task a_batch_at_or_below_a_known_mark_reads_the_stored_marks_again()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        var cache = new WatermarkCache(Consumer);
-        await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);
-        await cache.AdvanceAsync(database.DataSource, Records(0, 9), Ct);
+        var cache = await CacheThatHandledTheFirstTenAsync(database, null);
         await database.ExecuteAsync("UPDATE consumer_watermarks SET handled_through = 100");
 
         var marks = await cache.LoadAsync(database.DataSource, Records(5, 14), Ct);
@@ -80,9 +83,7 @@ public sealed class watermark_cache(PostgresFixture postgres)
     public async Task a_mark_deleted_by_hand_is_never_taken_from_the_cache()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        var cache = new WatermarkCache(Consumer);
-        await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);
-        await cache.AdvanceAsync(database.DataSource, Records(0, 9), Ct);
+        var cache = await CacheThatHandledTheFirstTenAsync(database, null);
         await database.ExecuteAsync("DELETE FROM consumer_watermarks");
 
         var marks = await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);

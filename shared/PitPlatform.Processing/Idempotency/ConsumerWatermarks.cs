@@ -44,11 +44,14 @@ public sealed class ConsumerWatermarks
         return new ConsumerWatermarks(marks);
     }
 
-    /// <summary>Raises the marks to the highest offsets of <paramref name="batch"/>, once the whole batch succeeded.</summary>
-    public static async Task AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Raises the marks to the highest offsets of <paramref name="batch"/>, once the whole batch succeeded, and returns
+    /// those offsets per partition.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Topic, int Partition, long Offset)>> AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
     {
         var heads = batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => (g.Key.Topic, g.Key.Partition, Offset: g.Max(r => r.Offset))).ToList();
-        if (heads.Count == 0) return;
+        if (heads.Count == 0) return heads;
         await using var command = database.CreateCommand("""
             INSERT INTO consumer_watermarks (consumer, topic, partition, handled_through)
             SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
@@ -61,5 +64,6 @@ public sealed class ConsumerWatermarks
         command.Parameters.Add(new() { Value = heads.Select(h => h.Partition).ToArray() });
         command.Parameters.Add(new() { Value = heads.Select(h => h.Offset).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return heads;
     }
 }

@@ -35,13 +35,12 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
     /// <summary>Raises the stored marks (<see cref="ConsumerWatermarks.AdvanceAsync"/>) and the cached ones with them.</summary>
     public async Task AdvanceAsync(NpgsqlDataSource database, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
     {
-        await ConsumerWatermarks.AdvanceAsync(database, consumer, batch, cancellationToken).ConfigureAwait(false);
-        foreach (var head in batch.GroupBy(r => (r.Topic, r.Partition)))
+        var heads = await ConsumerWatermarks.AdvanceAsync(database, consumer, batch, cancellationToken).ConfigureAwait(false);
+        foreach (var (topic, partition, through) in heads)
         {
-            var through = head.Max(r => r.Offset);
             // Only raised where a read set the entry: its age still says when the stored marks were last read.
-            if (_marks.TryGetValue(head.Key, out var known) && through > known.Through)
-                _marks.TryUpdate(head.Key, (through, known.ReadAtMs), known);
+            if (_marks.TryGetValue((topic, partition), out var known) && through > known.Through)
+                _marks.TryUpdate((topic, partition), (through, known.ReadAtMs), known);
         }
     }
 

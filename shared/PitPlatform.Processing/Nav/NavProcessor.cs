@@ -131,7 +131,8 @@ public sealed class NavProcessor(
         // fills never touches the cells at all.
         await using var tx = small ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         var (books, seen) = small
-            ? await NavStateStore.LockAndLoadBooksAsync(connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds), cancellationToken)
+            ? await NavStateStore.LockAndLoadBooksAsync(
+                connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds), cancellationToken)
                 .ConfigureAwait(false)
             : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
         var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
@@ -166,9 +167,9 @@ public sealed class NavProcessor(
     {
         await using var ownTx = lockedTx is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         var tx = lockedTx ?? ownTx!;
-        // A large group's lookup was not under the locks, and is not repeated: if another consumer (a rebalance) applied one of these fills meanwhile,
-        // its processed row makes our write fail on the primary key, the transaction rolls back, and the retried
-        // batch finds the fill processed.
+        // A large group's lookup was not under the locks, and is not repeated: if another consumer (a rebalance)
+        // applied one of these fills meanwhile, its processed row makes our write fail on the primary key, the
+        // transaction rolls back, and the retried batch finds the fill processed.
         var books = lockedBooks
             ?? (await NavStateStore.LockAndLoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), null, cancellationToken)
                 .ConfigureAwait(false)).Books;
