@@ -30,8 +30,15 @@ public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogge
         {
             await job.RunAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception e)
         {
+            // A run that fails as the host stops (often because it stops) is not an error: the next start runs it.
+            // Checked here rather than in a filter, so a stop landing after the throw cannot crash the shutdown.
+            if (stoppingToken.IsCancellationRequested)
+            {
+                logger.LogDebug(e, "scheduled job {Job} interrupted by shutdown", job.Name);
+                return;
+            }
             // A failed run is retried at the next tick, as a Functions timer would be.
             logger.LogError(e, "scheduled job {Job} failed; next run in {Interval}", job.Name, job.LocalInterval);
         }

@@ -53,6 +53,20 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
         Assert.Equal([0L, 1L, 2L], healthy.Succeeded.Select(r => r.Offset).Order());
     }
 
+    [Fact]
+    public async Task a_batch_that_fails_as_the_loop_stops_stays_uncommitted_and_stopping_does_not_throw()
+    {
+        var settings = await SettingsWithRecordsAsync(2);
+        var handler = new FailsOnStopHandler();
+        var loop = new KafkaConsumerLoop(handler, settings, Options, NullLogger.Instance);
+        loop.Start();
+        await handler.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        await loop.DisposeAsync();
+
+        Assert.Equal(0, await CommittedAsync(settings));
+    }
+
     private async Task<KafkaSettings> SettingsWithRecordsAsync(int count)
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
@@ -86,6 +100,22 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
             if (Interlocked.Increment(ref _attempts) <= failures) throw new TimeoutException("simulated transient failure");
             lock (Succeeded) Succeeded.AddRange(batch);
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Fails with a non-cancellation error only once the loop is stopping, as a dropped connection would.</summary>
+    private sealed class FailsOnStopHandler : IRecordBatchHandler
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string ConsumerGroup => RecordingHandler.Group;
+        public IReadOnlyList<string> Topics => [Topic];
+
+        public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            try { await Task.Delay(Timeout.Infinite, cancellationToken); }
+            catch (OperationCanceledException) { }
+            throw new TimeoutException("connection lost while the host stopped");
         }
     }
 }

@@ -105,8 +105,16 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
                 {
                     _handler.HandleObservedAsync(batch, TimeProvider.System, stopping).GetAwaiter().GetResult();
                 }
-                catch (Exception e) when (!stopping.IsCancellationRequested)
+                catch (Exception e)
                 {
+                    // A batch that fails while the loop stops (often because it stops) stays uncommitted for the next
+                    // member; checked inside the catch, not in a filter, so a stop that lands after the throw cannot
+                    // let the handler's exception escape to the one stopping the loop.
+                    if (stopping.IsCancellationRequested)
+                    {
+                        _logger.LogDebug(e, "{Group}: batch from {First} left uncommitted on stop", _handler.ConsumerGroup, batch[0]);
+                        break;
+                    }
                     attempt++;
                     var delay = Backoff(attempt);
                     _logger.LogWarning(e, "{Group}: batch of {Count} from {First} failed (attempt {Attempt}); retrying in {Delay} ms",
