@@ -58,7 +58,7 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
     {
         var settings = await SettingsWithRecordsAsync(2);
         var handler = new FailsOnStopHandler();
-        var loop = new KafkaConsumerLoop(handler, settings, Options, NullLogger.Instance);
+        await using var loop = new KafkaConsumerLoop(handler, settings, Options, NullLogger.Instance);
         loop.Start();
         await handler.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 

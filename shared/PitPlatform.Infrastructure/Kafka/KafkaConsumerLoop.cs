@@ -65,11 +65,14 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the loop (see <see cref="StopAsync"/>); calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
+    private int _disposed;
 
     private void Run(CancellationToken stopping)
     {
