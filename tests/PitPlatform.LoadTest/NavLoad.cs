@@ -135,8 +135,11 @@ internal static class NavLoad
         await using var connection = await database.OpenConnectionAsync();
         await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS raw_limit_events (LIKE processed_events INCLUDING ALL)", connection)) await create.ExecuteNonQueryAsync();
         // Rows shaped like the processor's: every column of processed_events, an envelope-sized output.
-        var rows = envelopes.Select((bytes, i) => EventEnvelope.Parser.ParseFrom(bytes) is var e
-            ? (Id: Guid.Parse(e.EventId), Sha: e.PayloadSha256.ToByteArray(), Output: bytes, Offset: (long)i) : default).ToList();
+        var rows = envelopes.Select((bytes, i) =>
+        {
+            var envelope = EventEnvelope.Parser.ParseFrom(bytes);
+            return (Id: Guid.Parse(envelope.EventId), Sha: envelope.PayloadSha256.ToByteArray(), Output: bytes, Offset: (long)i);
+        }).ToList();
         var watch = Stopwatch.StartNew();
         await using var tx = await connection.BeginTransactionAsync();
         await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE raw_stage (LIKE processed_events INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx)) await stage.ExecuteNonQueryAsync();
