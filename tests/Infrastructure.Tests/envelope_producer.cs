@@ -81,4 +81,24 @@ public sealed class envelope_producer(KafkaFixture kafka)
         var envelopes = new[] { Fill(), Fill() };
         await Assert.ThrowsAsync<ArgumentException>(() => producer.ProduceBatchAsync(envelopes, [envelopes[0].ToByteArray()]));
     }
+
+    [Fact]
+    public async Task a_bulk_loader_with_a_longer_linger_delivers_every_record_of_a_batch()
+    {
+        var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
+        using var producer = new EnvelopeProducer(settings, TopicCatalog.Embedded, "test", new EnvelopeProducerOptions { Linger = TimeSpan.FromMilliseconds(50) });
+        var envelopes = Enumerable.Range(0, 500).Select(i => Fill($"I{i}")).ToList();
+
+        var outcomes = await producer.ProduceBatchAsync(envelopes);
+
+        Assert.All(outcomes, o => Assert.True(o.IsStored));
+        var records = TopicReader.ReadAll(settings, "pit.v1.exec.trade_fill", 500, TimeSpan.FromSeconds(20));
+        Assert.Equal(envelopes.Select(e => e.EventId).Order(), records.Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).EventId).Order());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(15 * 60 * 1000 + 1)]
+    public void a_linger_outside_what_librdkafka_accepts_is_refused_when_the_options_are_made(int milliseconds) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EnvelopeProducerOptions { Linger = TimeSpan.FromMilliseconds(milliseconds) });
 }

@@ -21,7 +21,13 @@ public class EnvelopeProducer : IDisposable
     private readonly KafkaNaming _naming;
 
     public EnvelopeProducer(KafkaSettings settings, TopicCatalog catalog, string clientId)
+        : this(settings, catalog, clientId, EnvelopeProducerOptions.Default)
     {
+    }
+
+    public EnvelopeProducer(KafkaSettings settings, TopicCatalog catalog, string clientId, EnvelopeProducerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         KafkaNativeLibrary.EnsureResolver();
         _catalog = catalog;
         _naming = new KafkaNaming(settings.Prefix);
@@ -32,9 +38,7 @@ public class EnvelopeProducer : IDisposable
             Acks = Acks.All,
             CompressionType = CompressionType.Gzip,
             CompressionLevel = 1,
-            // 1 ms, not 0: at 0 a bulk produce leaves many small message sets, which cost the broker and every
-            // consumer per set (a replay of the NAV benchmark's fills ran at half speed).
-            LingerMs = 1,
+            LingerMs = options.Linger.TotalMilliseconds,
             // Event Hubs asks for 60 s; a shorter delivery timeout (tests) caps it.
             RequestTimeoutMs = Math.Min(60_000, settings.DeliveryTimeoutMs),
             MessageTimeoutMs = settings.DeliveryTimeoutMs,
