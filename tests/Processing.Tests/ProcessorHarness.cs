@@ -24,10 +24,14 @@ internal sealed class ProcessorHarness : IAsyncDisposable
         Database = database;
         Kafka = kafka;
         Producer = producer;
-        Processor = new NavProcessor(database.DataSource, TopicCatalog.Embedded, producer,
-            new DeadLetterWriter(TopicCatalog.Embedded, producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance),
-            NullLogger<NavProcessor>.Instance);
+        Processor = NewProcessor();
     }
+
+    /// <summary>Another processor on the same store and broker: the same one after a restart, whose memory is gone.</summary>
+    public NavProcessor NewProcessor() =>
+        new(Database.DataSource, TopicCatalog.Embedded, Producer,
+            new DeadLetterWriter(TopicCatalog.Embedded, Producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance),
+            NullLogger<NavProcessor>.Instance);
 
     public TestDatabase Database { get; }
     public KafkaSettings Kafka { get; }
@@ -58,6 +62,7 @@ internal sealed class ProcessorHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Processor.DisposeAsync();
         Producer.Dispose();
         await Database.DisposeAsync();
     }

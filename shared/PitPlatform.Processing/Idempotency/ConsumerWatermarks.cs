@@ -44,15 +44,32 @@ public sealed class ConsumerWatermarks
         return new ConsumerWatermarks(marks);
     }
 
-    /// <summary>
-    /// Raises the marks to the highest offsets of <paramref name="batch"/>, once the whole batch succeeded, and returns
-    /// those offsets per partition.
-    /// </summary>
-    public static async Task<IReadOnlyList<(string Topic, int Partition, long Offset)>> AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    /// <summary>The highest offset per partition of <paramref name="batch"/>.</summary>
+    public static IReadOnlyList<WatermarkHead> Heads(IReadOnlyList<ConsumedRecord> batch) =>
+        batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => new WatermarkHead(g.Key.Topic, g.Key.Partition, g.Max(r => r.Offset))).ToList();
+
+    /// <summary>Raises the marks to the highest offsets of <paramref name="batch"/>, once the whole batch succeeded.</summary>
+    public static Task AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken) =>
+        AdvanceAsync(database, consumer, Heads(batch), cancellationToken);
+
+    /// <summary>Raises the marks to <paramref name="heads"/> where they are higher, in a transaction of its own.</summary>
+    public static async Task AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<WatermarkHead> heads, CancellationToken cancellationToken)
     {
-        var heads = batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => (g.Key.Topic, g.Key.Partition, Offset: g.Max(r => r.Offset))).ToList();
-        if (heads.Count == 0) return heads;
-        await using var command = database.CreateCommand("""
+        if (heads.Count == 0) return;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { AdvanceCommand(consumer, heads) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="AdvanceAsync(NpgsqlDataSource, string, IReadOnlyList{WatermarkHead}, CancellationToken)"/> as a command
+    /// for the caller's batch and transaction. Rows are locked in (topic, partition) order, after whatever the caller
+    /// locked before, so two transactions that both raise marks never wait on each other in a cycle.
+    /// </summary>
+    public static NpgsqlBatchCommand AdvanceCommand(string consumer, IReadOnlyList<WatermarkHead> heads)
+    {
+        var sorted = heads.OrderBy(h => h.Topic, StringComparer.Ordinal).ThenBy(h => h.Partition).ToList();
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO consumer_watermarks (consumer, topic, partition, handled_through)
             SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
             ON CONFLICT (consumer, topic, partition) DO UPDATE
@@ -60,10 +77,9 @@ public sealed class ConsumerWatermarks
               WHERE excluded.handled_through > consumer_watermarks.handled_through
             """);
         command.Parameters.Add(new() { Value = consumer });
-        command.Parameters.Add(new() { Value = heads.Select(h => h.Topic).ToArray() });
-        command.Parameters.Add(new() { Value = heads.Select(h => h.Partition).ToArray() });
-        command.Parameters.Add(new() { Value = heads.Select(h => h.Offset).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return heads;
+        command.Parameters.Add(new() { Value = sorted.Select(h => h.Topic).ToArray() });
+        command.Parameters.Add(new() { Value = sorted.Select(h => h.Partition).ToArray() });
+        command.Parameters.Add(new() { Value = sorted.Select(h => h.Through).ToArray() });
+        return command;
     }
 }

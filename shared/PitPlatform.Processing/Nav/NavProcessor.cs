@@ -24,7 +24,7 @@ namespace PitPlatform.Processing.Nav;
 /// </summary>
 public sealed class NavProcessor(
     NpgsqlDataSource database, TopicCatalog catalog, EnvelopeProducer producer, DeadLetterWriter deadLetters, ILogger<NavProcessor> logger)
-    : IRecordBatchHandler
+    : IRecordBatchHandler, IAsyncDisposable
 {
     public const string Group = "nav-processor";
     public const string InputTopic = "pit.v1.exec.trade_fill";
@@ -32,7 +32,7 @@ public sealed class NavProcessor(
 
     private readonly EnvelopeValidator _validator = new(catalog);
     private readonly EnvelopeBuilder _envelopes = new(catalog, PitVersion.Producer(Group));
-    private readonly WatermarkCache _watermarks = new(Group);
+    private readonly WatermarkCache _watermarks = new(Group, logger: logger);
 
     public string ConsumerGroup => Group;
     public IReadOnlyList<string> Topics { get; } = [InputTopic];
@@ -63,7 +63,10 @@ public sealed class NavProcessor(
         // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
         // re-emit their stored updates.
         if (applied.SelectMany(a => a.Produced).FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
-        await _watermarks.AdvanceAsync(database, pending, cancellationToken).ConfigureAwait(false);
+        // A small batch (the latency case) leaves its marks to the next batch's first round trip, or to the cache's
+        // timer; a large one stores them now, as one more round trip is nothing to it.
+        if (fills.Count <= SmallGroupFills) _watermarks.Defer(database, pending);
+        else await _watermarks.AdvanceAsync(database, pending, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters",
             Group, fills.Count, applied.Sum(a => a.Outputs.Count), poison.Count);
     }
@@ -74,6 +77,9 @@ public sealed class NavProcessor(
         if (result.Outputs.Count > 0) result.Produced = await producer.ProduceBatchAsync(result.Outputs, result.OutputBytes).ConfigureAwait(false);
         return result;
     }
+
+    /// <summary>Stores the watermarks small batches deferred (the host stops the consumers first).</summary>
+    public ValueTask DisposeAsync() => _watermarks.DisposeAsync();
 
     /// <summary>Most concurrent transactions per batch (groups of cells).</summary>
     public const int Parallelism = 4;
@@ -130,14 +136,36 @@ public sealed class NavProcessor(
         // and its books loaded in one. A large one is looked up before taking any lock, so that a replay of processed
         // fills never touches the cells at all.
         await using var tx = small ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
-        var (books, seen) = small
-            ? await NavStateStore.LockAndLoadBooksAsync(
-                connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds), cancellationToken)
-                .ConfigureAwait(false)
-            : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
-        var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
-        if (fresh.Count > 0) await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, result.Poison, cancellationToken).ConfigureAwait(false);
+        // It also stores the watermarks earlier small batches deferred, before its lookup reads them, and commits them.
+        var carried = small ? _watermarks.TakePending() : [];
+        try
+        {
+            var (books, seen) = small
+                ? await NavStateStore.LockAndLoadBooksAsync(
+                    connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds), cancellationToken,
+                    carried.Count > 0 ? ConsumerWatermarks.AdvanceCommand(Group, carried) : null)
+                    .ConfigureAwait(false)
+                : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
+            var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
+            if (fresh.Count > 0) await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, result.Poison, cancellationToken).ConfigureAwait(false);
+            else if (tx is not null) await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _watermarks.Stored(carried);
+            CollectOutputs(fills, updates, seen!, result);
+            return result;
+        }
+        catch when (carried.Count > 0)
+        {
+            _watermarks.Return(database, carried);
+            throw;
+        }
+    }
 
+    /// <summary>
+    /// The group's outputs in offset order: the NAV updates of the fills applied now, and the stored ones of repeats
+    /// Kafka may not have acknowledged yet; a repeat with another payload is a conflict.
+    /// </summary>
+    private static void CollectOutputs(List<TradeFillRecord> fills, (EventEnvelope Envelope, byte[] Bytes)?[] updates, Dictionary<Guid, ProcessedEvent> seen, GroupResult result)
+    {
         var emitted = new HashSet<Guid>();
         for (var i = 0; i < fills.Count; i++)
         {
@@ -154,7 +182,6 @@ public sealed class NavProcessor(
                     result.AddOutput(EventEnvelope.Parser.ParseFrom(stored), stored);
             }
         }
-        return result;
     }
 
     /// <summary>
@@ -211,11 +238,14 @@ public sealed class NavProcessor(
             rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record));
         }
 
-        // A few processed rows ride in the state's round trip; many go by COPY.
+        // A few processed rows ride in the state's round trip, and the commit with them; many go by COPY, then commit.
         var insertRows = rows.Count is > 0 and <= SmallGroupFills ? ProcessedEvents.InsertCommand(Group, rows) : null;
-        await NavStateStore.SaveChangesAsync(connection, books, insertRows, cancellationToken).ConfigureAwait(false);
-        if (insertRows is null) await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await NavStateStore.SaveChangesAsync(connection, books, insertRows, commit: insertRows is not null, cancellationToken).ConfigureAwait(false);
+        if (insertRows is null)
+        {
+            await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (navs is not null) RecordNavValues(navs);
     }
 

@@ -13,10 +13,12 @@ internal static class NavStateStore
     /// work on the same cells across processors (a rebalance can briefly overlap two); keys are locked in sorted order,
     /// so two transactions never wait on each other in a cycle. With <paramref name="lookup"/>, a
     /// <see cref="ProcessedEvents.FindCommand"/>, the processed events are looked up in the same round trip, under the
-    /// locks; its answer is <c>Seen</c>.
+    /// locks; its answer is <c>Seen</c>. <paramref name="alongside"/>, a write of the same transaction that the lookup
+    /// should see (raised watermarks), runs after the locks and before the lookup.
     /// </summary>
     public static async Task<(Dictionary<CellId, CellBook> Books, Dictionary<Guid, ProcessedEvent>? Seen)> LockAndLoadBooksAsync(
-        NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, NpgsqlBatchCommand? lookup, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, NpgsqlBatchCommand? lookup, CancellationToken cancellationToken,
+        NpgsqlBatchCommand? alongside = null)
     {
         var cash = cells.ToDictionary(c => c, _ => new List<CashBalance>());
         var positions = cells.ToDictionary(c => c, _ => new List<Position>());
@@ -25,6 +27,7 @@ internal static class NavStateStore
         batch.BatchCommands.Add(Command(
             "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 7))) FROM unnest($1::text[]) AS k",
             [cells.Select(c => c.ToString()).Order(StringComparer.Ordinal).ToArray()]));
+        if (alongside is not null) batch.BatchCommands.Add(alongside);
         if (lookup is not null) batch.BatchCommands.Add(lookup);
         batch.BatchCommands.Add(Command("""
             SELECT c.tenant, c.series, c.cell, c.currency, c.cash_micros, c.fills_applied
@@ -56,10 +59,13 @@ internal static class NavStateStore
 
     /// <summary>
     /// Writes what changed in <paramref name="books"/> (one batch of two statements), with <paramref name="alongside"/>
-    /// (another write of the same transaction) in the same round trip.
+    /// (another write of the same transaction) in the same round trip; with <paramref name="commit"/>, the transaction
+    /// commits in that round trip too. A failed statement makes Postgres skip the rest of the batch, COMMIT included,
+    /// and the still-open transaction is rolled back when it is disposed.
     /// </summary>
     public static async Task SaveChangesAsync(
-        NpgsqlConnection connection, IEnumerable<KeyValuePair<CellId, CellBook>> books, NpgsqlBatchCommand? alongside, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IEnumerable<KeyValuePair<CellId, CellBook>> books, NpgsqlBatchCommand? alongside, bool commit,
+        CancellationToken cancellationToken)
     {
         var cash = books.SelectMany(b => b.Value.ChangedCash.Select(c => (b.Key, c))).ToList();
         var positions = books.SelectMany(b => b.Value.ChangedPositions.Select(p => (b.Key, p))).ToList();
@@ -67,7 +73,8 @@ internal static class NavStateStore
         if (alongside is not null) batch.BatchCommands.Add(alongside);
         if (cash.Count == 0 && positions.Count == 0)
         {
-            if (alongside is not null) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
         batch.BatchCommands.Add(Command("""
@@ -87,6 +94,7 @@ internal static class NavStateStore
             positions.Select(x => x.Key.Tenant).ToArray(), positions.Select(x => x.Key.Series).ToArray(), positions.Select(x => x.Key.Cell).ToArray(),
             positions.Select(x => x.p.Instrument).ToArray(), positions.Select(x => x.p.Currency).ToArray(),
             positions.Select(x => x.p.Quantity).ToArray(), positions.Select(x => x.p.LastPriceMicros).ToArray()));
+        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

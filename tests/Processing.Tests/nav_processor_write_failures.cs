@@ -1,0 +1,54 @@
+using Npgsql;
+using PitPlatform.Contracts.Events.V1;
+using PitPlatform.Contracts.Keys;
+using PitPlatform.Processing.Nav;
+using PitPlatform.Testing;
+using Xunit;
+
+namespace PitPlatform.Processing.Tests;
+
+/// <summary>A small batch writes its state, its processed rows, the marks before it and its commit in one round trip; when that fails, none of it happened.</summary>
+public sealed class nav_processor_write_failures(PostgresFixture postgres, KafkaFixture kafka)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Postgres refuses any position in instrument FAIL, as a constraint would.</summary>
+    private const string RefuseInstrumentFail = """
+        CREATE FUNCTION refuse_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.instrument = 'FAIL' THEN RAISE EXCEPTION 'injected write failure'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_fail BEFORE INSERT OR UPDATE ON cell_positions FOR EACH ROW EXECUTE FUNCTION refuse_fail();
+        """;
+
+    [Fact]
+    public async Task a_small_batch_whose_write_fails_changes_nothing_and_is_applied_once_when_redelivered()
+    {
+        await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
+        var first = Enumerable.Range(0, 10).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}"))).ToList();
+        await harness.Processor.HandleAsync(first, Ct);
+        await harness.Database.ExecuteAsync(RefuseInstrumentFail);
+        var failing = harness.Envelopes.Build(Guid.NewGuid(), DateTimeOffset.Parse("2026-11-22T10:00:00Z"), NavProcessor.InputTopic,
+            CanonicalKey.ForCell("demo", "alpha", "c0"),
+            new TradeFillEvent { Instrument = "FAIL", Side = TradeSide.Buy, Quantity = 3, PriceMicros = 1_000_000, Currency = "USD" });
+        var second = new[] { harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: "c1")), harness.Record(failing) };
+
+        await Assert.ThrowsAsync<PostgresException>(() => harness.Processor.HandleAsync(second, Ct));
+
+        Assert.Equal(10, await harness.Database.CountAsync("processed_events"));
+        Assert.Equal(10, await harness.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash"));
+        Assert.Equal(0, await harness.Database.CountAsync("cell_positions", "instrument = 'FAIL'"));
+
+        // Fixed and redelivered: applied once, on connections the failure left clean.
+        await harness.Database.ExecuteAsync("DROP TRIGGER refuse_fail ON cell_positions");
+        await harness.Processor.HandleAsync(second, Ct);
+        await harness.Processor.HandleAsync(second, Ct);
+        await harness.Processor.DisposeAsync();
+
+        Assert.Equal(12, await harness.Database.CountAsync("processed_events"));
+        Assert.Equal(12, await harness.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash"));
+        Assert.Equal(3, await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE instrument = 'FAIL'"));
+        Assert.Equal(second[^1].Offset, await harness.Database.ScalarAsync<long>("SELECT handled_through FROM consumer_watermarks"));
+    }
+}
