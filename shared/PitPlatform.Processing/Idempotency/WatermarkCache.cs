@@ -137,16 +137,7 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
             _timerArmed = false;
             database = _pendingDatabase;
         }
-        if (database is null) return;
-        try
-        {
-            await StorePendingAsync(database, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // Given back and tried again by the next batch or the next tick; meanwhile a redelivery may re-emit.
-            _logger.LogDebug(e, "{Consumer}: deferred watermarks not stored yet", consumer);
-        }
+        await StorePendingOrLogAsync(database, shuttingDown: false).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -158,10 +149,20 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
             _timer?.Dispose();
             database = _pendingDatabase;
         }
+        await StorePendingOrLogAsync(database, shuttingDown: true).ConfigureAwait(false);
+    }
+
+    private async Task StorePendingOrLogAsync(NpgsqlDataSource? database, bool shuttingDown)
+    {
         if (database is null) return;
         try
         {
             await StorePendingAsync(database, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!shuttingDown)
+        {
+            // Given back, and tried again by the next batch or the next tick; meanwhile a redelivery may re-emit.
+            _logger.LogDebug(e, "{Consumer}: deferred watermarks not stored yet", consumer);
         }
         catch (Exception e)
         {
