@@ -27,6 +27,18 @@ public sealed class nav_processor_replays(PostgresFixture postgres, KafkaFixture
     }
 
     [Fact]
+    public async Task a_processor_disposed_synchronously_still_stores_the_marks_of_its_last_small_batch()
+    {
+        await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
+        var records = Enumerable.Range(0, 5).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1))).ToList();
+        await harness.Processor.HandleAsync(records, Ct);
+
+        harness.Processor.Dispose();
+
+        Assert.Equal(records[^1].Offset, await harness.Database.ScalarAsync<long>("SELECT handled_through FROM consumer_watermarks"));
+    }
+
+    [Fact]
     public async Task new_records_of_a_recreated_topic_at_old_offsets_are_applied()
     {
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);

@@ -24,7 +24,7 @@ namespace PitPlatform.Processing.Nav;
 /// </summary>
 public sealed class NavProcessor(
     NpgsqlDataSource database, TopicCatalog catalog, EnvelopeProducer producer, DeadLetterWriter deadLetters, ILogger<NavProcessor> logger)
-    : IRecordBatchHandler, IAsyncDisposable
+    : IRecordBatchHandler, IAsyncDisposable, IDisposable
 {
     public const string Group = "nav-processor";
     public const string InputTopic = "pit.v1.exec.trade_fill";
@@ -80,6 +80,9 @@ public sealed class NavProcessor(
 
     /// <summary>Stores the watermarks small batches deferred (the host stops the consumers first).</summary>
     public ValueTask DisposeAsync() => _watermarks.DisposeAsync();
+
+    /// <summary>As <see cref="DisposeAsync"/>, for a container disposed synchronously (which refuses async-only services).</summary>
+    public void Dispose() => _watermarks.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Most concurrent transactions per batch (groups of cells).</summary>
     public const int Parallelism = 4;
