@@ -46,9 +46,10 @@ internal sealed class ProcessorHarness : IAsyncDisposable
         return new ProcessorHarness(database, settings, new EnvelopeProducer(settings, TopicCatalog.Embedded, "test"));
     }
 
-    public EventEnvelope FillEnvelope(Guid id, long quantity = 10, long price = 1_000_000, string cell = "0001", TradeSide side = TradeSide.Buy) =>
+    public EventEnvelope FillEnvelope(
+        Guid id, long quantity = 10, long price = 1_000_000, string cell = "0001", TradeSide side = TradeSide.Buy, string instrument = "ACME") =>
         Envelopes.Build(id, DateTimeOffset.Parse("2026-11-22T10:00:00Z"), NavProcessor.InputTopic, CanonicalKey.ForCell("demo", "alpha", cell),
-            new TradeFillEvent { Instrument = "ACME", Side = side, Quantity = quantity, PriceMicros = price, Currency = "USD" });
+            new TradeFillEvent { Instrument = instrument, Side = side, Quantity = quantity, PriceMicros = price, Currency = "USD" });
 
     /// <summary>A record as the broker would deliver it, at the next offset of partition 0.</summary>
     public ConsumedRecord Record(EventEnvelope envelope) => Record(Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray());

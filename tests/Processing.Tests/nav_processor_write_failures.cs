@@ -1,6 +1,4 @@
 using Npgsql;
-using PitPlatform.Contracts.Events.V1;
-using PitPlatform.Contracts.Keys;
 using PitPlatform.Processing.Nav;
 using PitPlatform.Testing;
 using Xunit;
@@ -29,9 +27,7 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
         var first = Enumerable.Range(0, 10).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}"))).ToList();
         await harness.Processor.HandleAsync(first, Ct);
         await harness.Database.ExecuteAsync(RefuseInstrumentFail);
-        var failing = harness.Envelopes.Build(Guid.NewGuid(), DateTimeOffset.Parse("2026-11-22T10:00:00Z"), NavProcessor.InputTopic,
-            CanonicalKey.ForCell("demo", "alpha", "c0"),
-            new TradeFillEvent { Instrument = "FAIL", Side = TradeSide.Buy, Quantity = 3, PriceMicros = 1_000_000, Currency = "USD" });
+        var failing = harness.FillEnvelope(Guid.NewGuid(), quantity: 3, cell: "c0", instrument: "FAIL");
         var second = new[] { harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: "c1")), harness.Record(failing) };
 
         await Assert.ThrowsAsync<PostgresException>(() => harness.Processor.HandleAsync(second, Ct));

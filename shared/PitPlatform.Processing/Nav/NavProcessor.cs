@@ -145,8 +145,8 @@ public sealed class NavProcessor(
         {
             var (books, seen) = small
                 ? await NavStateStore.LockAndLoadBooksAsync(
-                    connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds), cancellationToken,
-                    carried.Count > 0 ? ConsumerWatermarks.AdvanceCommand(Group, carried) : null)
+                    connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds),
+                    carried.Count > 0 ? ConsumerWatermarks.AdvanceCommand(Group, carried) : null, cancellationToken)
                     .ConfigureAwait(false)
                 : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
             var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
@@ -201,7 +201,7 @@ public sealed class NavProcessor(
         // applied one of these fills meanwhile, its processed row makes our write fail on the primary key, the
         // transaction rolls back, and the retried batch finds the fill processed.
         var books = lockedBooks
-            ?? (await NavStateStore.LockAndLoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), null, cancellationToken)
+            ?? (await NavStateStore.LockAndLoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), null, null, cancellationToken)
                 .ConfigureAwait(false)).Books;
 
         var rows = new List<ProcessedEventRow>(fresh.Count);

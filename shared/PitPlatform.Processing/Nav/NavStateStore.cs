@@ -17,8 +17,8 @@ internal static class NavStateStore
     /// should see (raised watermarks), runs after the locks and before the lookup.
     /// </summary>
     public static async Task<(Dictionary<CellId, CellBook> Books, Dictionary<Guid, ProcessedEvent>? Seen)> LockAndLoadBooksAsync(
-        NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, NpgsqlBatchCommand? lookup, CancellationToken cancellationToken,
-        NpgsqlBatchCommand? alongside = null)
+        NpgsqlConnection connection, IReadOnlyCollection<CellId> cells, NpgsqlBatchCommand? lookup, NpgsqlBatchCommand? alongside,
+        CancellationToken cancellationToken)
     {
         var cash = cells.ToDictionary(c => c, _ => new List<CashBalance>());
         var positions = cells.ToDictionary(c => c, _ => new List<Position>());
@@ -71,12 +71,13 @@ internal static class NavStateStore
         var positions = books.SelectMany(b => b.Value.ChangedPositions.Select(p => (b.Key, p))).ToList();
         await using var batch = new NpgsqlBatch(connection);
         if (alongside is not null) batch.BatchCommands.Add(alongside);
-        if (cash.Count == 0 && positions.Count == 0)
-        {
-            if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        if (cash.Count > 0 || positions.Count > 0) AddUpserts(batch, cash, positions);
+        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddUpserts(NpgsqlBatch batch, List<(CellId Key, CashBalance c)> cash, List<(CellId Key, Position p)> positions)
+    {
         batch.BatchCommands.Add(Command("""
             INSERT INTO cell_cash (tenant, series, cell, currency, cash_micros, fills_applied)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
@@ -94,8 +95,6 @@ internal static class NavStateStore
             positions.Select(x => x.Key.Tenant).ToArray(), positions.Select(x => x.Key.Series).ToArray(), positions.Select(x => x.Key.Cell).ToArray(),
             positions.Select(x => x.p.Instrument).ToArray(), positions.Select(x => x.p.Currency).ToArray(),
             positions.Select(x => x.p.Quantity).ToArray(), positions.Select(x => x.p.LastPriceMicros).ToArray()));
-        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
