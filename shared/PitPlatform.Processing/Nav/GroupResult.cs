@@ -21,6 +21,11 @@ internal sealed class GroupResult(int capacity)
     /// <summary>Kafka's answer for each output, once produced.</summary>
     public ProduceOutcome[] Produced { get; set; } = [];
 
+    /// <summary>Starts producing the outputs (once; later calls return the same task).</summary>
+    public Task<ProduceOutcome[]> Emit(EnvelopeProducer producer) =>
+        _emitting ??= _outputs.Count > 0 ? producer.ProduceBatchAsync(_outputs, _outputBytes) : Task.FromResult<ProduceOutcome[]>([]);
+    private Task<ProduceOutcome[]>? _emitting;
+
     public void AddOutput(EventEnvelope output, byte[] bytes)
     {
         _outputs.Add(output);

@@ -19,8 +19,9 @@ namespace PitPlatform.Processing.Nav;
 /// at-least-once log: the processed-event row (consumer, event_id) is written in the same transaction as the state,
 /// together with the NAV update it produced; a redelivered fill changes nothing and re-emits that identical update
 /// unless Kafka already acknowledged it; a record replayed at a position already handled is skipped outright
-/// (<see cref="ConsumerWatermarks"/>). NAV updates are produced after the commit and
-/// before the handler returns, so the host commits offsets last.
+/// (<see cref="ConsumerWatermarks"/>). NAV updates are acknowledged by Kafka, and the state committed, before the
+/// handler returns, so the host commits offsets last; a small group, whose updates are final once computed under its
+/// cells' locks, produces them while its write is in flight.
 /// </summary>
 public sealed class NavProcessor(
     NpgsqlDataSource database, TopicCatalog catalog, EnvelopeProducer producer, DeadLetterWriter deadLetters, ILogger<NavProcessor> logger)
@@ -74,7 +75,7 @@ public sealed class NavProcessor(
     private async Task<GroupResult> ApplyAndEmitAsync(List<TradeFillRecord> fills, CancellationToken cancellationToken)
     {
         var result = await ApplyAsync(fills, cancellationToken).ConfigureAwait(false);
-        if (result.Outputs.Count > 0) result.Produced = await producer.ProduceBatchAsync(result.Outputs, result.OutputBytes).ConfigureAwait(false);
+        result.Produced = await result.Emit(producer).ConfigureAwait(false);
         return result;
     }
 
@@ -150,10 +151,13 @@ public sealed class NavProcessor(
                     .ConfigureAwait(false)
                 : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
             var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
-            if (fresh.Count > 0) await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, result.Poison, cancellationToken).ConfigureAwait(false);
-            else if (tx is not null) await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (fresh.Count > 0) await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, seen!, result, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                CollectOutputs(fills, updates, seen!, result);
+                if (tx is not null) await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
             _watermarks.Stored(carried);
-            CollectOutputs(fills, updates, seen!, result);
             return result;
         }
         catch when (carried.Count > 0)
@@ -189,12 +193,15 @@ public sealed class NavProcessor(
 
     /// <summary>
     /// Locks the cells of the fills at <paramref name="fresh"/> (unless <paramref name="lockedTx"/> holds them and
-    /// <paramref name="lockedBooks"/> are theirs), applies them, and commits state and processed rows together.
+    /// <paramref name="lockedBooks"/> are theirs), applies them, collects the group's outputs, and commits state and
+    /// processed rows together.
     /// </summary>
     private async Task ApplyFreshAsync(
         NpgsqlConnection connection, NpgsqlTransaction? lockedTx, Dictionary<CellId, CellBook>? lockedBooks,
-        List<TradeFillRecord> fills, List<int> fresh, (EventEnvelope, byte[])?[] updates, List<PoisonRecord> poison, CancellationToken cancellationToken)
+        List<TradeFillRecord> fills, List<int> fresh, (EventEnvelope Envelope, byte[] Bytes)?[] updates, Dictionary<Guid, ProcessedEvent> seen,
+        GroupResult result, CancellationToken cancellationToken)
     {
+        var poison = result.Poison;
         await using var ownTx = lockedTx is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         var tx = lockedTx ?? ownTx!;
         // A large group's lookup was not under the locks, and is not repeated: if another consumer (a rebalance)
@@ -240,6 +247,14 @@ public sealed class NavProcessor(
             appliedNow[fill.EventId] = fill.Envelope.PayloadSha256.Memory;
             rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record));
         }
+
+        CollectOutputs(fills, updates, seen, result);
+        // Looked up under the locks, these updates are final once computed: a write that fails leaves the state as it
+        // was, and the redelivery computes the same updates, ids and bytes, which consumers deduplicate. So they go
+        // to Kafka now and its acknowledgement overlaps the write round trip. A large group's lookup was not under
+        // the locks (a rebalance may have applied a fill meanwhile, and the write then fails), so it emits only
+        // after its commit.
+        if (lockedTx is not null) _ = result.Emit(producer);
 
         // A few processed rows ride in the state's round trip, and the commit with them; many go by COPY, then commit.
         var insertRows = rows.Count is > 0 and <= SmallGroupFills ? ProcessedEvents.InsertCommand(Group, rows) : null;
