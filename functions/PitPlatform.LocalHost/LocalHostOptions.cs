@@ -1,3 +1,5 @@
+using PitPlatform.Hosting;
+
 namespace PitPlatform.LocalHost;
 
 /// <summary>How the local host runs: where its state lives, which port it listens on, whether to start afresh.</summary>
@@ -18,6 +20,15 @@ public sealed class LocalHostOptions
     /// <summary>Durable embedded Postgres (fsync on); tests turn it off for speed.</summary>
     public bool DurablePostgres { get; init; } = true;
 
+    /// <summary>
+    /// Brokers of the embedded Kafka cluster (PIT_EMBEDDED_KAFKA_BROKERS, 1 to 9, default 1). One, because that is how
+    /// Event Hubs' Kafka endpoint looks to a client: a namespace is a single broker that leads every partition. More
+    /// spread the partitions' leaders, at the price of a fetch and a produce connection per broker per client.
+    /// </summary>
+    public int EmbeddedKafkaBrokers { get; init; } = 1;
+
+    public const string EmbeddedKafkaBrokersSetting = "PIT_EMBEDDED_KAFKA_BROKERS";
+
     public static LocalHostOptions FromEnvironment(string[] args)
     {
         var root = Embedded.RepositoryRoot.Find() ?? Directory.GetCurrentDirectory();
@@ -27,6 +38,16 @@ public sealed class LocalHostOptions
             StateDirectory = Environment.GetEnvironmentVariable("PIT_STATE_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(root, ".pit"),
             HttpPort = port is { Length: > 0 } ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 7071,
             Fresh = args.Contains("--fresh"),
+            EmbeddedKafkaBrokers = EmbeddedKafkaBrokersFromEnvironment(),
         };
     }
+
+    /// <summary>PIT_EMBEDDED_KAFKA_BROKERS, or 1; anything but a whole number from 1 to 9 stops the host.</summary>
+    public static int EmbeddedKafkaBrokersFromEnvironment() => ParseEmbeddedKafkaBrokers(Environment.GetEnvironmentVariable(EmbeddedKafkaBrokersSetting));
+
+    /// <summary>The broker count a PIT_EMBEDDED_KAFKA_BROKERS value asks for (unset or empty: 1).</summary>
+    public static int ParseEmbeddedKafkaBrokers(string? text) =>
+        string.IsNullOrEmpty(text) ? 1
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 9 ? count
+        : throw new MissingSettingsException([$"{EmbeddedKafkaBrokersSetting} must be a whole number from 1 to 9, not '{text}'"]);
 }

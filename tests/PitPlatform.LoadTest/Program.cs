@@ -37,6 +37,7 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
     StateDirectory = state,
     HttpPort = 0,
     DurablePostgres = false,
+    EmbeddedKafkaBrokers = LocalHostOptions.EmbeddedKafkaBrokersFromEnvironment(),
     Settings = new Dictionary<string, string?>
     {
         [SettingNames.RateLimitPerSecond] = "10000000",

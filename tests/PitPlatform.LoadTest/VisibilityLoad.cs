@@ -29,6 +29,7 @@ internal static class VisibilityLoad
     {
         var cluster = host.Environment.EmbeddedKafka
             ?? throw new InvalidOperationException("./pit load visibility measures the embedded cluster; unset PIT_KAFKA_BOOTSTRAP");
+        Console.WriteLine($"0. embedded Kafka: {cluster.BrokerCount} broker(s) ({LocalHostOptions.EmbeddedKafkaBrokersSetting})");
         cluster.CreateTopic(kafka.Prefix + AcksTopic, partitions: 4);
         cluster.CreateTopic(kafka.Prefix + HopTopic, partitions: 1);
     }

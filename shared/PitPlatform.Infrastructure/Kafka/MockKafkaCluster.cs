@@ -34,6 +34,7 @@ public sealed class MockKafkaCluster : IDisposable
 
     public static MockKafkaCluster Start(int brokerCount = 3)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
         KafkaNativeLibrary.EnsureResolver();
         var errors = new byte[512];
         var conf = rd_kafka_conf_new();
