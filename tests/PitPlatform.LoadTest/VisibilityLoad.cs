@@ -56,7 +56,8 @@ internal static class VisibilityLoad
 
         // Every consumer holds its partitions before the clock starts: a group that is still rebalancing (a second NAV
         // processor joining) would stall the path for a while, which is start-up, not steady state.
-        var loops = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ConsumerLoopsService>().SelectMany(s => s.Loops);
+        var loops = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ConsumerLoopsService>().SelectMany(s => s.Loops).ToList();
+        Console.WriteLine("   consumers: " + string.Join(", ", loops.GroupBy(l => l.ConsumerGroup).Select(g => $"{g.Key} x{g.Count()}")));
         await Task.WhenAll(loops.Select(l => l.Assigned)).WaitAsync(TimeSpan.FromSeconds(60));
         await PostAsync(http, Body(0, 10, probeCell: null));
         await WaitVisibleAsync(http, "c0", TimeSpan.FromSeconds(60));
@@ -154,7 +155,7 @@ internal static class VisibilityLoad
     /// </summary>
     private static (double P50, double P99) AcksWhileRunning(KafkaSettings kafka, CancellationToken stop)
     {
-        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 1 };
+        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 0 };
         kafka.Apply(config);
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
         for (var i = 0; i < 4; i++) producer.Produce(new TopicPartition(kafka.Prefix + AcksTopic, i), new Message<byte[], byte[]> { Value = new byte[300] });
@@ -177,7 +178,7 @@ internal static class VisibilityLoad
     private static (double P50, double P99) KafkaHop(KafkaSettings kafka, int? fetchWaitMaxMs, int samples)
     {
         var topic = kafka.Prefix + HopTopic;
-        var producerConfig = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 1 };
+        var producerConfig = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 0 };
         kafka.Apply(producerConfig);
         var consumerConfig = new ConsumerConfig { GroupId = "hop-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false, FetchWaitMaxMs = fetchWaitMaxMs };
         kafka.Apply(consumerConfig);

@@ -36,6 +36,9 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
 
     public KafkaNaming Naming { get; }
 
+    /// <summary>The consumer group this loop's handler reads as.</summary>
+    public string ConsumerGroup => _handler.ConsumerGroup;
+
     /// <summary>Batches the handler completed and whose offsets were stored for commit.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
     private long _committedBatches;
