@@ -1,4 +1,5 @@
 using Npgsql;
+using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Processing.Nav;
 using PitPlatform.Testing;
@@ -25,15 +26,24 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
         CREATE TRIGGER refuse_fail BEFORE INSERT OR UPDATE ON cell_positions FOR EACH ROW EXECUTE FUNCTION refuse_fail();
         """;
 
+    /// <summary>Applies ten fills over cells c0 and c1, makes FAIL positions refused, and returns a batch whose second fill is one.</summary>
+    private static async Task<ConsumedRecord[]> TenAppliedThenAFailingPairAsync(ProcessorHarness harness)
+    {
+        var first = Enumerable.Range(0, 10).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}"))).ToList();
+        await harness.Processor.HandleAsync(first, Ct);
+        await harness.Database.ExecuteAsync(RefuseInstrumentFail);
+        return
+        [
+            harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: "c1")),
+            harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 3, cell: "c0", instrument: "FAIL")),
+        ];
+    }
+
     [Fact]
     public async Task a_small_batch_whose_write_fails_changes_nothing_and_is_applied_once_when_redelivered()
     {
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
-        var first = Enumerable.Range(0, 10).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}"))).ToList();
-        await harness.Processor.HandleAsync(first, Ct);
-        await harness.Database.ExecuteAsync(RefuseInstrumentFail);
-        var failing = harness.FillEnvelope(Guid.NewGuid(), quantity: 3, cell: "c0", instrument: "FAIL");
-        var second = new[] { harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: "c1")), harness.Record(failing) };
+        var second = await TenAppliedThenAFailingPairAsync(harness);
 
         await Assert.ThrowsAsync<PostgresException>(() => harness.Processor.HandleAsync(second, Ct));
 
@@ -57,14 +67,7 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
     public async Task the_updates_a_failed_small_write_emitted_are_identical_to_those_of_its_redelivery()
     {
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
-        var first = Enumerable.Range(0, 10).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}"))).ToList();
-        await harness.Processor.HandleAsync(first, Ct);
-        await harness.Database.ExecuteAsync(RefuseInstrumentFail);
-        var second = new[]
-        {
-            harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: "c1")),
-            harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 3, cell: "c0", instrument: "FAIL")),
-        };
+        var second = await TenAppliedThenAFailingPairAsync(harness);
         await Assert.ThrowsAsync<PostgresException>(() => harness.Processor.HandleAsync(second, Ct));
         await harness.Database.ExecuteAsync("DROP TRIGGER refuse_fail ON cell_positions");
 
