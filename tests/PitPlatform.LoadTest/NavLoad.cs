@@ -30,7 +30,7 @@ internal static class NavLoad
         var kafka = host.Services.GetRequiredService<KafkaSettings>();
         var database = host.Services.GetRequiredService<NpgsqlDataSource>();
         var processor = host.Services.GetRequiredService<NavProcessor>();
-        // The loader stands in for the ingest path, with longer message sets than its 1 ms linger makes: the mock
+        // The loader stands in for the ingest path, with longer message sets than the default linger makes: the mock
         // broker answers a fetch with one message set per partition (a real broker fills the fetch), so small sets
         // would throttle every phase to the mock's round trips rather than the processor's work.
         using var producer = new EnvelopeProducer(kafka, TopicCatalog.Embedded, "pit-load", new EnvelopeProducerOptions { Linger = TimeSpan.FromMilliseconds(50) });

@@ -81,7 +81,7 @@ public sealed class deferred_watermarks(PostgresFixture postgres)
         await using var cache = new WatermarkCache(Consumer, storeDeferredAfter: Never);
         cache.Defer(database.DataSource, Records(0, 0, 9));
         // Meanwhile another processor (a rebalance) stored a higher mark for the same partition.
-        await ConsumerWatermarks.AdvanceAsync(database.DataSource, Consumer, Records(0, 10, 50), Ct);
+        await ConsumerWatermarks.AdvanceAsync(database.DataSource, Consumer, ConsumerWatermarks.Heads(Records(0, 10, 50)), Ct);
 
         await cache.StorePendingAsync(database.DataSource, Ct);
 

@@ -29,7 +29,7 @@ public sealed class watermark_cache(PostgresFixture postgres)
     public async Task a_first_batch_reads_the_stored_marks()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        await ConsumerWatermarks.AdvanceAsync(database.DataSource, Consumer, Records(0, 9), Ct);
+        await ConsumerWatermarks.AdvanceAsync(database.DataSource, Consumer, ConsumerWatermarks.Heads(Records(0, 9)), Ct);
 
         var marks = await new WatermarkCache(Consumer).LoadAsync(database.DataSource, Records(5, 14), Ct);
 

@@ -48,10 +48,6 @@ public sealed class ConsumerWatermarks
     public static IReadOnlyList<WatermarkHead> Heads(IReadOnlyList<ConsumedRecord> batch) =>
         batch.GroupBy(r => (r.Topic, r.Partition)).Select(g => new WatermarkHead(g.Key.Topic, g.Key.Partition, g.Max(r => r.Offset))).ToList();
 
-    /// <summary>Raises the marks to the highest offsets of <paramref name="batch"/>, once the whole batch succeeded.</summary>
-    public static Task AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken) =>
-        AdvanceAsync(database, consumer, Heads(batch), cancellationToken);
-
     /// <summary>Raises the marks to <paramref name="heads"/> where they are higher, in a transaction of its own.</summary>
     public static async Task AdvanceAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<WatermarkHead> heads, CancellationToken cancellationToken)
     {
