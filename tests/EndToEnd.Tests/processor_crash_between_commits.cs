@@ -28,13 +28,17 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
         var options = new ConsumerLoopOptions { SessionTimeoutMs = 6000 };
         Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TradeFills.Body(Guid.NewGuid()), Ct)).StatusCode);
 
-        // First life: Postgres commit done, then the process dies while the NAV update is on its way to Kafka.
+        // First life: Postgres commit done, then the process dies while the NAV update is on its way to Kafka. A small
+        // batch hands its update to the producer while its write is still in flight, so the process dies only once
+        // the commit is visible.
         var dyingProducer = new ProducerThatDies();
         var dying = new NavProcessor(pipeline.Service<NpgsqlDataSource>(), pipeline.Service<TopicCatalog>(), dyingProducer,
             pipeline.Service<DeadLetterWriter>(), NullLogger<NavProcessor>.Instance);
         var first = new KafkaConsumerLoop(dying, pipeline.Kafka, options, NullLogger.Instance);
         first.Start();
         await dyingProducer.Reached.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await Eventually.WaitForAsync(() => pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM processed_events WHERE consumer = 'nav-processor'"),
+            n => n == 1, TimeSpan.FromSeconds(60), "the first life's Postgres commit");
         var stopping = first.StopAsync();
         dyingProducer.Die();
         await stopping;
