@@ -12,11 +12,20 @@ namespace PitPlatform.Functions;
 /// out can still swallow a later event of the same name (azure-functions-durable-extension #3255). Whatever wakes
 /// it, it re-reads the request's state from Postgres, so a lost event only delays it to the next timeout. Once
 /// approved it runs the same idempotent steps as the local host, one activity with retry per step.
+/// <para>
+/// A request may wait up to PIT_APPROVAL_EXPIRY_HOURS (a year at most). Each wait is one slice of at most
+/// <see cref="MaxWait"/>, and a slice that ends with the request still pending continues as new, so the history a
+/// replay reads stays a handful of events however long the wait. An overdue request the expiry activity did not
+/// expire (its clock and the orchestration's disagree) is re-checked after a timer, never in a tight loop.
+/// </para>
 /// </summary>
 public static class DeletionOrchestrator
 {
     /// <summary>The longest single wait: a decision whose event was lost is still seen within this.</summary>
-    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+
+    /// <summary>How long an overdue request that is still pending waits before the expiry is tried again.</summary>
+    public static readonly TimeSpan OverdueRecheck = TimeSpan.FromMinutes(1);
 
     [Function(nameof(DeletionOrchestrator))]
     public static async Task<string> Run([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -27,28 +36,18 @@ public static class DeletionOrchestrator
             backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5))));
 
         var state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
-        while (state.State == "pending")
+        if (state.State == "pending")
         {
-            var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
-            if (remaining <= TimeSpan.Zero)
-            {
-                await context.CallActivityAsync(nameof(DeletionActivities.ExpireOverdue), id, retry);
-            }
-            else
-            {
-                var eventName = $"decision-{context.NewGuid():N}";
-                context.SetCustomStatus(eventName);
-                try
-                {
-                    await context.WaitForExternalEvent<string>(eventName, remaining < MaxWait ? remaining : MaxWait);
-                }
-                catch (TaskCanceledException)
-                {
-                    // Timed out: fall through and re-read the state (expired, decided without a delivered event, or still pending).
-                }
-            }
+            await WaitOneSliceAsync(context, id, state, retry);
             state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
+            if (state.State == "pending")
+            {
+                // A fresh history for the next slice; the request's state lives in Postgres, not in this history.
+                context.ContinueAsNew(id, preserveUnprocessedEvents: false);
+                return "pending";
+            }
         }
+
         context.SetCustomStatus(state.State);
         if (state.State != "approved")
         {
@@ -59,6 +58,30 @@ public static class DeletionOrchestrator
             await context.CallActivityAsync<bool>(nameof(DeletionActivities.RunDeletionStep), new DeletionStepInput(id, step), retry);
         context.SetCustomStatus("completed");
         return "completed";
+    }
+
+    /// <summary>Waits for a decision until the request's expiry or <see cref="MaxWait"/>, or expires an overdue one.</summary>
+    private static async Task WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, TaskOptions retry)
+    {
+        var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
+        if (remaining <= TimeSpan.Zero)
+        {
+            var expired = await context.CallActivityAsync<int>(nameof(DeletionActivities.ExpireOverdue), id, retry);
+            // Nothing expired: the activity's clock says the request is not yet due. Wait before asking again.
+            if (expired == 0) await context.CreateTimer(context.CurrentUtcDateTime + OverdueRecheck, CancellationToken.None);
+            return;
+        }
+
+        var eventName = $"decision-{context.NewGuid():N}";
+        context.SetCustomStatus(eventName);
+        try
+        {
+            await context.WaitForExternalEvent<string>(eventName, remaining < MaxWait ? remaining : MaxWait);
+        }
+        catch (TaskCanceledException)
+        {
+            // Timed out: the caller re-reads the state (expired, decided without a delivered event, or still pending).
+        }
     }
 }
 

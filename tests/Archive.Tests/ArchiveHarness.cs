@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
@@ -77,7 +78,7 @@ internal sealed class ArchiveHarness : IAsyncDisposable
     public async Task<IReadOnlyList<(string Name, string Sha256, string ETag)>> SnapshotAsync()
     {
         var blobs = new List<(string, string, string)>();
-        await foreach (var item in Container.GetBlobsAsync())
+        await foreach (var item in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken: default))
         {
             var content = await Container.GetBlobClient(item.Name).DownloadContentAsync();
             blobs.Add((item.Name, ArchiveManifest.Sha256Hex(content.Value.Content.ToArray()), content.Value.Details.ETag.ToString()));

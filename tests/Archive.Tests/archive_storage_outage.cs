@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using PitPlatform.Infrastructure.Kafka;
@@ -57,7 +58,7 @@ public sealed class archive_storage_outage(PostgresFixture postgres, KafkaFixtur
         Assert.True(verification.IsIntact, verification.FirstBroken?.Summary);
         var archived = new List<byte[]>();
         foreach (var chain in verification.Chains)
-        await foreach (var item in harness.Container.GetBlobsAsync(prefix: ArchiveNames.PartitionPrefix(Topic, chain.Partition), cancellationToken: Ct))
+        await foreach (var item in harness.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.PartitionPrefix(Topic, chain.Partition), cancellationToken: Ct))
             if (!item.Name.EndsWith(ArchiveNames.ManifestSuffix))
                 archived.AddRange(ArchiveRangeFile.Decode(await harness.ReadAsync(item.Name)).Select(v => v.ToArray()));
         Assert.Equal(fills.Select(f => f.ToByteArray()).OrderBy(Convert.ToHexString), archived.OrderBy(Convert.ToHexString));

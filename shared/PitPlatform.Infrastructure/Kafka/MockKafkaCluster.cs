@@ -52,6 +52,9 @@ public sealed class MockKafkaCluster : IDisposable
             rd_kafka_destroy(handle);
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed (librdkafka built without mock support?)");
         }
+        // The mock's group coordinator waits 3 s for more members before its first assignment, as a real broker's
+        // group.initial.rebalance.delay.ms does; at 0 a consumer group joins in about 60 ms.
+        rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
         return new MockKafkaCluster(handle, cluster, brokerCount);
     }
 

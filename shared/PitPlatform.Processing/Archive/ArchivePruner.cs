@@ -30,7 +30,7 @@ public sealed class ArchivePruner(ArchiveStorage storage, NpgsqlDataSource datab
             var mark = marks.GetValueOrDefault((head.Topic, head.Partition), ArchiveManifest.GenesisLastOffset);
             var manifests = new List<ArchiveBlobName>();
             var rangeFiles = new List<ArchiveBlobName>();
-            await foreach (var item in container.GetBlobsAsync(prefix: ArchiveNames.PartitionPrefix(head.Topic, head.Partition), cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.PartitionPrefix(head.Topic, head.Partition), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (!ArchiveNames.TryParse(item.Name, out var name) || name.LastOffset > head.LastOffset) continue;
                 (name.IsManifest ? manifests : rangeFiles).Add(name);

@@ -49,7 +49,7 @@ public class ArchiveRedactor
             foreach (var head in heads)
             {
                 var manifests = new List<ArchiveBlobName>();
-                await foreach (var item in container.GetBlobsAsync(prefix: ArchiveNames.PartitionPrefix(head.Topic, head.Partition), cancellationToken: cancellationToken).ConfigureAwait(false))
+                await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.PartitionPrefix(head.Topic, head.Partition), cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
                     if (ArchiveNames.TryParse(item.Name, out var name) && name.IsManifest && name.LastOffset <= head.LastOffset) manifests.Add(name);
                 }

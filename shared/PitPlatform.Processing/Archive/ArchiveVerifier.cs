@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using Azure;
 using Azure.Storage.Blobs;
 using Npgsql;
@@ -27,7 +28,7 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
         var strays = new List<string>();
         if (await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var item in container.GetBlobsAsync(prefix: prefix, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (!ArchiveNames.TryParse(item.Name, out var name)) { strays.Add(item.Name); continue; }
                 if (!blobs.TryGetValue((name.Topic, name.Partition), out var names)) blobs[(name.Topic, name.Partition)] = names = [];

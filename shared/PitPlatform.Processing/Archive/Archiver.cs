@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PitPlatform.Contracts.Catalog;
@@ -126,7 +127,7 @@ public sealed class Archiver(
     private async Task RemoveUncommittedRangesAsync(
         Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, long first, string keep, CancellationToken cancellationToken)
     {
-        await foreach (var item in container.GetBlobsAsync(prefix: ArchiveNames.StartingAt(topic, partition, first), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.StartingAt(topic, partition, first), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (item.Name == keep || item.Name == keep + ArchiveNames.ManifestSuffix) continue;
             logger.LogWarning("{Group}: removing {Blob}, left past the chain head by an interrupted archive", Group, item.Name);

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using System.Text;
 using Azure.Storage.Blobs;
 using Google.Protobuf;
@@ -44,7 +45,7 @@ internal static class ArchivedData
     public static async Task<Dictionary<string, byte[]>> SnapshotAsync(BlobContainerClient container)
     {
         var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: TestContext.Current.CancellationToken))
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken: TestContext.Current.CancellationToken))
             blobs[item.Name] = (await container.GetBlobClient(item.Name).DownloadContentAsync(TestContext.Current.CancellationToken)).Value.Content.ToArray();
         return blobs;
     }

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
@@ -84,7 +85,7 @@ public sealed class archive_retention(PostgresFixture postgres, KafkaFixture kaf
     private static async Task<HashSet<string>> NamesAsync(SweepHarness h)
     {
         var names = new HashSet<string>();
-        await foreach (var item in h.Container.GetBlobsAsync(cancellationToken: Ct)) names.Add(item.Name);
+        await foreach (var item in h.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken: Ct)) names.Add(item.Name);
         return names;
     }
 }
