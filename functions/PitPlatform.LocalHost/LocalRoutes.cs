@@ -63,11 +63,7 @@ public static class LocalRoutes
         app.MapPost("/v1/approvals/{id}/reject", (HttpContext context, string id, ApprovalsHandler handler) =>
             handler.RejectAsync(context.Request, id, context.RequestAborted));
 
-        app.MapGet("/livez", () => Results.Json(new { status = "alive" }));
-        app.MapGet("/healthz", async (PlatformHealth health, CancellationToken cancellationToken) =>
-        {
-            var report = await health.CheckAsync(cancellationToken).ConfigureAwait(false);
-            return Results.Json(report, Access.Http.ApiJson.Options, statusCode: report.IsHealthy ? 200 : 503);
-        });
+        app.MapGet("/livez", HealthHandler.Live);
+        app.MapGet("/healthz", (HealthHandler handler, CancellationToken cancellationToken) => handler.ReadyAsync(cancellationToken));
     }
 }

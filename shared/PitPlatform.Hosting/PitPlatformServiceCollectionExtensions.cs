@@ -87,6 +87,7 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
         services.AddPitGovernance(settings.Governance);
         services.AddSingleton<PlatformHealth>();
+        services.AddSingleton<HealthHandler>();
         services.AddPitBilling(settings);
         Governance.Retention.RetentionServiceCollectionExtensions.AddPitRetention(services, settings.Retention);
         return services;
