@@ -15,8 +15,10 @@ public sealed class TestPipeline : IAsyncDisposable
 {
     private readonly string _stateDirectory;
 
-    private TestPipeline(PitLocalHost host, TestDatabase database, KafkaNaming naming, KafkaSettings kafka, string stateDirectory)
+    private TestPipeline(PitLocalHost host, TestDatabase database, KafkaNaming naming, KafkaSettings kafka, string stateDirectory,
+        IReadOnlyDictionary<string, string?> settings)
     {
+        Settings = settings;
         Host = host;
         Database = database;
         Naming = naming;
@@ -32,6 +34,9 @@ public sealed class TestPipeline : IAsyncDisposable
     public KafkaSettings Kafka { get; }
     public HttpClient Http { get; }
 
+    /// <summary>The settings the host was started with (another host over the same components can take them).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
     public static async Task<TestPipeline> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true) =>
         await StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers);
 
@@ -41,11 +46,7 @@ public sealed class TestPipeline : IAsyncDisposable
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
-        var host = await PitLocalHost.StartAsync(new LocalHostOptions
-        {
-            StateDirectory = state,
-            HttpPort = 0,
-            Settings = new Dictionary<string, string?>
+        var merged = new Dictionary<string, string?>
             {
                 [SettingNames.Postgres] = database.ConnectionString,
                 [SettingNames.KafkaBootstrap] = kafka.BootstrapServers,
@@ -55,9 +56,9 @@ public sealed class TestPipeline : IAsyncDisposable
                 [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
                 [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
                 [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
-            }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
-        }, runConsumers);
-        return new TestPipeline(host, database, naming, kafka.Settings(naming), state);
+            }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var host = await PitLocalHost.StartAsync(new LocalHostOptions { StateDirectory = state, HttpPort = 0, Settings = merged }, runConsumers);
+        return new TestPipeline(host, database, naming, kafka.Settings(naming), state, merged);
     }
 
     public T Service<T>() where T : notnull => (T)Host.Services.GetService(typeof(T))!;

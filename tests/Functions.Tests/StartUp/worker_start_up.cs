@@ -1,0 +1,76 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PitPlatform.Functions.Tests.Metadata;
+using PitPlatform.Hosting;
+
+namespace PitPlatform.Functions.Tests.StartUp;
+
+/// <summary>
+/// The worker's container as Program.cs builds it (FunctionsAppHost), with the settings Bicep deploys and DI
+/// validation on. Without a Functions host the worker stops at host.Run(), so everything before it is tested here.
+/// </summary>
+public sealed class worker_start_up
+{
+    private static IHost Build(IReadOnlyDictionary<string, string?> settings) =>
+        FunctionsAppHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        });
+
+    [Fact]
+    public void the_test_settings_are_exactly_the_ones_bicep_deploys()
+    {
+        Assert.Equal(SettingNames.SetByDeployment.Order(StringComparer.Ordinal), DeploymentSettings.Values().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void the_container_builds_with_validated_services_and_passes_the_kafka_binding_check()
+    {
+        using var host = Build(DeploymentSettings.Values());
+        FunctionBindings.Verify(host.Services, host.Services.GetRequiredService<IConfiguration>());
+    }
+
+    [Fact]
+    public void every_function_class_in_the_metadata_is_activated_from_the_container()
+    {
+        using var host = Build(DeploymentSettings.Values());
+        var types = FunctionsMetadata.App.Value.Functions
+            .Select(f => typeof(FunctionBindings).Assembly.GetType(f.EntryPoint[..f.EntryPoint.LastIndexOf('.')])!)
+            .Distinct()
+            .Where(t => !t.IsAbstract) // static classes (the orchestrator) need no instance
+            .ToList();
+        Assert.NotEmpty(types);
+        using var scope = host.Services.CreateScope();
+        foreach (var type in types)
+        {
+            // What the worker's DefaultFunctionActivator does for each invocation.
+            var instance = ActivatorUtilities.CreateInstance(scope.ServiceProvider, type);
+            Assert.IsType(type, instance);
+        }
+        Assert.Contains(types, t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null));
+    }
+
+    [Fact]
+    public void a_missing_deployment_setting_stops_start_up_naming_it()
+    {
+        var settings = DeploymentSettings.Values();
+        settings.Remove(SettingNames.Postgres);
+        var error = Assert.ThrowsAny<Exception>(() => Build(settings));
+        Assert.Contains(SettingNames.Postgres, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void a_plaintext_kafka_setting_fails_the_binding_check_of_triggers_compiled_for_event_hubs()
+    {
+        var settings = DeploymentSettings.Values();
+        settings[SettingNames.KafkaAuth] = "none";
+        using var host = Build(settings);
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FunctionBindings.Verify(host.Services, host.Services.GetRequiredService<IConfiguration>()));
+        Assert.Contains(SettingNames.KafkaAuth, error.Message, StringComparison.Ordinal);
+    }
+}
