@@ -22,10 +22,10 @@ public static class BillingServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var secrets = sp.GetRequiredService<ISecretSource>();
-            // Asked before each request, so a key rotated in Key Vault is used within the cache duration.
+            // Asked before each attempt, so a key rotated in Key Vault is used within the cache duration.
             return new StripeClient(async cancellationToken => await secrets.GetSecretAsync(SettingNames.StripeSecretKey, cancellationToken).ConfigureAwait(false)
                 ?? throw new MissingSettingsException([$"{SettingNames.StripeSecretKey} is not set (the Stripe secret key; Key Vault in Azure)"]),
-                new StripeClientOptions { Endpoint = settings.Billing.StripeEndpoint });
+                new StripeClientOptions { Endpoint = settings.Billing.StripeEndpoint }, sp.GetRequiredService<ILogger<StripeClient>>());
         });
         services.AddSingleton<UsageMeterReader>();
         services.AddSingleton<BillingStore>();

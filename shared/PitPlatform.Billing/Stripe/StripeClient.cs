@@ -1,124 +1,99 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sdk = global::Stripe;
 
 namespace PitPlatform.Billing.Stripe;
 
 /// <summary>
-/// A small typed client over Stripe's REST API (Stripe.net is not available to us). Every request carries
-/// <c>Authorization: Bearer</c> with the secret key and the pinned <c>Stripe-Version</c>; every POST carries an
-/// <c>Idempotency-Key</c> that stays the same across its retries. 429, 5xx and network errors are retried with
-/// exponential backoff and jitter, honouring Retry-After and Stripe-Should-Retry; anything else fails at once with a
-/// <see cref="StripeException"/> built from Stripe's error object.
+/// Our client of Stripe, over Stripe.net. Stripe.net builds and sends the requests (form-encoded bodies,
+/// <c>Authorization: Bearer</c>, the <c>Stripe-Version</c> it fixes, the Idempotency-Key we give it); this class adds
+/// what Stripe.net does not do the way we need:
+/// <list type="bullet">
+/// <item>the secret key is asked for before each attempt, so a key rotated in Key Vault is used without a restart;</item>
+/// <item>one retry policy: 429, 5xx and network errors (or whatever Stripe-Should-Retry says) are retried with
+/// exponential backoff and jitter, honouring Retry-After, always with the same Idempotency-Key. Stripe.net's own
+/// retries are off (<c>maxNetworkRetries: 0</c>): it would not retry a 429 nor wait for Retry-After, and nested under
+/// ours it would multiply the attempts (three of its own per one of ours) and hide them from our budget and logs;</item>
+/// <item>failures surface as our <see cref="StripeException"/> (status, Stripe's error type and code, Request-Id,
+/// whether a retry can help), with any secret key masked;</item>
+/// <item>Stripe.net's client telemetry headers are off.</item>
+/// </list>
 /// </summary>
 public class StripeClient
 {
     private static readonly HttpMessageHandler SharedTransport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
     private readonly Func<CancellationToken, ValueTask<string>> _secretKey;
     private readonly StripeClientOptions _options;
-    private readonly HttpClient _http;
+    private readonly Sdk.IHttpClient _http;
+    private readonly ILogger _logger;
+    private KeyedClient? _current;
 
     /// <summary>For mocking.</summary>
     protected StripeClient()
+        : this(_ => ValueTask.FromResult(""))
     {
-        _secretKey = _ => ValueTask.FromResult("");
-        _options = new StripeClientOptions();
-        _http = new HttpClient();
     }
 
-    public StripeClient(string secretKey, StripeClientOptions? options = null)
-        : this(_ => ValueTask.FromResult(secretKey), options)
+    public StripeClient(string secretKey, StripeClientOptions? options = null, ILogger? logger = null)
+        : this(_ => ValueTask.FromResult(secretKey), options, logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(secretKey);
     }
 
-    /// <param name="secretKey">Asked before each request, so a rotated key (from Key Vault, cached) is picked up without a restart.</param>
-    public StripeClient(Func<CancellationToken, ValueTask<string>> secretKey, StripeClientOptions? options = null)
+    /// <param name="secretKey">Asked before each attempt, so a rotated key (from Key Vault, cached) is picked up without a restart.</param>
+    /// <param name="options">Where Stripe is, the per-attempt timeout and the retry budget.</param>
+    /// <param name="logger">Told about each retry (status, error type, Request-Id, wait); never about the key.</param>
+    public StripeClient(Func<CancellationToken, ValueTask<string>> secretKey, StripeClientOptions? options = null, ILogger? logger = null)
     {
         _secretKey = secretKey;
         _options = options ?? new StripeClientOptions();
-        _http = new HttpClient(_options.Transport ?? SharedTransport, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _logger = logger ?? NullLogger.Instance;
+        var http = new HttpClient(_options.Transport ?? SharedTransport, disposeHandler: false) { Timeout = _options.NetworkTimeout };
+        _http = new Sdk.SystemNetHttpClient(http, maxNetworkRetries: 0, appInfo: null, enableTelemetry: false);
     }
 
     /// <summary>
-    /// POST /v1/billing/meter_events. The Idempotency-Key derives from the identifier and the exact body, so a retry or
-    /// a re-run of the same report replays Stripe's first answer instead of recording usage twice.
+    /// POST /v1/billing/meter_events. The Idempotency-Key derives from the identifier and the exact parameters, so a
+    /// retry or a re-run of the same report replays Stripe's first answer instead of recording usage twice.
     /// </summary>
-    public virtual Task<StripeResponse<StripeMeterEvent>> CreateMeterEventAsync(StripeMeterEventRequest request, CancellationToken cancellationToken = default) =>
-        SendMeterEventAsync(request, async: true, cancellationToken);
+    public virtual async Task<StripeResponse<Sdk.Billing.MeterEvent>> CreateMeterEventAsync(StripeMeterEventRequest request, CancellationToken cancellationToken = default)
+    {
+        var parameters = request.ToCreateOptions();
+        return await SendAsync((stripe, requestOptions, ct) => stripe.V1.Billing.MeterEvents.CreateAsync(parameters, requestOptions, ct),
+            MeterEventIdempotencyKey(request), cancellationToken).ConfigureAwait(false);
+    }
 
-    public virtual StripeResponse<StripeMeterEvent> CreateMeterEvent(StripeMeterEventRequest request, CancellationToken cancellationToken = default) =>
-        SendMeterEventAsync(request, async: false, cancellationToken).GetAwaiter().GetResult();
-
-    /// <summary>Any form-encoded POST (protocol method): the answer's JSON as Stripe sent it.</summary>
+    /// <summary>
+    /// Any Stripe.net call with this client's key, retries and errors: <paramref name="call"/> gets the Stripe.net
+    /// client for the current key and the request options to pass on (they carry the Idempotency-Key, the same on every
+    /// attempt), and may be invoked once per attempt.
+    /// </summary>
     /// <param name="idempotencyKey">Null generates one, kept across this call's retries.</param>
-    public virtual Task<StripeResponse<JsonElement>> PostAsync(string path, StripeForm form, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, path, form, idempotencyKey ?? Guid.NewGuid().ToString(), async: true, cancellationToken);
-
-    public virtual StripeResponse<JsonElement> Post(string path, StripeForm form, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, path, form, idempotencyKey ?? Guid.NewGuid().ToString(), async: false, cancellationToken).GetAwaiter().GetResult();
-
-    /// <summary>Any GET (protocol method).</summary>
-    public virtual Task<StripeResponse<JsonElement>> GetAsync(string path, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, path, null, null, async: true, cancellationToken);
-
-    public virtual StripeResponse<JsonElement> Get(string path, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, path, null, null, async: false, cancellationToken).GetAwaiter().GetResult();
-
-    /// <summary>The Idempotency-Key a meter event is sent with: its identifier plus a digest of the exact body.</summary>
-    public static string MeterEventIdempotencyKey(StripeMeterEventRequest request)
+    public virtual async Task<StripeResponse<T>> SendAsync<T>(Func<Sdk.StripeClient, Sdk.RequestOptions, CancellationToken, Task<T>> call,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default)
+        where T : Sdk.IStripeEntity
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(request.ToForm().Encode()));
-        return $"{request.Identifier}-{Convert.ToHexStringLower(digest)[..16]}";
-    }
-
-    private async Task<StripeResponse<StripeMeterEvent>> SendMeterEventAsync(StripeMeterEventRequest request, bool async, CancellationToken cancellationToken)
-    {
-        var response = await SendAsync(HttpMethod.Post, "v1/billing/meter_events", request.ToForm(), MeterEventIdempotencyKey(request), async, cancellationToken)
-            .ConfigureAwait(false);
-        var value = response.Value.Deserialize<StripeMeterEvent>()
-            ?? throw new StripeException(response.Status, "api_error", null, null, null, response.RequestId, "Stripe answered with an empty body", isTransient: false);
-        return new StripeResponse<StripeMeterEvent>(value, response.Status, response.RequestId, response.IdempotentReplayed, response.RawBody);
-    }
-
-    private async Task<StripeResponse<JsonElement>> SendAsync(HttpMethod method, string path, StripeForm? form, string? idempotencyKey, bool async, CancellationToken cancellationToken)
-    {
-        var uri = new Uri(_options.Endpoint, path.TrimStart('/'));
-        var body = form?.Encode();
+        ArgumentNullException.ThrowIfNull(call);
+        // Stripe.net makes up a new key per call when given none, which would make each of our retries a new request.
+        idempotencyKey ??= Guid.NewGuid().ToString();
         for (var attempt = 0; ; attempt++)
         {
-            var secretKey = await _secretKey(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, uri);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
-            request.Headers.TryAddWithoutValidation("Stripe-Version", _options.ApiVersion);
-            request.Headers.UserAgent.ParseAdd("PitPlatform-StripeClient/1.0");
-            if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-            if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
-
+            var stripe = ClientFor(await _secretKey(cancellationToken).ConfigureAwait(false));
             StripeException failure;
             TimeSpan? retryAfter = null;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.NetworkTimeout);
             try
             {
-                using var response = async
-                    ? await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false)
-                    : _http.Send(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-                var text = async
-                    ? await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false)
-                    : new StreamReader(response.Content.ReadAsStream(timeout.Token)).ReadToEnd();
-                var requestId = Header(response, "Request-Id");
-                if (response.IsSuccessStatusCode)
-                {
-                    using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
-                    return new StripeResponse<JsonElement>(document.RootElement.Clone(), (int)response.StatusCode, requestId,
-                        string.Equals(Header(response, "Idempotent-Replayed"), "true", StringComparison.OrdinalIgnoreCase), text);
-                }
-                failure = FromErrorResponse(response, text, requestId);
-                retryAfter = RetryAfter(response);
+                var value = await call(stripe, new Sdk.RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken).ConfigureAwait(false);
+                return Answer(value);
+            }
+            catch (Sdk.StripeException e)
+            {
+                failure = FromStripeNet(e);
+                retryAfter = RetryAfter(e.StripeResponse?.Headers);
             }
             catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -130,13 +105,17 @@ public class StripeClient
 
             if (!failure.IsTransient || attempt >= _options.MaxRetries) throw failure;
             var delay = BackoffDelay(attempt, retryAfter);
-            if (async) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            else
-            {
-                cancellationToken.WaitHandle.WaitOne(delay);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            _logger.LogWarning("Stripe {Status} {ErrorType} (request {RequestId}): retry {Retry} of {MaxRetries} in {DelayMs} ms with the same Idempotency-Key",
+                failure.Status, failure.Type, failure.RequestId, attempt + 1, _options.MaxRetries, (long)delay.TotalMilliseconds);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The Idempotency-Key a meter event is sent with: its identifier plus a digest of its parameters.</summary>
+    public static string MeterEventIdempotencyKey(StripeMeterEventRequest request)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(request.CanonicalBody()));
+        return $"{request.Identifier}-{Convert.ToHexStringLower(digest)[..16]}";
     }
 
     /// <summary>Exponential backoff with jitter (50% to 100% of the step), or the server's Retry-After; both capped.</summary>
@@ -148,46 +127,74 @@ public class StripeClient
         return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() / 2));
     }
 
-    private static StripeException FromErrorResponse(HttpResponseMessage response, string text, string? requestId)
+    /// <summary>
+    /// The Stripe.net client for this key: built once per key (they share one HTTP client), so a rotated key gets a new
+    /// one and the old one is let go.
+    /// </summary>
+    private Sdk.StripeClient ClientFor(string? secretKey)
     {
-        var status = (int)response.StatusCode;
-        string type = status >= 500 ? "api_error" : "invalid_request_error", message = $"HTTP {status}";
-        string? code = null, param = null, declineCode = null;
+        var key = secretKey?.Trim();
+        if (_current is { } current && current.Key == key) return current.Client;
+        if (string.IsNullOrEmpty(key))
+            throw new StripeException(0, "invalid_request_error", null, null, null, null, "no Stripe secret key was given", isTransient: false);
+        Sdk.StripeClient client;
         try
         {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            client = new Sdk.StripeClient(new Sdk.StripeClientOptions
             {
-                type = String(error, "type") ?? type;
-                message = String(error, "message") ?? message;
-                code = String(error, "code");
-                param = String(error, "param");
-                declineCode = String(error, "decline_code");
-            }
+                ApiKey = key,
+                ApiBase = Root(_options.Endpoint),
+                MeterEventsBase = Root(_options.ResolvedMeterEventsEndpoint),
+                HttpClient = _http,
+            });
         }
-        catch (JsonException)
+        catch (ArgumentException)
         {
-            // A proxy or load balancer answered (HTML, plain text): keep the status, which still says whether to retry.
+            // Stripe.net refuses a key with whitespace inside; its message does not quote the key, nor does ours.
+            throw new StripeException(0, "invalid_request_error", null, null, null, null, "the Stripe secret key is malformed", isTransient: false);
         }
-        var transient = Header(response, "Stripe-Should-Retry") switch
+        _current = new KeyedClient(key, client);
+        return client;
+    }
+
+    /// <summary>Stripe.net appends "/v1/..." to its bases, which must not end in a slash.</summary>
+    private static string Root(Uri endpoint) => endpoint.ToString().TrimEnd('/');
+
+    private static StripeResponse<T> Answer<T>(T value)
+        where T : Sdk.IStripeEntity
+    {
+        var response = value.StripeResponse;
+        return new StripeResponse<T>(value, (int)(response?.StatusCode ?? HttpStatusCode.OK), response?.RequestId,
+            string.Equals(Header(response?.Headers, "Idempotent-Replayed"), "true", StringComparison.OrdinalIgnoreCase), response?.Content ?? "");
+    }
+
+    private static StripeException FromStripeNet(Sdk.StripeException e)
+    {
+        var status = (int)e.HttpStatusCode;
+        var error = e.StripeError;
+        var headers = e.StripeResponse?.Headers;
+        var type = error?.Type ?? (status >= 500 ? "api_error" : "invalid_request_error");
+        // Without Stripe's error object (a proxy or load balancer answered, HTML or plain text) the status still says
+        // whether to retry; its body is not worth quoting.
+        var message = error?.Message ?? error?.ErrorDescription ?? (status == 0 ? e.Message : $"HTTP {status}");
+        var transient = Header(headers, "Stripe-Should-Retry") switch
         {
             "true" => true,
             "false" => false,
             _ => status == (int)HttpStatusCode.TooManyRequests || status >= 500,
         };
-        return new StripeException(status, type, code, param, declineCode, requestId, message, transient);
+        return new StripeException(status, type, error?.Code, error?.Param, error?.DeclineCode, e.StripeResponse?.RequestId, message, transient);
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(HttpResponseHeaders? headers)
     {
-        if (response.Headers.RetryAfter is not { } header) return null;
+        if (headers?.RetryAfter is not { } header) return null;
         if (header.Delta is { } delta) return delta;
         return header.Date is { } date ? date - DateTimeOffset.UtcNow : null;
     }
 
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    private static string? Header(HttpResponseHeaders? headers, string name) =>
+        headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private sealed record KeyedClient(string Key, Sdk.StripeClient Client);
 }

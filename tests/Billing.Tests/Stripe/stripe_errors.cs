@@ -1,6 +1,7 @@
 using PitPlatform.Billing.Stripe;
 using PitPlatform.Billing.Tests.Support;
 using Xunit;
+using Sdk = global::Stripe;
 
 namespace PitPlatform.Billing.Tests.Stripe;
 
@@ -14,8 +15,8 @@ public sealed class stripe_errors
         await using var stub = await StripeStub.StartAsync(Ct);
         var client = StubbedClient.For(stub);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() =>
-            client.PostAsync("v1/payment_intents", new StripeForm().Add("amount", 2000).Add("currency", "usd").Add("confirm", "true"), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() => client.SendAsync((stripe, options, ct) => stripe.V1.PaymentIntents.CreateAsync(
+            new Sdk.PaymentIntentCreateOptions { Amount = 2000, Currency = "usd", Confirm = true }, options, ct), cancellationToken: Ct));
 
         Assert.Equal(402, error.Status);
         Assert.Equal("card_error", error.Type);
@@ -26,6 +27,8 @@ public sealed class stripe_errors
         Assert.False(error.IsTransient);
         Assert.Single(stub.Requests);
         Assert.Contains(error.RequestId!, error.Message, StringComparison.Ordinal);
+        // Stripe.net's exception is mapped, not wrapped: its message is Stripe's text, which we do not control.
+        Assert.Null(error.InnerException);
     }
 
     [Fact]
@@ -35,8 +38,7 @@ public sealed class stripe_errors
         stub.EnqueueError(400, "invalid_request_error", "No such customer: 'cus_missing'", "resource_missing");
         var client = StubbedClient.For(stub);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() =>
-            client.PostAsync("v1/billing/meter_events", new StripeForm().Add("event_name", "pit_events"), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(customer: "cus_missing"), Ct));
 
         Assert.Equal(400, error.Status);
         Assert.Equal("invalid_request_error", error.Type);
@@ -51,8 +53,8 @@ public sealed class stripe_errors
     {
         await using var stub = await StripeStub.StartAsync(Ct);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() =>
-            StubbedClient.For(stub).PostAsync("v1/billing/meter_events", new StripeForm().Add("event_name", "pit_events"), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub).SendAsync((stripe, options, ct) =>
+            stripe.V1.Billing.MeterEvents.CreateAsync(new Sdk.Billing.MeterEventCreateOptions { EventName = "pit_events" }, options, ct), cancellationToken: Ct));
 
         Assert.Equal("parameter_missing", error.Code);
         Assert.Equal("payload[value]", error.Param);
@@ -69,6 +71,47 @@ public sealed class stripe_errors
 
         Assert.Equal(401, error.Status);
         Assert.False(error.IsTransient);
+        Assert.Single(stub.Requests);
         Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_secret_key_quoted_in_an_answer_is_masked_in_the_exception()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        stub.EnqueueError(400, "invalid_request_error", $"Invalid API Key provided: {StripeStub.SecretKey}; also tried rk_live_51Habc_DEF");
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+
+        Assert.DoesNotContain(StripeStub.SecretKey, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("rk_live_51Habc", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Invalid API Key provided: sk_test_****; also tried rk_live_****", error.StripeMessage);
+    }
+
+    [Fact]
+    public async Task a_proxy_answer_without_stripes_error_object_keeps_its_status_and_is_transient()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        stub.EnqueueRaw(502, "text/html", "<html><body>Bad Gateway</body></html>");
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub, maxRetries: 0).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+
+        Assert.Equal(502, error.Status);
+        Assert.Equal("api_error", error.Type);
+        Assert.Equal("HTTP 502", error.StripeMessage);
+        Assert.True(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task no_secret_key_is_a_typed_error_and_nothing_is_sent()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        var client = new StripeClient(_ => ValueTask.FromResult(""), new StripeClientOptions { Endpoint = stub.Endpoint });
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(), Ct));
+
+        Assert.Equal(0, error.Status);
+        Assert.False(error.IsTransient);
+        Assert.Empty(stub.Requests);
     }
 }

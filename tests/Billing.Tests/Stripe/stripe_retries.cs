@@ -96,4 +96,73 @@ public sealed class stripe_retries
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Single(stub.Requests);
     }
+
+    [Fact]
+    public async Task stripe_nets_own_retries_are_off_so_the_budget_is_ours_alone()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        stub.Down = true;
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub, maxRetries: 0).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+
+        Assert.True(error.IsTransient);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task a_conflict_is_retried_with_the_same_key_only_when_stripe_says_to()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        stub.EnqueueError(409, "invalid_request_error", "A request with this key is in progress.", headers: new Dictionary<string, string> { ["Stripe-Should-Retry"] = "true" });
+        stub.EnqueueError(409, "invalid_request_error", "Conflict.");
+
+        await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Single(stub.Requests.Select(r => r.IdempotencyKey).Distinct());
+    }
+
+    [Fact]
+    public async Task a_rotated_secret_key_is_used_by_the_next_call_of_the_same_client()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        var key = "sk_test_revoked_0000000000000000";
+        var client = new StripeClient(_ => ValueTask.FromResult(key), new StripeClientOptions { Endpoint = stub.Endpoint });
+
+        var refused = await Assert.ThrowsAsync<StripeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(), Ct));
+        key = StripeStub.SecretKey;
+        await client.CreateMeterEventAsync(StubbedClient.Event(), Ct);
+
+        Assert.Equal(401, refused.Status);
+        Assert.Equal(["Bearer sk_test_revoked_0000000000000000", "Bearer " + StripeStub.SecretKey], stub.Requests.Select(r => r.Authorization).ToArray());
+        Assert.Equal(25, stub.Total("cus_NciAYcXfLnqBoz", "pit_events"));
+    }
+
+    [Fact]
+    public async Task each_retry_is_logged_with_status_and_request_id_and_no_line_holds_the_secret_key()
+    {
+        await using var stub = await StripeStub.StartAsync(Ct);
+        stub.EnqueueError(429, "invalid_request_error", "Too many requests hit the API too quickly.", "rate_limit",
+            new Dictionary<string, string> { ["Retry-After"] = "0" });
+        stub.EnqueueError(500, "api_error", $"An unknown error occurred with key {StripeStub.SecretKey}");
+        var logger = new ListLogger();
+
+        await StubbedClient.For(stub, logger: logger).CreateMeterEventAsync(StubbedClient.Event(), Ct);
+        await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub, secretKey: "sk_test_wrong_0123456789", logger: logger).CreateMeterEventAsync(StubbedClient.Event("pit-test-2"), Ct));
+        var port = PitPlatform.LocalHost.Embedded.FreePort.Find();
+        var unreachable = new StripeClient(StripeStub.SecretKey, new StripeClientOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{port}/"), MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1),
+        }, logger);
+        var down = await Assert.ThrowsAsync<StripeException>(() => unreachable.CreateMeterEventAsync(StubbedClient.Event(), Ct));
+        logger.Lines.Enqueue(down.ToString());
+
+        var lines = logger.Lines.ToList();
+        Assert.Equal(3, lines.Count(l => l.Contains("retry 1 of", StringComparison.Ordinal) || l.Contains("retry 2 of", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("Stripe 429 invalid_request_error (request req_", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Stripe 500 api_error (request req_", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Stripe 0 api_connection_error", StringComparison.Ordinal));
+        foreach (var secret in new[] { StripeStub.SecretKey, "sk_test_wrong_0123456789" })
+            Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
+    }
 }

@@ -59,6 +59,16 @@ public sealed class StripeStub : IAsyncDisposable
             return true;
         });
 
+    /// <summary>The next request gets this answer as is, as from a proxy in front of Stripe (then the stub behaves normally again).</summary>
+    public void EnqueueRaw(int status, string contentType, string body) =>
+        _scripted.Enqueue(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            await context.Response.WriteAsync(body);
+            return true;
+        });
+
     /// <summary>Meter events for this customer fail with the given answer until <see cref="Heal"/>.</summary>
     public void FailCustomer(string customer, int status = 500, string type = "api_error", string message = "An unknown error occurred") =>
         _failingCustomers[customer] = (status, type, message);
@@ -113,7 +123,8 @@ public sealed class StripeStub : IAsyncDisposable
         var body = string.Join('&', form.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value));
         var key = context.Request.Headers["Idempotency-Key"].ToString();
         Requests.Enqueue(new StubRequest(context.Request.Path, context.Request.Headers.Authorization.ToString(),
-            context.Request.Headers["Stripe-Version"].ToString(), key, context.Request.ContentType ?? "", form));
+            context.Request.Headers["Stripe-Version"].ToString(), key, context.Request.ContentType ?? "", form,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
         if (context.Request.Headers.Authorization.ToString() != "Bearer " + SecretKey)
         {
             await WriteErrorAsync(context, 401, "invalid_request_error", "Invalid API Key provided: sk_test_****", null, null);
@@ -176,6 +187,7 @@ public sealed class StripeStub : IAsyncDisposable
     }
 }
 
-public sealed record StubRequest(string Path, string Authorization, string StripeVersion, string IdempotencyKey, string ContentType, IReadOnlyDictionary<string, string> Form);
+public sealed record StubRequest(string Path, string Authorization, string StripeVersion, string IdempotencyKey, string ContentType,
+    IReadOnlyDictionary<string, string> Form, IReadOnlyDictionary<string, string> Headers);
 
 public sealed record AcceptedMeterEvent(string Identifier, string EventName, string Customer, long Value, long Timestamp);
