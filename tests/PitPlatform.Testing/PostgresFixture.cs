@@ -1,32 +1,56 @@
 using Npgsql;
 using PitPlatform.Infrastructure.Postgres;
 using PitPlatform.LocalHost.Embedded;
+using Testcontainers.PostgreSql;
 using Xunit;
 
 namespace PitPlatform.Testing;
 
 /// <summary>
-/// One PostgreSQL server per test run: a throwaway cluster from the installed binaries (fsync off), or the server
-/// named by PIT_TEST_POSTGRES. Each test gets a schema of its own, so tests never see each other's rows.
+/// One PostgreSQL server per test run, chosen by <see cref="TestComponents"/>: the server named by PIT_TEST_POSTGRES,
+/// a postgres:15 container (PIT_TEST_CONTAINERS=true), or a throwaway cluster from the installed binaries (fsync off).
+/// Each test gets a schema of its own, so tests never see each other's rows.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
+    public const string ConnectionVariable = "PIT_TEST_POSTGRES";
+
+    private readonly ComponentSource? _chosen;
+    private PostgreSqlContainer? _container;
     private string? _directory;
     private string _connectionString = "";
 
-    /// <summary>The throwaway server, or null when PIT_TEST_POSTGRES names an external one (fault tests need it).</summary>
+    public PostgresFixture() { }
+
+    private PostgresFixture(ComponentSource source) => _chosen = source;
+
+    /// <summary>A fixture on its own Postgres container, whatever the environment says (needs a Docker engine).</summary>
+    public static PostgresFixture InContainer() => new(ComponentSource.Container);
+
+    public ComponentSource Source { get; private set; }
+
+    /// <summary>The throwaway server, or null for an external server or a container (fault tests need it).</summary>
     public PostgresServer? Server { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable("PIT_TEST_POSTGRES") is { Length: > 0 } external)
+        Source = _chosen ?? TestComponents.Choose(ConnectionVariable);
+        switch (Source)
         {
-            _connectionString = external;
-            return;
+            case ComponentSource.External:
+                _connectionString = Environment.GetEnvironmentVariable(ConnectionVariable)!;
+                break;
+            case ComponentSource.Container:
+                _container = ComponentContainers.Postgres();
+                await _container.StartAsync();
+                _connectionString = _container.GetConnectionString();
+                break;
+            default:
+                _directory = Path.Combine(Path.GetTempPath(), "pit-tests", Guid.NewGuid().ToString("N")[..12]);
+                Server = await PostgresServer.StartAsync(Path.Combine(_directory, "postgres"), fresh: true, durable: false);
+                _connectionString = Server.ConnectionString;
+                break;
         }
-        _directory = Path.Combine(Path.GetTempPath(), "pit-tests", Guid.NewGuid().ToString("N")[..12]);
-        Server = await PostgresServer.StartAsync(Path.Combine(_directory, "postgres"), fresh: true, durable: false);
-        _connectionString = Server.ConnectionString;
     }
 
     /// <summary>A fresh schema with every migration applied (or none).</summary>
@@ -43,6 +67,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (Server is not null) await Server.DisposeAsync();
+        if (_container is not null) await _container.DisposeAsync();
         if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 }
