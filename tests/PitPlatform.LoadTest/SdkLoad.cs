@@ -49,7 +49,8 @@ internal static class SdkLoad
             $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.CreateVersion7()}\",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"alpha\",\"cell\":\"c{i % 50}\"," +
             "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":100,\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":1000}}")) + "]}"))
             .Select(b => gzip ? Gzip(b) : b).ToList();
-        await PostAsync(http, bodies[0], gzip);
+        // Every client's connection is open before the clock starts: each rate gets a new HttpClient.
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => PostAsync(http, bodies[0], gzip)));
         var requests = events / batch;
         var next = -1;
         var watch = Stopwatch.StartNew();
