@@ -1,8 +1,6 @@
 using Azure.Storage.Blobs.Models;
-using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Specialized;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using PitPlatform.Contracts.Catalog;
@@ -91,10 +89,7 @@ internal sealed class ArchiveHarness : IAsyncDisposable
     /// <summary>Replaces a blob's bytes the way a careless operator or an attacker would.</summary>
     public async Task OverwriteAsync(string name, byte[] content)
     {
-        var blob = Container.GetBlockBlobClient(name);
-        var id = Convert.ToBase64String(SHA256.HashData(content).AsSpan(0, 16));
-        await blob.StageBlockAsync(id, new MemoryStream(content));
-        await blob.CommitBlockListAsync([id]);
+        await Container.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true);
     }
 
     public async Task<ArchiveChainHead?> HeadAsync(int partition) =>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +17,11 @@ using PitPlatform.Processing.Archive;
 
 /// <summary>
 /// ./pit load archive [records]: the archiver over batches of 500 records (range file, manifest, chain head per
-/// partition and batch), beside the raw limit: the same range files uploaded to the same Azurite with stage + commit
-/// and nothing else (no manifest, no condition, no Postgres), with the same parallelism. Two batch shapes: records
-/// spread over 12 partitions (about 42 per range), and every record in one partition (500 per range).
+/// partition and batch), beside the raw limit: the same range files written to the same Azurite through the host's own
+/// Blob client with the call the archiver makes (one Put Blob each) and nothing else (no manifest, no condition, no
+/// listing, no Postgres). The raw side takes the better of the archiver's partition parallelism and all partitions at
+/// once. Two batch shapes: records spread over 12 partitions (about 42 per range), and every record in one partition
+/// (500 per range).
 /// </summary>
 internal static class ArchiveLoad
 {
@@ -43,16 +45,23 @@ internal static class ArchiveLoad
             var blobs = host.Services.GetRequiredService<BlobServiceClient>();
             var database = host.Services.GetRequiredService<NpgsqlDataSource>();
             Console.WriteLine($"{records:N0} trade-fill envelopes per run, batches of {BatchSize}, {Environment.ProcessorCount} cores, embedded Postgres and Azurite");
+            var rawContainer = blobs.GetBlobContainerClient("raw-" + Guid.NewGuid().ToString("N")[..12]);
+            await rawContainer.CreateAsync();
 
             foreach (var partitions in new[] { 12, 1 })
             {
                 // The one-partition run continues partition 0's chain where the spread run left it, so no gap is recorded.
                 var batches = Batches(records, partitions, offsetBase: partitions == 12 ? 0 : (records + 11) / 12);
                 var bytes = batches.Sum(b => b.Sum(r => 4L + r.Value.Length));
-                await Warm(storage, blobs);
-                var raw = await RawUploadAsync(blobs, batches);
+                await Warm(storage, rawContainer);
+                // A fresh name prefix per pass, so no pass overwrites another's blobs.
+                var bounded = await RawUploadAsync(rawContainer, $"p{partitions}b/", batches, Archiver.MaxConcurrentPartitions);
+                var unbounded = partitions > Archiver.MaxConcurrentPartitions ? await RawUploadAsync(rawContainer, $"p{partitions}u/", batches, partitions) : bounded;
+                var raw = Math.Min(bounded, unbounded);
                 var archive = await ArchiveAsync(archiver, batches);
-                Console.WriteLine($"{partitions,2} partition(s) per batch: raw stage + commit of the range files {records / raw:N0} records/s ({bytes / raw / 1e6:F1} MB/s); " +
+                var sweep = partitions > Archiver.MaxConcurrentPartitions
+                    ? $"; {records / bounded:N0} with {Archiver.MaxConcurrentPartitions} partitions at once, {records / unbounded:N0} with all {partitions}" : "";
+                Console.WriteLine($"{partitions,2} partition(s) per batch: raw Put Blob of the range files {records / raw:N0} records/s ({bytes / raw / 1e6:F1} MB/s{sweep}); " +
                                   $"archiver {records / archive:N0} records/s ({bytes / archive / 1e6:F1} MB/s) = {100 * raw / archive:F0}% of raw");
             }
 
@@ -89,31 +98,37 @@ internal static class ArchiveLoad
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The same range files, in the same groups, with the same parallelism, and nothing else.</summary>
-    private static async Task<double> RawUploadAsync(BlobServiceClient blobs, List<List<ConsumedRecord>> batches)
+    /// <summary>
+    /// The same range files, in the same groups, <paramref name="parallelism"/> partitions at a time, each with the
+    /// Put Blob the archiver makes (the host's client, its default transfer options), and nothing else.
+    /// </summary>
+    private static async Task<double> RawUploadAsync(BlobContainerClient container, string prefix, List<List<ConsumedRecord>> batches, int parallelism)
     {
-        var container = blobs.GetBlobContainerClient("raw-" + Guid.NewGuid().ToString("N")[..12]);
-        await container.CreateAsync();
         var watch = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
-            await Task.WhenAll(batch.GroupBy(r => r.Partition).Select(async g =>
+            await Parallel.ForEachAsync(batch.GroupBy(r => r.Partition), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (g, ct) =>
             {
                 var range = g.ToList();
                 var content = ArchiveRangeFile.Encode(range.Select(r => r.Value).ToList());
-                var blob = container.GetBlockBlobClient(ArchiveNames.Range(Topic, g.Key, range[0].Offset, range[^1].Offset));
-                var id = Convert.ToBase64String(SHA256.HashData(content).AsSpan(0, 16));
-                await blob.StageBlockAsync(id, new MemoryStream(content));
-                await blob.CommitBlockListAsync([id]);
-            }));
+                await PutAsync(container, prefix + ArchiveNames.Range(Topic, g.Key, range[0].Offset, range[^1].Offset), content, ct);
+            });
         }
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Connections, JIT and the archive container, before anything is timed.</summary>
-    private static async Task Warm(ArchiveStorage storage, BlobServiceClient blobs)
+    private static async Task PutAsync(BlobContainerClient container, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content, writable: false);
+        await container.GetBlockBlobClient(name).UploadAsync(stream,
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" } }, cancellationToken);
+    }
+
+    /// <summary>Connections, JIT of the upload path and the archive container, before anything is timed.</summary>
+    private static async Task Warm(ArchiveStorage storage, BlobContainerClient raw)
     {
         await storage.ReadyAsync(CancellationToken.None);
-        await blobs.GetBlobContainerClient(storage.Container.Name).GetPropertiesAsync();
+        await storage.Container.GetPropertiesAsync();
+        await PutAsync(raw, "warm-up", new byte[1024], CancellationToken.None);
     }
 }

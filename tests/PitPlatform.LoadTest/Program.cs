@@ -1,13 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using Confluent.Kafka;
-using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
-using PitPlatform.Contracts.Catalog;
-using PitPlatform.Contracts.Envelopes;
-using PitPlatform.Contracts.Events.V1;
-using PitPlatform.Contracts.Keys;
 using PitPlatform.Hosting;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.LocalHost;
@@ -16,11 +10,12 @@ using PitPlatform.LocalHost;
 // ./pit load visibility [seconds]: 202 -> NAV visible in the query API at 1,000 fills/s (VisibilityLoad.cs).
 // ./pit load navquery [requests]: the NAV query over 30 days x 10 cells at one point a minute, beside bare SQL (NavQueryLoad.cs).
 // ./pit load [events] : measures, in one process against one embedded broker,
-//   1. the bare Confluent producer (idempotent, acks=all, gzip) sending envelopes of the same size: the raw limit;
+//   1. the bare Confluent producer with the product's client settings sending envelopes of the same size with the same
+//      headers, the best of a small sweep of producing threads (BareProducer.cs): the raw limit;
 //   2. POST /v1/events through the local host, batches of 500, concurrent clients: sustained ingest;
 //   3. 100-event batches paced at 10,000 events/s: latency percentiles;
 // and the host's RSS. Consumers are off: this is the ingest path only.
-// ./pit load archive [records]: the archiver against raw stage + commit of the same range files (ArchiveLoad.cs).
+// ./pit load archive [records]: the archiver against raw Put Blob of the same range files (ArchiveLoad.cs).
 // ./pit load sdk [events]: one SDK client against the server's own ingest rate in the same run (SdkLoad.cs).
 if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
 // ./pit load export [rows]: GET /v1/export over [rows] LLM calls, RSS growth beside a raw COPY TO STDOUT (ExportLoad.cs).
@@ -68,15 +63,18 @@ if (navMode || visibilityMode)
 var kafka = host.Services.GetRequiredService<KafkaSettings>();
 Console.WriteLine($"host {host.BaseAddress}, broker {kafka.BootstrapServers}, {Environment.ProcessorCount} cores, {events:N0} events per phase");
 
-var bare = RawProducer(kafka, events, withHeaders: false);
-var raw = RawProducer(kafka, events, withHeaders: true);
-Console.WriteLine($"1. bare Confluent producer: {bare:N0} envelopes/s without headers, {raw:N0}/s with the same CloudEvents headers as ours (the raw limit below)");
-
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
 await Post(http, Bodies(1, 100)[0]); // warm-up: JIT, connections, producer metadata
-
+// The bare records carry the headers the host's do: a traceparent is added per record when the ingest path sets one.
+var hostHeaders = BareProducer.HostHeaders(kafka);
 var clients = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
+
+var bare = BareProducer.WithoutHeaders(kafka, host.Environment.EmbeddedKafka, events);
+var (raw, sweep) = BareProducer.RawLimit(kafka, host.Environment.EmbeddedKafka, events, clients, withTraceparent: hostHeaders.Contains("traceparent"));
+Console.WriteLine($"1. bare Confluent producer, the product's client settings: {bare:N0} envelopes/s without headers, {raw:N0}/s with the host's headers " +
+                  $"({string.Join(", ", hostHeaders)}), the raw limit below; best of {sweep}");
+
 var sustained = await Sustained(http, events, batch: 500, clients);
 Console.WriteLine($"2. HTTP ingest, batches of 500, {clients} clients: {sustained:N0} events/s = {100.0 * sustained / raw:F0}% of the bare producer");
 
@@ -88,50 +86,6 @@ Console.WriteLine($"4. RSS of the process (host, embedded broker and load genera
 await host.DisposeAsync();
 Directory.Delete(state, recursive: true);
 return 0;
-
-static double RawProducer(KafkaSettings kafka, int count, bool withHeaders)
-{
-    var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "load/1.0");
-    var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 5 };
-    kafka.Apply(config);
-    using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
-    var messages = Enumerable.Range(0, 10_000).Select(i =>
-    {
-        var key = CanonicalKey.ForCell("demo", "alpha", $"c{i % 50}");
-        var envelope = builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, "pit.v1.exec.trade_fill", key, Fill());
-        var headers = new Headers();
-        if (withHeaders)
-        {
-            foreach (var (name, value) in new[] { ("ce_specversion", "1.0"), ("ce_id", envelope.EventId), ("ce_source", envelope.Producer), ("ce_type", envelope.PayloadType),
-                         ("ce_subject", envelope.Key), ("ce_time", "2026-11-22T09:30:00Z"), ("content-type", "application/protobuf") })
-                headers.Add(name, Encoding.UTF8.GetBytes(value));
-        }
-        return new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(envelope.Key), Value = envelope.ToByteArray(), Headers = headers };
-    }).ToArray();
-    var topic = kafka.Prefix + "pit.v1.exec.trade_fill";
-    var failed = 0;
-    var watch = Stopwatch.StartNew();
-    for (var i = 0; i < count; i++)
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(topic, messages[i % messages.Length], r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
-                break;
-            }
-            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                producer.Poll(TimeSpan.FromMilliseconds(10));
-            }
-        }
-    }
-    producer.Flush(TimeSpan.FromMinutes(2));
-    if (failed > 0) throw new InvalidOperationException($"{failed} raw deliveries failed");
-    return count / watch.Elapsed.TotalSeconds;
-}
-
-static TradeFillEvent Fill() => new() { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD", FeeMicros = 1_000 };
 
 static List<byte[]> Bodies(int count, int batch) =>
     Enumerable.Range(0, count).Select(_ => Encoding.UTF8.GetBytes("{\"data\":[" + string.Join(",", Enumerable.Range(0, batch).Select(i =>

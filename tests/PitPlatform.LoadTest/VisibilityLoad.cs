@@ -151,13 +151,11 @@ internal static class VisibilityLoad
 
     /// <summary>
     /// Every 10 ms, 18 records over 4 partitions (the shape of a NAV batch's updates at this rate) from a bare producer
-    /// configured like ours, timed to the last acknowledgement: what the broker itself costs a batch under this load.
+    /// with our producer's settings, timed to the last acknowledgement: what the broker itself costs a batch under this load.
     /// </summary>
     private static (double P50, double P99) AcksWhileRunning(KafkaSettings kafka, CancellationToken stop)
     {
-        var config = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 0 };
-        kafka.Apply(config);
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        using var producer = BareProducerOf(kafka, "pit-load-acks");
         for (var i = 0; i < 4; i++) producer.Produce(new TopicPartition(kafka.Prefix + AcksTopic, i), new Message<byte[], byte[]> { Value = new byte[300] });
         producer.Flush(TimeSpan.FromSeconds(10)); // the idempotent producer has its id and the partitions' leaders
         var acks = new List<double>();
@@ -174,15 +172,17 @@ internal static class VisibilityLoad
         return Percentiles(acks);
     }
 
+    /// <summary>A bare client with the host's own producer settings (gzip level, linger, delivery-report fields), so the floor cannot drift from them.</summary>
+    private static IProducer<byte[], byte[]> BareProducerOf(KafkaSettings kafka, string clientId) =>
+        kafka.Configure(new ProducerBuilder<byte[], byte[]>(EnvelopeProducer.Configuration(kafka, clientId, EnvelopeProducerOptions.Default))).Build();
+
     /// <summary>One record produced, then received by a bare consumer already assigned to the topic: one pipeline hop.</summary>
     private static (double P50, double P99) KafkaHop(KafkaSettings kafka, int? fetchWaitMaxMs, int samples)
     {
         var topic = kafka.Prefix + HopTopic;
-        var producerConfig = new ProducerConfig { EnableIdempotence = true, Acks = Acks.All, CompressionType = CompressionType.Gzip, LingerMs = 0 };
-        kafka.Apply(producerConfig);
         var consumerConfig = new ConsumerConfig { GroupId = "hop-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false, FetchWaitMaxMs = fetchWaitMaxMs };
         kafka.Apply(consumerConfig);
-        using var producer = new ProducerBuilder<byte[], byte[]>(producerConfig).Build();
+        using var producer = BareProducerOf(kafka, "pit-load-hop");
         using var consumer = new ConsumerBuilder<byte[], byte[]>(consumerConfig).Build();
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.End));
         producer.Produce(new TopicPartition(topic, 0), new Message<byte[], byte[]> { Value = new byte[300] });

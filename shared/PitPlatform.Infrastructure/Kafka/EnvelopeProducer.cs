@@ -31,6 +31,17 @@ public class EnvelopeProducer : IDisposable
         KafkaNativeLibrary.EnsureResolver();
         _catalog = catalog;
         _naming = new KafkaNaming(settings.Prefix);
+        _producer = settings.Configure(new ProducerBuilder<byte[], byte[]>(Configuration(settings, clientId, options))).Build();
+    }
+
+    /// <summary>
+    /// The client settings every envelope producer runs with. Public so a load test's bare producer is built from the
+    /// same settings as the product's and cannot drift from them.
+    /// </summary>
+    public static ProducerConfig Configuration(KafkaSettings settings, string clientId, EnvelopeProducerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         var config = new ProducerConfig
         {
             ClientId = clientId,
@@ -48,7 +59,7 @@ public class EnvelopeProducer : IDisposable
             DeliveryReportFields = "none",
         };
         settings.Apply(config);
-        _producer = settings.Configure(new ProducerBuilder<byte[], byte[]>(config)).Build();
+        return config;
     }
 
     /// <summary>For mocking.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -142,17 +141,10 @@ public class ArchiveRedactor
 
     private static async Task OverwriteAsync(BlobContainerClient container, string name, byte[] content, ETag etag, CancellationToken cancellationToken)
     {
-        var blob = container.GetBlockBlobClient(name);
-        var blocks = new List<string>();
-        if (content.Length > 0)
-        {
-            // Stage + commit as WriteOnceBlobs does (Upload needs System.IO.Hashing); an empty file commits no block.
-            var blockId = Convert.ToBase64String(SHA256.HashData(content).AsSpan(0, 16));
-            using var stream = new MemoryStream(content, writable: false);
-            await blob.StageBlockAsync(blockId, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            blocks.Add(blockId);
-        }
-        await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
+        // One Put Blob, conditional on the ETag read: a rewrite is never larger than the range file it replaces, and an
+        // empty file (every record removed) is a zero-length Put.
+        using var stream = new MemoryStream(content, writable: false);
+        await container.GetBlockBlobClient(name).UploadAsync(stream, new BlobUploadOptions
         {
             Conditions = new BlobRequestConditions { IfMatch = etag },
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -9,20 +8,18 @@ namespace PitPlatform.Processing.Archive;
 /// <summary>
 /// Writes a blob only if no blob has its name (If-None-Match: *). When one exists, its bytes are compared: the same
 /// bytes make the write a no-op (a redelivered range), other bytes are an <see cref="ArchiveConflictException"/>.
-/// Uses stage + commit rather than Upload, which needs System.IO.Hashing (docs/BUILD.md).
 /// </summary>
 public static class WriteOnceBlobs
 {
     public static async Task<bool> WriteAsync(BlobContainerClient container, string name, byte[] content, string contentType, CancellationToken cancellationToken)
     {
         var blob = container.GetBlockBlobClient(name);
-        // One block per blob; its id is fixed-length, as Blob storage requires of all ids within a blob.
-        var blockId = Convert.ToBase64String(SHA256.HashData(content).AsSpan(0, 16));
         try
         {
+            // One Put Blob: a range file is at most Archiver.MaxRangeBytes (32 MiB), far below the single-request limit,
+            // so staging blocks would only add a round trip. The condition rides on the same request.
             using var stream = new MemoryStream(content, writable: false);
-            await blob.StageBlockAsync(blockId, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await blob.CommitBlockListAsync([blockId], new CommitBlockListOptions
+            await blob.UploadAsync(stream, new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },

@@ -196,6 +196,36 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
         ], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task a_range_file_altered_between_its_read_and_its_rewrite_is_not_overwritten()
+    {
+        await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
+        await ArchiveMixedRangesAsync(api.Pipeline);
+        var range = ArchiveNames.Range(FillTopic, 0, 0, 4);
+        var container = Container(api.Pipeline);
+        // Still holds the scope's records, so a redactor that ignored the ETag it read would rewrite it without complaint.
+        var altered = ArchiveRangeFile.Encode([.. Values((await SnapshotAsync(container))[range]).Where(v => EventEnvelope.Parser.ParseFrom(v).Tenant != "other")]);
+        var racing = new RacingRedactor(api.Pipeline.Service<ArchiveStorage>(), api.Pipeline.Database.DataSource,
+            ct => container.GetBlobClient(range).UploadAsync(new BinaryData(altered), overwrite: true, ct));
+        var deletion = Guid.NewGuid();
+
+        var conflict = await Assert.ThrowsAsync<ArchiveConflictException>(() => racing.RedactAsync(deletion, "demo",
+            DeletionArchive.Matcher("demo", new DeletionScope(DeletionScope.SeriesKind, "alpha")), DeletionArchive.Audit(api.Pipeline.Service<AuditTrail>(), deletion), Ct));
+
+        Assert.Equal(range, conflict.BlobName);
+        Assert.Equal(altered, (await SnapshotAsync(container))[range]);
+    }
+
+    /// <summary>Changes the range file once, after the rewrite was recorded and before the blob is overwritten.</summary>
+    private sealed class RacingRedactor(ArchiveStorage storage, Npgsql.NpgsqlDataSource database, Func<CancellationToken, Task> change)
+        : ArchiveRedactor(storage, database)
+    {
+        private int _changed;
+
+        protected override Task RecordedAsync(ArchiveRedaction redaction, CancellationToken cancellationToken) =>
+            Interlocked.Exchange(ref _changed, 1) == 0 ? change(cancellationToken) : Task.CompletedTask;
+    }
+
     private sealed class CrashingRedactor(ArchiveStorage storage, Npgsql.NpgsqlDataSource database) : ArchiveRedactor(storage, database)
     {
         protected override Task RecordedAsync(ArchiveRedaction redaction, CancellationToken cancellationToken) =>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Azure.Storage.Blobs.Specialized;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Processing.Archive;
 using PitPlatform.Testing;
@@ -31,10 +29,7 @@ public sealed class archive_redaction_tampering(PostgresFixture postgres, KafkaF
         var container = Container(pipeline);
         var current = (await container.GetBlobClient(Redacted).DownloadContentAsync(Ct)).Value.Content.ToArray();
         var altered = ArchiveRangeFile.Encode([.. Values(current).Where(v => EventEnvelope.Parser.ParseFrom(v).Tenant != "other" || EventEnvelope.Parser.ParseFrom(v).Series != "alpha")]);
-        var block = container.GetBlockBlobClient(Redacted);
-        var id = Convert.ToBase64String(SHA256.HashData(altered).AsSpan(0, 16));
-        await block.StageBlockAsync(id, new MemoryStream(altered), cancellationToken: Ct);
-        await block.CommitBlockListAsync([id], cancellationToken: Ct);
+        await container.GetBlobClient(Redacted).UploadAsync(new BinaryData(altered), overwrite: true, Ct);
         return altered;
     }
 
