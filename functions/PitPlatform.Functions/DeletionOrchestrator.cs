@@ -28,7 +28,10 @@ public static class DeletionOrchestrator
     public static readonly TimeSpan OverdueRecheck = TimeSpan.FromMinutes(1);
 
     [Function(nameof(DeletionOrchestrator))]
-    public static async Task<string> Run([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static Task<string> Run([OrchestrationTrigger] TaskOrchestrationContext context) => RunAsync(context, MaxWait);
+
+    /// <summary>The orchestration with slices of at most <paramref name="maxWait"/>: tests shorten it, as the in-process engine's timers run in real time.</summary>
+    internal static async Task<string> RunAsync(TaskOrchestrationContext context, TimeSpan maxWait)
     {
         var id = context.GetInput<string>()!;
         var logger = context.CreateReplaySafeLogger(nameof(DeletionOrchestrator));
@@ -38,7 +41,7 @@ public static class DeletionOrchestrator
         var state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
         if (state.State == "pending")
         {
-            await WaitOneSliceAsync(context, id, state, retry);
+            await WaitOneSliceAsync(context, id, state, maxWait, retry);
             state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
             if (state.State == "pending")
             {
@@ -60,8 +63,8 @@ public static class DeletionOrchestrator
         return "completed";
     }
 
-    /// <summary>Waits for a decision until the request's expiry or <see cref="MaxWait"/>, or expires an overdue one.</summary>
-    private static async Task WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, TaskOptions retry)
+    /// <summary>Waits for a decision until the request's expiry or <paramref name="maxWait"/>, or expires an overdue one.</summary>
+    private static async Task WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, TimeSpan maxWait, TaskOptions retry)
     {
         var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
         if (remaining <= TimeSpan.Zero)
@@ -76,7 +79,7 @@ public static class DeletionOrchestrator
         context.SetCustomStatus(eventName);
         try
         {
-            await context.WaitForExternalEvent<string>(eventName, remaining < MaxWait ? remaining : MaxWait);
+            await context.WaitForExternalEvent<string>(eventName, remaining < maxWait ? remaining : maxWait);
         }
         catch (TaskCanceledException)
         {
