@@ -15,8 +15,10 @@ namespace PitPlatform.Functions;
 /// <para>
 /// A request may wait up to PIT_APPROVAL_EXPIRY_HOURS (a year at most). Each wait is one slice of at most
 /// <see cref="MaxWait"/>, and a slice that ends with the request still pending continues as new, so the history a
-/// replay reads stays a handful of events however long the wait. An overdue request the expiry activity did not
-/// expire (its clock and the orchestration's disagree) is re-checked after a timer, never in a tight loop.
+/// replay reads stays a handful of events however long the wait. After the expiry activity ran on an overdue request,
+/// the request's own state decides, not the activity's count (which is of every request it expired): decided or
+/// expired ends the wait at once; still pending (its clock and the orchestration's disagree) is re-checked after a
+/// timer, never in a tight loop.
 /// </para>
 /// </summary>
 public static class DeletionOrchestrator
@@ -38,11 +40,10 @@ public static class DeletionOrchestrator
         var retry = new TaskOptions(new TaskRetryOptions(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(5),
             backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5))));
 
-        var state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
+        var state = await ReadAsync(context, id, retry);
         if (state.State == "pending")
         {
-            await WaitOneSliceAsync(context, id, state, maxWait, retry);
-            state = await context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
+            state = await WaitOneSliceAsync(context, id, state, maxWait, retry);
             if (state.State == "pending")
             {
                 // A fresh history for the next slice; the request's state lives in Postgres, not in this history.
@@ -63,16 +64,23 @@ public static class DeletionOrchestrator
         return "completed";
     }
 
-    /// <summary>Waits for a decision until the request's expiry or <paramref name="maxWait"/>, or expires an overdue one.</summary>
-    private static async Task WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, TimeSpan maxWait, TaskOptions retry)
+    /// <summary>
+    /// Waits for a decision until the request's expiry or <paramref name="maxWait"/>, or expires an overdue one; returns
+    /// the request's state read afterwards.
+    /// </summary>
+    private static async Task<DeletionStatus> WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, TimeSpan maxWait,
+        TaskOptions retry)
     {
         var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
         if (remaining <= TimeSpan.Zero)
         {
-            var expired = await context.CallActivityAsync<int>(nameof(DeletionActivities.ExpireOverdue), id, retry);
-            // Nothing expired: the activity's clock says the request is not yet due. Wait before asking again.
-            if (expired == 0) await context.CreateTimer(context.CurrentUtcDateTime + OverdueRecheck, CancellationToken.None);
-            return;
+            // The count is of every request the sweep expired, not of this one (a decision that landed since the read
+            // leaves it at 0): this request's own state says whether it is still pending.
+            await context.CallActivityAsync<int>(nameof(DeletionActivities.ExpireOverdue), id, retry);
+            var after = await ReadAsync(context, id, retry);
+            // Still pending: the activity's clock says it is not yet due. Wait before asking again, never a tight loop.
+            if (after.State == "pending") await context.CreateTimer(context.CurrentUtcDateTime + OverdueRecheck, CancellationToken.None);
+            return after;
         }
 
         var eventName = $"decision-{context.NewGuid():N}";
@@ -83,9 +91,13 @@ public static class DeletionOrchestrator
         }
         catch (TaskCanceledException)
         {
-            // Timed out: the caller re-reads the state (expired, decided without a delivered event, or still pending).
+            // Timed out: the state read below says what happened (expired, decided without a delivered event, or still pending).
         }
+        return await ReadAsync(context, id, retry);
     }
+
+    private static Task<DeletionStatus> ReadAsync(TaskOrchestrationContext context, string id, TaskOptions retry) =>
+        context.CallActivityAsync<DeletionStatus>(nameof(DeletionActivities.ReadDeletion), id, retry);
 }
 
 /// <summary>What the orchestration needs to know about its request.</summary>
