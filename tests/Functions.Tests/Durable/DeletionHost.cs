@@ -124,10 +124,14 @@ internal sealed class DeletionHost : IAsyncDisposable
         (await CallAsync(HttpMethods.Get, _aliceKey, null, (request, token) => _functions.Get(request, id, token))).Body.GetProperty("data");
 
     /// <summary>Waits until the orchestration waits for a decision: its custom status names the event approve and reject raise.</summary>
-    public Task WaitingAsync(string id) =>
-        Eventually.WaitForAsync(() => Client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct),
-            instance => instance?.SerializedCustomStatus?.Contains("decision-", StringComparison.Ordinal) == true,
-            TimeSpan.FromSeconds(20), $"orchestration {id} waiting for a decision");
+    public async Task WaitingAsync(string id)
+    {
+        static bool Waiting(OrchestrationMetadata? instance) =>
+            instance?.SerializedCustomStatus?.Contains("decision-", StringComparison.Ordinal) == true;
+        var instance = await Eventually.WaitForAsync(() => Client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct),
+            instance => Waiting(instance) || instance?.IsCompleted == true, TimeSpan.FromSeconds(20), $"orchestration {id} waiting for a decision");
+        Assert.True(Waiting(instance), $"orchestration {id} is not waiting for a decision: {instance}");
+    }
 
     /// <summary>The orchestration's result once it completed (a generation that continues as new has not).</summary>
     public async Task<string> OutcomeAsync(string id, TimeSpan timeout)

@@ -33,8 +33,12 @@ internal sealed class HistoryRecorder : Interceptor
 
     private void Record(object message)
     {
-        if (message is WorkItem { OrchestratorRequest: { } request })
-            _replays.Enqueue((request.InstanceId, request.ExecutionId, request.PastEvents.Count + request.NewEvents.Count));
+        if (message is not WorkItem { OrchestratorRequest: { } request }) return;
+        // The generation is the one its history starts: the first episode after a ContinueAsNew still carries the
+        // previous execution's id on the request.
+        var started = request.PastEvents.Concat(request.NewEvents).FirstOrDefault(e => e.ExecutionStarted is not null);
+        var execution = started?.ExecutionStarted.OrchestrationInstance?.ExecutionId ?? request.ExecutionId;
+        _replays.Enqueue((request.InstanceId, execution, request.PastEvents.Count + request.NewEvents.Count));
     }
 
     private sealed class RecordingReader<T>(IAsyncStreamReader<T> inner, Action<object> record) : IAsyncStreamReader<T>
