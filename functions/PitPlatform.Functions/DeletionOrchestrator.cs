@@ -8,9 +8,10 @@ namespace PitPlatform.Functions;
 /// <summary>
 /// The Durable orchestration of one deletion request (instance id = request id). Deterministic: all I/O is in
 /// activities, all time is the context's. It waits for a decision with WaitForExternalEvent and a timeout, under a
-/// fresh event name per wait (published as the custom status for the approve/reject functions): a wait that timed
-/// out can still swallow a later event of the same name (azure-functions-durable-extension #3255). Whatever wakes
-/// it, it re-reads the request's state from Postgres, so a lost event only delays it to the next timeout. Once
+/// fresh event name per generation (published as the custom status for the approve/reject functions before it reads
+/// the request, so a decision made after that read raises the name it will wait for): a wait that timed out can still
+/// swallow a later event of the same name (azure-functions-durable-extension #3255). Whatever wakes it, it re-reads
+/// the request's state from Postgres, so a lost event only delays it to the next timeout. Once
 /// approved it runs the same idempotent steps as the local host, one activity with retry per step.
 /// <para>
 /// A request may wait up to PIT_APPROVAL_EXPIRY_HOURS (a year at most). Each wait is one slice of at most
@@ -40,10 +41,14 @@ public static class DeletionOrchestrator
         var retry = new TaskOptions(new TaskRetryOptions(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(5),
             backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5))));
 
+        // Published before the read: a decision the read did not see finds this name when it wakes the orchestration,
+        // and its event is buffered until the wait takes it, instead of going nowhere for a whole slice.
+        var eventName = $"decision-{context.NewGuid():N}";
+        context.SetCustomStatus(eventName);
         var state = await ReadAsync(context, id, retry);
         if (state.State == "pending")
         {
-            state = await WaitOneSliceAsync(context, id, state, maxWait, retry);
+            state = await WaitOneSliceAsync(context, id, state, eventName, maxWait, retry);
             if (state.State == "pending")
             {
                 // A fresh history for the next slice; the request's state lives in Postgres, not in this history.
@@ -68,8 +73,8 @@ public static class DeletionOrchestrator
     /// Waits for a decision until the request's expiry or <paramref name="maxWait"/>, or expires an overdue one; returns
     /// the request's state read afterwards.
     /// </summary>
-    private static async Task<DeletionStatus> WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, TimeSpan maxWait,
-        TaskOptions retry)
+    private static async Task<DeletionStatus> WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, string eventName,
+        TimeSpan maxWait, TaskOptions retry)
     {
         var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
         if (remaining <= TimeSpan.Zero)
@@ -83,8 +88,6 @@ public static class DeletionOrchestrator
             return after;
         }
 
-        var eventName = $"decision-{context.NewGuid():N}";
-        context.SetCustomStatus(eventName);
         try
         {
             await context.WaitForExternalEvent<string>(eventName, remaining < maxWait ? remaining : maxWait);

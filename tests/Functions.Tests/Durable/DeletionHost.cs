@@ -36,6 +36,7 @@ internal sealed class DeletionHost : IAsyncDisposable
     private readonly string _bobKey;
     private DurableTaskTestHost? _engine;
     private Func<Task>? _beforeExpiry;
+    private Func<string, Task>? _afterRead;
 
     private DeletionHost(ServiceProvider services, TestDatabase database, KafkaSettings kafka, TimeSpan maxWait, string aliceKey, string bobKey)
     {
@@ -64,6 +65,9 @@ internal sealed class DeletionHost : IAsyncDisposable
 
     /// <summary>Runs once, before the next real ExpireOverdue activity (a test lands a concurrent decision there).</summary>
     public Func<Task>? BeforeNextExpiry { set => _beforeExpiry = value; }
+
+    /// <summary>Runs once with the request id, after the next real ReadDeletion activity read it, before its result goes back.</summary>
+    public Func<string, Task>? AfterNextRead { set => _afterRead = value; }
 
     /// <param name="maxWait">The orchestration's longest wait slice; the production one when null.</param>
     /// <param name="approvalExpiry">How long a request waits for a decision (PIT_APPROVAL_EXPIRY_HOURS, 72 h by default).</param>
@@ -123,7 +127,7 @@ internal sealed class DeletionHost : IAsyncDisposable
     public async Task<JsonElement> GetAsync(string id) =>
         (await CallAsync(HttpMethods.Get, _aliceKey, null, (request, token) => _functions.Get(request, id, token))).Body.GetProperty("data");
 
-    /// <summary>Waits until the orchestration waits for a decision: its custom status names the event approve and reject raise.</summary>
+    /// <summary>Waits until a decision would wake the orchestration: its custom status names the event approve and reject raise.</summary>
     public async Task WaitingAsync(string id)
     {
         static bool Waiting(OrchestrationMetadata? instance) =>
@@ -168,8 +172,12 @@ internal sealed class DeletionHost : IAsyncDisposable
         DurableTaskTestHost.StartAsync(tasks =>
         {
             tasks.AddOrchestratorFunc<string, string>(nameof(DeletionOrchestrator), (context, _) => DeletionOrchestrator.RunAsync(context, _maxWait));
-            tasks.AddActivityFunc<string, DeletionStatus>(nameof(DeletionActivities.ReadDeletion),
-                (_, id) => _activities.ReadDeletion(id, CancellationToken.None));
+            tasks.AddActivityFunc<string, DeletionStatus>(nameof(DeletionActivities.ReadDeletion), async (_, id) =>
+            {
+                var status = await _activities.ReadDeletion(id, CancellationToken.None);
+                if (Interlocked.Exchange(ref _afterRead, null) is { } after) await after(id);
+                return status;
+            });
             tasks.AddActivityFunc<string, int>(nameof(DeletionActivities.ExpireOverdue), async (_, id) =>
             {
                 if (Interlocked.Exchange(ref _beforeExpiry, null) is { } before) await before();

@@ -46,6 +46,22 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
     }
 
     [Fact]
+    public async Task an_approval_landing_just_after_the_orchestration_read_the_request_wakes_it_at_once_not_after_its_wait_slice()
+    {
+        // The production slice (an hour): an approval whose event went nowhere would be seen only after it.
+        await using var host = await DeletionHost.StartAsync(postgres, kafka, blob);
+        await SeedAsync(host.Database, "demo", "alpha", "c1");
+        FunctionResponse? approval = null;
+        // The approver answers as the orchestration's first read returns pending, before it waits.
+        host.AfterNextRead = async id => approval = await host.ApproveAsync(id);
+        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+
+        Assert.Equal("completed", await host.OutcomeAsync(id, TimeSpan.FromSeconds(30)));
+        Assert.Equal(200, approval?.Status);
+        Assert.Equal(DeletionRunner.Steps.Select(step => (step, true)), host.StepCalls);
+    }
+
+    [Fact]
     public async Task a_late_approval_landing_between_the_overdue_check_and_the_sweep_is_refused_and_the_orchestration_ends_expired_without_waiting()
     {
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, approvalExpiry: TimeSpan.FromSeconds(1));
