@@ -31,4 +31,7 @@ public sealed class ConsumerInstances
     public IReadOnlyCollection<string> Named => _counts.Keys;
 
     public int For(string group) => _counts.GetValueOrDefault(group, 1);
+
+    /// <summary>True when some group runs more than one consumer.</summary>
+    public bool SharesAnyGroup => _counts.Values.Any(count => count > 1);
 }

@@ -46,7 +46,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
         var kafka = Setting(SettingNames.KafkaBootstrap);
         if (kafka is null)
         {
-            _kafka = MockKafkaCluster.Start(options.EmbeddedKafkaBrokers);
+            _kafka = MockKafkaCluster.Start(options.EmbeddedKafkaBrokers, options.EmbeddedKafkaRebalanceDelay);
             _kafka.CreateCatalogTopics(TopicCatalog.Embedded, new KafkaNaming(Setting(SettingNames.KafkaPrefix) ?? ""));
             Settings[SettingNames.KafkaBootstrap] = _embedded[SettingNames.KafkaBootstrap] = _kafka.BootstrapServers;
             _embedded[SettingNames.KafkaPrefix] = Setting(SettingNames.KafkaPrefix) ?? "";

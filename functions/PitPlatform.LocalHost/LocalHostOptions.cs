@@ -29,6 +29,14 @@ public sealed class LocalHostOptions
 
     public const string EmbeddedKafkaBrokersSetting = "PIT_EMBEDDED_KAFKA_BROKERS";
 
+    /// <summary>
+    /// The embedded cluster's initial rebalance delay: none while each group has one consumer (it joins at once), the
+    /// broker default of 3 s when PIT_CONSUMER_INSTANCES runs several, so they join in one generation.
+    /// </summary>
+    public TimeSpan EmbeddedKafkaRebalanceDelay { get; init; }
+
+    public static readonly TimeSpan SharedGroupRebalanceDelay = TimeSpan.FromSeconds(3);
+
     public static LocalHostOptions FromEnvironment(string[] args)
     {
         var root = Embedded.RepositoryRoot.Find() ?? Directory.GetCurrentDirectory();
@@ -39,6 +47,7 @@ public sealed class LocalHostOptions
             HttpPort = port is { Length: > 0 } ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 7071,
             Fresh = args.Contains("--fresh"),
             EmbeddedKafkaBrokers = EmbeddedKafkaBrokersFromEnvironment(),
+            EmbeddedKafkaRebalanceDelay = ConsumerInstances.FromEnvironment().SharesAnyGroup ? SharedGroupRebalanceDelay : TimeSpan.Zero,
         };
     }
 

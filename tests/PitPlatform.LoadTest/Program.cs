@@ -33,6 +33,8 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
     HttpPort = 0,
     DurablePostgres = false,
     EmbeddedKafkaBrokers = LocalHostOptions.EmbeddedKafkaBrokersFromEnvironment(),
+    // The NAV benchmark runs two processors in one group: let them join in one generation.
+    EmbeddedKafkaRebalanceDelay = navMode ? LocalHostOptions.SharedGroupRebalanceDelay : TimeSpan.Zero,
     Settings = new Dictionary<string, string?>
     {
         [SettingNames.RateLimitPerSecond] = "10000000",

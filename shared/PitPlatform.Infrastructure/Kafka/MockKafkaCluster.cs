@@ -32,7 +32,13 @@ public sealed class MockKafkaCluster : IDisposable
     /// <summary>Broker ids run from 1 to <see cref="BrokerCount"/>.</summary>
     public IEnumerable<int> BrokerIds => Enumerable.Range(1, BrokerCount);
 
-    public static MockKafkaCluster Start(int brokerCount = 3)
+    /// <param name="initialRebalanceDelay">
+    /// How long the group coordinator waits for more members before a new group's first assignment, as a real broker's
+    /// group.initial.rebalance.delay.ms (3 s by default there). Zero (the default here) lets a lone consumer join in
+    /// about 60 ms; several consumers starting together are better served by a delay that gathers them into one
+    /// generation instead of a rebalance per arrival.
+    /// </param>
+    public static MockKafkaCluster Start(int brokerCount = 3, TimeSpan initialRebalanceDelay = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
         KafkaNativeLibrary.EnsureResolver();
@@ -52,9 +58,7 @@ public sealed class MockKafkaCluster : IDisposable
             rd_kafka_destroy(handle);
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed (librdkafka built without mock support?)");
         }
-        // The mock's group coordinator waits 3 s for more members before its first assignment, as a real broker's
-        // group.initial.rebalance.delay.ms does; at 0 a consumer group joins in about 60 ms.
-        rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
+        rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, (int)initialRebalanceDelay.TotalMilliseconds);
         return new MockKafkaCluster(handle, cluster, brokerCount);
     }
 
