@@ -22,6 +22,12 @@ public static class FunctionsAppHost
         // ASP.NET Core integration: HTTP functions take HttpRequest and the shared handlers' IResult is executed on it.
         builder.ConfigureFunctionsWebApplication();
 
+        // Inside the integration's own middleware (which hands the HttpContext over): every answer of an HTTP function
+        // carries the API's error body, an unhandled exception included (500 ERR_INTERNAL with the request id, logged
+        // once). A path no function has, or a method its function does not take, is answered by the Functions host
+        // before the worker sees it (docs/ARCHITECTURE.md, "Error answers").
+        builder.UseWhen<ApiErrorFunctionMiddleware>(ApiErrorFunctionMiddleware.IsHttpTrigger);
+
         // The worker sends its own telemetry. Sample it like host.json samples the host's: never requests or exceptions.
         builder.Services.Configure<TelemetryConfiguration>(telemetry =>
         {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PitPlatform.Access.ApiKeys;
+using PitPlatform.Access.Http;
 using PitPlatform.Hosting;
 using PitPlatform.Infrastructure.Kafka;
 
@@ -58,6 +59,9 @@ public sealed class PitLocalHost : IAsyncDisposable
                 builder.Services.AddHostedService<ScheduledJobsService>();
             }
             var app = builder.Build();
+            // Outermost, before routing: every answer, the framework's 404 and 405 included, carries the error body.
+            app.UseMiddleware<ApiErrorMiddleware>();
+            app.UseRouting();
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null;

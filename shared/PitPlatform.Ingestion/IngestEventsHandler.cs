@@ -45,7 +45,7 @@ public sealed class IngestEventsHandler(
     private async Task<IResult> HandleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var requestId = request.Headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 and <= 128 } given ? given : Guid.NewGuid().ToString("N");
+        var requestId = ApiRequestId.Of(request.HttpContext);
         var (principal, failure) = await authentication.RequireAsync(request, ApiKeyScope.Ingest, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return failure;
 

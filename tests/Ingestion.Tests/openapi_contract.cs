@@ -139,7 +139,8 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             "ERR_UNAUTHENTICATED", "ERR_FORBIDDEN", "ERR_TENANT_MISMATCH", "ERR_UNSUPPORTED_MEDIA_TYPE", "ERR_PAYLOAD_TOO_LARGE",
             "ERR_MALFORMED_JSON", "ERR_INVALID_BODY", "ERR_BATCH_SIZE", "ERR_VALIDATION", "ERR_UNKNOWN_EVENT_TYPE",
             "ERR_IDEMPOTENCY_CONFLICT", "ERR_EVENT_TOO_LARGE", "ERR_UNAVAILABLE", "ERR_RATE_LIMITED", "ERR_NOT_FOUND", "ERR_APPROVAL_REQUIRED",
-            "ERR_SELF_APPROVAL", "ERR_REQUEST_NOT_PENDING", "ERR_REQUEST_EXPIRED",
+            "ERR_SELF_APPROVAL", "ERR_REQUEST_NOT_PENDING", "ERR_REQUEST_EXPIRED", "ERR_METHOD_NOT_ALLOWED", "ERR_BAD_REQUEST",
+            "ERR_REQUEST_TIMEOUT", "ERR_INTERNAL",
         ];
         Assert.True(listed.Keys.ToHashSet().SetEquals(stable),
             $"x-error-codes must list exactly the stable codes; missing: {string.Join(", ", stable.Except(listed.Keys))}; extra: {string.Join(", ", listed.Keys.Except(stable))}");

@@ -21,7 +21,7 @@ public sealed class ApiKeyAdminHandler(RequestAuthentication authentication, Api
             CreateKeyRequest? body;
             try
             {
-                body = await JsonSerializer.DeserializeAsync<CreateKeyRequest>(request.Body, ApiJson.Options, cancellationToken).ConfigureAwait(false);
+                body = await JsonSerializer.DeserializeAsync<CreateKeyRequest>(RequestBodyLimit.Bounded(request), ApiJson.Options, cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException)
             {

@@ -7,11 +7,12 @@ namespace PitPlatform.Access.Http;
 public static class JsonRequestBody
 {
     /// <returns>The parsed body (the caller disposes it), or null with a 400 ERR_MALFORMED_JSON failure.</returns>
+    /// <exception cref="RequestBodyTooLargeException">The body is over <see cref="RequestBodyLimit.JsonBodyBytes"/> (answered 413).</exception>
     public static async Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(HttpRequest request, JsonDocumentOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            return (await JsonDocument.ParseAsync(request.Body, options, cancellationToken).ConfigureAwait(false), null);
+            return (await JsonDocument.ParseAsync(RequestBodyLimit.Bounded(request), options, cancellationToken).ConfigureAwait(false), null);
         }
         catch (JsonException)
         {
