@@ -1,0 +1,42 @@
+namespace PitPlatform.Fuzz;
+
+/// <summary>
+/// Findings of the fuzzer that other branches own and are fixing; the slice in ./pit test tolerates exactly these so it
+/// is green meanwhile. ./pit fuzz ignores this list: it reports them, and fails on them, until the fixes land. Empty it,
+/// entry by entry, as those branches merge.
+/// </summary>
+public static class KnownFindings
+{
+    /// <summary>What the slice does with a case of a known finding.</summary>
+    public enum Handling
+    {
+        /// <summary>Sent; a 5xx answer (with the error body) is not counted as a failure.</summary>
+        Tolerate5xx,
+
+        /// <summary>Not sent: the request is accepted and then stalls a consumer, which would fail the checks after it.</summary>
+        HoldBack,
+    }
+
+    /// <param name="Kind">The case's mutation (<see cref="FuzzCase.Kind"/>).</param>
+    /// <param name="Operation">The operation it hits ("METHOD /path" as in the spec), or null for every operation.</param>
+    public sealed record Finding(string Kind, string? Operation, Handling Handling, string Owner);
+
+    public static readonly IReadOnlyList<Finding> All =
+    [
+        // Input validation (being fixed on another branch): U+0000 and unpaired surrogates in strings, raw invalid
+        // UTF-8 on PUT /v1/admin/redaction, and dates past the ends of the calendar in the usage queries answer 500.
+        new("string.nul", null, Handling.Tolerate5xx, "input validation: U+0000 in strings"),
+        new("string.lone_surrogate", null, Handling.Tolerate5xx, "input validation: unpaired surrogates in strings"),
+        new("utf8.invalid", "PUT /v1/admin/redaction", Handling.Tolerate5xx, "input validation: raw invalid UTF-8 on PUT /v1/admin/redaction"),
+        new("param.period", "GET /v1/billing/usage", Handling.Tolerate5xx, "input validation: GET /v1/billing/usage?period=9999-12"),
+        new("param.day", "GET /v1/usage", Handling.Tolerate5xx, "input validation: GET /v1/usage?to=0001-01-01"),
+        // Poison records (being fixed on another branch: consumers dead-letter them): a fill with U+0000 in a string is
+        // accepted and then stalls the NAV processor, so the slice does not send one.
+        new("string.nul", "POST /v1/events", Handling.HoldBack, "dead letters: a fill with U+0000 stalls the NAV consumer"),
+    ];
+
+    /// <summary>The known finding a case falls under (the most specific), or null.</summary>
+    public static Finding? For(FuzzCase fuzzCase) =>
+        All.Where(f => f.Kind == fuzzCase.Kind && (f.Operation is null || f.Operation == fuzzCase.Operation))
+            .OrderByDescending(f => f.Operation is not null).FirstOrDefault();
+}
