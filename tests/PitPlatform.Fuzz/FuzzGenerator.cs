@@ -435,7 +435,7 @@ public sealed class FuzzGenerator
         {
             case 0:
                 draft.Path = OddPaths[rng.Next(OddPaths.Length)];
-                draft.Category = "path.unknown";
+                draft.Category = draft.Path.Contains("%00", StringComparison.Ordinal) ? "http.invalid_target" : "path.unknown";
                 break;
             case 1:
                 draft.Path = DotPaths[rng.Next(DotPaths.Length)];
@@ -446,7 +446,9 @@ public sealed class FuzzGenerator
                 var index = rng.Next(1, segments.Length);
                 segments[index] = new[] { "", "%00", "%2F", "%E2%9C%93", "%FF", new string('p', 2000), "a b", "%20", "~", "*", ":", "@" }[rng.Next(12)];
                 draft.Path = string.Join('/', segments);
-                draft.Category = "path.segment";
+                // A NUL in the path or a raw space in the target is no valid HTTP request: the server refuses it before
+                // the application (Kestrel: 400 without a body), as the spec says.
+                draft.Category = segments[index] is "%00" or "a b" ? "http.invalid_target" : "path.segment";
                 break;
         }
         return draft;

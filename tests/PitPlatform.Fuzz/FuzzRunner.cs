@@ -100,7 +100,8 @@ public sealed class FuzzRunner(FuzzTarget target, FuzzOptions options, TextWrite
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var body = await ReadCappedAsync(response, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            return new FuzzOutcome(fuzzCase, status, _contract.Problem(fuzzCase.Method, response, body), false, Encoding.UTF8.GetString(body), Stopwatch.GetElapsedTime(started));
+            var problem = ServerRefusal(fuzzCase, response, body) ? null : _contract.Problem(fuzzCase.Method, response, body);
+            return new FuzzOutcome(fuzzCase, status, problem, false, Encoding.UTF8.GetString(body), Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -111,6 +112,14 @@ public sealed class FuzzRunner(FuzzTarget target, FuzzOptions options, TextWrite
             return new FuzzOutcome(fuzzCase, null, $"no answer: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}", false, "", Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>
+    /// A request that is no valid HTTP (<c>http.*</c> cases) refused by the server before the application, as the spec
+    /// documents: 400, 414 or 431 with an empty body, closing the connection. Anything else it answers is checked.
+    /// </summary>
+    private static bool ServerRefusal(FuzzCase fuzzCase, HttpResponseMessage response, byte[] body) =>
+        fuzzCase.Kind.StartsWith("http.", StringComparison.Ordinal) && (int)response.StatusCode is 400 or 414 or 431 && body.Length == 0
+        && response.Headers.ConnectionClose == true;
 
     private HttpRequestMessage Request(FuzzCase fuzzCase)
     {

@@ -37,14 +37,17 @@ public sealed class BillingUsageHandler(
         var customer = await store.FindCustomerAsync(tenant, cancellationToken).ConfigureAwait(false);
         var meters = BillingMeter.All.Select(m =>
         {
-            var quantity = quantities.Where(q => q.Meter == m.Key).Sum(q => q.Quantity);
-            var reported = reports.Where(r => r.Meter == m.Key && !r.IsPending).Sum(r => r.Value);
-            var pending = reports.Where(r => r.Meter == m.Key && r.IsPending).Sum(r => r.Value);
+            var quantity = Capped(quantities.Where(q => q.Meter == m.Key).Select(q => q.Quantity));
+            var reported = Capped(reports.Where(r => r.Meter == m.Key && !r.IsPending).Select(r => r.Value));
+            var pending = Capped(reports.Where(r => r.Meter == m.Key && r.IsPending).Select(r => r.Value));
             return new MeterUsage(m.Key, m.EventName, m.Description, quantity, reported, pending, Math.Max(0, quantity - reported - pending));
         }).ToList();
         return Results.Json(new BillingUsageResponse(meters, new BillingUsageMeta(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), from, to,
             settings.Currency, customer is not null)), ApiJson.Options);
     }
+
+    /// <summary>A month's sum, capped like each day's at <see cref="long.MaxValue"/> (see <see cref="UsageMeterReader"/>).</summary>
+    private static long Capped(IEnumerable<long> values) => (long)Math.Min(values.Sum(v => (decimal)v), long.MaxValue);
 
     /// <summary>One meter's month so far. Amounts of the cost meter are integer micros of the billing currency.</summary>
     public sealed record MeterUsage(string Meter, string EventName, string Description, long Quantity, long Reported, long Pending, long Unreported);

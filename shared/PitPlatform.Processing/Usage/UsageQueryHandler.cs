@@ -68,13 +68,17 @@ public sealed class UsageQueryHandler(RequestAuthentication authentication, Npgs
 /// <summary>One day's usage of one model in one currency (null: the calls named none). Amounts are integer micros.</summary>
 public sealed record UsageDay(DateOnly Day, string Model, string? Currency, long Calls, long InputTokens, long OutputTokens, long CostMicros);
 
-/// <summary>The range's usage in one currency; sums are checked (an overflow is a bug, not bad input).</summary>
-public sealed record UsageTotal(string? Currency, long Calls, long InputTokens, long OutputTokens, long CostMicros)
+/// <summary>
+/// The range's usage in one currency. Each day's row fits 64 bits (the aggregator dead-letters an event that would
+/// overflow one), but the sum of up to 366 days and every model need not: the totals are exact decimals, written as JSON
+/// integers (the spec bounds them by no format).
+/// </summary>
+public sealed record UsageTotal(string? Currency, decimal Calls, decimal InputTokens, decimal OutputTokens, decimal CostMicros)
 {
     public UsageTotal Add(UsageDay day) => this with
     {
-        Calls = checked(Calls + day.Calls), InputTokens = checked(InputTokens + day.InputTokens),
-        OutputTokens = checked(OutputTokens + day.OutputTokens), CostMicros = checked(CostMicros + day.CostMicros),
+        Calls = Calls + day.Calls, InputTokens = InputTokens + day.InputTokens,
+        OutputTokens = OutputTokens + day.OutputTokens, CostMicros = CostMicros + day.CostMicros,
     };
 }
 
