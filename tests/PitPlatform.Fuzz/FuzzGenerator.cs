@@ -349,8 +349,8 @@ public sealed class FuzzGenerator
         {
             if (SchemaValues.Type(schema) == "integer") (category, value) = ("param.number", Boundaries[rng.Next(Boundaries.Length)]);
             else if (schema.TryGetProperty("format", out var f) && f.GetString() == "date-time") (category, value) = ("param.date", Uri.EscapeDataString(Dates[rng.Next(Dates.Length)]));
-            else if (name is "from" or "to" && draft.Operation.EndsWith("/v1/usage", StringComparison.Ordinal)) (category, value) = ("param.day", Days[rng.Next(Days.Length)]);
-            else if (name == "period") (category, value) = ("param.period", Periods[rng.Next(Periods.Length)]);
+            else if (name is "from" or "to" && draft.Operation.EndsWith("/v1/usage", StringComparison.Ordinal)) (category, value) = ("param.day", Extreme(Days, rng));
+            else if (name == "period") (category, value) = ("param.period", Extreme(Periods, rng));
         }
         draft.Query.RemoveAll(q => q.Key == name);
         draft.Query.Add(new(name, value));
@@ -358,6 +358,9 @@ public sealed class FuzzGenerator
         draft.Category = $"{category} {name}";
         return draft;
     }
+
+    /// <summary>Half the time one of the first three values, the ends of the calendar; else any.</summary>
+    private static string Extreme(string[] values, Random rng) => values[rng.Next(rng.Next(2) == 0 ? 3 : values.Length)];
 
     private static Draft MutateMedia(Draft draft, Random rng)
     {
