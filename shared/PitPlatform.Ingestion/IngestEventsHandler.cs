@@ -86,7 +86,7 @@ public sealed class IngestEventsHandler(
         using (document)
         {
             // Text outside the events is checked here, the events' own by the schema, one event at a time.
-            if (JsonRequestBody.Refusal(document.RootElement, skip: pointer => pointer == "/data") is { } unstorable) return unstorable;
+            if (JsonRequestBody.Refusal(document.RootElement, skipMember: "data") is { } unstorable) return unstorable;
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("data", out var data)
                 || data.ValueKind != JsonValueKind.Array)
                 return ApiErrors.BadRequest("ERR_INVALID_BODY", "the body must be {\"data\":[event, ...]}", new { pointer = "/data" });

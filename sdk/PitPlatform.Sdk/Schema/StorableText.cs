@@ -20,40 +20,75 @@ internal static class StorableText
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
         if (raw.IndexOf("\\u"u8) < 0 && Utf8.IsValid(raw)) return false;
-        var before = errors?.Count ?? 0;
-        Walk(element, pointer, null, ref errors);
-        return (errors?.Count ?? 0) > before;
+        var walker = new Walker(pointer);
+        walker.Walk(element);
+        if (walker.Errors is null) return false;
+        (errors ??= []).AddRange(walker.Errors);
+        return true;
     }
 
-    private static void Walk(JsonElement element, string pointer, string? name, ref List<PitEventError>? errors)
+    /// <summary>Where the walk is; a pointer and a name are made only for an error, so clean text costs no strings.</summary>
+    private sealed class Walker(string basePointer)
     {
-        switch (element.ValueKind)
+        private readonly List<(JsonProperty Member, int Index)> _path = [];
+
+        public List<PitEventError>? Errors { get; private set; }
+
+        public void Walk(JsonElement element)
         {
-            case JsonValueKind.String:
-                if (Check(JsonMarshal.GetRawUtf8Value(element)) is var fault and not None) Add(ref errors, pointer, name, isName: false, fault);
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray()) Walk(item, $"{pointer}/{index++}", name, ref errors);
-                break;
-            case JsonValueKind.Object:
-                foreach (var member in element.EnumerateObject())
-                {
-                    var rawName = JsonMarshal.GetRawUtf8PropertyName(member);
-                    var nameFault = Check(rawName);
-                    var memberName = nameFault == None ? member.Name : Decode(rawName);
-                    var at = $"{pointer}/{memberName.Replace("~", "~0").Replace("/", "~1")}";
-                    if (nameFault != None) Add(ref errors, at, memberName, isName: true, nameFault);
-                    Walk(member.Value, at, memberName, ref errors);
-                }
-                break;
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    if (Check(JsonMarshal.GetRawUtf8Value(element)) is var fault and not None) Add(isName: false, fault);
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        _path.Add((default, index++));
+                        Walk(item);
+                        _path.RemoveAt(_path.Count - 1);
+                    }
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        var nameFault = Check(JsonMarshal.GetRawUtf8PropertyName(member));
+                        _path.Add((member, -1));
+                        if (nameFault != None) Add(isName: true, nameFault);
+                        Walk(member.Value);
+                        _path.RemoveAt(_path.Count - 1);
+                    }
+                    break;
+            }
+        }
+
+        private void Add(bool isName, int fault)
+        {
+            string? name = null;
+            for (var i = _path.Count - 1; i >= 0 && name is null; i--)
+            {
+                if (_path[i].Index < 0) name = NameOf(_path[i].Member);
+            }
+            var pointer = new StringBuilder(basePointer);
+            foreach (var (member, index) in _path)
+            {
+                pointer.Append('/');
+                if (index >= 0) pointer.Append(index);
+                else pointer.Append(NameOf(member).Replace("~", "~0").Replace("/", "~1"));
+            }
+            (Errors ??= []).Add(new PitEventError(PitEventError.Validation,
+                $"{(isName ? "a member name" : name is null ? "the value" : $"'{name}'")} {(fault == InvalidUtf8 ? "is not valid UTF-8" : "holds an unpaired UTF-16 surrogate, which is not text")}",
+                pointer.ToString()));
+        }
+
+        /// <summary>A member's name as far as it can be read; JsonProperty.Name throws on exactly the names at fault.</summary>
+        private static string NameOf(JsonProperty member)
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+            return Check(raw) == None ? member.Name : Decode(raw);
         }
     }
-
-    private static void Add(ref List<PitEventError>? errors, string pointer, string? name, bool isName, int fault) =>
-        (errors ??= []).Add(new PitEventError(PitEventError.Validation,
-            $"{(isName ? "a member name" : name is null ? "the value" : $"'{name}'")} {(fault == InvalidUtf8 ? "is not valid UTF-8" : "holds an unpaired UTF-16 surrogate, which is not text")}",
-            pointer));
 
     private static int Check(ReadOnlySpan<byte> raw)
     {

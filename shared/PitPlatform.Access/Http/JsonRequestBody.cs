@@ -44,12 +44,12 @@ public static class JsonRequestBody
     /// no store can hold, or null when there is none. JsonDocument checks neither UTF-8 nor escapes inside strings
     /// until they are read, and then it throws.
     /// </summary>
-    /// <param name="skip">Pointers whose values another check owns (the events of POST /v1/events, refused one by one).</param>
-    public static IResult? Refusal(JsonElement element, string pointer = "", Func<string, bool>? skip = null)
+    /// <param name="skipMember">A top-level member whose value another check owns (the events of POST /v1/events, refused one by one).</param>
+    public static IResult? Refusal(JsonElement element, string pointer = "", string? skipMember = null)
     {
         if (!StorableText.MayHoldFault(element)) return null;
         var findings = new List<TextFinding>();
-        if (!StorableText.Find(element, pointer, nulAllowed: false, findings, skip)) return null;
+        if (!StorableText.Find(element, pointer, nulAllowed: false, findings, skipMember)) return null;
         var first = findings[0];
         return first.Fault == TextFault.InvalidUtf8
             ? ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid UTF-8", new { pointer = first.Pointer })

@@ -66,13 +66,13 @@ public static class StorableText
     /// <summary>
     /// Adds every faulty string of <paramref name="element"/> to <paramref name="findings"/> in document order, each
     /// with its JSON pointer under <paramref name="pointer"/> (a faulty member name points at its member). True when it
-    /// found any.
+    /// found any. Pointers and names are made only for findings, so a clean document costs no strings.
     /// </summary>
-    /// <param name="skip">Pointers whose values are not walked (their member names still are): text another check owns.</param>
-    public static bool Find(JsonElement element, string pointer, bool nulAllowed, List<TextFinding> findings, Func<string, bool>? skip = null)
+    /// <param name="skipMember">A member of a top-level object whose value is not walked (its name still is): text another check owns.</param>
+    public static bool Find(JsonElement element, string pointer, bool nulAllowed, List<TextFinding> findings, string? skipMember = null)
     {
         var before = findings.Count;
-        Walk(element, pointer, null, nulAllowed, findings, skip);
+        new Walker(pointer, nulAllowed, findings, skipMember).Walk(element);
         return findings.Count > before;
     }
 
@@ -105,31 +105,74 @@ public static class StorableText
         return decoded.ToString();
     }
 
-    private static void Walk(JsonElement element, string pointer, string? name, bool nulAllowed, List<TextFinding> findings, Func<string, bool>? skip)
+    /// <summary>Where the walk is: the members and indexes from the element down, turned into a pointer only for a finding.</summary>
+    private sealed class Walker(string basePointer, bool nulAllowed, List<TextFinding> findings, string? skipMember)
     {
-        if (skip?.Invoke(pointer) == true) return;
-        switch (element.ValueKind)
+        private readonly List<(JsonProperty Member, int Index)> _path = [];
+
+        public void Walk(JsonElement element)
         {
-            case JsonValueKind.String:
-                if (Check(JsonMarshal.GetRawUtf8Value(element), nulAllowed) is var fault and not TextFault.None)
-                    findings.Add(new TextFinding(pointer, name, IsName: false, fault));
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray()) Walk(item, $"{pointer}/{index++}", name, nulAllowed, findings, skip);
-                break;
-            case JsonValueKind.Object:
-                foreach (var member in element.EnumerateObject())
-                {
-                    var rawName = JsonMarshal.GetRawUtf8PropertyName(member);
-                    var nameFault = Check(rawName, nulAllowed);
-                    // A readable name must not be read through member.Name, which throws on exactly these names.
-                    var memberName = nameFault == TextFault.None ? member.Name : Decode(rawName);
-                    var at = $"{pointer}/{JsonPointer.Escape(memberName)}";
-                    if (nameFault != TextFault.None) findings.Add(new TextFinding(at, memberName, IsName: true, nameFault));
-                    Walk(member.Value, at, memberName, nulAllowed, findings, skip);
-                }
-                break;
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    if (Check(JsonMarshal.GetRawUtf8Value(element), nulAllowed) is var fault and not TextFault.None)
+                        findings.Add(new TextFinding(Pointer(), Name(), IsName: false, fault));
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        _path.Add((default, index++));
+                        Walk(item);
+                        _path.RemoveAt(_path.Count - 1);
+                    }
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        var nameFault = Check(JsonMarshal.GetRawUtf8PropertyName(member), nulAllowed);
+                        _path.Add((member, -1));
+                        if (nameFault != TextFault.None) findings.Add(new TextFinding(Pointer(), Name(), IsName: true, nameFault));
+                        // NameEquals, like Name, throws on a faulty name: compare only clean ones.
+                        else if (_path.Count == 1 && skipMember is not null && member.NameEquals(skipMember))
+                        {
+                            _path.RemoveAt(0);
+                            continue;
+                        }
+                        Walk(member.Value);
+                        _path.RemoveAt(_path.Count - 1);
+                    }
+                    break;
+            }
+        }
+
+        private string Pointer()
+        {
+            var pointer = new StringBuilder(basePointer);
+            foreach (var (member, index) in _path)
+            {
+                pointer.Append('/');
+                if (index >= 0) pointer.Append(index);
+                else pointer.Append(JsonPointer.Escape(NameOf(member)));
+            }
+            return pointer.ToString();
+        }
+
+        /// <summary>The nearest member the walk is in (an array's items are their member's), or null outside any.</summary>
+        private string? Name()
+        {
+            for (var i = _path.Count - 1; i >= 0; i--)
+            {
+                if (_path[i].Index < 0) return NameOf(_path[i].Member);
+            }
+            return null;
+        }
+
+        /// <summary>A member's name as far as it can be read; <see cref="JsonProperty.Name"/> throws on exactly the names at fault.</summary>
+        private static string NameOf(JsonProperty member)
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(member);
+            return Check(raw, nulAllowed: true) == TextFault.None ? member.Name : Decode(raw);
         }
     }
 
