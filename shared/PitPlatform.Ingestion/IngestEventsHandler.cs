@@ -9,6 +9,7 @@ using PitPlatform.Access.RateLimiting;
 using PitPlatform.Contracts;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
+using PitPlatform.Contracts.Schema;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
@@ -72,7 +73,7 @@ public sealed class IngestEventsHandler(
 
         // JsonDocument defers checking UTF-8 inside strings until they are read; refuse bad bytes before that.
         if (!System.Text.Unicode.Utf8.IsValid(body))
-            return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid UTF-8");
+            return ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid UTF-8", InvalidUtf8At(body));
         JsonDocument document;
         try
         {
@@ -84,6 +85,8 @@ public sealed class IngestEventsHandler(
         }
         using (document)
         {
+            // Text outside the events is checked here, the events' own by the schema, one event at a time.
+            if (JsonRequestBody.Refusal(document.RootElement, skipMember: "data") is { } unstorable) return unstorable;
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("data", out var data)
                 || data.ValueKind != JsonValueKind.Array)
                 return ApiErrors.BadRequest("ERR_INVALID_BODY", "the body must be {\"data\":[event, ...]}", new { pointer = "/data" });
@@ -187,6 +190,23 @@ public sealed class IngestEventsHandler(
         };
         if (!limit.Allowed) headers.Add(new("Retry-After", limit.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
         return new ResultWithHeaders(result, headers);
+    }
+
+    /// <summary>Where in a body that is not UTF-8 the bad bytes are, when they are inside a string of otherwise valid JSON.</summary>
+    private static object? InvalidUtf8At(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body, JsonOptions);
+            var findings = new List<TextFinding>();
+            StorableText.Find(document.RootElement, "", nulAllowed: true, findings);
+            return findings.FirstOrDefault(f => f.Fault == TextFault.InvalidUtf8) is { } found ? new { pointer = found.Pointer } : null;
+        }
+        catch (JsonException)
+        {
+            // Bad bytes outside any string: the body is not JSON either, and there is no member to point at.
+            return null;
+        }
     }
 
     private static bool IsJson(string? contentType) =>

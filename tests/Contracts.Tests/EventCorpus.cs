@@ -15,7 +15,7 @@ internal static class EventCorpus
         {
             var valid = i % 3 == 0 ? LlmCall(random) : TradeFill(random);
             yield return valid.ToJsonString();
-            foreach (var mutant in Mutations(valid, random)) yield return mutant.ToJsonString();
+            foreach (var mutant in Mutations(valid, random)) yield return Unpaired(mutant.ToJsonString());
         }
         foreach (var odd in new[] { "42", "\"text\"", "[]", "null", "{}", "{\"type\":7}", "{\"type\":null,\"series\":\"a\"}" }) yield return odd;
     }
@@ -82,7 +82,25 @@ internal static class EventCorpus
         {
             yield return With(valid, e => ((JsonObject)e["payload"]!)[name] = WrongValue(payload[name]!, r));
         }
+        // Text the stores cannot hold in every string member, and in member names; instants outside 1970..9998.
+        foreach (var name in payload.Where(p => p.Value!.GetValueKind() == System.Text.Json.JsonValueKind.String).Select(p => p.Key).ToList())
+            yield return With(valid, e => ((JsonObject)e["payload"]!)[name] = Pick(r, "AC\0ME", "\0", LoneHigh, $"x{LoneLow}", $"{LoneLow}{LoneHigh}", $"ok{Pair}", "ok\U0001F600"));
+        foreach (var name in new[] { "series", "cell", "event_id", "type", "tenant" })
+            yield return With(valid, e => e[name] = Pick(r, "al\0pha", LoneHigh, $"{LoneLow}x"));
+        yield return With(valid, e => e[Pick(r, "\0", $"x{LoneHigh}", LoneLow)] = 1);
+        yield return With(valid, e => ((JsonObject)e["payload"]!)[Pick(r, "n\0", LoneHigh)] = "v");
+        yield return With(valid, e => e["ts"] = Pick(r, "1969-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "9999-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+            "1970-01-01T00:00:00Z", "9998-12-31T23:59:59.9999999Z", "1970-01-01T00:00:00+01:00", $"2026-11-22T09:30:00Z{LoneHigh}"));
     }
+
+    // JsonNode writes an unpaired surrogate as U+FFFD, so these placeholders become the escapes in the final text.
+    private const string LoneHigh = "@high@";
+    private const string LoneLow = "@low@";
+    private const string Pair = "@pair@";
+
+    private static string Unpaired(string json) =>
+        json.Replace(LoneHigh, "\\udbff", StringComparison.Ordinal).Replace(LoneLow, "\\udc00", StringComparison.Ordinal)
+            .Replace(Pair, "\\ud83d\\ude00", StringComparison.Ordinal);
 
     private static JsonNode? WrongValue(JsonNode value, Random r) => value.GetValueKind() switch
     {

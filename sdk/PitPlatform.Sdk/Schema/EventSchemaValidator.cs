@@ -38,9 +38,14 @@ internal sealed class EventSchemaValidator
     public static EventSchemaValidator Embedded => EmbeddedValidator.Value;
 
     /// <summary>Every way <paramref name="instance"/> breaks the schema, pointers under <paramref name="pointer"/>.</summary>
+    /// <remarks>
+    /// As on the server, an event with an unpaired surrogate escape or bytes that are not UTF-8 anywhere gets only
+    /// those errors: System.Text.Json cannot read such text, and the schema refuses every such event anyway.
+    /// </remarks>
     public List<PitEventError>? Validate(JsonElement instance, string pointer)
     {
         List<PitEventError>? errors = null;
+        if (StorableText.Find(instance, pointer, ref errors)) return errors;
         _root.Validate(instance, new SchemaPath(pointer), ref errors);
         return errors;
     }

@@ -29,6 +29,9 @@ public readonly record struct ApiKeyText(string Prefix, string Secret)
         return true;
     }
 
+    /// <summary>Whether <paramref name="text"/> has the shape of a key's prefix; no key has any other.</summary>
+    public static bool IsPrefix(string? text) => text is { Length: PrefixLength } && text.All(IsKeyChar);
+
     private static bool IsKeyChar(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
 
     private static string RandomText(int length) => RandomNumberGenerator.GetString(Alphabet, length);

@@ -24,10 +24,7 @@ public sealed class BillingUsageHandler(
         var (principal, failure) = await authentication.RequireAsync(request, ApiKeyScope.Read, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return failure;
         var now = time.GetUtcNow();
-        var month = new DateOnly(now.Year, now.Month, 1);
-        if (request.Query["period"].FirstOrDefault() is { } text
-            && !DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out month))
-            return ApiErrors.BadRequest("ERR_VALIDATION", "period must be a calendar month, yyyy-MM", new { parameter = "period" });
+        if (QueryParameters.Month(request, "period", new DateOnly(now.Year, now.Month, 1), out var month) is { } badPeriod) return badPeriod;
         var from = month;
         var to = month.AddMonths(1).AddDays(-1);
         var tenant = principal!.Tenant;

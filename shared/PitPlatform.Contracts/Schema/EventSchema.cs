@@ -47,11 +47,32 @@ public sealed class EventSchema
     }
 
     /// <summary>Every way <paramref name="instance"/> breaks the schema, with pointers under <paramref name="pointer"/>.</summary>
+    /// <remarks>
+    /// An event holding an unpaired surrogate escape or bytes that are not UTF-8 anywhere (a value or a member name)
+    /// gets only those errors (keyword <see cref="SchemaError.Text"/>): System.Text.Json cannot read such text, so the
+    /// schema is not walked. Every such event breaks the schema anyway (its patterns, enums, formats and
+    /// additionalProperties refuse that text), so validity is the same as a validator that could read it.
+    /// </remarks>
     public IReadOnlyList<SchemaError> Validate(JsonElement instance, string pointer = "")
     {
+        if (TextErrors(instance, pointer) is { Count: > 0 } textErrors) return textErrors;
         var errors = new List<SchemaError>();
         _root.Validate(instance, new SchemaPath(pointer), errors);
         return errors;
+    }
+
+    /// <summary>
+    /// The errors of the strings in <paramref name="instance"/> that System.Text.Json cannot read (an unpaired
+    /// surrogate escape, bytes that are not UTF-8); empty when there are none, which is cheap to find out. Only when
+    /// this is empty may anything read the instance's strings or look its members up.
+    /// </summary>
+    public static IReadOnlyList<SchemaError> TextErrors(JsonElement instance, string pointer = "")
+    {
+        if (!StorableText.MayHoldFault(instance)) return [];
+        var findings = new List<TextFinding>();
+        return StorableText.Find(instance, pointer, nulAllowed: true, findings)
+            ? findings.ConvertAll(f => new SchemaError(f.Pointer, SchemaError.Text, f.Message))
+            : [];
     }
 
     public bool IsValid(JsonElement instance) => Validate(instance).Count == 0;

@@ -5,4 +5,7 @@ public sealed record SchemaError(string Pointer, string Keyword, string Message)
 {
     /// <summary>The keyword of an error about the event's type member when no event definition has that type.</summary>
     public const string UnknownType = "type-discriminator";
+
+    /// <summary>The keyword of an error about text that is not text (an unpaired surrogate, bytes that are not UTF-8): <see cref="StorableText"/>.</summary>
+    public const string Text = "text";
 }

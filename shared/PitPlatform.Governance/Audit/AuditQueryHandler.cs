@@ -27,8 +27,7 @@ public sealed class AuditQueryHandler(ApiKeyAuthenticator authenticator, NpgsqlD
         if (principal is null) return ApiErrors.Unauthenticated();
         if (!principal.Has(ApiKeyScope.Admin) && !principal.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
 
-        if (!QueryParameters.TryTime(request, "from", out var from) || !QueryParameters.TryTime(request, "to", out var to)) return Bad("from and to must be RFC 3339 date-times", "from/to");
-        if (from > to) return Bad("from must not be after to", "from/to");
+        if (QueryParameters.TimeRange(request, out var from, out var to) is { } badTimes) return badTimes;
         var limit = DefaultLimit;
         if (request.Query["limit"].FirstOrDefault() is { } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))

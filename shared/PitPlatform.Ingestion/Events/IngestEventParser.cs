@@ -25,6 +25,10 @@ public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, 
     public ParsedEvent Parse(JsonElement element, int index, string tenant, RedactionPolicy policy)
     {
         var pointer = $"/data/{index}";
+        // Text that is not text (an unpaired surrogate escape) makes System.Text.Json throw even from TryGetProperty:
+        // such an event is refused by the schema before anything else reads it.
+        if (EventSchema.TextErrors(element, pointer) is { Count: > 0 } textErrors)
+            return ParsedEvent.Invalid(null, textErrors.Select(ToEventError).ToList());
         var isObject = element.ValueKind == JsonValueKind.Object;
         Guid? eventId = isObject && element.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String
             && Guid.TryParseExact(id.GetString(), "D", out var parsedId) ? parsedId : null;
@@ -43,7 +47,10 @@ public sealed class IngestEventParser(TopicCatalog catalog, EventSchema schema, 
         var cell = element.TryGetProperty("cell", out var c) ? c.GetString() : null;
         var key = CanonicalKey.For(tenant, element.GetProperty("series").GetString()!, cell);
         var payload = read(element.GetProperty("payload"), redactor, policy);
-        return ParsedEvent.Valid(new IngestEvent(eventId ?? Guid.CreateVersion7(ts), ts, topic.Name, key, payload, element));
+        // The schema keeps ts in the years 1970 to 9998, but an offset can still put its instant just before the Unix
+        // epoch ("1970-01-01T00:00:00+01:00"), which a UUIDv7 cannot hold: such an id takes the epoch's time instead.
+        var idTime = ts < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : ts;
+        return ParsedEvent.Valid(new IngestEvent(eventId ?? Guid.CreateVersion7(idTime), ts, topic.Name, key, payload, element));
     }
 
     private static EventError ToEventError(SchemaError error) =>

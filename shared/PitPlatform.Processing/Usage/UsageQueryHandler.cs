@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -24,8 +23,8 @@ public sealed class UsageQueryHandler(RequestAuthentication authentication, Npgs
         var (principal, failure) = await authentication.RequireAsync(request, ApiKeyScope.Read, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return failure;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (!TryDay(request, "to", today, out var to)) return BadDay("to");
-        if (!TryDay(request, "from", to.AddDays(1 - DefaultDays), out var from)) return BadDay("from");
+        if (QueryParameters.Day(request, "to", today, out var to) is { } badTo) return badTo;
+        if (QueryParameters.Day(request, "from", to.AddDays(1 - DefaultDays), out var from) is { } badFrom) return badFrom;
         if (from > to) return ApiErrors.BadRequest("ERR_VALIDATION", "from must not be after to", new { parameter = "from/to" });
         var days = to.DayNumber - from.DayNumber + 1;
         if (days > MaxDays) return ApiErrors.BadRequest("ERR_VALIDATION", $"the range may span at most {MaxDays} days", new { parameter = "from/to" });
@@ -54,15 +53,6 @@ public sealed class UsageQueryHandler(RequestAuthentication authentication, Npgs
     /// <summary>Calls that named no currency are stored under ""; the API omits the member for them.</summary>
     private static string? NullIfEmpty(string currency) => currency.Length == 0 ? null : currency;
 
-    private static IResult BadDay(string parameter) =>
-        ApiErrors.BadRequest("ERR_VALIDATION", $"{parameter} must be a UTC day, yyyy-MM-dd", new { parameter });
-
-    private static bool TryDay(HttpRequest request, string name, DateOnly fallback, out DateOnly value)
-    {
-        value = fallback;
-        var text = request.Query[name].FirstOrDefault();
-        return text is null || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
-    }
 }
 
 /// <summary>One day's usage of one model in one currency (null: the calls named none). Amounts are integer micros.</summary>

@@ -22,7 +22,25 @@ public sealed class schema_agreement
         JsonValue.Create("2026-11-22T09:30:00"), JsonValue.Create("2026-13-22T09:30:00Z"), JsonValue.Create("not-a-uuid"),
         JsonValue.Create(0), JsonValue.Create(-1), JsonValue.Create(1.5), JsonValue.Create(1_000_000_000_001L), JsonValue.Create(long.MaxValue),
         JsonValue.Create(true), new JsonArray(), new JsonObject(), JsonValue.Create("sell"), JsonValue.Create("exec.unknown"),
+        // Text the stores cannot hold: U+0000, and unpaired surrogates (written as placeholders, see Unpaired), beside
+        // text they can (a pair, escaped or not).
+        JsonValue.Create("\0"), JsonValue.Create("AC\0ME"), JsonValue.Create(LoneHigh), JsonValue.Create(LoneLow), JsonValue.Create($"A{LoneHigh}B"),
+        JsonValue.Create(Reversed), JsonValue.Create("\u00e9\U0001F600"), JsonValue.Create(EscapedPair),
+        // Instants at and beyond the years the platform holds, and integers beyond 64 bits.
+        JsonValue.Create("1970-01-01T00:00:00Z"), JsonValue.Create("1969-12-31T23:59:59Z"), JsonValue.Create("0001-01-01T00:00:00Z"),
+        JsonValue.Create("9998-12-31T23:59:59.9999999Z"), JsonValue.Create("9999-01-01T00:00:00Z"), JsonValue.Create("9999-12-31T23:59:59Z"),
+        JsonValue.Create("1970-01-01T00:00:00+01:00"), JsonNode.Parse("9223372036854775808"), JsonNode.Parse("-9223372036854775809"), JsonNode.Parse("1e400"),
     ];
+
+    // JsonNode writes an unpaired surrogate as U+FFFD, so these placeholders become the escapes in the final text.
+    private const string LoneHigh = "@high@";
+    private const string LoneLow = "@low@";
+    private const string Reversed = "@low@@high@";
+    private const string EscapedPair = "@pair@";
+
+    private static string Unpaired(string json) =>
+        json.Replace(LoneHigh, "\\ud800", StringComparison.Ordinal).Replace(LoneLow, "\\udfff", StringComparison.Ordinal)
+            .Replace(EscapedPair, "\\ud83d\\ude00", StringComparison.Ordinal);
 
     public static TheoryData<string> Corpus
     {
@@ -39,7 +57,15 @@ public sealed class schema_agreement
                 }
                 corpus.Add(Mutate(source, "/extra", remove: false, JsonValue.Create(1)));
                 corpus.Add(Mutate(source, "/payload/extra", remove: false, JsonValue.Create(1)));
+                // Member names the stores cannot hold, at the top and in the payload.
+                foreach (var name in new[] { "\0", $"x{LoneHigh}", LoneLow })
+                {
+                    corpus.Add(Unpaired(Mutate(source, $"/{name}", remove: false, JsonValue.Create(1))));
+                    corpus.Add(Unpaired(Mutate(source, $"/payload/{name}", remove: false, JsonValue.Create("v"))));
+                }
             }
+            corpus.Add(Unpaired($"\"{LoneHigh}\""));
+            corpus.Add(Unpaired($"[\"{LoneLow}\"]"));
             return corpus;
         }
     }
@@ -57,12 +83,37 @@ public sealed class schema_agreement
         Assert.Equal(server, sdk);
     }
 
+    [Theory]
+    [InlineData("payload/instrument")]
+    [InlineData("series")]
+    [InlineData("extra")]
+    public void bytes_that_are_not_utf8_are_refused_alike(string member)
+    {
+        // JSON text only the SDK's own writer could get wrong: a string (or a member name) with a lead byte alone.
+        var json = System.Text.Encoding.UTF8.GetBytes(member == "extra" ? Fill.Replace("\"series\"", "\"e#\":1,\"series\"") : Fill);
+        var marker = member switch { "payload/instrument" => "ACME", "series" => "alpha", _ => "e#" };
+        var at = json.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker));
+        json[at + 1] = 0xC3;
+        using var document = JsonDocument.Parse(json);
+
+        var server = EventSchema.Embedded.Validate(document.RootElement, "/data/0").Select(e => (e.Pointer, e.Message)).ToList();
+        var sdk = (EventSchemaValidator.Embedded.Validate(document.RootElement, "/data/0") ?? []).Select(e => (e.Pointer!, e.Message)).ToList();
+
+        Assert.NotEmpty(server);
+        Assert.Equal(server, sdk);
+        Assert.Equal(member == "extra" ? "/data/0/e\uFFFD" : $"/data/0/{member}", server[0].Pointer);
+    }
+
     [Fact]
     public void the_corpus_holds_both_valid_and_refused_events()
     {
         var outcomes = Corpus.Select(row => EventSchema.Embedded.IsValid(JsonDocument.Parse(row.Data).RootElement)).ToList();
         Assert.True(outcomes.Count(valid => valid) >= 10, "too few valid events in the corpus");
         Assert.True(outcomes.Count(valid => !valid) >= 300, "too few refused events in the corpus");
+        var texts = Corpus.Select(row => row.Data).ToList();
+        Assert.True(texts.Count(t => EventSchema.TextErrors(JsonDocument.Parse(t).RootElement).Count > 0) >= 50, "too few unpaired surrogates in the corpus");
+        Assert.True(texts.Count(t => t.Contains("\\u0000", StringComparison.Ordinal)) >= 30, "too few U+0000 in the corpus");
+        Assert.True(texts.Count(t => t.Contains("\"ts\":\"9999-", StringComparison.Ordinal)) >= 2, "too few times out of range in the corpus");
     }
 
     private static IEnumerable<(string Path, JsonNode? Value)> Members(JsonObject node, string prefix)
@@ -85,6 +136,6 @@ public sealed class schema_agreement
         foreach (var token in tokens[..^1]) parent = parent[token]!.AsObject();
         if (remove) parent.Remove(tokens[^1]);
         else parent[tokens[^1]] = replacement?.DeepClone();
-        return root.ToJsonString();
+        return Unpaired(root.ToJsonString());
     }
 }

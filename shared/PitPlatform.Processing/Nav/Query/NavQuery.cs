@@ -24,9 +24,7 @@ public sealed record NavQuery(string Series, string? Cell, string? Currency, Dat
         var currency = request.Query["currency"].FirstOrDefault();
         if (currency is not null && !Money.IsCurrencyCode(currency))
             return Bad("currency must be three upper-case letters (ISO 4217)", "currency");
-        if (!QueryParameters.TryTime(request, "from", out var from) || !QueryParameters.TryTime(request, "to", out var to))
-            return Bad("from and to must be RFC 3339 date-times", "from/to");
-        if (from > to) return Bad("from must not be after to", "from/to");
+        if (QueryParameters.TimeRange(request, out var from, out var to) is { } badTimes) return (null, badTimes);
         var interval = request.Query["interval"].FirstOrDefault() ?? defaultInterval;
         if (!NavInterval.Names.Contains(interval))
             return Bad($"interval must be one of {string.Join(", ", NavInterval.Names)}", "interval");
