@@ -41,7 +41,7 @@ public sealed class consumer_failure_classes(PostgresFixture postgres, KafkaFixt
     [MemberData(nameof(PostgresStates))]
     public void postgres_errors_are_classified_by_their_sqlstate(string state, string expected, string? reason)
     {
-        var failure = FailureClassifier.Classify(new PostgresException("refused", "ERROR", "ERROR", state));
+        var failure = Classify(new PostgresException("refused", "ERROR", "ERROR", state));
 
         Assert.Equal(expected, failure.Class.ToString());
         if (reason is not null)
@@ -54,8 +54,8 @@ public sealed class consumer_failure_classes(PostgresFixture postgres, KafkaFixt
     [Fact]
     public void a_unique_violation_on_the_idempotency_rows_is_the_race_the_handlers_expect_and_transient()
     {
-        Assert.Equal(FailureClass.Transient, FailureClassifier.Classify(UniqueViolation("processed_events_pkey")).Class);
-        var other = FailureClassifier.Classify(UniqueViolation("usage_daily_pkey"));
+        Assert.Equal(FailureClass.Transient, Classify(UniqueViolation("processed_events_pkey")).Class);
+        var other = Classify(UniqueViolation("usage_daily_pkey"));
         Assert.Equal(FailureClass.Permanent, other.Class);
         Assert.Contains("constraint usage_daily_pkey", other.Detail, StringComparison.Ordinal);
     }
@@ -77,7 +77,7 @@ public sealed class consumer_failure_classes(PostgresFixture postgres, KafkaFixt
         Assert.Equal(DeadLetterReason.OutputRefused, Reason(new EnvelopeTooLargeException(2_000_000, 1_000_000)));
         Assert.Equal(DeadLetterReason.InvalidFill, Reason(new InvalidFillException("ACME is held in USD")));
         Assert.Equal(DeadLetterReason.ArithmeticOverflow, Reason(new OverflowException()));
-        Assert.Equal(DeadLetterReason.Undecodable, Reason(new InvalidProtocolBufferException("truncated")));
+        Assert.Equal(DeadLetterReason.Undecodable, Reason(ProtobufError()));
         Assert.Equal(DeadLetterReason.Undecodable, Reason(new FormatException()));
         Assert.Equal(DeadLetterReason.Undecodable, Reason(new ArgumentOutOfRangeException("ts")));
 
@@ -100,7 +100,7 @@ public sealed class consumer_failure_classes(PostgresFixture postgres, KafkaFixt
     [Fact]
     public void an_unknown_failure_says_its_type_and_message_without_credentials()
     {
-        var failure = FailureClassifier.Classify(new InvalidOperationException("cannot open Host=db;Password=hunter2;Username=pit"));
+        var failure = Classify(new InvalidOperationException("cannot open Host=db;Password=hunter2;Username=pit"));
 
         Assert.Equal(DeadLetterReason.UnknownFailure, failure.Reason);
         Assert.StartsWith("System.InvalidOperationException: cannot open", failure.Detail, StringComparison.Ordinal);
@@ -139,11 +139,26 @@ public sealed class consumer_failure_classes(PostgresFixture postgres, KafkaFixt
         Assert.Equal(1, handler.Calls);
     }
 
-    private static FailureClass Class(Exception e) => FailureClassifier.Classify(e).Class;
+    private static ConsumerFailure Classify(Exception e) => FailureClassifier.Classify(e, CancellationToken.None);
+
+    private static FailureClass Class(Exception e) => Classify(e).Class;
+
+    private static InvalidProtocolBufferException ProtobufError()
+    {
+        try
+        {
+            EventEnvelope.Parser.ParseFrom([0xFF, 0xFF, 0xFF]);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            return e;
+        }
+        throw new InvalidOperationException("three 0xFF bytes parsed as an envelope");
+    }
 
     private static string Reason(Exception e)
     {
-        var failure = FailureClassifier.Classify(e);
+        var failure = Classify(e);
         Assert.Equal(FailureClass.Permanent, failure.Class);
         return failure.Reason;
     }

@@ -42,13 +42,14 @@ public static partial class FailureClassifier
         // operator resolves it, rather than leave a gap by dead-lettering the range.
         ArchiveConflictException conflict => ConsumerFailure.Transient(conflict.Message),
         Azure.RequestFailedException blob => ConsumerFailure.Transient($"blob storage {blob.Status} {blob.ErrorCode}"),
+        // Before IOException, which InvalidProtocolBufferException derives from.
+        InvalidProtocolBufferException or FormatException or ArgumentException or System.Text.Json.JsonException =>
+            ConsumerFailure.Permanent(DeadLetterReason.Undecodable, Describe(exception)),
         // Not the stop (checked first): a client's own timeout.
         OperationCanceledException or TimeoutException or IOException or SocketException or HttpRequestException =>
             ConsumerFailure.Transient(Describe(exception)),
         InvalidFillException => ConsumerFailure.Permanent(DeadLetterReason.InvalidFill, Describe(exception)),
         OverflowException => ConsumerFailure.Permanent(DeadLetterReason.ArithmeticOverflow, Describe(exception)),
-        InvalidProtocolBufferException or FormatException or ArgumentException or System.Text.Json.JsonException =>
-            ConsumerFailure.Permanent(DeadLetterReason.Undecodable, Describe(exception)),
         // A wrapper around an outage is still an outage; around anything else it stays unknown.
         { InnerException: { } inner } when Classify(inner).Class == FailureClass.Transient => Classify(inner),
         _ => ConsumerFailure.Unknown(Describe(exception)),
