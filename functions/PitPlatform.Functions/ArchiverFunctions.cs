@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using PitPlatform.Contracts.Consuming;
+using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Archive;
 
 namespace PitPlatform.Functions;
@@ -8,7 +9,7 @@ namespace PitPlatform.Functions;
 /// Every archived topic, in batches, into <see cref="Archiver"/> (group archiver): one trigger per topic, because a
 /// Kafka trigger binds one topic. <see cref="FunctionBindings.Verify"/> checks they cover the catalog's archived topics.
 /// </summary>
-public sealed class ArchiverFunctions(Archiver handler)
+public sealed class ArchiverFunctions(ConsumerGuard<Archiver> handler)
 {
     /// <summary>Archives trade fills.</summary>
     [Function("ArchiveTradeFills")]

@@ -1,11 +1,12 @@
 using Microsoft.Azure.Functions.Worker;
 using PitPlatform.Contracts.Consuming;
+using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 
 namespace PitPlatform.Functions;
 
 /// <summary>NAV updates, in batches, into <see cref="NavAnalyticsConsumer"/> (group nav-analytics).</summary>
-public sealed class NavAnalyticsFunction(NavAnalyticsConsumer handler)
+public sealed class NavAnalyticsFunction(ConsumerGuard<NavAnalyticsConsumer> handler)
 {
     [Function("NavAnalytics")]
     [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]

@@ -1,11 +1,12 @@
 using Microsoft.Azure.Functions.Worker;
 using PitPlatform.Contracts.Consuming;
+using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 
 namespace PitPlatform.Functions;
 
 /// <summary>Trade fills, in batches, into <see cref="NavProcessor"/> (group nav-processor).</summary>
-public sealed class NavProcessorFunction(NavProcessor handler)
+public sealed class NavProcessorFunction(ConsumerGuard<NavProcessor> handler)
 {
     [Function("NavProcessor")]
     [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]

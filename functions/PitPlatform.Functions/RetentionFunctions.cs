@@ -1,5 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
+using PitPlatform.Contracts.Consuming;
 using PitPlatform.Governance.Retention;
+using PitPlatform.Processing.DeadLetters;
 
 namespace PitPlatform.Functions;
 
@@ -7,7 +9,7 @@ namespace PitPlatform.Functions;
 /// Retention: a timer emits one RetentionSweep per tenant (<see cref="RetentionScheduler"/>), and sweeps are consumed
 /// in batches by <see cref="RetentionSweeper"/> (group retention-sweeper), which deletes expired rows and blobs.
 /// </summary>
-public sealed class RetentionFunctions(RetentionScheduler scheduler, RetentionSweeper sweeper)
+public sealed class RetentionFunctions(RetentionScheduler scheduler, ConsumerGuard<RetentionSweeper> sweeper)
 {
     [Function(RetentionScheduler.JobName)]
     public Task Schedule([TimerTrigger(FunctionBindings.RetentionSweepSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -25,5 +27,5 @@ public sealed class RetentionFunctions(RetentionScheduler scheduler, RetentionSw
             Password = FunctionBindings.KafkaPassword)] byte[][] values,
         FunctionContext context,
         CancellationToken cancellationToken) =>
-        sweeper.HandleAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), cancellationToken);
+        sweeper.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
 }

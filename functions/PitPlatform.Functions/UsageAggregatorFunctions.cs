@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using PitPlatform.Contracts.Consuming;
+using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Usage;
 
 namespace PitPlatform.Functions;
@@ -8,7 +9,7 @@ namespace PitPlatform.Functions;
 /// LLM calls and trade fills, in batches, into <see cref="UsageAggregator"/> (group usage-aggregator). A trigger binds
 /// one topic, so the handler's two topics get one trigger each, in the same consumer group.
 /// </summary>
-public sealed class UsageAggregatorFunctions(UsageAggregator handler)
+public sealed class UsageAggregatorFunctions(ConsumerGuard<UsageAggregator> handler)
 {
     [Function("UsageAggregatorLlmCalls")]
     [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]

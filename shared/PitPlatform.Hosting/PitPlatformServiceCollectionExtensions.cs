@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using PitPlatform.Access.Admin;
@@ -69,10 +70,14 @@ public static class PitPlatformServiceCollectionExtensions
             sp.GetRequiredService<ILogger<IngestEventsHandler>>()));
 
         services.AddSingleton<DeadLetterWriter>();
+        // Every consumer is handed to the hosts inside its ConsumerGuard (failure classification, splitting, dead
+        // letters): the local loops take the IRecordBatchHandlers, the Functions triggers the ConsumerGuard<T>s.
+        services.TryAddSingleton(ConsumerFailurePolicy.Default);
+        services.TryAddSingleton(typeof(ConsumerGuard<>));
         services.AddSingleton<NavProcessor>();
         services.AddSingleton<NavAnalyticsConsumer>();
-        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavProcessor>());
-        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<NavAnalyticsConsumer>());
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<NavProcessor>>());
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<NavAnalyticsConsumer>>());
         services.AddSingleton<NavQueryHandler>();
         services.AddSingleton(new NavPageTokens(settings.PageTokenKey));
         services.AddSingleton<NavPointReader>();
@@ -80,11 +85,11 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<NavChartHandler>();
         services.AddSingleton(new UsageTextSampling(settings.UsageTextSamplePartsPerMillion));
         services.AddSingleton<UsageAggregator>();
-        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<UsageAggregator>());
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<UsageAggregator>>());
         services.AddSingleton<UsageQueryHandler>();
         services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
         services.AddSingleton<Archiver>();
-        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<Archiver>());
+        services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<Archiver>>());
         services.AddPitGovernance(settings.Governance);
         services.AddSingleton<PlatformHealth>();
         services.AddSingleton<HealthHandler>();

@@ -23,10 +23,6 @@ public static class KnownFindings
 
     public static readonly IReadOnlyList<Finding> All =
     [
-        // Poison records (being fixed on another branch: consumers dead-letter them): an event with U+0000 in a string is
-        // accepted and then stalls the consumers that store it (the NAV processor, the usage aggregator: Postgres
-        // refuses the byte), so the slice does not send one.
-        new("string.nul", "POST /v1/events", Handling.HoldBack, "dead letters: an event with U+0000 in a string stalls the NAV processor and the usage aggregator"),
     ];
 
     /// <summary>The known finding a case falls under (the most specific), or null.</summary>

@@ -12,6 +12,7 @@ using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Contracts.Keys;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.LocalHost;
+using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 
 /// <summary>
@@ -29,7 +30,8 @@ internal static class NavLoad
     {
         var kafka = host.Services.GetRequiredService<KafkaSettings>();
         var database = host.Services.GetRequiredService<NpgsqlDataSource>();
-        var processor = host.Services.GetRequiredService<NavProcessor>();
+        // The processor as both hosts run it: inside its guard (failure classification costs one try per batch).
+        var processor = host.Services.GetRequiredService<ConsumerGuard<NavProcessor>>();
         // The loader stands in for the ingest path, with longer message sets than the default linger makes: the mock
         // broker answers a fetch with one message set per partition (a real broker fills the fetch), so small sets
         // would throttle every phase to the mock's round trips rather than the processor's work.
@@ -92,7 +94,7 @@ internal static class NavLoad
     /// <returns>The rate and batch size once the group settled, and the CPU reading taken then (the batches refused
     /// while it settled are fetched again and again; that is not the processor's cost).</returns>
     private static async Task<(double Rate, double AverageBatch, (double DotnetMs, double PostgresMs, long AllocatedBytes) CpuAtStart, string Gc)> ProcessAllAsync(
-        NavProcessor processor, KafkaSettings kafka, ConsumerLoopOptions options, NpgsqlDataSource database, CpuMeter cpu, string group, int fills,
+        IRecordBatchHandler processor, KafkaSettings kafka, ConsumerLoopOptions options, NpgsqlDataSource database, CpuMeter cpu, string group, int fills,
         long applied)
     {
         var counting = new CountingHandler(processor, group);
@@ -170,7 +172,7 @@ internal static class NavLoad
     }
 
     /// <summary>The real processor under another group name (so a second pass re-reads everything), counting records and time.</summary>
-    private sealed class CountingHandler(NavProcessor inner, string group) : IRecordBatchHandler
+    private sealed class CountingHandler(IRecordBatchHandler inner, string group) : IRecordBatchHandler
     {
         private long _handled;
         private long _records;

@@ -24,14 +24,19 @@ internal sealed class ProcessorHarness : IAsyncDisposable
         Database = database;
         Kafka = kafka;
         Producer = producer;
+        DeadLetters = new DeadLetterWriter(TopicCatalog.Embedded, Producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance);
         Processor = NewProcessor();
     }
 
     /// <summary>Another processor on the same store and broker: the same one after a restart, whose memory is gone.</summary>
     public NavProcessor NewProcessor() =>
-        new(Database.DataSource, TopicCatalog.Embedded, Producer,
-            new DeadLetterWriter(TopicCatalog.Embedded, Producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance),
-            NullLogger<NavProcessor>.Instance);
+        new(Database.DataSource, TopicCatalog.Embedded, Producer, DeadLetters, NullLogger<NavProcessor>.Instance);
+
+    /// <summary>The processor (or <paramref name="inner"/>) inside the guard both hosts hand it batches through.</summary>
+    public ConsumerGuard Guard(ConsumerFailurePolicy? policy = null, IRecordBatchHandler? inner = null) =>
+        new(inner ?? Processor, DeadLetters, policy ?? ConsumerFailurePolicy.Default, NullLogger.Instance);
+
+    public DeadLetterWriter DeadLetters { get; }
 
     public TestDatabase Database { get; }
     public KafkaSettings Kafka { get; }
@@ -39,9 +44,12 @@ internal sealed class ProcessorHarness : IAsyncDisposable
     public NavProcessor Processor { get; }
     public EnvelopeBuilder Envelopes { get; } = new(TopicCatalog.Embedded, "test/1.0");
 
-    public static async Task<ProcessorHarness> StartAsync(PostgresFixture postgres, KafkaFixture kafka)
+    public static async Task<ProcessorHarness> StartAsync(PostgresFixture postgres, KafkaFixture kafka) =>
+        await StartAsync(await postgres.CreateDatabaseAsync(), kafka);
+
+    /// <summary>On a migrated database of the caller's (a fault test's private server).</summary>
+    public static async Task<ProcessorHarness> StartAsync(TestDatabase database, KafkaFixture kafka)
     {
-        var database = await postgres.CreateDatabaseAsync();
         var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
         return new ProcessorHarness(database, settings, new EnvelopeProducer(settings, TopicCatalog.Embedded, "test"));
     }

@@ -25,8 +25,8 @@ internal sealed class UsageHarness : IAsyncDisposable
         Database = database;
         Kafka = kafka;
         Producer = producer;
-        Aggregator = new UsageAggregator(database.DataSource, TopicCatalog.Embedded,
-            new DeadLetterWriter(TopicCatalog.Embedded, producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance),
+        DeadLetterWriter = new DeadLetterWriter(TopicCatalog.Embedded, producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance);
+        Aggregator = new UsageAggregator(database.DataSource, TopicCatalog.Embedded, DeadLetterWriter,
             new UsageTextSampling(samplePartsPerMillion), NullLogger<UsageAggregator>.Instance);
     }
 
@@ -34,6 +34,11 @@ internal sealed class UsageHarness : IAsyncDisposable
     public KafkaSettings Kafka { get; }
     public EnvelopeProducer Producer { get; }
     public UsageAggregator Aggregator { get; }
+    public DeadLetterWriter DeadLetterWriter { get; }
+
+    /// <summary>The aggregator inside the guard both hosts hand it batches through.</summary>
+    public ConsumerGuard Guard(ConsumerFailurePolicy? policy = null) =>
+        new(Aggregator, DeadLetterWriter, policy ?? ConsumerFailurePolicy.Default, NullLogger.Instance);
     public EnvelopeBuilder Envelopes { get; } = new(TopicCatalog.Embedded, "test/1.0");
 
     /// <param name="samplePartsPerMillion">The sampled fraction of call text; none by default, so tests choose.</param>

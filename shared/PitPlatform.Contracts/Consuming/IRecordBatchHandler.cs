@@ -2,8 +2,10 @@ namespace PitPlatform.Contracts.Consuming;
 
 /// <summary>
 /// A consumer's logic, free of any host. A host calls <see cref="HandleAsync"/> with a batch and commits the batch's
-/// offsets only after it returned. Throwing means "nothing of this batch may be committed": the host redelivers it.
-/// Handlers therefore dead-letter poison records themselves and throw only for transient failures.
+/// offsets only after it returned. Throwing means "nothing of this batch may be committed". Hosts call handlers through
+/// the ConsumerGuard (PitPlatform.Processing), which lets transient failures through to the host's retry and, for any
+/// other failure, splits the batch to dead-letter the record at fault; handlers dead-letter the bad data they recognise
+/// themselves, and must be idempotent, since parts of a failed batch are handled again.
 /// </summary>
 public interface IRecordBatchHandler
 {

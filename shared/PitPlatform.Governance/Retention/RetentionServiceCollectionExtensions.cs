@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PitPlatform.Processing.DeadLetters;
 
 namespace PitPlatform.Governance.Retention;
 
@@ -17,7 +19,9 @@ public static class RetentionServiceCollectionExtensions
         services.AddSingleton<PitPlatform.Contracts.Scheduling.IScheduledJob>(sp => sp.GetRequiredService<RetentionScheduler>());
         services.AddSingleton<PitPlatform.Processing.Archive.ArchivePruner>();
         services.AddSingleton<RetentionSweeper>();
-        services.AddSingleton<PitPlatform.Contracts.Consuming.IRecordBatchHandler>(sp => sp.GetRequiredService<RetentionSweeper>());
+        services.TryAddSingleton(ConsumerFailurePolicy.Default);
+        services.TryAddSingleton(typeof(ConsumerGuard<>));
+        services.AddSingleton<PitPlatform.Contracts.Consuming.IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<RetentionSweeper>>());
         services.AddSingleton<PitPlatform.Governance.Export.ExportHandler>();
         return services;
     }

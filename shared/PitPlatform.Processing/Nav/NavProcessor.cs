@@ -253,8 +253,10 @@ public sealed class NavProcessor(
         // was, and the redelivery computes the same updates, ids and bytes, which consumers deduplicate. So they go
         // to Kafka now and its acknowledgement overlaps the write round trip. A large group's lookup was not under
         // the locks (a rebalance may have applied a fill meanwhile, and the write then fails), so it emits only
-        // after its commit.
-        if (lockedTx is not null) _ = result.Emit(producer);
+        // after its commit. So does a group whose write Postgres may refuse for its data (see WriteIsSafe): the
+        // refused fill is dead-lettered and its cell's later fills applied without it, so updates computed with it
+        // would be wrong, and their ids would make consumers keep them.
+        if (lockedTx is not null && WriteIsSafe(fills, fresh)) _ = result.Emit(producer);
 
         // A few processed rows ride in the state's round trip, and the commit with them; many go by COPY, then commit.
         var insertRows = rows.Count is > 0 and <= SmallGroupFills ? ProcessedEvents.InsertCommand(Group, rows) : null;
@@ -265,6 +267,25 @@ public sealed class NavProcessor(
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         if (navs is not null) RecordNavValues(navs);
+    }
+
+    /// <summary>Longest instrument a small group emits before its write: far below the primary key's index limit.</summary>
+    private const int MaxSpeculativeInstrumentLength = 256;
+
+    /// <summary>
+    /// Whether the fills' write can fail only for reasons outside them (then it is retried with the same fills and
+    /// yields the same updates). The instrument is the one free text a fill writes (keys and currencies are checked):
+    /// Postgres refuses a NUL in text (22021) and an index entry over its limit (54000). A few nanoseconds per fill,
+    /// for small groups only.
+    /// </summary>
+    private static bool WriteIsSafe(List<TradeFillRecord> fills, List<int> fresh)
+    {
+        foreach (var i in fresh)
+        {
+            var instrument = fills[i].Fill.Instrument;
+            if (instrument.Length > MaxSpeculativeInstrumentLength || instrument.Contains('\0')) return false;
+        }
+        return true;
     }
 
     /// <summary>The NAV each committed fill left its cell at (the workbook's NAV chart).</summary>

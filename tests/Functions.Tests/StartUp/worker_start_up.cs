@@ -55,6 +55,32 @@ public sealed class worker_start_up
     }
 
     [Fact]
+    public void every_kafka_function_calls_its_handler_through_the_consumer_guard()
+    {
+        // A trigger handed the bare handler would let a poison record's exception reach the retry-forever policy.
+        var kafkaClasses = typeof(FunctionBindings).Assembly.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetParameters().Any(p => p.GetCustomAttribute<KafkaTriggerAttribute>() is not null)))
+            .ToList();
+        Assert.Equal(5, kafkaClasses.Count);
+        foreach (var type in kafkaClasses)
+        {
+            var parameters = Assert.Single(type.GetConstructors()).GetParameters().Select(p => p.ParameterType).ToList();
+            Assert.DoesNotContain(parameters, p => typeof(PitPlatform.Contracts.Consuming.IRecordBatchHandler).IsAssignableFrom(p)
+                && !(p.IsGenericType && p.GetGenericTypeDefinition() == typeof(PitPlatform.Processing.DeadLetters.ConsumerGuard<>)));
+            Assert.Contains(parameters, p => p.IsGenericType && p.GetGenericTypeDefinition() == typeof(PitPlatform.Processing.DeadLetters.ConsumerGuard<>));
+        }
+    }
+
+    [Fact]
+    public void the_composition_root_registers_every_consumer_inside_its_guard()
+    {
+        using var host = Build(DeploymentSettings.Values());
+        var handlers = host.Services.GetServices<PitPlatform.Contracts.Consuming.IRecordBatchHandler>().ToList();
+        Assert.Equal(5, handlers.Count);
+        Assert.All(handlers, h => Assert.IsAssignableFrom<PitPlatform.Processing.DeadLetters.ConsumerGuard>(h));
+    }
+
+    [Fact]
     public void a_missing_deployment_setting_stops_start_up_naming_it()
     {
         var settings = DeploymentSettings.Values();
