@@ -81,10 +81,11 @@ public sealed record TestDatabase(string Schema, string ConnectionString, Npgsql
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The query's first value; SQL NULL (an aggregate over no rows) is the type's default.</summary>
     public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
+        return await command.ExecuteScalarAsync() is { } value and not DBNull ? (T)value : default!;
     }
 
     public async Task<int> ExecuteAsync(string sql)

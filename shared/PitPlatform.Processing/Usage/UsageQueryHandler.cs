@@ -60,10 +60,10 @@ public sealed record UsageDay(DateOnly Day, string Model, string? Currency, long
 
 /// <summary>
 /// The range's usage in one currency. Each day's row fits 64 bits (the aggregator dead-letters an event that would
-/// overflow one), but the sum of up to 366 days and every model need not: the totals are exact decimals, written as JSON
-/// integers (the spec bounds them by no format).
+/// overflow one), but the sum of up to 366 days and every model need not: the totals are 128-bit integers (exact, and
+/// no money in a floating or decimal type), written as JSON integers (the spec bounds them by no format).
 /// </summary>
-public sealed record UsageTotal(string? Currency, decimal Calls, decimal InputTokens, decimal OutputTokens, decimal CostMicros)
+public sealed record UsageTotal(string? Currency, Int128 Calls, Int128 InputTokens, Int128 OutputTokens, Int128 CostMicros)
 {
     public UsageTotal Add(UsageDay day) => this with
     {
