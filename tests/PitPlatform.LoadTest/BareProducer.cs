@@ -50,11 +50,18 @@ internal static class BareProducer
         return Loop(producer, FreshTopic(kafka, cluster), messages, count, Environment.ProcessorCount);
     }
 
-    /// <summary>A new topic shaped like the fill topic on the embedded cluster; the fill topic itself on any other.</summary>
+    private static string? _lastTopic;
+
+    /// <summary>
+    /// A new topic shaped like the fill topic on the embedded cluster; the fill topic itself on any other. The previous
+    /// phase's topic is dropped first: the mock keeps every topic's records in this process, and the RSS figure is the
+    /// host's, not the baseline's leftovers.
+    /// </summary>
     private static string FreshTopic(KafkaSettings kafka, MockKafkaCluster? cluster)
     {
         if (cluster is null) return kafka.Prefix + Topic;
-        var name = $"{kafka.Prefix}bench.bare.{Interlocked.Increment(ref _topics)}";
+        if (_lastTopic is not null) cluster.DeleteTopic(_lastTopic);
+        var name = _lastTopic = $"{kafka.Prefix}bench.bare.{Interlocked.Increment(ref _topics)}";
         cluster.CreateTopic(name, TopicCatalog.Embedded.Require(Topic).Partitions, replicationFactor: 3);
         return name;
     }

@@ -25,6 +25,9 @@ internal static partial class MockClusterNative
     [LibraryImport(Lib)] internal static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr cluster, int delayMs);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rd_kafka_mock_topic_delete(IntPtr cluster, string topic);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int rd_kafka_mock_topic_create(IntPtr cluster, string topic, int partitions, int replicationFactor);
 
     [LibraryImport(Lib)] internal static partial int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);

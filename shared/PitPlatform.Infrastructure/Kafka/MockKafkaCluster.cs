@@ -71,6 +71,9 @@ public sealed class MockKafkaCluster : IDisposable
         foreach (var topic in catalog.Topics) CreateTopic(naming.Topic(topic.Name), topic.Partitions, 3);
     }
 
+    /// <summary>Drops a topic and the records the mock keeps for it (in memory, until the process exits).</summary>
+    public void DeleteTopic(string topic) => CheckError(rd_kafka_mock_topic_delete(Cluster, topic), $"delete topic {topic}");
+
     public void SetBrokerDown(int brokerId) => CheckError(rd_kafka_mock_broker_set_down(Cluster, brokerId), "broker down");
 
     public void SetBrokerUp(int brokerId) => CheckError(rd_kafka_mock_broker_set_up(Cluster, brokerId), "broker up");
