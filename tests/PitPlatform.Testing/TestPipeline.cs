@@ -46,20 +46,25 @@ public sealed class TestPipeline : IAsyncDisposable
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
-        var merged = new Dictionary<string, string?>
-            {
-                [SettingNames.Postgres] = database.ConnectionString,
-                [SettingNames.KafkaBootstrap] = kafka.BootstrapServers,
-                [SettingNames.KafkaPrefix] = naming.Prefix,
-                [SettingNames.Blob] = blob.ConnectionString,
-                // Archive chains are named by catalog topic, so pipelines sharing one Azurite each get a container.
-                [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
-                [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
-                [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
-            }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var merged = ComponentSettings(database, kafka, naming, blob).Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         var host = await PitLocalHost.StartAsync(new LocalHostOptions { StateDirectory = state, HttpPort = 0, Settings = merged }, runConsumers);
         return new TestPipeline(host, database, naming, kafka.Settings(naming), state, merged);
     }
+
+    /// <summary>
+    /// The settings that point a host at the run's components: the test's schema and topic prefix, an archive container
+    /// of its own (archive chains are named by catalog topic, so hosts sharing one Azurite each need one) and fresh secrets.
+    /// </summary>
+    public static Dictionary<string, string?> ComponentSettings(TestDatabase database, KafkaFixture kafka, KafkaNaming naming, BlobFixture blob) => new()
+    {
+        [SettingNames.Postgres] = database.ConnectionString,
+        [SettingNames.KafkaBootstrap] = kafka.BootstrapServers,
+        [SettingNames.KafkaPrefix] = naming.Prefix,
+        [SettingNames.Blob] = blob.ConnectionString,
+        [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
+        [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
+        [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
+    };
 
     public T Service<T>() where T : notnull => (T)Host.Services.GetService(typeof(T))!;
 

@@ -76,16 +76,7 @@ internal sealed class DeletionHost : IAsyncDisposable
     {
         var database = await postgres.CreateDatabaseAsync();
         var naming = await kafka.CreateCatalogTopicsAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SettingNames.Postgres] = database.ConnectionString,
-            [SettingNames.KafkaBootstrap] = kafka.BootstrapServers,
-            [SettingNames.KafkaPrefix] = naming.Prefix,
-            [SettingNames.Blob] = blob.ConnectionString,
-            [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
-            [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
-            [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
-        }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestPipeline.ComponentSettings(database, kafka, naming, blob)).Build();
         var services = new ServiceCollection().AddLogging().AddPitPlatform(configuration);
         // A later registration wins: the expiry a test needs, as the setting would give it (which counts whole hours).
         if (approvalExpiry is { } expiry) services.AddSingleton(new GovernanceOptions { ApprovalExpiry = expiry });
