@@ -1,0 +1,106 @@
+import { backoffDelayInMs } from "./backoff.js";
+import { PitError, PitErrorCodes } from "./errors.js";
+import type { ResolvedOptions } from "./options.js";
+import type { PitEventError, PitEventResult } from "./results.js";
+import { isVersionBelow } from "./sdk-versions.js";
+import { sleep, type Timer } from "./timers.js";
+import { sendAttempt, type AttemptOutcome, type EncodedEvent, type TransportSettings } from "./transport.js";
+import { SDK_VERSION } from "./version.js";
+
+/** A client's counters and its standing with the server, shared by the foreground and background paths. */
+export class ClientState {
+  dropped = 0;
+  delivered = 0;
+  rejected = 0;
+  retries = 0;
+  /** The server's minimum SDK version when it is above this one; undefined while this version is supported. */
+  unsupportedBecause: string | undefined;
+  /** Backoff timers of background deliveries, so that flush() and close() can make them hold the process. */
+  readonly sleeping = new Set<Timer>();
+}
+
+/**
+ * Delivers one batch: sends it, resends after transient failures (backoff with full jitter, Retry-After honoured), and
+ * resends only the events the server could not store (per-event ERR_UNAVAILABLE) when the rest were stored. Every
+ * resend carries the same event ids, so nothing is applied twice downstream.
+ */
+export class EventDelivery {
+  private readonly settings: TransportSettings;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly state: ClientState,
+  ) {
+    this.settings = {
+      eventsUrl: options.eventsUrl,
+      apiKey: options.apiKey,
+      gzip: options.enableGzip,
+      networkTimeoutInMs: options.networkTimeoutInMs,
+      fetch: options.fetch,
+    };
+  }
+
+  /**
+   * One result per event, in order. Rejects with {@link PitError} when the request as a whole fails for good, or with
+   * the signal's reason when it aborts. `hold` says whether backoff timers keep Node running (someone awaits them).
+   */
+  async deliver(events: readonly EncodedEvent[], maxRetries: number, signal: AbortSignal | undefined, hold: () => boolean): Promise<PitEventResult[]> {
+    const results = new Array<PitEventResult | undefined>(events.length).fill(undefined);
+    let pending = events.map((_, i) => i);
+    for (let attempt = 0; ; attempt++) {
+      this.throwIfUnsupported();
+      const batch = pending.map((i) => events[i]!);
+      const outcome = await sendAttempt(this.settings, batch, signal);
+      this.observe(outcome);
+      if (outcome.results !== undefined) {
+        const again: number[] = [];
+        outcome.results.forEach((result, j) => {
+          const index = pending[j]!;
+          if (result.error?.code === PitErrorCodes.unavailable) again.push(index);
+          else results[index] = { ...result, eventId: events[index]!.eventId, error: repoint(result.error, j) };
+        });
+        if (again.length === 0) return results as PitEventResult[];
+        if (attempt >= maxRetries) {
+          for (const i of again) {
+            results[i] = {
+              eventId: events[i]!.eventId,
+              status: "rejected",
+              error: { code: PitErrorCodes.unavailable, message: "Kafka did not acknowledge the event after every retry; send it again later" },
+            };
+          }
+          return results as PitEventResult[];
+        }
+        pending = again;
+      } else if (outcome.failure?.isTransient !== true || attempt >= maxRetries) {
+        throw outcome.failure!;
+      }
+      this.state.retries++;
+      const delay = backoffDelayInMs(attempt + 1, this.options.retryDelayInMs, this.options.maxRetryDelayInMs, outcome.retryAfterInMs);
+      await sleep(delay, signal, hold(), this.state.sleeping);
+    }
+  }
+
+  private observe(outcome: AttemptOutcome): void {
+    if (outcome.status === 426) this.state.unsupportedBecause ??= outcome.minSupportedSdk ?? "a newer version";
+    else if (outcome.minSupportedSdk !== undefined && isVersionBelow(SDK_VERSION, outcome.minSupportedSdk)) this.state.unsupportedBecause ??= outcome.minSupportedSdk;
+  }
+
+  private throwIfUnsupported(): void {
+    const minimum = this.state.unsupportedBecause;
+    if (minimum !== undefined) {
+      throw new PitError(`the server no longer accepts @pit-platform/sdk ${SDK_VERSION} (min_supported_sdk ${minimum}); upgrade the package`, {
+        status: 426,
+        code: PitErrorCodes.sdkUnsupported,
+        isTransient: false,
+      });
+    }
+  }
+}
+
+/** The server's pointers are into the request it saw (`/data/j/...`); they are made relative to the event. */
+function repoint(error: PitEventError | undefined, index: number): PitEventError | undefined {
+  if (error?.pointer === undefined) return error;
+  const prefix = `/data/${index}`;
+  const pointer = error.pointer;
+  return pointer.startsWith(prefix) && (pointer.length === prefix.length || pointer[prefix.length] === "/") ? { ...error, pointer: pointer.slice(prefix.length) } : error;
+}

@@ -1,0 +1,48 @@
+import type { PitEvent } from "./events.js";
+import { stringifyJson } from "./json.js";
+import type { PitEventError, PitTrackResult } from "./results.js";
+import type { EventSchemaValidator } from "./schema/event-schema-validator.js";
+import type { EncodedEvent } from "./transport.js";
+import { uuid7 } from "./uuid7.js";
+
+/** The outcome of encoding one event: its JSON (valid against the schema), or why it cannot be sent. */
+export type Encoding = { ok: true; encoded: EncodedEvent } | { ok: false; eventId: string | undefined; error: PitEventError };
+
+/**
+ * Gives the event its id (a new UUIDv7 unless it has one), writes `ts` Dates as RFC 3339, validates, and writes the
+ * JSON once; every retry resends that JSON, so the id never changes. The caller's object is not modified.
+ */
+export function encodeEvent(
+  event: PitEvent,
+  validator: EventSchemaValidator,
+  position: number,
+  callback: ((result: PitTrackResult) => void) | undefined,
+): Encoding {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    const errors = validator.validate(event, "");
+    return { ok: false, eventId: undefined, error: errors[0] ?? { code: "ERR_VALIDATION", message: "the value must be an object", pointer: "" } };
+  }
+  const eventId = event.event_id ?? uuid7();
+  const normalized: Record<string, unknown> = { ...event, event_id: eventId };
+  if (event.ts instanceof Date) {
+    normalized["ts"] = Number.isNaN(event.ts.getTime()) ? "Invalid Date" : event.ts.toISOString();
+  }
+  const id = typeof eventId === "string" ? eventId : undefined;
+  const errors = validator.validate(normalized, "");
+  if (errors.length > 0) return { ok: false, eventId: id, error: errors[0]! };
+  const json = stringifyJson(normalized);
+  return { ok: true, encoded: { event, eventId: eventId, json, bytes: utf8Length(json), position, callback } };
+}
+
+/** UTF-8 bytes of a string (well-formed: validation refused unpaired surrogates). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) i++; // a pair: 4 bytes for 2 units
+    else bytes += 2;
+  }
+  return bytes;
+}

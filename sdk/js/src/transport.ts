@@ -1,0 +1,171 @@
+import { parseRetryAfter } from "./backoff.js";
+import { PitError, PitErrorCodes } from "./errors.js";
+import type { PitEvent } from "./events.js";
+import type { PitEventError, PitEventResult, PitEventStatus, PitTrackResult } from "./results.js";
+import { abortReason } from "./timers.js";
+import { API_VERSION, SDK_VERSION } from "./version.js";
+
+export const API_VERSION_HEADER = "Pit-Api-Version";
+export const SDK_VERSION_HEADER = "Pit-Sdk-Version";
+export const MIN_SUPPORTED_SDK_HEADER = "Pit-Min-Supported-Sdk";
+
+/** An event and its JSON, written once and resent unchanged on every retry (so its event_id never changes). */
+export interface EncodedEvent {
+  readonly event: PitEvent;
+  readonly eventId: string;
+  readonly json: string;
+  /** UTF-8 bytes of `json`. */
+  readonly bytes: number;
+  /** The event's queue position (tracked events), for flush(). */
+  readonly position: number;
+  readonly callback: ((result: PitTrackResult) => void) | undefined;
+}
+
+/** One HTTP attempt: per-event results (202/207), or a failure of the whole request, transient or not. */
+export interface AttemptOutcome {
+  readonly status: number;
+  readonly results?: PitEventResult[];
+  readonly failure?: PitError;
+  readonly retryAfterInMs?: number | undefined;
+  readonly minSupportedSdk?: string | undefined;
+}
+
+export interface TransportSettings {
+  readonly eventsUrl: string;
+  readonly apiKey: string;
+  readonly gzip: boolean;
+  readonly networkTimeoutInMs: number;
+  readonly fetch: typeof fetch;
+}
+
+const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
+const encoder = new TextEncoder();
+
+/** `{"data":[...]}` from already written events, gzip-compressed when asked and the runtime has CompressionStream. */
+export async function requestBody(events: readonly EncodedEvent[], gzip: boolean): Promise<{ body: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
+  let text = '{"data":[';
+  for (let i = 0; i < events.length; i++) text += (i === 0 ? "" : ",") + events[i]!.json;
+  const bytes = encoder.encode(text + "]}");
+  if (!gzip || typeof CompressionStream !== "function") return { body: bytes, gzipped: false };
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return { body: new Uint8Array(await new Response(stream).arrayBuffer()), gzipped: true };
+}
+
+/** One POST /v1/events attempt. Rejects only when `signal` aborts; every other failure is an outcome. */
+export async function sendAttempt(settings: TransportSettings, events: readonly EncodedEvent[], signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+  const { body, gzipped } = await requestBody(events, settings.gzip);
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${settings.apiKey}`,
+    "Content-Type": "application/json",
+    [API_VERSION_HEADER]: API_VERSION,
+    [SDK_VERSION_HEADER]: SDK_VERSION,
+  };
+  if (gzipped) headers["Content-Encoding"] = "gzip";
+
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(abortReason(signal!));
+  if (signal?.aborted === true) throw abortReason(signal);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, settings.networkTimeoutInMs);
+  try {
+    const response = await settings.fetch(settings.eventsUrl, { method: "POST", headers, body, signal: controller.signal });
+    const text = await response.text();
+    return read(settings, response, text, events.length);
+  } catch (e) {
+    if (isAborted(signal)) throw abortReason(signal);
+    // No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe because
+    // the event ids are kept and the consumers deduplicate on them.
+    const what = timedOut ? `no answer within ${settings.networkTimeoutInMs / 1000} s` : describe(e);
+    return { status: 0, failure: new PitError(`POST ${settings.eventsUrl} failed: ${what}`, { status: 0, isTransient: true, cause: e }) };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** A function, not an inline test: TypeScript would keep the narrowing from before the await. */
+function isAborted(signal: AbortSignal | undefined): signal is AbortSignal {
+  return signal?.aborted === true;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = (e as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${e.message} (${cause.message})` : e.message;
+  }
+  return String(e);
+}
+
+function read(settings: TransportSettings, response: Response, body: string, count: number): AttemptOutcome {
+  const status = response.status;
+  const minSupportedSdk = response.headers.get(MIN_SUPPORTED_SDK_HEADER) ?? undefined;
+  if (status === 202 || status === 207) {
+    const results = readResults(body, count);
+    return results !== undefined
+      ? { status, results, minSupportedSdk }
+      : // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known, so resend.
+        { status, failure: new PitError(`the API answered ${status} with an unreadable body`, { status, isTransient: true }), minSupportedSdk };
+  }
+  let { code, message } = readError(body);
+  if (status === 426) code ??= PitErrorCodes.sdkUnsupported;
+  const failure = new PitError(`POST ${settings.eventsUrl} answered ${status} ${code ?? ""}: ${message ?? response.statusText}`, {
+    status,
+    code,
+    isTransient: TRANSIENT.has(status),
+  });
+  return { status, failure, retryAfterInMs: parseRetryAfter(response.headers.get("Retry-After")), minSupportedSdk };
+}
+
+function readResults(body: string, count: number): PitEventResult[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const data = (parsed as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data) || data.length !== count) return undefined;
+  const results: PitEventResult[] = [];
+  for (const item of data as unknown[]) {
+    if (typeof item !== "object" || item === null) return undefined;
+    const r = item as Record<string, unknown>;
+    const status: PitEventStatus = r["status"] === "accepted" ? "accepted" : r["status"] === "duplicate" ? "duplicate" : "rejected";
+    let error: PitEventError | undefined;
+    const e = r["error"];
+    if (typeof e === "object" && e !== null) {
+      const fields = e as Record<string, unknown>;
+      const details = fields["details"];
+      const pointer = typeof details === "object" && details !== null ? (details as Record<string, unknown>)["pointer"] : undefined;
+      error = {
+        code: typeof fields["code"] === "string" ? fields["code"] : "ERR_UNKNOWN",
+        message: typeof fields["message"] === "string" ? fields["message"] : "",
+        pointer: typeof pointer === "string" ? pointer : undefined,
+      };
+    }
+    results.push({
+      eventId: typeof r["event_id"] === "string" ? r["event_id"] : "",
+      status,
+      error,
+      topic: typeof r["topic"] === "string" ? r["topic"] : undefined,
+      partition: typeof r["partition"] === "number" ? r["partition"] : undefined,
+      offset: typeof r["offset"] === "number" ? r["offset"] : undefined,
+    });
+  }
+  return results;
+}
+
+function readError(body: string): { code: string | undefined; message: string | undefined } {
+  try {
+    const error = (JSON.parse(body) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    return {
+      code: typeof error?.code === "string" ? error.code : undefined,
+      message: typeof error?.message === "string" ? error.message : undefined,
+    };
+  } catch {
+    return { code: undefined, message: undefined }; // an answer from something in between: the status decides
+  }
+}
