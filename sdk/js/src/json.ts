@@ -6,8 +6,23 @@
 /** A JSON value as the SDK reads and writes it: integers beyond 2^53 - 1 are bigints. */
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [member: string]: JsonValue };
 
-/** Parses JSON text; an integer literal outside the safe range becomes a bigint, every other number a number. */
-export function parseJson(text: string): JsonValue {
+/**
+ * A number literal no JavaScript number can hold (1e400 overflows to Infinity), kept as its text so that validation
+ * reports it as the server does. Only {@link parseJson} makes these; application events never hold one.
+ */
+export class JsonNumberLiteral {
+  constructor(readonly text: string) {}
+
+  toJSON(): never {
+    throw new TypeError(`the number ${this.text} cannot be written as a JavaScript number`);
+  }
+}
+
+/**
+ * Parses JSON text; an integer literal outside the safe range becomes a bigint, a literal beyond a double's range a
+ * {@link JsonNumberLiteral}, every other number a number.
+ */
+export function parseJson(text: string): JsonValue | JsonNumberLiteral {
   const parser = new Parser(text);
   parser.space();
   const value = parser.value();
@@ -213,6 +228,8 @@ class Parser {
       const value = Number(literal);
       return Number.isSafeInteger(value) ? value : BigInt(literal);
     }
-    return Number(literal);
+    const value = Number(literal);
+    // Typed as a JsonValue: the literal is an exception only validation sees, and it never reaches the wire.
+    return Number.isFinite(value) ? value : (new JsonNumberLiteral(literal) as unknown as number);
   }
 }

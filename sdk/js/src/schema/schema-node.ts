@@ -1,3 +1,4 @@
+import { JsonNumberLiteral } from "../json.js";
 import type { PitEventError } from "../results.js";
 import { isRfc3339DateTime } from "./rfc3339.js";
 import type { SchemaPath } from "./schema-path.js";
@@ -60,6 +61,10 @@ export class SchemaNode {
     }
     if (typeof instance === "string") this.validateString(instance, path, errors);
     else if (typeof instance === "number" || typeof instance === "bigint") this.validateNumber(instance, path, errors);
+    else if (instance instanceof JsonNumberLiteral) {
+      // Beyond a double and a decimal alike: the server cannot compare it either.
+      if (this.minimum !== undefined || this.maximum !== undefined) add(errors, path.pointer, `${path.name} is out of range`);
+    }
     else if (isObject(instance)) this.validateObject(instance, path, errors);
     if (this.oneOf !== undefined) this.validateOneOf(instance, path, errors);
   }
@@ -126,7 +131,7 @@ function add(errors: PitEventError[], pointer: string, message: string): void {
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonNumberLiteral);
 }
 
 /** A member is present when it is not undefined: JSON.stringify leaves undefined members out of what is sent. */
@@ -147,7 +152,7 @@ function isOfType(instance: unknown, type: string): boolean {
     case "null":
       return instance === null;
     case "number":
-      return (typeof instance === "number" && Number.isFinite(instance)) || typeof instance === "bigint";
+      return (typeof instance === "number" && Number.isFinite(instance)) || typeof instance === "bigint" || instance instanceof JsonNumberLiteral;
     case "integer":
       // The server's integers are what fits an int64 (System.Text.Json's TryGetInt64).
       if (typeof instance === "bigint") return instance >= INT64_MIN && instance <= INT64_MAX;
@@ -182,5 +187,6 @@ function codePoints(text: string): number {
 
 function rawText(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
+  if (value instanceof JsonNumberLiteral) return value.text;
   return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) ?? "undefined";
 }
