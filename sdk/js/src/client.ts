@@ -69,7 +69,9 @@ export class PitClient {
   private closed = false;
   private stopped = false;
   private closing: Promise<void> | undefined;
-  private readonly pumpNow = (): void => this.pump();
+  private readonly pumpNow = (): void => {
+    this.pump();
+  };
   private readonly onInterval = (): void => {
     this.timer = undefined;
     this.partialDue = true;
@@ -100,7 +102,8 @@ export class PitClient {
    */
   track(event: PitEvent, callback?: PitTrackCallback): boolean {
     if (this.closed) {
-      if (callback !== undefined) defer(callback, { eventId: eventIdOf(event), status: "dropped", error: notDelivered("the client is closed") });
+      if (callback !== undefined)
+        defer(callback, { eventId: eventIdOf(event), status: "dropped", error: notDelivered("the client is closed") });
       return false;
     }
     const queue = this.queue;
@@ -250,7 +253,11 @@ export class PitClient {
     this.state.dropped++;
     const callback = this.queue.shiftedCallback;
     if (callback !== undefined) {
-      defer(callback, { eventId: eventIdOf(dropped), status: "dropped", error: { code: PitErrorCodes.queueOverflow, message: "the queue was full; the oldest event was dropped" } });
+      defer(callback, {
+        eventId: eventIdOf(dropped),
+        status: "dropped",
+        error: { code: PitErrorCodes.queueOverflow, message: "the queue was full; the oldest event was dropped" },
+      });
     }
   }
 
@@ -318,7 +325,12 @@ export class PitClient {
 
   private async deliverInBackground(batch: Batch): Promise<void> {
     try {
-      const results = await this.delivery.deliver(batch.items, Number.POSITIVE_INFINITY, this.shutdown.signal, () => this.flushes.length > 0 || this.closed);
+      const results = await this.delivery.deliver(
+        batch.items,
+        Number.POSITIVE_INFINITY,
+        this.shutdown.signal,
+        () => this.flushes.length > 0 || this.closed,
+      );
       results.forEach((result, i) => {
         const item = batch.items[i]!;
         if (result.status === "rejected") this.reject(item.event, item.eventId, item.callback, result.error!);
@@ -336,7 +348,10 @@ export class PitClient {
         error =
           e instanceof PitError
             ? { code: e.code ?? `HTTP_${e.status}`, message: e.message }
-            : { code: PitErrorCodes.notDelivered, message: `the SDK failed to send the event: ${e instanceof Error ? e.message : String(e)}` };
+            : {
+                code: PitErrorCodes.notDelivered,
+                message: `the SDK failed to send the event: ${e instanceof Error ? e.message : String(e)}`,
+              };
         for (const item of batch.items) this.reject(item.event, item.eventId, item.callback, error);
       }
     } finally {
@@ -400,5 +415,7 @@ function safely<T>(callback: (value: T) => void, value: T): void {
 
 /** Calls back after track() returned, so application code never runs inside track(). */
 function defer<T>(callback: (value: T) => void, value: T): void {
-  queueMicrotask(() => safely(callback, value));
+  queueMicrotask(() => {
+    safely(callback, value);
+  });
 }

@@ -44,7 +44,12 @@ export class EventDelivery {
    * One result per event, in order. Rejects with {@link PitError} when the request as a whole fails for good, or with
    * the signal's reason when it aborts. `hold` says whether backoff timers keep Node running (someone awaits them).
    */
-  async deliver(events: readonly EncodedEvent[], maxRetries: number, signal: AbortSignal | undefined, hold: () => boolean): Promise<PitEventResult[]> {
+  async deliver(
+    events: readonly EncodedEvent[],
+    maxRetries: number,
+    signal: AbortSignal | undefined,
+    hold: () => boolean,
+  ): Promise<PitEventResult[]> {
     const results = new Array<PitEventResult | undefined>(events.length).fill(undefined);
     let pending = events.map((_, i) => i);
     for (let attempt = 0; ; attempt++) {
@@ -65,7 +70,10 @@ export class EventDelivery {
             results[i] = {
               eventId: events[i]!.eventId,
               status: "rejected",
-              error: { code: PitErrorCodes.unavailable, message: "Kafka did not acknowledge the event after every retry; send it again later" },
+              error: {
+                code: PitErrorCodes.unavailable,
+                message: "Kafka did not acknowledge the event after every retry; send it again later",
+              },
             };
           }
           return results as PitEventResult[];
@@ -82,17 +90,21 @@ export class EventDelivery {
 
   private observe(outcome: AttemptOutcome): void {
     if (outcome.status === 426) this.state.unsupportedBecause ??= outcome.minSupportedSdk ?? "a newer version";
-    else if (outcome.minSupportedSdk !== undefined && isVersionBelow(SDK_VERSION, outcome.minSupportedSdk)) this.state.unsupportedBecause ??= outcome.minSupportedSdk;
+    else if (outcome.minSupportedSdk !== undefined && isVersionBelow(SDK_VERSION, outcome.minSupportedSdk))
+      this.state.unsupportedBecause ??= outcome.minSupportedSdk;
   }
 
   private throwIfUnsupported(): void {
     const minimum = this.state.unsupportedBecause;
     if (minimum !== undefined) {
-      throw new PitError(`the server no longer accepts @pit-platform/sdk ${SDK_VERSION} (min_supported_sdk ${minimum}); upgrade the package`, {
-        status: 426,
-        code: PitErrorCodes.sdkUnsupported,
-        isTransient: false,
-      });
+      throw new PitError(
+        `the server no longer accepts @pit-platform/sdk ${SDK_VERSION} (min_supported_sdk ${minimum}); upgrade the package`,
+        {
+          status: 426,
+          code: PitErrorCodes.sdkUnsupported,
+          isTransient: false,
+        },
+      );
     }
   }
 }
@@ -102,5 +114,7 @@ function repoint(error: PitEventError | undefined, index: number): PitEventError
   if (error?.pointer === undefined) return error;
   const prefix = `/data/${index}`;
   const pointer = error.pointer;
-  return pointer.startsWith(prefix) && (pointer.length === prefix.length || pointer[prefix.length] === "/") ? { ...error, pointer: pointer.slice(prefix.length) } : error;
+  return pointer.startsWith(prefix) && (pointer.length === prefix.length || pointer[prefix.length] === "/")
+    ? { ...error, pointer: pointer.slice(prefix.length) }
+    : error;
 }

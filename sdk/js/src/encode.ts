@@ -18,9 +18,14 @@ export function encodeEvent(
   position: number,
   callback: ((result: PitTrackResult) => void) | undefined,
 ): Encoding {
-  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+  const value: unknown = event; // typed callers aside, JavaScript may hand over anything
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const errors = validator.validate(event, "");
-    return { ok: false, eventId: undefined, error: errors[0] ?? { code: "ERR_VALIDATION", message: "the value must be an object", pointer: "" } };
+    return {
+      ok: false,
+      eventId: undefined,
+      error: errors[0] ?? { code: "ERR_VALIDATION", message: "the value must be an object", pointer: "" },
+    };
   }
   const eventId = event.event_id ?? uuid7();
   const normalized: Record<string, unknown> = { ...event, event_id: eventId };
@@ -41,7 +46,8 @@ export function utf8Length(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) i++; // a pair: 4 bytes for 2 units
+    else if (c >= 0xd800 && c <= 0xdbff)
+      i++; // a pair: 4 bytes for 2 units
     else bytes += 2;
   }
   return bytes;

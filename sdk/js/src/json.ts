@@ -179,7 +179,7 @@ class Parser {
       }
       if (c < 0x20) this.fail("a control character in a string");
       if (c !== 0x5c) {
-        result += text[this.at++];
+        result += text.charAt(this.at++);
         continue;
       }
       const escaped = text[this.at + 1];

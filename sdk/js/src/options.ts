@@ -54,8 +54,10 @@ export interface ResolvedOptions {
 
 /** Fills in defaults and checks ranges, failing (RangeError/TypeError) with the first bad setting's name. */
 export function resolveOptions(options: PitClientOptions): ResolvedOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("PitClient needs an options object with baseUrl and apiKey");
-  if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") throw new TypeError("PitClientOptions.apiKey must be a non-empty string");
+  const given: unknown = options; // typed callers aside, JavaScript may hand over anything
+  if (typeof given !== "object" || given === null) throw new TypeError("PitClient needs an options object with baseUrl and apiKey");
+  if (typeof options.apiKey !== "string" || options.apiKey.trim() === "")
+    throw new TypeError("PitClientOptions.apiKey must be a non-empty string");
   let base: URL;
   try {
     base = new URL(String(options.baseUrl));
@@ -89,16 +91,19 @@ export function resolveOptions(options: PitClientOptions): ResolvedOptions {
   requireInteger(resolved.maxRetries, "maxRetries", 0, 100);
   requirePositive(resolved.flushIntervalInMs, "flushIntervalInMs");
   requirePositive(resolved.retryDelayInMs, "retryDelayInMs");
-  if (!(resolved.maxRetryDelayInMs >= resolved.retryDelayInMs)) throw new RangeError("PitClientOptions.maxRetryDelayInMs must be at least retryDelayInMs");
+  if (!(resolved.maxRetryDelayInMs >= resolved.retryDelayInMs))
+    throw new RangeError("PitClientOptions.maxRetryDelayInMs must be at least retryDelayInMs");
   requirePositive(resolved.networkTimeoutInMs, "networkTimeoutInMs");
   if (!(resolved.closeTimeoutInMs >= 0)) throw new RangeError("PitClientOptions.closeTimeoutInMs must be zero or positive");
   return resolved;
 }
 
 function requireInteger(value: number, name: string, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`PitClientOptions.${name} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`PitClientOptions.${name} must be an integer from ${min} to ${max}`);
 }
 
 function requirePositive(value: number, name: string): void {
-  if (!(typeof value === "number" && value > 0 && Number.isFinite(value))) throw new RangeError(`PitClientOptions.${name} must be a positive number`);
+  if (!(typeof value === "number" && value > 0 && Number.isFinite(value)))
+    throw new RangeError(`PitClientOptions.${name} must be a positive number`);
 }

@@ -42,7 +42,10 @@ const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
 const encoder = new TextEncoder();
 
 /** `{"data":[...]}` from already written events, gzip-compressed when asked and the runtime has CompressionStream. */
-export async function requestBody(events: readonly EncodedEvent[], gzip: boolean): Promise<{ body: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
+export async function requestBody(
+  events: readonly EncodedEvent[],
+  gzip: boolean,
+): Promise<{ body: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
   let text = '{"data":[';
   for (let i = 0; i < events.length; i++) text += (i === 0 ? "" : ",") + events[i]!.json;
   const bytes = encoder.encode(text + "]}");
@@ -52,7 +55,11 @@ export async function requestBody(events: readonly EncodedEvent[], gzip: boolean
 }
 
 /** One POST /v1/events attempt. Rejects only when `signal` aborts; every other failure is an outcome. */
-export async function sendAttempt(settings: TransportSettings, events: readonly EncodedEvent[], signal: AbortSignal | undefined): Promise<AttemptOutcome> {
+export async function sendAttempt(
+  settings: TransportSettings,
+  events: readonly EncodedEvent[],
+  signal: AbortSignal | undefined,
+): Promise<AttemptOutcome> {
   const { body, gzipped } = await requestBody(events, settings.gzip);
   const headers: Record<string, string> = {
     Authorization: `Bearer ${settings.apiKey}`,
@@ -63,12 +70,14 @@ export async function sendAttempt(settings: TransportSettings, events: readonly 
   if (gzipped) headers["Content-Encoding"] = "gzip";
 
   const controller = new AbortController();
-  const onAbort = (): void => controller.abort(abortReason(signal!));
+  const onAbort = (): void => {
+    controller.abort(abortReason(signal!));
+  };
   if (signal?.aborted === true) throw abortReason(signal);
   signal?.addEventListener("abort", onAbort, { once: true });
-  let timedOut = false;
+  const timeout = { fired: false };
   const timer = setTimeout(() => {
-    timedOut = true;
+    timeout.fired = true;
     controller.abort();
   }, settings.networkTimeoutInMs);
   try {
@@ -79,7 +88,7 @@ export async function sendAttempt(settings: TransportSettings, events: readonly 
     if (isAborted(signal)) throw abortReason(signal);
     // No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe because
     // the event ids are kept and the consumers deduplicate on them.
-    const what = timedOut ? `no answer within ${settings.networkTimeoutInMs / 1000} s` : describe(e);
+    const what = timeout.fired ? `no answer within ${settings.networkTimeoutInMs / 1000} s` : describe(e);
     return { status: 0, failure: new PitError(`POST ${settings.eventsUrl} failed: ${what}`, { status: 0, isTransient: true, cause: e }) };
   } finally {
     clearTimeout(timer);
@@ -108,9 +117,14 @@ function read(settings: TransportSettings, response: Response, body: string, cou
     return results !== undefined
       ? { status, results, minSupportedSdk }
       : // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known, so resend.
-        { status, failure: new PitError(`the API answered ${status} with an unreadable body`, { status, isTransient: true }), minSupportedSdk };
+        {
+          status,
+          failure: new PitError(`the API answered ${status} with an unreadable body`, { status, isTransient: true }),
+          minSupportedSdk,
+        };
   }
-  let { code, message } = readError(body);
+  const { message, ...rest } = readError(body);
+  let code = rest.code;
   if (status === 426) code ??= PitErrorCodes.sdkUnsupported;
   const failure = new PitError(`POST ${settings.eventsUrl} answered ${status} ${code ?? ""}: ${message ?? response.statusText}`, {
     status,

@@ -1,13 +1,29 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PitClient, PitError, SDK_VERSION, tradeFill, type PitClientOptions, type PitRejectedEvent, type PitTrackResult } from "../src/index.js";
+import {
+  PitClient,
+  PitError,
+  SDK_VERSION,
+  tradeFill,
+  type PitClientOptions,
+  type PitRejectedEvent,
+  type PitTrackResult,
+} from "../src/index.js";
 import { acceptAll, errorBody, fakeFetch, type Answer } from "./support/fake-fetch.js";
 import { fill } from "./support/fills.js";
 
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function client(fetch: typeof globalThis.fetch, options: Partial<PitClientOptions> = {}): PitClient {
-  return new PitClient({ baseUrl: "http://pit.test", apiKey: "pit_test_key", fetch, flushIntervalInMs: 20, retryDelayInMs: 5, maxRetryDelayInMs: 20, ...options });
+  return new PitClient({
+    baseUrl: "http://pit.test",
+    apiKey: "pit_test_key",
+    fetch,
+    flushIntervalInMs: 20,
+    retryDelayInMs: 5,
+    maxRetryDelayInMs: 20,
+    ...options,
+  });
 }
 
 describe("send", () => {
@@ -48,7 +64,11 @@ describe("send", () => {
     const bad = tradeFill({ series: "alpha", cell: "0001", instrument: "ACME", side: "buy", quantity: 0, priceMicros: 1, currency: "usd" });
     const sent = await pit.send([fill("alpha", "0001", 1), bad]);
     assert.equal(sent.results[1]!.status, "rejected");
-    assert.deepEqual(sent.results[1]!.error, { code: "ERR_VALIDATION", message: "'quantity' must be at least 1", pointer: "/payload/quantity" });
+    assert.deepEqual(sent.results[1]!.error, {
+      code: "ERR_VALIDATION",
+      message: "'quantity' must be at least 1",
+      pointer: "/payload/quantity",
+    });
     assert.equal(fetch.seen[0]!.events.length, 1);
     assert.equal(pit.getCounters().rejected, 1);
     await pit.close();
@@ -60,7 +80,11 @@ describe("send", () => {
       body: (events: Record<string, unknown>[]) => ({
         data: [
           { event_id: events[0]!["event_id"], status: "accepted" },
-          { event_id: events[1]!["event_id"], status: "rejected", error: { code: "ERR_TENANT_MISMATCH", message: "no", details: { pointer: "/data/1/tenant" } } },
+          {
+            event_id: events[1]!["event_id"],
+            status: "rejected",
+            error: { code: "ERR_TENANT_MISMATCH", message: "no", details: { pointer: "/data/1/tenant" } },
+          },
         ],
       }),
     }));
@@ -71,7 +95,11 @@ describe("send", () => {
   });
 
   it("retries 503 and 429 with the same event ids, honouring Retry-After", async () => {
-    const answers: Answer[] = [{ status: 503, body: errorBody("ERR_UNAVAILABLE", "down") }, "network-error", { status: 429, body: errorBody("ERR_RATE_LIMITED", "slow"), headers: { "Retry-After": "0" } }];
+    const answers: Answer[] = [
+      { status: 503, body: errorBody("ERR_UNAVAILABLE", "down") },
+      "network-error",
+      { status: 429, body: errorBody("ERR_RATE_LIMITED", "slow"), headers: { "Retry-After": "0" } },
+    ];
     const fetch = fakeFetch((n, events) => answers[n] ?? { status: 202, body: acceptAll(events) });
     const pit = client(fetch);
     const sent = await pit.send([fill("alpha", "0001", 1)]);
@@ -83,7 +111,11 @@ describe("send", () => {
   });
 
   it("waits at least Retry-After seconds before retrying a 429", async () => {
-    const fetch = fakeFetch((n, events) => (n === 0 ? { status: 429, body: errorBody("ERR_RATE_LIMITED", "slow"), headers: { "Retry-After": "1" } } : { status: 202, body: acceptAll(events) }));
+    const fetch = fakeFetch((n, events) =>
+      n === 0
+        ? { status: 429, body: errorBody("ERR_RATE_LIMITED", "slow"), headers: { "Retry-After": "1" } }
+        : { status: 202, body: acceptAll(events) },
+    );
     const pit = client(fetch);
     const started = Date.now();
     await pit.send([fill("alpha", "0001", 1)]);
@@ -100,7 +132,10 @@ describe("send", () => {
     ] as const) {
       const fetch = fakeFetch(() => ({ status, body: errorBody(code, "no") }));
       const pit = client(fetch);
-      await assert.rejects(pit.send([fill("alpha", "0001", 1)]), (e: unknown) => e instanceof PitError && e.status === status && e.code === code && !e.isTransient);
+      await assert.rejects(
+        pit.send([fill("alpha", "0001", 1)]),
+        (e: unknown) => e instanceof PitError && e.status === status && e.code === code && !e.isTransient,
+      );
       assert.equal(fetch.seen.length, 1, `status ${status} was retried`);
       await pit.close();
     }
@@ -142,7 +177,10 @@ describe("send", () => {
     assert.equal(pit.isSdkSupported, true);
     await pit.send([fill("alpha", "0001", 1)]);
     assert.equal(pit.isSdkSupported, false);
-    await assert.rejects(pit.send([fill("alpha", "0001", 2)]), (e: unknown) => e instanceof PitError && e.code === "ERR_SDK_UNSUPPORTED" && e.status === 426);
+    await assert.rejects(
+      pit.send([fill("alpha", "0001", 2)]),
+      (e: unknown) => e instanceof PitError && e.code === "ERR_SDK_UNSUPPORTED" && e.status === 426,
+    );
     assert.equal(fetch.seen.length, 1);
     await pit.close();
   });
@@ -161,7 +199,9 @@ describe("send", () => {
     const pit = client(fetch, { retryDelayInMs: 1000, maxRetryDelayInMs: 1000 });
     const controller = new AbortController();
     const sending = pit.send([fill("alpha", "0001", 1)], { abortSignal: controller.signal });
-    setTimeout(() => controller.abort(new Error("enough")), 50);
+    setTimeout(() => {
+      controller.abort(new Error("enough"));
+    }, 50);
     await assert.rejects(sending, /enough/);
     await pit.close();
   });
@@ -169,14 +209,30 @@ describe("send", () => {
   it("writes bigint amounts exactly, and refuses a number that lost precision", async () => {
     const fetch = fakeFetch();
     const pit = client(fetch);
-    const big = tradeFill({ series: "alpha", cell: "0001", instrument: "ACME", side: "buy", quantity: 1, priceMicros: 9_223_372_036_854_775_807n, currency: "USD" });
-    const lossy = tradeFill({ series: "alpha", cell: "0001", instrument: "ACME", side: "buy", quantity: 1, priceMicros: 2 ** 60, currency: "USD" });
+    const big = tradeFill({
+      series: "alpha",
+      cell: "0001",
+      instrument: "ACME",
+      side: "buy",
+      quantity: 1,
+      priceMicros: 9_223_372_036_854_775_807n,
+      currency: "USD",
+    });
+    const lossy = tradeFill({
+      series: "alpha",
+      cell: "0001",
+      instrument: "ACME",
+      side: "buy",
+      quantity: 1,
+      priceMicros: 2 ** 60,
+      currency: "USD",
+    });
     const sent = await pit.send([big, lossy]);
     assert.match(fetch.seen[0]!.raw, /"price_micros":9223372036854775807[,}]/);
     assert.equal(sent.results[0]!.status, "accepted");
     assert.equal(sent.results[1]!.status, "rejected");
     assert.equal(sent.results[1]!.error?.pointer, "/payload/price_micros");
-    assert.match(sent.results[1]!.error?.message ?? "", /safe integer/);
+    assert.match(sent.results[1]!.error.message, /safe integer/);
     await pit.close();
   });
 });
@@ -186,11 +242,15 @@ describe("track", () => {
     const fetch = fakeFetch();
     const pit = client(fetch);
     const outcomes: PitTrackResult[] = [];
-    for (let i = 0; i < 10; i++) assert.equal(pit.track(fill("alpha", "0001", i), (r) => outcomes.push(r)), true);
+    for (let i = 0; i < 10; i++)
+      assert.equal(
+        pit.track(fill("alpha", "0001", i), (r) => outcomes.push(r)),
+        true,
+      );
     assert.equal(fetch.seen.length, 0);
     await pit.flush();
     assert.equal(outcomes.length, 10);
-    assert.ok(outcomes.every((o) => o.status === "accepted" && UUID7.test(o.eventId ?? "")));
+    assert.ok(outcomes.every((o) => o.status === "accepted" && UUID7.test(o.eventId)));
     assert.deepEqual(pit.getCounters(), { tracked: 10, dropped: 0, delivered: 10, rejected: 0, retries: 0, queued: 0 });
     await pit.close();
   });

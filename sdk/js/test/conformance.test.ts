@@ -25,11 +25,15 @@ describe("the conformance corpus (sdk/conformance/event-validation.json)", () =>
     const wrong: string[] = [];
     for (const c of corpus.cases) {
       // parseJson keeps integers beyond 2^53 - 1 as bigints, which JSON.parse would round.
-      const actual = validator.validate(parseJson(c.json), corpus.pointer_prefix).map((e) => ({ code: e.code, pointer: e.pointer, message: e.message }));
+      const actual = validator
+        .validate(parseJson(c.json), corpus.pointer_prefix)
+        .map((e) => ({ code: e.code, pointer: e.pointer, message: e.message }));
       try {
         assert.deepEqual(actual, c.errors);
       } catch {
-        wrong.push(`${c.name}\n  json:     ${c.json.slice(0, 200)}\n  expected: ${JSON.stringify(c.errors)}\n  actual:   ${JSON.stringify(actual)}`);
+        wrong.push(
+          `${c.name}\n  json:     ${c.json.slice(0, 200)}\n  expected: ${JSON.stringify(c.errors)}\n  actual:   ${JSON.stringify(actual)}`,
+        );
       }
     }
     assert.equal(wrong.length, 0, `${wrong.length} of ${corpus.cases.length} cases differ:\n${wrong.join("\n")}`);

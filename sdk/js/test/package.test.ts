@@ -27,9 +27,12 @@ describe("the package", () => {
   it("packs only the build, the README, the CHANGELOG and package.json", () => {
     const output = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: packageRoot(), encoding: "utf8" });
     const files = (JSON.parse(output) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    const unexpected = files.filter((f) => !(/^dist\/.+\.(js|d\.ts)$/.test(f) || ["README.md", "CHANGELOG.md", "package.json"].includes(f)));
+    const unexpected = files.filter(
+      (f) => !(/^dist\/.+\.(js|d\.ts)$/.test(f) || ["README.md", "CHANGELOG.md", "package.json"].includes(f)),
+    );
     assert.deepEqual(unexpected, []);
-    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/schema/event-schema.generated.js", "README.md", "CHANGELOG.md"]) assert.ok(files.includes(needed), `${needed} is missing`);
+    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/schema/event-schema.generated.js", "README.md", "CHANGELOG.md"])
+      assert.ok(files.includes(needed), `${needed} is missing`);
   });
 });
 

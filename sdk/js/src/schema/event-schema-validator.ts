@@ -90,7 +90,7 @@ export class EventSchemaValidator {
           node.maximum = bound(value, path);
           break;
         case "format":
-          if (value !== "date-time") throw unsupported(path, `format ${String(value)}`);
+          if (value !== "date-time") throw unsupported(path, `format ${JSON.stringify(value)}`);
           node.dateTime = true;
           break;
         case "oneOf":
@@ -110,7 +110,8 @@ export class EventSchemaValidator {
     let target: JsonValue = this.document;
     for (const token of reference.slice(2).split("/")) {
       const name = token.replace(/~1/g, "/").replace(/~0/g, "~");
-      if (!isSchemaObject(target) || !Object.prototype.hasOwnProperty.call(target, name)) throw new Error(`event schema: ${reference} does not resolve`);
+      if (!isSchemaObject(target) || !Object.prototype.hasOwnProperty.call(target, name))
+        throw new Error(`event schema: ${reference} does not resolve`);
       target = target[name]!;
     }
     // The event schema has no recursive references, so compiling on first use terminates.

@@ -14,7 +14,14 @@ function isLeap(year: number): boolean {
 export function isRfc3339DateTime(text: string): boolean {
   const m = SHAPE.exec(text);
   if (m === null) return false;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return false;
   if (hour > 23 || minute > 59 || second > 59) return false;

@@ -52,7 +52,11 @@ export class SchemaNode {
         return;
       }
       if (!this.types.some((type) => isOfType(instance, type))) {
-        add(errors, path.pointer, `${path.name} must be ${this.types.map((t) => (t === "object" || t === "integer" || t === "array" ? `an ${t}` : `a ${t}`)).join(" or ")}`);
+        add(
+          errors,
+          path.pointer,
+          `${path.name} must be ${this.types.map((t) => (t === "object" || t === "integer" || t === "array" ? `an ${t}` : `a ${t}`)).join(" or ")}`,
+        );
         return;
       }
     }
@@ -64,16 +68,17 @@ export class SchemaNode {
     else if (instance instanceof JsonNumberLiteral) {
       // Beyond a double and a decimal alike: the server cannot compare it either.
       if (this.minimum !== undefined || this.maximum !== undefined) add(errors, path.pointer, `${path.name} is out of range`);
-    }
-    else if (isObject(instance)) this.validateObject(instance, path, errors);
+    } else if (isObject(instance)) this.validateObject(instance, path, errors);
     if (this.oneOf !== undefined) this.validateOneOf(instance, path, errors);
   }
 
   private validateString(text: string, path: SchemaPath, errors: PitEventError[]): void {
     if (this.minLength !== undefined || this.maxLength !== undefined) {
       const length = codePoints(text);
-      if (this.minLength !== undefined && length < this.minLength) add(errors, path.pointer, `${path.name} must be at least ${this.minLength} characters`);
-      if (this.maxLength !== undefined && length > this.maxLength) add(errors, path.pointer, `${path.name} must be at most ${this.maxLength} characters`);
+      if (this.minLength !== undefined && length < this.minLength)
+        add(errors, path.pointer, `${path.name} must be at least ${this.minLength} characters`);
+      if (this.maxLength !== undefined && length > this.maxLength)
+        add(errors, path.pointer, `${path.name} must be at most ${this.maxLength} characters`);
     }
     if (this.pattern !== undefined && !this.pattern.test(text)) add(errors, path.pointer, `${path.name} must match ${this.patternText!}`);
     if (this.dateTime && !isRfc3339DateTime(text)) add(errors, path.pointer, `${path.name} must be an RFC 3339 date-time with a time zone`);
@@ -81,8 +86,10 @@ export class SchemaNode {
 
   private validateNumber(value: number | bigint, path: SchemaPath, errors: PitEventError[]): void {
     if (this.minimum === undefined && this.maximum === undefined) return;
-    if (this.minimum !== undefined && compare(value, this.minimum) < 0) add(errors, path.pointer, `${path.name} must be at least ${String(this.minimum)}`);
-    if (this.maximum !== undefined && compare(value, this.maximum) > 0) add(errors, path.pointer, `${path.name} must be at most ${String(this.maximum)}`);
+    if (this.minimum !== undefined && compare(value, this.minimum) < 0)
+      add(errors, path.pointer, `${path.name} must be at least ${String(this.minimum)}`);
+    if (this.maximum !== undefined && compare(value, this.maximum) > 0)
+      add(errors, path.pointer, `${path.name} must be at most ${String(this.maximum)}`);
   }
 
   private validateObject(instance: Record<string, unknown>, path: SchemaPath, errors: PitEventError[]): void {
@@ -122,7 +129,12 @@ export class SchemaNode {
     if (valid > 1) add(errors, pointer, `${path.name} matches more than one definition`);
     else if (!isObject(instance)) add(errors, pointer, `${path.name} must be an object`);
     else if (!has(instance, "type")) add(errors, `${pointer}/type`, "'type' is required");
-    else errors.push({ code: "ERR_UNKNOWN_EVENT_TYPE", message: `'${type ?? rawText(instance["type"])}' is not an accepted event type`, pointer: `${pointer}/type` });
+    else
+      errors.push({
+        code: "ERR_UNKNOWN_EVENT_TYPE",
+        message: `'${type ?? rawText(instance["type"])}' is not an accepted event type`,
+        pointer: `${pointer}/type`,
+      });
   }
 }
 
@@ -152,7 +164,9 @@ function isOfType(instance: unknown, type: string): boolean {
     case "null":
       return instance === null;
     case "number":
-      return (typeof instance === "number" && Number.isFinite(instance)) || typeof instance === "bigint" || instance instanceof JsonNumberLiteral;
+      return (
+        (typeof instance === "number" && Number.isFinite(instance)) || typeof instance === "bigint" || instance instanceof JsonNumberLiteral
+      );
     case "integer":
       // The server's integers are what fits an int64 (System.Text.Json's TryGetInt64).
       if (typeof instance === "bigint") return instance >= INT64_MIN && instance <= INT64_MAX;
@@ -188,5 +202,5 @@ function codePoints(text: string): number {
 function rawText(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
   if (value instanceof JsonNumberLiteral) return value.text;
-  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) ?? "undefined";
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v));
 }

@@ -13,7 +13,9 @@ type WellFormed = { isWellFormed?: () => boolean };
 
 /** Whether the string holds no unpaired surrogate (String.prototype.isWellFormed where the runtime has it). */
 export function isWellFormed(text: string): boolean {
-  return typeof (text as WellFormed).isWellFormed === "function" ? (text as unknown as { isWellFormed: () => boolean }).isWellFormed() : !UNPAIRED.test(text);
+  return typeof (text as WellFormed).isWellFormed === "function"
+    ? (text as unknown as { isWellFormed: () => boolean }).isWellFormed()
+    : !UNPAIRED.test(text);
 }
 
 const MESSAGE = "holds an unpaired UTF-16 surrogate, which is not text";
@@ -28,7 +30,8 @@ export function findUnstorableText(value: unknown, pointer: string, errors: PitE
       const token = path[i];
       if (typeof token === "string") name = token;
     }
-    const where = pointer + path.map((t) => "/" + (typeof t === "number" ? String(t) : t.replace(/~/g, "~0").replace(/\//g, "~1"))).join("");
+    const where =
+      pointer + path.map((t) => "/" + (typeof t === "number" ? String(t) : t.replace(/~/g, "~0").replace(/\//g, "~1"))).join("");
     const subject = isName ? "a member name" : name === undefined ? "the value" : `'${name}'`;
     errors.push({ code: "ERR_VALIDATION", message: `${subject} ${MESSAGE}`, pointer: where });
   };

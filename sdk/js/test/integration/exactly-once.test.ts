@@ -47,14 +47,23 @@ describe("through a proxy that resets, throttles, fails and delays", () => {
     for (const cell of cells) {
       const ofCell = fills.filter((f) => f.cell === cell);
       const expected = ofCell.length;
-      await eventually(() => navPoints(series, cell), (points) => latest(points)?.fills_applied === expected, 60_000, `NAV of ${series}/${cell} after ${expected} fills`);
+      await eventually(
+        () => navPoints(series, cell),
+        (points) => latest(points)?.fills_applied === expected,
+        60_000,
+        `NAV of ${series}/${cell} after ${expected} fills`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a wrongly applied second copy to show up
     for (const cell of cells) {
       const ofCell = fills.filter((f) => f.cell === cell);
       const last = latest(await navPoints(series, cell))!;
       assert.equal(last.fills_applied, ofCell.length, `fills applied to ${cell}`);
-      assert.equal(BigInt(last.cash_micros), ofCell.reduce((sum, f) => sum + cashMicros(f), 0n), `cash of ${cell}`);
+      assert.equal(
+        BigInt(last.cash_micros),
+        ofCell.reduce((sum, f) => sum + cashMicros(f), 0n),
+        `cash of ${cell}`,
+      );
     }
   });
 });

@@ -14,9 +14,35 @@ describe("send against the local host", () => {
     const client = new PitClient({ baseUrl: url, apiKey, ...fast });
     try {
       const id = uuid7();
-      const first = tradeFill({ series, cell: "c1", eventId: id, instrument: "ACME", side: "buy", quantity: 1, priceMicros: 1_000_000, currency: "USD" });
-      const conflicting = tradeFill({ series, cell: "c1", eventId: id, instrument: "ACME", side: "buy", quantity: 2, priceMicros: 1_000_000, currency: "USD" });
-      const invalid = tradeFill({ series, cell: "c1", instrument: "ACME", side: "buy", quantity: 1, priceMicros: 1_000_000, currency: "dollars" });
+      const first = tradeFill({
+        series,
+        cell: "c1",
+        eventId: id,
+        instrument: "ACME",
+        side: "buy",
+        quantity: 1,
+        priceMicros: 1_000_000,
+        currency: "USD",
+      });
+      const conflicting = tradeFill({
+        series,
+        cell: "c1",
+        eventId: id,
+        instrument: "ACME",
+        side: "buy",
+        quantity: 2,
+        priceMicros: 1_000_000,
+        currency: "USD",
+      });
+      const invalid = tradeFill({
+        series,
+        cell: "c1",
+        instrument: "ACME",
+        side: "buy",
+        quantity: 1,
+        priceMicros: 1_000_000,
+        currency: "dollars",
+      });
       const sent = await client.send([first, first, conflicting, invalid, fill(series, "c2", 1)]);
       assert.deepEqual(
         sent.results.map((r) => r.status),
@@ -26,7 +52,11 @@ describe("send against the local host", () => {
       assert.equal(sent.results[1]!.eventId, id);
       assert.equal(sent.results[2]!.error?.code, "ERR_IDEMPOTENCY_CONFLICT");
       assert.equal(sent.results[2]!.error.pointer, "/event_id");
-      assert.deepEqual(sent.results[3]!.error, { code: "ERR_VALIDATION", message: "'currency' must match ^[A-Z]{3}$", pointer: "/payload/currency" });
+      assert.deepEqual(sent.results[3]!.error, {
+        code: "ERR_VALIDATION",
+        message: "'currency' must match ^[A-Z]{3}$",
+        pointer: "/payload/currency",
+      });
       assert.ok(sent.results[0]!.topic !== undefined && sent.results[0]!.offset !== undefined);
       assert.equal(sent.accepted, 3);
       assert.equal(sent.rejected, 2);
@@ -39,7 +69,10 @@ describe("send against the local host", () => {
     const { url } = theHost();
     const client = new PitClient({ baseUrl: url, apiKey: "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", ...fast });
     try {
-      await assert.rejects(client.send([fill(uniqueSeries("key"), "c1", 1)]), (e: unknown) => e instanceof PitError && e.status === 401 && !e.isTransient);
+      await assert.rejects(
+        client.send([fill(uniqueSeries("key"), "c1", 1)]),
+        (e: unknown) => e instanceof PitError && e.status === 401 && !e.isTransient,
+      );
     } finally {
       await client.close();
     }
@@ -63,7 +96,12 @@ describe("callbacks and promises", () => {
     } finally {
       await client.close();
     }
-    await eventually(() => navPoints(series, "c1"), (points) => latest(points)?.fills_applied === 20, 60_000, "NAV after 20 fills");
+    await eventually(
+      () => navPoints(series, "c1"),
+      (points) => latest(points)?.fills_applied === 20,
+      60_000,
+      "NAV after 20 fills",
+    );
   });
 });
 
@@ -79,25 +117,32 @@ describe("Pit-Min-Supported-Sdk", () => {
     }
   });
 
-  it("a minimum above this version stops sending: send rejects and tracked events get ERR_SDK_UNSUPPORTED", { skip: skipWithoutHost }, async () => {
-    const { url, apiKey } = theHost();
-    const proxy = await FaultProxy.start(url, () => "none", { "Pit-Min-Supported-Sdk": "99.0.0" });
-    const rejected: PitRejectedEvent[] = [];
-    const client = new PitClient({ baseUrl: proxy.url, apiKey, ...fast, onRejected: (r) => rejected.push(r) });
-    try {
-      const series = uniqueSeries("upgrade");
-      const first = await client.send([fill(series, "c1", 1)]);
-      assert.equal(first.results[0]!.status, "accepted"); // this answer was stored; it announced the new minimum
-      assert.equal(client.isSdkSupported, false);
-      await assert.rejects(client.send([fill(series, "c1", 2)]), (e: unknown) => e instanceof PitError && e.code === "ERR_SDK_UNSUPPORTED");
-      client.track(fill(series, "c1", 3));
-      await client.flush();
-      assert.equal(rejected.length, 1);
-      assert.equal(rejected[0]!.error.code, "ERR_SDK_UNSUPPORTED");
-      assert.equal(proxy.seen.length, 1, "nothing was sent after the answer");
-    } finally {
-      await client.close();
-      await proxy.close();
-    }
-  });
+  it(
+    "a minimum above this version stops sending: send rejects and tracked events get ERR_SDK_UNSUPPORTED",
+    { skip: skipWithoutHost },
+    async () => {
+      const { url, apiKey } = theHost();
+      const proxy = await FaultProxy.start(url, () => "none", { "Pit-Min-Supported-Sdk": "99.0.0" });
+      const rejected: PitRejectedEvent[] = [];
+      const client = new PitClient({ baseUrl: proxy.url, apiKey, ...fast, onRejected: (r) => rejected.push(r) });
+      try {
+        const series = uniqueSeries("upgrade");
+        const first = await client.send([fill(series, "c1", 1)]);
+        assert.equal(first.results[0]!.status, "accepted"); // this answer was stored; it announced the new minimum
+        assert.equal(client.isSdkSupported, false);
+        await assert.rejects(
+          client.send([fill(series, "c1", 2)]),
+          (e: unknown) => e instanceof PitError && e.code === "ERR_SDK_UNSUPPORTED",
+        );
+        client.track(fill(series, "c1", 3));
+        await client.flush();
+        assert.equal(rejected.length, 1);
+        assert.equal(rejected[0]!.error.code, "ERR_SDK_UNSUPPORTED");
+        assert.equal(proxy.seen.length, 1, "nothing was sent after the answer");
+      } finally {
+        await client.close();
+        await proxy.close();
+      }
+    },
+  );
 });

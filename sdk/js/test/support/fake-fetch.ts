@@ -13,7 +13,9 @@ export type Answer = { status: number; body?: unknown; headers?: Record<string, 
  * A fetch that answers from a script instead of a server: `answer(n, events)` decides the n-th (0-based) response. By
  * default every event is accepted, as the API answers 202.
  */
-export function fakeFetch(answer: (n: number, events: Record<string, unknown>[]) => Answer = () => accepted()): typeof fetch & { seen: SeenRequest[] } {
+export function fakeFetch(
+  answer: (n: number, events: Record<string, unknown>[]) => Answer = () => accepted(),
+): typeof fetch & { seen: SeenRequest[] } {
   const seen: SeenRequest[] = [];
   const fetchFunction = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
     await Promise.resolve();
@@ -25,10 +27,11 @@ export function fakeFetch(answer: (n: number, events: Record<string, unknown>[])
     seen.push({ headers, events, raw });
     const reply = answer(n, events);
     if (reply === "network-error") throw new TypeError("fetch failed", { cause: new Error("ECONNRESET") });
-    const body2 = typeof reply.body === "function" ? (reply.body as (e: typeof events) => unknown)(events) : (reply.body ?? acceptAll(events));
+    const body2 =
+      typeof reply.body === "function" ? (reply.body as (e: typeof events) => unknown)(events) : (reply.body ?? acceptAll(events));
     return new Response(JSON.stringify(body2), { status: reply.status, headers: { "Content-Type": "application/json", ...reply.headers } });
   };
-  return Object.assign(fetchFunction as typeof fetch, { seen });
+  return Object.assign<typeof fetch, { seen: SeenRequest[] }>(fetchFunction, { seen });
 }
 
 export function accepted(headers: Record<string, string> = {}): Answer {
@@ -36,7 +39,9 @@ export function accepted(headers: Record<string, string> = {}): Answer {
 }
 
 export function acceptAll(events: Record<string, unknown>[]): unknown {
-  return { data: events.map((e, i) => ({ event_id: e["event_id"], status: "accepted", topic: "pit.v1.exec.trade_fill", partition: 0, offset: i })) };
+  return {
+    data: events.map((e, i) => ({ event_id: e["event_id"], status: "accepted", topic: "pit.v1.exec.trade_fill", partition: 0, offset: i })),
+  };
 }
 
 export function errorBody(code: string, message: string): unknown {

@@ -28,11 +28,11 @@ export class FaultProxy {
   ) {}
 
   static async start(target: string, faultFor: (n: number) => Fault, answerHeaders: Record<string, string> = {}): Promise<FaultProxy> {
-    let proxy: FaultProxy | undefined;
-    const server = createServer((request, response) => {
-      void proxy!.handle(request, response);
+    const proxy: FaultProxy = new FaultProxy(createServer(), target.replace(/\/+$/, ""), faultFor, answerHeaders);
+    proxy.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+      void proxy.handle(request, response);
     });
-    proxy = new FaultProxy(server, target.replace(/\/+$/, ""), faultFor, answerHeaders);
+    const server = proxy.server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return proxy;
   }
@@ -43,7 +43,11 @@ export class FaultProxy {
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

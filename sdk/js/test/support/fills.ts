@@ -2,7 +2,15 @@ import { tradeFill, type PitEvent } from "../../src/index.js";
 
 /** A valid trade fill of `cell` in `series`; price and quantity vary with `i`. */
 export function fill(series: string, cell: string, i: number): PitEvent {
-  return tradeFill({ series, cell, instrument: "ACME", side: i % 3 === 0 ? "sell" : "buy", quantity: 1 + (i % 7), priceMicros: 10_000_000 + (i % 11) * 250_000, currency: "USD" });
+  return tradeFill({
+    series,
+    cell,
+    instrument: "ACME",
+    side: i % 3 === 0 ? "sell" : "buy",
+    quantity: 1 + (i % 7),
+    priceMicros: 10_000_000 + (i % 11) * 250_000,
+    currency: "USD",
+  });
 }
 
 /** Cash a fill moves: a buy pays quantity x price + fee, a sell receives quantity x price - fee. */

@@ -11,14 +11,16 @@ const url = process.env["PIT_URL"];
 const apiKey = process.env["PIT_API_KEY"];
 const required = process.env["PIT_SDK_TESTS_REQUIRE_HOST"] === "1";
 
-export const host: Host | undefined = url !== undefined && url !== "" && apiKey !== undefined && apiKey !== "" ? { url: url.replace(/\/+$/, ""), apiKey } : undefined;
+export const host: Host | undefined =
+  url !== undefined && url !== "" && apiKey !== undefined && apiKey !== "" ? { url: url.replace(/\/+$/, ""), apiKey } : undefined;
 
 if (host === undefined && required) {
   throw new Error("PIT_SDK_TESTS_REQUIRE_HOST=1 but PIT_URL or PIT_API_KEY is not set: the integration tests need the local host");
 }
 
 /** For `it(name, { skip: skipWithoutHost }, ...)`: false with a host, else the reason to skip. */
-export const skipWithoutHost: string | false = host === undefined ? "PIT_URL is not set (start the local host and set PIT_URL and PIT_API_KEY)" : false;
+export const skipWithoutHost: string | false =
+  host === undefined ? "PIT_URL is not set (start the local host and set PIT_URL and PIT_API_KEY)" : false;
 
 /** The host, inside a test that did not skip. */
 export function theHost(): Host {
@@ -51,7 +53,10 @@ export async function navPoints(series: string, cell: string): Promise<NavPoint[
 
 /** The point with the most fills applied, or undefined before the first. */
 export function latest(points: NavPoint[]): NavPoint | undefined {
-  return points.reduce<NavPoint | undefined>((best, p) => (best === undefined || p.fills_applied > best.fills_applied ? p : best), undefined);
+  return points.reduce<NavPoint | undefined>(
+    (best, p) => (best === undefined || p.fills_applied > best.fills_applied ? p : best),
+    undefined,
+  );
 }
 
 /** Polls `probe` until `done` holds of its value, or fails after `timeoutInMs` naming `what`. */
