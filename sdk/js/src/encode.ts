@@ -27,16 +27,23 @@ export function encodeEvent(
       error: errors[0] ?? { code: "ERR_VALIDATION", message: "the value must be an object", pointer: "" },
     };
   }
-  const eventId = event.event_id ?? uuid7();
-  const normalized: Record<string, unknown> = { ...event, event_id: eventId };
-  if (event.ts instanceof Date) {
-    normalized["ts"] = Number.isNaN(event.ts.getTime()) ? "Invalid Date" : event.ts.toISOString();
+  // The common case copies nothing: the event is validated as given and its id is written in front of its JSON.
+  let subject: PitEvent = event;
+  if (event.ts instanceof Date) subject = { ...event, ts: Number.isNaN(event.ts.getTime()) ? "Invalid Date" : event.ts.toISOString() };
+  const given = subject.event_id;
+  const errors = validator.validate(subject, "");
+  if (errors.length > 0) return { ok: false, eventId: typeof given === "string" ? given : undefined, error: errors[0]! };
+  const body = stringifyJson(subject);
+  let eventId: string;
+  let json: string;
+  if (given === undefined) {
+    eventId = uuid7(); // a UUIDv7 made once, here; every retry resends this JSON, so the id never changes
+    json = `{"event_id":"${eventId}",${body.slice(1)}`; // valid events have members, so the body is not "{}"
+  } else {
+    eventId = given;
+    json = body;
   }
-  const id = typeof eventId === "string" ? eventId : undefined;
-  const errors = validator.validate(normalized, "");
-  if (errors.length > 0) return { ok: false, eventId: id, error: errors[0]! };
-  const json = stringifyJson(normalized);
-  return { ok: true, encoded: { event, eventId: eventId, json, bytes: utf8Length(json), position, callback } };
+  return { ok: true, encoded: { event, eventId, json, bytes: utf8Length(json), position, callback } };
 }
 
 /** UTF-8 bytes of a string (well-formed: validation refused unpaired surrogates). */

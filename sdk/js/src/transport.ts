@@ -41,17 +41,52 @@ export interface TransportSettings {
 const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
 const encoder = new TextEncoder();
 
-/** `{"data":[...]}` from already written events, gzip-compressed when asked and the runtime has CompressionStream. */
+type Gzip = (text: string) => Promise<Uint8Array<ArrayBuffer>>;
+let nodeGzip: Promise<Gzip | undefined> | undefined;
+
+/**
+ * Node's zlib at level 1 (as the C# SDK's CompressionLevel.Fastest), on libuv's thread pool: several times cheaper
+ * than CompressionStream, whose default level and stream plumbing cost the application's thread more. Loaded by a name
+ * bundlers do not follow; browsers fail the import and use CompressionStream.
+ */
+function loadNodeGzip(): Promise<Gzip | undefined> {
+  nodeGzip ??= (async () => {
+    try {
+      const name = "node:zlib";
+      const zlib = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as {
+        gzip: (data: string, options: { level: number }, done: (error: Error | null, result: Uint8Array) => void) => void;
+      };
+      return (text: string) =>
+        new Promise<Uint8Array<ArrayBuffer>>((resolve, reject) => {
+          zlib.gzip(text, { level: 1 }, (error, result) => {
+            if (error !== null) reject(error);
+            else resolve(new Uint8Array(result.buffer as ArrayBuffer, result.byteOffset, result.byteLength));
+          });
+        });
+    } catch {
+      return undefined;
+    }
+  })();
+  return nodeGzip;
+}
+
+/** `{"data":[...]}` from already written events, gzip-compressed when asked and the runtime can. */
 export async function requestBody(
   events: readonly EncodedEvent[],
   gzip: boolean,
 ): Promise<{ body: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
   let text = '{"data":[';
   for (let i = 0; i < events.length; i++) text += (i === 0 ? "" : ",") + events[i]!.json;
-  const bytes = encoder.encode(text + "]}");
-  if (!gzip || typeof CompressionStream !== "function") return { body: bytes, gzipped: false };
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  return { body: new Uint8Array(await new Response(stream).arrayBuffer()), gzipped: true };
+  text += "]}";
+  if (gzip) {
+    const zlib = await loadNodeGzip();
+    if (zlib !== undefined) return { body: await zlib(text), gzipped: true };
+    if (typeof CompressionStream === "function") {
+      const stream = new Blob([encoder.encode(text)]).stream().pipeThrough(new CompressionStream("gzip"));
+      return { body: new Uint8Array(await new Response(stream).arrayBuffer()), gzipped: true };
+    }
+  }
+  return { body: encoder.encode(text), gzipped: false };
 }
 
 /** One POST /v1/events attempt. Rejects only when `signal` aborts; every other failure is an outcome. */

@@ -18,11 +18,13 @@ type SchemaObject = { [member: string]: JsonValue };
 export class EventSchemaValidator {
   private static embedded: EventSchemaValidator | undefined;
   private readonly byReference = new Map<string, SchemaNode>();
+  private readonly nodes: SchemaNode[] = [];
   private readonly root: SchemaNode;
 
   constructor(private readonly document: SchemaObject) {
     this.root = this.compile(document, "#");
     this.root.discriminate();
+    for (const node of this.nodes) node.seal();
   }
 
   /** The validator of the schema this package was built with (compiled on first use). */
@@ -46,6 +48,7 @@ export class EventSchemaValidator {
   private compile(schema: JsonValue, path: string): SchemaNode {
     if (!isSchemaObject(schema)) throw unsupported(path, "a schema that is not an object");
     const node = new SchemaNode();
+    this.nodes.push(node);
     for (const [keyword, value] of Object.entries(schema)) {
       switch (keyword) {
         case "$ref":

@@ -45,7 +45,10 @@ export function findUnstorableText(value: unknown, pointer: string, errors: PitE
         path.pop();
       }
     } else if (typeof item === "object" && item !== null) {
-      for (const [name, member] of Object.entries(item)) {
+      const names = Object.keys(item);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        const member = (item as Record<string, unknown>)[name];
         if (member === undefined) continue;
         path.push(name);
         if (!isWellFormed(name)) add(true);

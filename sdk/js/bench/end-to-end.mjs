@@ -1,0 +1,55 @@
+// One client end to end against a running host (npm run build first): tracks PIT_EVENTS trade fills (series alpha, 50
+// cells, batches of 1,000, gzip, 8 requests in flight), flushes, and prints ONE JSON line:
+// {"sdk":"js","events":N,"seconds":S,"delivered":N,"rejected":0,"dropped":0,"retries":R}.
+// Nothing is dropped: the loop yields to the sender whenever the queue is three quarters full.
+// ./pit load sdk runs it beside the C# client and the server's own rate.
+import { PitClient, tradeFill } from "../dist/index.js";
+
+const url = process.env.PIT_URL;
+const apiKey = process.env.PIT_API_KEY;
+const events = Number(process.env.PIT_EVENTS ?? "100000");
+if (!url || !apiKey || !Number.isInteger(events) || events <= 0) {
+  console.error("set PIT_URL, PIT_API_KEY (a key with the ingest scope) and PIT_EVENTS (a positive integer)");
+  process.exit(2);
+}
+
+const QUEUE = 65_536;
+const client = new PitClient({ baseUrl: url, apiKey, maxBatchEvents: 1000, maxConcurrentSends: 8, enableGzip: true, maxQueueSize: QUEUE });
+const cells = Array.from({ length: 50 }, (_, i) => `c${i}`);
+const yieldToSender = () => new Promise((resolve) => setImmediate(resolve));
+
+const started = process.hrtime.bigint();
+for (let i = 0; i < events; i++) {
+  client.track(
+    tradeFill({
+      series: "alpha",
+      cell: cells[i % 50],
+      instrument: "ACME",
+      side: "buy",
+      quantity: 100,
+      priceMicros: 12_500_000,
+      currency: "USD",
+      feeMicros: 1000,
+    }),
+  );
+  if (i % 1000 === 999) {
+    await yieldToSender();
+    while (client.getCounters().queued > (QUEUE * 3) / 4) await yieldToSender();
+  }
+}
+await client.flush();
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const counters = client.getCounters();
+await client.close();
+console.log(
+  JSON.stringify({
+    sdk: "js",
+    events,
+    seconds: Number(seconds.toFixed(3)),
+    delivered: counters.delivered,
+    rejected: counters.rejected,
+    dropped: counters.dropped,
+    retries: counters.retries,
+  }),
+);
+process.exit(counters.delivered === events ? 0 : 1);
