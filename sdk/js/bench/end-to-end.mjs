@@ -18,6 +18,7 @@ const client = new PitClient({ baseUrl: url, apiKey, maxBatchEvents: 1000, maxCo
 const cells = Array.from({ length: 50 }, (_, i) => `c${i}`);
 const yieldToSender = () => new Promise((resolve) => setImmediate(resolve));
 
+const cpuBefore = process.cpuUsage();
 const started = process.hrtime.bigint();
 for (let i = 0; i < events; i++) {
   client.track(
@@ -40,7 +41,12 @@ for (let i = 0; i < events; i++) {
 await client.flush();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const counters = client.getCounters();
+const cpu = process.cpuUsage(cpuBefore);
 await client.close();
+// Beside the one JSON line, on stderr: the client's own CPU per event (this process; zlib's thread pool included).
+console.error(
+  `client CPU ${((cpu.user + cpu.system) / events).toFixed(1)} us per event (${((cpu.user + cpu.system) / 1e6).toFixed(2)} s for ${events} events)`,
+);
 console.log(
   JSON.stringify({
     sdk: "js",

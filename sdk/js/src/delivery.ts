@@ -62,6 +62,8 @@ export class EventDelivery {
         outcome.results.forEach((result, j) => {
           const index = pending[j]!;
           if (result.error?.code === PitErrorCodes.unavailable) again.push(index);
+          else if (result.error === undefined && result.eventId === events[index]!.eventId)
+            results[index] = result; // the common case: no copy
           else results[index] = { ...result, eventId: events[index]!.eventId, error: repoint(result.error, j) };
         });
         if (again.length === 0) return results as PitEventResult[];

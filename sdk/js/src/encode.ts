@@ -46,8 +46,11 @@ export function encodeEvent(
   return { ok: true, encoded: { event, eventId, json, bytes: utf8Length(json), position, callback } };
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** UTF-8 bytes of a string (well-formed: validation refused unpaired surrogates). */
 export function utf8Length(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length; // the common case, scanned natively
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

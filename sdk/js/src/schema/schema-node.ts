@@ -1,6 +1,7 @@
 import { JsonNumberLiteral } from "../json.js";
 import type { PitEventError } from "../results.js";
 import { isRfc3339DateTime } from "./rfc3339.js";
+import { isWellFormed } from "./storable-text.js";
 import type { SchemaPath } from "./schema-path.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -27,6 +28,19 @@ export class SchemaNode {
   private propertyNodes: SchemaNode[] | undefined;
   private minimumNumber = Number.NEGATIVE_INFINITY;
   private maximumNumber = Number.POSITIVE_INFINITY;
+
+  /** See EventSchemaValidator.textIsConstrained: this node accepts no unpaired surrogate, in a value or a member name. */
+  constrainsText(): boolean {
+    if (this.reference !== undefined) return true; // the target is checked as a node of its own
+    if (this.types === undefined) return this.oneOf !== undefined || this.enumValues !== undefined;
+    if (this.types.includes("object") && !this.additionalPropertiesForbidden) return false;
+    if (this.properties !== undefined && [...this.properties.keys()].some((name) => !isWellFormed(name))) return false;
+    if (!this.types.includes("string") || this.enumValues !== undefined || this.dateTime) return true;
+    const pattern = this.pattern;
+    return (
+      pattern !== undefined && ["\ud800", "\udfff", "a\ud800", "\udc00a", "AAA\ud800", "0-\udbff"].every((text) => !pattern.test(text))
+    );
+  }
 
   /** Copies what validation reads per event into the forms that are fastest to read; called once, after compiling. */
   seal(): void {
