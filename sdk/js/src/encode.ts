@@ -46,7 +46,7 @@ export function encodeEvent(
   return { ok: true, encoded: { event, eventId, json, bytes: utf8Length(json), position, callback } };
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** UTF-8 bytes of a string (well-formed: validation refused unpaired surrogates). */
 export function utf8Length(text: string): number {
