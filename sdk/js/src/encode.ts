@@ -56,9 +56,10 @@ export function utf8Length(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff)
-      i++; // a pair: 4 bytes for 2 units
-    else bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 2; // a pair: 4 bytes for its 2 units
+      i++;
+    } else bytes += 2;
   }
   return bytes;
 }

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { PitClient, llmCall, tradeFill } from "../src/index.js";
+import { utf8Length } from "../src/encode.js";
+import { fakeFetch } from "./support/fake-fetch.js";
+
+describe("events", () => {
+  it("the helpers make events the schema accepts, with snake_case members", async () => {
+    const fetch = fakeFetch();
+    const pit = new PitClient({ baseUrl: "http://pit.test", apiKey: "k", fetch });
+    const sent = await pit.send([
+      llmCall({
+        series: "assistant",
+        model: "gpt-4.1",
+        inputTokens: 12,
+        outputTokens: 9,
+        costMicros: 310n,
+        currency: "USD",
+        latencyMs: 840,
+        flagged: false,
+      }),
+      tradeFill({
+        series: "alpha",
+        cell: "0001",
+        instrument: "ACME",
+        side: "buy",
+        quantity: 100,
+        priceMicros: 12_500_000,
+        currency: "USD",
+        fillId: "f-1",
+      }),
+    ]);
+    assert.equal(sent.accepted, 2);
+    assert.deepEqual(fetch.seen[0]!.events[0]!["payload"], {
+      model: "gpt-4.1",
+      input_tokens: 12,
+      output_tokens: 9,
+      cost_micros: 310,
+      currency: "USD",
+      latency_ms: 840,
+      flagged: false,
+    });
+    assert.deepEqual(fetch.seen[0]!.events[1]!["payload"], {
+      instrument: "ACME",
+      side: "buy",
+      quantity: 100,
+      price_micros: 12_500_000,
+      currency: "USD",
+      fee_micros: 0,
+      fill_id: "f-1",
+    });
+    await pit.close();
+  });
+
+  it("a Date ts is written as RFC 3339 in UTC, and the caller's event is left unchanged", async () => {
+    const fetch = fakeFetch();
+    const pit = new PitClient({ baseUrl: "http://pit.test", apiKey: "k", fetch });
+    const event = tradeFill({
+      series: "alpha",
+      cell: "0001",
+      instrument: "ACME",
+      side: "buy",
+      quantity: 1,
+      priceMicros: 1,
+      currency: "USD",
+      ts: new Date(Date.UTC(2026, 10, 22, 9, 30)),
+    });
+    await pit.send([event]);
+    assert.equal(fetch.seen[0]!.events[0]!["ts"], "2026-11-22T09:30:00.000Z");
+    assert.ok(event.ts instanceof Date);
+    assert.equal(event.event_id, undefined);
+    await pit.close();
+  });
+
+  it("counts UTF-8 bytes, not UTF-16 units", () => {
+    assert.equal(utf8Length("ACME"), 4);
+    assert.equal(utf8Length("é"), 2);
+    assert.equal(utf8Length("€"), 3);
+    assert.equal(utf8Length("😀"), 4);
+  });
+});
+
+describe("a forgotten client", () => {
+  it("does not hold the Node process open (its timers are unref'd)", () => {
+    const index = new URL("../src/index.js", import.meta.url).href;
+    const script = `
+      import { PitClient, tradeFill } from ${JSON.stringify(index)};
+      const client = new PitClient({ baseUrl: "http://127.0.0.1:9", apiKey: "k", flushIntervalInMs: 60000 });
+      client.track(tradeFill({ series: "a", cell: "c", instrument: "X", side: "buy", quantity: 1, priceMicros: 1, currency: "USD" }));
+      console.log("tracked");`;
+    const started = Date.now();
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    assert.equal(output.trim(), "tracked");
+    assert.ok(Date.now() - started < 15_000, "the process waited for the client's timer");
+  });
+});
