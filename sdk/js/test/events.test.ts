@@ -95,3 +95,28 @@ describe("a forgotten client", () => {
     assert.ok(Date.now() - started < 15_000, "the process waited for the client's timer");
   });
 });
+
+describe("request bodies", () => {
+  it("are the same JSON gzipped by node:zlib, by CompressionStream (as in browsers) or not at all", async () => {
+    const { requestBody } = await import("../src/transport.js");
+    const { gunzipSync } = await import("node:zlib");
+    const events = [
+      {
+        event: tradeFill({ series: "a", cell: "c", instrument: "É", side: "buy", quantity: 1, priceMicros: 1, currency: "USD" }),
+        eventId: "x",
+        json: '{"a":"É"}',
+        bytes: 10,
+        position: 0,
+        callback: undefined,
+      },
+    ];
+    const node = await requestBody(events, true);
+    const web = await requestBody(events, true, false);
+    const plain = await requestBody(events, false);
+    assert.equal(node.gzipped && web.gzipped && !plain.gzipped, true);
+    const expected = '{"data":[{"a":"É"}]}';
+    assert.equal(gunzipSync(node.body).toString("utf8"), expected);
+    assert.equal(gunzipSync(web.body).toString("utf8"), expected);
+    assert.equal(Buffer.from(plain.body).toString("utf8"), expected);
+  });
+});
