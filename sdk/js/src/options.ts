@@ -67,7 +67,8 @@ export function resolveOptions(options: PitClientOptions): ResolvedOptions {
   const fetchFunction = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchFunction !== "function") throw new TypeError("no fetch: pass PitClientOptions.fetch (Node 18+ and browsers have one)");
   const resolved: ResolvedOptions = {
-    eventsUrl: new URL("/v1/events", base).toString(),
+    // Relative to the base's path, so an API behind a gateway's prefix (https://gateway/pit) is reached there.
+    eventsUrl: new URL("v1/events", base.href.endsWith("/") ? base : `${base.href}/`).toString(),
     apiKey: options.apiKey,
     maxQueueSize: options.maxQueueSize ?? 65_536,
     maxBatchEvents: options.maxBatchEvents ?? 500,

@@ -74,12 +74,13 @@ function loadNodeGzip(): Promise<Gzip | undefined> {
 export async function requestBody(
   events: readonly EncodedEvent[],
   gzip: boolean,
+  nodeZlib = true, // false: as in a browser (tests)
 ): Promise<{ body: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
   let text = '{"data":[';
   for (let i = 0; i < events.length; i++) text += (i === 0 ? "" : ",") + events[i]!.json;
   text += "]}";
   if (gzip) {
-    const zlib = await loadNodeGzip();
+    const zlib = nodeZlib ? await loadNodeGzip() : undefined;
     if (zlib !== undefined) return { body: await zlib(text), gzipped: true };
     if (typeof CompressionStream === "function") {
       const stream = new Blob([encoder.encode(text)]).stream().pipeThrough(new CompressionStream("gzip"));

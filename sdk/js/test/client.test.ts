@@ -405,3 +405,13 @@ describe("options", () => {
     assert.throws(() => new PitClient({ baseUrl: "http://pit.test", apiKey: "k", maxBatchBytes: 6 * 1024 * 1024 }), /maxBatchBytes/);
   });
 });
+
+describe("the events URL", () => {
+  it("is /v1/events under the base URL, keeping a base path", () => {
+    const url = (baseUrl: string): string => new PitClient({ baseUrl, apiKey: "k" }).eventsUrl;
+    assert.equal(url("http://127.0.0.1:7071"), "http://127.0.0.1:7071/v1/events");
+    assert.equal(url("http://127.0.0.1:7071/"), "http://127.0.0.1:7071/v1/events");
+    assert.equal(url("https://gateway.example/pit"), "https://gateway.example/pit/v1/events");
+    assert.equal(url("https://gateway.example/pit/"), "https://gateway.example/pit/v1/events");
+  });
+});
