@@ -16,7 +16,7 @@ using PitPlatform.LocalHost;
 //   3. 100-event batches paced at 10,000 events/s: latency percentiles;
 // and the host's RSS. Consumers are off: this is the ingest path only.
 // ./pit load archive [records]: the archiver against raw Put Blob of the same range files (ArchiveLoad.cs).
-// ./pit load sdk [events]: one SDK client against the server's own ingest rate in the same run (SdkLoad.cs).
+// ./pit load sdk [events]: one client of each SDK (C#, Python, TypeScript) against the server's own ingest rate in the same run (SdkLoad.cs).
 if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
 // ./pit load export [rows]: GET /v1/export over [rows] LLM calls, RSS growth beside a raw COPY TO STDOUT (ExportLoad.cs).
 if (args.Length > 0 && args[0] == "export") return await ExportLoad.RunAsync(args[1..]);

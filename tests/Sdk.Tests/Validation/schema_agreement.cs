@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using PitPlatform.Contracts.Schema;
 using PitPlatform.Sdk.Schema;
 using Xunit;
@@ -8,79 +7,47 @@ namespace PitPlatform.Sdk.Tests.Validation;
 
 /// <summary>
 /// The SDK's validator and the server's (shared/PitPlatform.Contracts/Schema) read the same docs/EVENT_SCHEMA.json and
-/// must refuse the same events with the same codes, pointers and messages: a corpus of valid events and mutations of
-/// each member (removed, retyped, out of range, badly formatted, extra) is checked against both.
+/// must refuse the same events with the same codes, pointers and messages. The corpus they are held to is
+/// sdk/conformance/event-validation.json, which the Python and TypeScript SDKs' tests read too.
 /// </summary>
 public sealed class schema_agreement
 {
     private const string Fill = """{"type":"exec.trade_fill","event_id":"0192f1c4-8a3b-7c1d-9e2f-3a4b5c6d7e8f","ts":"2026-11-22T09:30:00Z","tenant":"demo","series":"alpha","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":100,"price_micros":12500000,"currency":"USD","fee_micros":0,"fill_id":"F-1"}}""";
-    private const string Llm = """{"type":"runtime.llm_call","series":"assistant","payload":{"model":"gpt-4.1","prompt":"p","response":"r","input_tokens":12,"output_tokens":9,"cost_micros":310,"currency":"USD","latency_ms":840,"run_id":"r1","user_id":"u1","flagged":false}}""";
 
-    private static readonly JsonNode?[] Replacements =
-    [
-        null, JsonValue.Create(""), JsonValue.Create("x"), JsonValue.Create("USD\n"), JsonValue.Create("usd"), JsonValue.Create(new string('a', 65)),
-        JsonValue.Create("2026-11-22T09:30:00"), JsonValue.Create("2026-13-22T09:30:00Z"), JsonValue.Create("not-a-uuid"),
-        JsonValue.Create(0), JsonValue.Create(-1), JsonValue.Create(1.5), JsonValue.Create(1_000_000_000_001L), JsonValue.Create(long.MaxValue),
-        JsonValue.Create(true), new JsonArray(), new JsonObject(), JsonValue.Create("sell"), JsonValue.Create("exec.unknown"),
-        // Text the stores cannot hold: U+0000, and unpaired surrogates (written as placeholders, see Unpaired), beside
-        // text they can (a pair, escaped or not).
-        JsonValue.Create("\0"), JsonValue.Create("AC\0ME"), JsonValue.Create(LoneHigh), JsonValue.Create(LoneLow), JsonValue.Create($"A{LoneHigh}B"),
-        JsonValue.Create(Reversed), JsonValue.Create("\u00e9\U0001F600"), JsonValue.Create(EscapedPair),
-        // Instants at and beyond the years the platform holds, and integers beyond 64 bits.
-        JsonValue.Create("1970-01-01T00:00:00Z"), JsonValue.Create("1969-12-31T23:59:59Z"), JsonValue.Create("0001-01-01T00:00:00Z"),
-        JsonValue.Create("9998-12-31T23:59:59.9999999Z"), JsonValue.Create("9999-01-01T00:00:00Z"), JsonValue.Create("9999-12-31T23:59:59Z"),
-        JsonValue.Create("1970-01-01T00:00:00+01:00"), JsonNode.Parse("9223372036854775808"), JsonNode.Parse("-9223372036854775809"), JsonNode.Parse("1e400"),
-    ];
+    private static readonly Lazy<IReadOnlyList<ConformanceCase>> Cases = new(ConformanceCorpus.Load);
 
-    // JsonNode writes an unpaired surrogate as U+FFFD, so these placeholders become the escapes in the final text.
-    private const string LoneHigh = "@high@";
-    private const string LoneLow = "@low@";
-    private const string Reversed = "@low@@high@";
-    private const string EscapedPair = "@pair@";
+    public static TheoryData<int> CaseNumbers => new(Enumerable.Range(0, Cases.Value.Count));
 
-    private static string Unpaired(string json) =>
-        json.Replace(LoneHigh, "\\ud800", StringComparison.Ordinal).Replace(LoneLow, "\\udfff", StringComparison.Ordinal)
-            .Replace(EscapedPair, "\\ud83d\\ude00", StringComparison.Ordinal);
-
-    public static TheoryData<string> Corpus
+    [Fact]
+    public void the_conformance_corpus_is_what_the_generator_makes_with_the_servers_answers()
     {
-        get
-        {
-            var corpus = new TheoryData<string> { Fill, Llm, "[]", "\"text\"", "{}", """{"type":42}""" };
-            foreach (var source in new[] { Fill, Llm })
-            {
-                var original = JsonNode.Parse(source)!.AsObject();
-                foreach (var (path, _) in Members(original, ""))
-                {
-                    corpus.Add(Mutate(source, path, remove: true, null));
-                    foreach (var replacement in Replacements) corpus.Add(Mutate(source, path, remove: false, replacement));
-                }
-                corpus.Add(Mutate(source, "/extra", remove: false, JsonValue.Create(1)));
-                corpus.Add(Mutate(source, "/payload/extra", remove: false, JsonValue.Create(1)));
-                // Member names the stores cannot hold, at the top and in the payload.
-                foreach (var name in new[] { "\0", $"x{LoneHigh}", LoneLow })
-                {
-                    corpus.Add(Unpaired(Mutate(source, $"/{name}", remove: false, JsonValue.Create(1))));
-                    corpus.Add(Unpaired(Mutate(source, $"/payload/{name}", remove: false, JsonValue.Create("v"))));
-                }
-            }
-            corpus.Add(Unpaired($"\"{LoneHigh}\""));
-            corpus.Add(Unpaired($"[\"{LoneLow}\"]"));
-            return corpus;
-        }
+        var generated = ConformanceCorpus.Render(ConformanceCorpus.Generate());
+        if (Environment.GetEnvironmentVariable(ConformanceCorpus.RewriteSetting) == "1") File.WriteAllText(ConformanceCorpus.FilePath, generated);
+
+        var onDisk = File.ReadAllText(ConformanceCorpus.FilePath).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.True(generated == onDisk,
+            $"{ConformanceCorpus.RelativePath} differs from what the generator and the server's validator give; rewrite it with {ConformanceCorpus.RewriteSetting}=1 and review the diff");
     }
 
     [Theory]
-    [MemberData(nameof(Corpus))]
-    public void the_sdk_refuses_exactly_what_the_server_refuses(string json)
+    [MemberData(nameof(CaseNumbers))]
+    public void the_sdk_refuses_exactly_what_the_corpus_lists(int number)
     {
-        using var document = JsonDocument.Parse(json);
+        var expected = Cases.Value[number];
+        using var document = JsonDocument.Parse(expected.Json);
 
-        var server = EventSchema.Embedded.Validate(document.RootElement, "/data/0")
-            .Select(e => (Code: e.Keyword == SchemaError.UnknownType ? "ERR_UNKNOWN_EVENT_TYPE" : "ERR_VALIDATION", e.Pointer, e.Message)).ToList();
-        var sdk = (EventSchemaValidator.Embedded.Validate(document.RootElement, "/data/0") ?? []).Select(e => (e.Code, Pointer: e.Pointer!, e.Message)).ToList();
+        var sdk = (EventSchemaValidator.Embedded.Validate(document.RootElement, ConformanceCorpus.PointerPrefix) ?? [])
+            .Select(e => new ConformanceError(e.Code, e.Pointer!, e.Message)).ToList();
 
-        Assert.Equal(server, sdk);
+        Assert.Equal(expected.Errors, sdk);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNumbers))]
+    public void the_server_refuses_exactly_what_the_corpus_lists(int number)
+    {
+        var expected = Cases.Value[number];
+        Assert.Equal(expected.Errors, ConformanceCorpus.ServerErrors(expected.Json));
     }
 
     [Theory]
@@ -107,35 +74,12 @@ public sealed class schema_agreement
     [Fact]
     public void the_corpus_holds_both_valid_and_refused_events()
     {
-        var outcomes = Corpus.Select(row => EventSchema.Embedded.IsValid(JsonDocument.Parse(row.Data).RootElement)).ToList();
-        Assert.True(outcomes.Count(valid => valid) >= 10, "too few valid events in the corpus");
-        Assert.True(outcomes.Count(valid => !valid) >= 300, "too few refused events in the corpus");
-        var texts = Corpus.Select(row => row.Data).ToList();
-        Assert.True(texts.Count(t => EventSchema.TextErrors(JsonDocument.Parse(t).RootElement).Count > 0) >= 50, "too few unpaired surrogates in the corpus");
-        Assert.True(texts.Count(t => t.Contains("\\u0000", StringComparison.Ordinal)) >= 30, "too few U+0000 in the corpus");
-        Assert.True(texts.Count(t => t.Contains("\"ts\":\"9999-", StringComparison.Ordinal)) >= 2, "too few times out of range in the corpus");
-    }
-
-    private static IEnumerable<(string Path, JsonNode? Value)> Members(JsonObject node, string prefix)
-    {
-        foreach (var (name, value) in node)
-        {
-            yield return ($"{prefix}/{name}", value);
-            if (value is JsonObject child)
-            {
-                foreach (var nested in Members(child, $"{prefix}/{name}")) yield return nested;
-            }
-        }
-    }
-
-    private static string Mutate(string source, string path, bool remove, JsonNode? replacement)
-    {
-        var root = JsonNode.Parse(source)!.AsObject();
-        var tokens = path.Trim('/').Split('/');
-        var parent = root;
-        foreach (var token in tokens[..^1]) parent = parent[token]!.AsObject();
-        if (remove) parent.Remove(tokens[^1]);
-        else parent[tokens[^1]] = replacement?.DeepClone();
-        return Unpaired(root.ToJsonString());
+        var cases = Cases.Value;
+        Assert.True(cases.Count(c => c.Errors.Count == 0) >= 10, "too few valid events in the corpus");
+        Assert.True(cases.Count(c => c.Errors.Count > 0) >= 300, "too few refused events in the corpus");
+        Assert.True(cases.Count(c => EventSchema.TextErrors(JsonDocument.Parse(c.Json).RootElement).Count > 0) >= 50, "too few unpaired surrogates in the corpus");
+        Assert.True(cases.Count(c => c.Json.Contains("\\u0000", StringComparison.Ordinal)) >= 30, "too few U+0000 in the corpus");
+        Assert.True(cases.Count(c => c.Json.Contains("\"ts\":\"9999-", StringComparison.Ordinal)) >= 2, "too few times out of range in the corpus");
+        Assert.Contains(cases, c => c.Errors.Any(e => e.Code == "ERR_UNKNOWN_EVENT_TYPE"));
     }
 }
