@@ -256,7 +256,10 @@ class _Node:
 
 
 def _raw_text(value: Any) -> str:
-    """A value as JSON text (the server quotes the member's raw JSON)."""
+    """A value as JSON text (the server quotes the member's raw JSON, which json.loads does not keep)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        # No JSON text is infinite; json.loads makes inf of a number beyond a double, which 1e400 is the shortest of.
+        return "NaN" if math.isnan(value) else "1e400" if value > 0 else "-1e400"
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError):
