@@ -136,7 +136,9 @@ class ScriptedServer:
             seen = Seen(len(self.seen), handler.command, handler.path, headers, events)
             self.seen.append(seen)
         reply = self.script(seen)
-        seen.reply = type(reply).__name__.lower() + ("_reset" if isinstance(reply, Forward) and reply.reset_after else "")
+        seen.reply = type(reply).__name__.lower() + (
+            "_reset" if isinstance(reply, Forward) and reply.reset_after else ""
+        )
         if isinstance(reply, Reset):
             _reset(handler)
             return

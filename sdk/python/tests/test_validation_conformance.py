@@ -46,4 +46,8 @@ def test_a_schema_keyword_the_validator_does_not_implement_fails_compilation() -
 
 def test_the_public_validate_takes_a_pointer_prefix() -> None:
     errors = pit_sdk.validate({"type": "runtime.llm_call", "series": "a", "payload": {}}, "/data/3")
-    assert [e.pointer for e in errors] == ["/data/3/payload/model", "/data/3/payload/input_tokens", "/data/3/payload/output_tokens"]
+    assert [e.pointer for e in errors] == [
+        "/data/3/payload/model",
+        "/data/3/payload/input_tokens",
+        "/data/3/payload/output_tokens",
+    ]

@@ -57,5 +57,6 @@ __all__ = [
     "SendResult",
     "TradeFill",
     "__version__",
+    "embedded_validator",
     "validate",
 ]

@@ -76,7 +76,7 @@ def request_body(events: list[EncodedEvent], gzip: bool) -> bytes:
 def backoff(attempt: int, first: float, cap: float, retry_after: float | None) -> float:
     """Exponential backoff with full jitter: a uniformly random delay up to a ceiling that doubles per attempt, capped
     (clients that failed together do not retry together). A server's Retry-After is a floor."""
-    ceiling = min(cap, first * 2 ** min(attempt - 1, 30))
+    ceiling = min(cap, first * (1 << min(attempt - 1, 30)))
     jittered = random.random() * ceiling
     return retry_after if retry_after is not None and retry_after > jittered else jittered
 
@@ -184,8 +184,13 @@ class EventDelivery:
             attempt += 1
             self._state.add(retries=1)
             delay = backoff(attempt, self._retry_delay, self._max_retry_delay, outcome.retry_after)
-            _log.debug("retrying a batch of %d events in %.3f s (attempt %d): %s", len(pending), delay, attempt,
-                       outcome.failure.message if outcome.failure else "some events unavailable")
+            _log.debug(
+                "retrying a batch of %d events in %.3f s (attempt %d): %s",
+                len(pending),
+                delay,
+                attempt,
+                outcome.failure.message if outcome.failure else "some events unavailable",
+            )
             if stop.wait(delay):
                 raise Cancelled()
 
@@ -199,8 +204,11 @@ class EventDelivery:
             self._state.unsupported_because = minimum
         else:
             return
-        _log.warning("the server no longer accepts pit-platform-sdk %s (min_supported_sdk %s); upgrade the package",
-                     SDK_VERSION, self._state.unsupported_because)
+        _log.warning(
+            "the server no longer accepts pit-platform-sdk %s (min_supported_sdk %s); upgrade the package",
+            SDK_VERSION,
+            self._state.unsupported_because,
+        )
 
     def _raise_if_unsupported(self) -> None:
         minimum = self._state.unsupported_because
@@ -221,5 +229,5 @@ def _repoint(error: EventError | None, index: int) -> EventError | None:
     prefix = f"/data/{index}"
     pointer = error.pointer
     if pointer.startswith(prefix) and (len(pointer) == len(prefix) or pointer[len(prefix)] == "/"):
-        return EventError(error.code, error.message, pointer[len(prefix):])
+        return EventError(error.code, error.message, pointer[len(prefix) :])
     return error

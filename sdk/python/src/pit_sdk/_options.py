@@ -56,14 +56,20 @@ class PitClientOptions:
             self.overflow_policy,
         )
         _require(1 <= self.max_batch_events <= 1000, "max_batch_events", "1 to 1,000", self.max_batch_events)
-        _require(1024 <= self.max_batch_bytes <= 5 * 1024 * 1024, "max_batch_bytes", "1 KiB to 5 MiB", self.max_batch_bytes)
+        _require(
+            1024 <= self.max_batch_bytes <= 5 * 1024 * 1024, "max_batch_bytes", "1 KiB to 5 MiB", self.max_batch_bytes
+        )
         _require(1 <= self.max_concurrent_sends <= 64, "max_concurrent_sends", "1 to 64", self.max_concurrent_sends)
         _require(0 <= self.max_retries <= 100, "max_retries", "0 to 100", self.max_retries)
         _require(self.flush_interval > 0, "flush_interval", "positive", self.flush_interval)
         _require(self.retry_delay > 0, "retry_delay", "positive", self.retry_delay)
-        _require(self.max_retry_delay >= self.retry_delay, "max_retry_delay", "at least retry_delay", self.max_retry_delay)
+        _require(
+            self.max_retry_delay >= self.retry_delay, "max_retry_delay", "at least retry_delay", self.max_retry_delay
+        )
         _require(self.network_timeout > 0, "network_timeout", "positive", self.network_timeout)
-        _require(self.overflow_wait_timeout >= 0, "overflow_wait_timeout", "zero or positive", self.overflow_wait_timeout)
+        _require(
+            self.overflow_wait_timeout >= 0, "overflow_wait_timeout", "zero or positive", self.overflow_wait_timeout
+        )
         _require(self.close_timeout >= 0, "close_timeout", "zero or positive", self.close_timeout)
         _require(self.on_rejected is None or callable(self.on_rejected), "on_rejected", "callable", self.on_rejected)
 

@@ -157,7 +157,9 @@ class _Node:
             errors.append(EventError(ERR_VALIDATION, f"{path.name} must be {self.type_message}", path.pointer))
             return
         if self.enum is not None and not (isinstance(value, str) and value in self.enum):
-            errors.append(EventError(ERR_VALIDATION, f"{path.name} must be one of {', '.join(self.enum)}", path.pointer))
+            errors.append(
+                EventError(ERR_VALIDATION, f"{path.name} must be one of {', '.join(self.enum)}", path.pointer)
+            )
         if isinstance(value, str):
             self._validate_string(value, path, errors)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -172,11 +174,15 @@ class _Node:
             length = _code_points(text)
             if self.min_length is not None and length < self.min_length:
                 errors.append(
-                    EventError(ERR_VALIDATION, f"{path.name} must be at least {self.min_length} characters", path.pointer)
+                    EventError(
+                        ERR_VALIDATION, f"{path.name} must be at least {self.min_length} characters", path.pointer
+                    )
                 )
             if self.max_length is not None and length > self.max_length:
                 errors.append(
-                    EventError(ERR_VALIDATION, f"{path.name} must be at most {self.max_length} characters", path.pointer)
+                    EventError(
+                        ERR_VALIDATION, f"{path.name} must be at most {self.max_length} characters", path.pointer
+                    )
                 )
         if self.pattern is not None and not self.pattern.search(text):
             errors.append(EventError(ERR_VALIDATION, f"{path.name} must match {self.pattern_text}", path.pointer))
@@ -252,7 +258,9 @@ class _Node:
             errors.append(EventError(ERR_VALIDATION, "'type' is required", f"{pointer}/type"))
         else:
             shown = type_name if type_name is not None else _raw_text(value["type"])
-            errors.append(EventError(ERR_UNKNOWN_EVENT_TYPE, f"'{shown}' is not an accepted event type", f"{pointer}/type"))
+            errors.append(
+                EventError(ERR_UNKNOWN_EVENT_TYPE, f"'{shown}' is not an accepted event type", f"{pointer}/type")
+            )
 
 
 def _raw_text(value: Any) -> str:

@@ -80,7 +80,9 @@ class IngestTransport:
         except (OSError, http.client.HTTPException) as e:
             # No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe
             # because the event ids are kept and the consumers deduplicate on them.
-            what = f"no answer within {self._timeout:g} s" if isinstance(e, TimeoutError) else f"{type(e).__name__}: {e}"
+            what = (
+                f"no answer within {self._timeout:g} s" if isinstance(e, TimeoutError) else f"{type(e).__name__}: {e}"
+            )
             return AttemptOutcome(0, failure=PitError(f"POST {self.url} failed: {what}", status=0, is_transient=True))
         finally:
             self._give_back(connection, keep)
@@ -144,7 +146,10 @@ class IngestTransport:
             is_transient=status in _TRANSIENT,
         )
         return AttemptOutcome(
-            status, failure=failure, retry_after=_retry_after(response.getheader("Retry-After")), min_supported_sdk=minimum
+            status,
+            failure=failure,
+            retry_after=_retry_after(response.getheader("Retry-After")),
+            min_supported_sdk=minimum,
         )
 
 

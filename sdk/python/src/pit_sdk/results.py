@@ -61,10 +61,12 @@ class SendResult(Sequence[EventResult]):
         object.__setattr__(self, "accepted", len(self.results) - rejected)
 
     @overload
-    def __getitem__(self, index: int) -> EventResult: ...
+    def __getitem__(self, index: int) -> EventResult:
+        ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[EventResult]: ...
+    def __getitem__(self, index: slice) -> Sequence[EventResult]:
+        ...
 
     def __getitem__(self, index: int | slice) -> EventResult | Sequence[EventResult]:
         return self.results[index]
