@@ -1,6 +1,6 @@
 """The README's quickstart, run as written by tests/test_integration.py against the local host.
 
-Run it yourself: PIT_URL=http://127.0.0.1:7071 PIT_API_KEY=$(cat .pit/dev-api-key) python3 sdk/python/examples/quickstart.py
+Run it: PIT_URL=http://127.0.0.1:7071 PIT_API_KEY=$(cat .pit/dev-api-key) python3 sdk/python/examples/quickstart.py
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def test_track_never_blocks_while_the_server_is_down(host: Host) -> None:
             durations.append(time.perf_counter_ns() - t)
         total = time.perf_counter() - started
         counters = client.counters
-        eventually(lambda: client.counters.retries, lambda r: r > 0, 10, "the sender retries")
+        eventually(lambda: client.counters.retries, lambda r: bool(r > 0), 10, "the sender retries")
     finally:
         client.close()
     assert total < 2.0, f"20,000 track calls took {total:.2f} s"
