@@ -51,3 +51,17 @@ def test_the_public_validate_takes_a_pointer_prefix() -> None:
         "/data/3/payload/input_tokens",
         "/data/3/payload/output_tokens",
     ]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i}:{c['name']}" for i, c in enumerate(CASES)])
+def test_the_senders_fast_path_judges_every_case_like_the_full_validator(case: dict[str, Any]) -> None:
+    event = json.loads(case["json"])
+    try:
+        json.dumps(event, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):
+        assert case["errors"], "an event that is not UTF-8 JSON is never valid"
+        return  # the sender validates such an event with the full validator only
+
+    errors = embedded_validator().validate_storable(event, CORPUS["pointer_prefix"])
+
+    assert [{"code": e.code, "pointer": e.pointer, "message": e.message} for e in errors] == case["errors"]
