@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -235,3 +239,40 @@ def test_concurrent_sends_deliver_everything_once() -> None:
         assert c.flush(20)
         assert c.counters.delivered == 200
     assert len(ids) == 200 == len(set(ids)) and len(api.seen) >= 29
+
+
+def test_a_client_left_open_delivers_its_queue_at_exit() -> None:
+    script = (
+        "import sys\n"
+        "from pit_sdk import PitClient, TradeFill\n"
+        "client = PitClient(sys.argv[1], sys.argv[2], flush_interval=60)\n"
+        "for _ in range(3):\n"
+        "    client.track(TradeFill('alpha', '0001', 'ACME', 'buy', 1, 1, 'USD'))\n"
+    )
+    with ScriptedServer(accept_all) as api:
+        src = str(Path(__file__).resolve().parents[1] / "src")
+        done = subprocess.run(
+            [sys.executable, "-c", script, api.address, KEY], env={**os.environ, "PYTHONPATH": src}, timeout=60
+        )
+    assert done.returncode == 0
+    assert sum(len(s.events) for s in api.seen) == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_gets_a_working_client_of_its_own() -> None:
+    with ScriptedServer(accept_all) as api, PitClient(api.address, KEY, **FAST) as client:
+        client.track(fill(quantity=1))
+        pid = os.fork()
+        if pid == 0:  # the child: its own sender thread and connections
+            code = 1
+            try:
+                client.track(fill(quantity=2))
+                code = 0 if client.flush(10) and client.counters.delivered == 1 else 3
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert client.flush(10)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert client.counters.delivered == 1
+    quantities = sorted(e["payload"]["quantity"] for s in api.seen for e in s.events)
+    assert quantities == [1, 2]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,18 +39,27 @@ class PitClient:
     def __init__(self, base_url: str, api_key: str, options: PitClientOptions | None = None, **kwargs: Any) -> None:
         if not isinstance(api_key, str) or not api_key.strip():
             raise ValueError("api_key must be an API key with the ingest scope (pit_...); read it from configuration")
-        self._options = o = PitClientOptions.of(options, kwargs)
-        self._transport = IngestTransport(base_url, api_key, timeout=o.network_timeout, gzip=o.gzip)
+        self._options = PitClientOptions.of(options, kwargs)
+        self._base_url, self._api_key = base_url, api_key
+        self._validator = embedded_validator()
+        self._capacity = self._options.max_queue_size
+        self._batch_events = self._options.max_batch_events
+        self._waits = self._options.overflow_policy == "wait"
+        self._closed = False
+        self._start()
+        _open_clients.add(self)
+
+    def _start(self) -> None:
+        """Makes the queue, locks, transport and sender thread: when the client is made, and again in a forked child
+        (which has none of the parent's threads, and must not share its connections)."""
+        o = self._options
+        self._transport = IngestTransport(self._base_url, self._api_key, timeout=o.network_timeout, gzip=o.gzip)
         self._state = ClientState()
         self._delivery = EventDelivery(
             self._transport, self._state, gzip=o.gzip, retry_delay=o.retry_delay, max_retry_delay=o.max_retry_delay
         )
-        self._validator = embedded_validator()
         # A deque with maxlen drops its oldest item on append when full; the lock keeps the drop count exact.
         self._queue: deque[Any] = deque(maxlen=o.max_queue_size)
-        self._capacity = o.max_queue_size
-        self._batch_events = o.max_batch_events
-        self._waits = o.overflow_policy == "wait"
         self._lock = threading.Lock()
         self._tracked = 0
         self._overflowed = 0
@@ -57,7 +69,6 @@ class PitClient:
         self._sender_done = False
         self._stop = threading.Event()
         self._stopping = False
-        self._closed = False
         self._in_flight: set[Future[None]] = set()
         self._slots = threading.BoundedSemaphore(o.max_concurrent_sends)
         self._pool = (
@@ -67,6 +78,11 @@ class PitClient:
         )
         self._sender = threading.Thread(target=self._run, name="pit-sdk-sender", daemon=True)
         self._sender.start()
+
+    def _restart_after_fork(self) -> None:
+        # The parent delivers what it queued; the child starts empty, with counters of its own.
+        if not self._closed:
+            self._start()
 
     # --- the application's side ----------------------------------------------------------------------------------
 
@@ -184,6 +200,7 @@ class PitClient:
             if self._closed:
                 return
             self._closed = True
+        _open_clients.discard(self)
         if not self.flush(self._options.close_timeout):
             _log.warning("close: the queue was not delivered within close_timeout (%g s)", self._options.close_timeout)
         self._stopping = True
@@ -297,7 +314,12 @@ class PitClient:
             self._deliver_in_background(batch)
             return
         self._slots.acquire()
-        future = self._pool.submit(self._deliver_in_background, batch)
+        try:
+            future = self._pool.submit(self._deliver_in_background, batch)
+        except RuntimeError:  # the interpreter is exiting (close at exit): no new worker threads
+            self._slots.release()
+            self._deliver_in_background(batch)
+            return
         with self._lock:
             self._in_flight.add(future)
         future.add_done_callback(self._sent)
@@ -358,3 +380,24 @@ class PitClient:
             callback(RejectedEvent(event if isinstance(event, dict) else {"event": event}, error))
         except Exception:  # noqa: BLE001 - the application's callback must not be able to stop delivery
             _log.debug("on_rejected raised; ignored", exc_info=True)
+
+
+# Clients the application did not close are closed at exit (delivering within close_timeout: the sender is a daemon
+# thread, which would otherwise die with the queue), and restarted in a forked child (gunicorn --preload,
+# multiprocessing's fork).
+_open_clients: weakref.WeakSet[PitClient] = weakref.WeakSet()
+
+
+def _close_open_clients() -> None:
+    for client in list(_open_clients):
+        client.close()
+
+
+def _restart_open_clients_in_child() -> None:
+    for client in list(_open_clients):
+        client._restart_after_fork()
+
+
+atexit.register(_close_open_clients)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_restart_open_clients_in_child)
