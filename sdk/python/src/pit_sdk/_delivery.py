@@ -9,8 +9,7 @@ import re
 import threading
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._schema import EventSchemaValidator
 from ._transport import AttemptOutcome, IngestTransport
@@ -23,9 +22,8 @@ _log = logging.getLogger("pit_sdk")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
-@dataclass(frozen=True, slots=True)
-class EncodedEvent:
-    """An event and its JSON, written once and resent unchanged on every retry."""
+class EncodedEvent(NamedTuple):
+    """An event and its JSON, written once and resent unchanged on every retry (a tuple: made per event, cheaply)."""
 
     event: Mapping[str, Any]
     event_id: str
