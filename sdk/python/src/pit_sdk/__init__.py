@@ -5,6 +5,8 @@
 ...     client.track(TradeFill("alpha", "0001", "ACME", "buy", 100, 12_500_000, "USD"))
 """
 
+import logging
+
 from ._async_client import AsyncPitClient
 from ._client import PitClient
 from ._options import OverflowPolicy, PitClientOptions
@@ -23,6 +25,9 @@ from .events import Event, EventDict, LlmCall, TradeFill
 from .results import EventError, EventResult, EventStatus, PitCounters, RejectedEvent, SendResult
 
 __version__ = SDK_VERSION
+
+# A library leaves handlers to the application: without this, Python's last-resort handler would print warnings.
+logging.getLogger("pit_sdk").addHandler(logging.NullHandler())
 
 
 def validate(event: object, pointer: str = "") -> list[EventError]:
