@@ -264,7 +264,7 @@ class PitClient:
             if drain_all:
                 last_full_drain = time.monotonic()
             try:
-                while not stopping and (drain_all or len(self._queue) >= self._batch_events):
+                while not self._stopping and (drain_all or len(self._queue) >= self._batch_events):
                     batch, carry = self._drain(carry)
                     if not batch:
                         break
