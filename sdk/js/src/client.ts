@@ -268,6 +268,15 @@ export class PitClient {
 
   /** The background sender: drains the queue into batches (by count and bytes) and hands each to a delivery. */
   private pump(): void {
+    try {
+      this.pumpRound();
+    } catch {
+      // The sender must outlive a bug in one round: a throw here would stop all delivery, or crash the application
+      // from a microtask. The next track, interval or delivery starts another round.
+    }
+  }
+
+  private pumpRound(): void {
     this.pumpScheduled = false;
     if (this.stopped) return;
     if (!this.randomIsReady) {
@@ -283,7 +292,10 @@ export class PitClient {
       this.inFlight.add(batch);
       const done = this.deliverInBackground(batch);
       this.inFlightDone.add(done);
-      void done.then(() => this.inFlightDone.delete(done));
+      const forget = (): void => {
+        this.inFlightDone.delete(done);
+      };
+      done.then(forget, forget);
     }
     if (queue.size === 0 && this.carry === undefined) this.partialDue = false;
     else if (!this.partialDue && this.timer === undefined) this.timer = unref(setTimeout(this.onInterval, this.options.flushIntervalInMs));

@@ -18,6 +18,29 @@ export function encodeEvent(
   position: number,
   callback: ((result: PitTrackResult) => void) | undefined,
 ): Encoding {
+  try {
+    return encode(event, validator, position, callback);
+  } catch (e) {
+    // A cycle, a getter that throws, a toJSON that fails: the event cannot be sent, which is a validation outcome.
+    const eventId = (event as { event_id?: unknown } | null)?.event_id;
+    return {
+      ok: false,
+      eventId: typeof eventId === "string" ? eventId : undefined,
+      error: {
+        code: "ERR_VALIDATION",
+        message: `the event cannot be written as JSON: ${e instanceof Error ? e.message : String(e)}`,
+        pointer: "",
+      },
+    };
+  }
+}
+
+function encode(
+  event: PitEvent,
+  validator: EventSchemaValidator,
+  position: number,
+  callback: ((result: PitTrackResult) => void) | undefined,
+): Encoding {
   const value: unknown = event; // typed callers aside, JavaScript may hand over anything
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const errors = validator.validate(event, "");

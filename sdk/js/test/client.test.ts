@@ -6,6 +6,7 @@ import {
   SDK_VERSION,
   tradeFill,
   type PitClientOptions,
+  type PitEvent,
   type PitRejectedEvent,
   type PitTrackResult,
 } from "../src/index.js";
@@ -413,5 +414,24 @@ describe("the events URL", () => {
     assert.equal(url("http://127.0.0.1:7071/"), "http://127.0.0.1:7071/v1/events");
     assert.equal(url("https://gateway.example/pit"), "https://gateway.example/pit/v1/events");
     assert.equal(url("https://gateway.example/pit/"), "https://gateway.example/pit/v1/events");
+  });
+});
+
+describe("events that cannot be written as JSON", () => {
+  it("are rejected, and the client goes on delivering the others", async () => {
+    const fetch = fakeFetch();
+    const rejected: PitRejectedEvent[] = [];
+    const pit = client(fetch, { onRejected: (r) => rejected.push(r) });
+    const circular = fill("alpha", "0001", 1) as unknown as { payload: Record<string, unknown> };
+    circular.payload["self"] = circular;
+    pit.track(circular as unknown as PitEvent);
+    pit.track(fill("alpha", "0001", 2));
+    await pit.flush();
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0]!.error.code, "ERR_VALIDATION");
+    assert.equal(pit.getCounters().delivered, 1);
+    const sent = await pit.send([circular as unknown as PitEvent]);
+    assert.equal(sent.results[0]!.status, "rejected");
+    await pit.close();
   });
 });
