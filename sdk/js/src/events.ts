@@ -76,8 +76,8 @@ export interface LlmCall extends PitEventEnvelope {
   flagged?: boolean;
 }
 
-function envelope(type: string, fields: PitEventEnvelope & { series: string; cell?: string | undefined }): Omit<PitEvent, "payload"> {
-  const event: Omit<PitEvent, "payload"> = { type, series: fields.series };
+/** The envelope's optional members, added onto an event built by a helper (one object per event, no copies). */
+function addEnvelope(event: PitEvent, fields: PitEventEnvelope & { cell?: string | undefined }): PitEvent {
   if (fields.eventId !== undefined) event.event_id = fields.eventId;
   if (fields.ts !== undefined) event.ts = fields.ts;
   if (fields.tenant !== undefined) event.tenant = fields.tenant;
@@ -96,7 +96,7 @@ export function tradeFill(fill: TradeFill): PitEvent {
     fee_micros: fill.feeMicros ?? 0,
   };
   if (fill.fillId !== undefined) payload["fill_id"] = fill.fillId;
-  return { ...envelope("exec.trade_fill", fill), payload };
+  return addEnvelope({ type: "exec.trade_fill", series: fill.series, payload }, fill);
 }
 
 /** A `runtime.llm_call` event from camel-cased fields. */
@@ -117,5 +117,5 @@ export function llmCall(call: LlmCall): PitEvent {
     ["flagged", call.flagged],
   ];
   for (const [name, value] of optional) if (value !== undefined) payload[name] = value;
-  return { ...envelope("runtime.llm_call", call), payload };
+  return addEnvelope({ type: "runtime.llm_call", series: call.series, payload }, call);
 }

@@ -30,7 +30,7 @@ export interface PitClientOptions {
   enableGzip?: boolean;
   /** Called for every tracked event that will never be stored (validation, the server, close). Exceptions it throws are swallowed. */
   onRejected?: (rejected: PitRejectedEvent) => void;
-  /** The fetch to send with (a proxy, tests). Default the global `fetch`. */
+  /** The fetch to send with (a proxy, tests). Default: Node's http/https modules in Node (cheaper per request), the global `fetch` elsewhere. */
   fetch?: typeof fetch;
 }
 
@@ -49,7 +49,8 @@ export interface ResolvedOptions {
   readonly closeTimeoutInMs: number;
   readonly enableGzip: boolean;
   readonly onRejected: ((rejected: PitRejectedEvent) => void) | undefined;
-  readonly fetch: typeof fetch;
+  /** The application's fetch; undefined: node:http where there is one, else the global fetch. */
+  readonly fetch: typeof fetch | undefined;
 }
 
 /** Fills in defaults and checks ranges, failing (RangeError/TypeError) with the first bad setting's name. */
@@ -82,8 +83,7 @@ export function resolveOptions(options: PitClientOptions): ResolvedOptions {
     closeTimeoutInMs: options.closeTimeoutInMs ?? 10_000,
     enableGzip: options.enableGzip ?? true,
     onRejected: options.onRejected,
-    // Bound, so that a fetch that needs its `this` (browsers' window.fetch) works.
-    fetch: options.fetch ?? fetchFunction.bind(globalThis),
+    fetch: options.fetch,
   };
   requireInteger(resolved.maxQueueSize, "maxQueueSize", 1, 1 << 24);
   requireInteger(resolved.maxBatchEvents, "maxBatchEvents", 1, 1000);

@@ -1,4 +1,5 @@
 import { parseRetryAfter } from "./backoff.js";
+import { loadNodePost, postWithFetch, type HttpAnswer } from "./node-http.js";
 import { PitError, PitErrorCodes } from "./errors.js";
 import type { PitEvent } from "./events.js";
 import type { PitEventError, PitEventResult, PitEventStatus, PitTrackResult } from "./results.js";
@@ -35,7 +36,8 @@ export interface TransportSettings {
   readonly apiKey: string;
   readonly gzip: boolean;
   readonly networkTimeoutInMs: number;
-  readonly fetch: typeof fetch;
+  /** The application's fetch; undefined: node:http where there is one, else the global fetch. */
+  readonly fetch: typeof fetch | undefined;
 }
 
 const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
@@ -118,9 +120,12 @@ export async function sendAttempt(
     controller.abort();
   }, settings.networkTimeoutInMs);
   try {
-    const response = await settings.fetch(settings.eventsUrl, { method: "POST", headers, body, signal: controller.signal });
-    const text = await response.text();
-    return read(settings, response, text, events.length);
+    const nodePost = settings.fetch === undefined ? await loadNodePost() : undefined;
+    const answer =
+      nodePost !== undefined
+        ? await nodePost(settings.eventsUrl, headers, body, controller.signal)
+        : await postWithFetch(settings.fetch ?? globalFetch(), settings.eventsUrl, headers, body, controller.signal);
+    return read(settings, answer, events.length);
   } catch (e) {
     if (isAborted(signal)) throw abortReason(signal);
     // No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe because
@@ -146,9 +151,16 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-function read(settings: TransportSettings, response: Response, body: string, count: number): AttemptOutcome {
+function globalFetch(): typeof fetch {
+  const found = (globalThis as { fetch?: typeof fetch }).fetch;
+  if (found === undefined) throw new TypeError("no fetch in this runtime: pass PitClientOptions.fetch");
+  return found.bind(globalThis);
+}
+
+function read(settings: TransportSettings, response: HttpAnswer, count: number): AttemptOutcome {
   const status = response.status;
-  const minSupportedSdk = response.headers.get(MIN_SUPPORTED_SDK_HEADER) ?? undefined;
+  const body = response.body;
+  const minSupportedSdk = response.header(MIN_SUPPORTED_SDK_HEADER) ?? undefined;
   if (status === 202 || status === 207) {
     const results = readResults(body, count);
     return results !== undefined
@@ -168,7 +180,7 @@ function read(settings: TransportSettings, response: Response, body: string, cou
     code,
     isTransient: TRANSIENT.has(status),
   });
-  return { status, failure, retryAfterInMs: parseRetryAfter(response.headers.get("Retry-After")), minSupportedSdk };
+  return { status, failure, retryAfterInMs: parseRetryAfter(response.header("Retry-After")), minSupportedSdk };
 }
 
 function readResults(body: string, count: number): PitEventResult[] | undefined {
