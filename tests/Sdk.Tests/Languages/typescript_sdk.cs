@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using PitPlatform.Sdk.Tests.Support;
 using PitPlatform.Testing;
 using Xunit;
 
@@ -17,11 +16,10 @@ public sealed class typescript_sdk(PostgresFixture postgres, KafkaFixture kafka,
     [Fact]
     public async Task the_typescript_sdk_suite_passes_against_the_local_host()
     {
-        var package = Path.Combine(RepositoryRoot(), "sdk", "js");
-        var output = TestContext.Current.TestOutputHelper;
+        var package = Path.Combine(Repository.Root, "sdk", "js");
         if (IsStale(package))
         {
-            var build = await NodeProcess.RunAsync("npm", ["run", "--silent", "build"], package, new Dictionary<string, string>(), SuiteTimeout, output);
+            var build = await ChildProcess.RunAsync("npm", ["run", "--silent", "build"], package, new Dictionary<string, string>(), SuiteTimeout);
             Assert.True(build.ExitCode == 0, $"npm run build in sdk/js failed ({build.ExitCode}):\n{build.Output}");
         }
 
@@ -39,7 +37,7 @@ public sealed class typescript_sdk(PostgresFixture postgres, KafkaFixture kafka,
             ["PIT_SDK_TESTS_REQUIRE_HOST"] = "1",
         };
 
-        var run = await NodeProcess.RunAsync("node", ["--test", "--test-concurrency=1", "--test-reporter=spec", .. tests], package, environment, SuiteTimeout, output);
+        var run = await ChildProcess.RunAsync("node", ["--test", "--test-concurrency=1", "--test-reporter=spec", .. tests], package, environment, SuiteTimeout);
 
         Assert.True(run.ExitCode == 0, $"node --test exited with {run.ExitCode}:\n{run.Output}");
         Assert.Matches(@"(ℹ|#) skipped 0\b", run.Output); // with the host given, no test may skip
@@ -54,71 +52,7 @@ public sealed class typescript_sdk(PostgresFixture postgres, KafkaFixture kafka,
         var inputs = Directory.EnumerateFiles(Path.Combine(package, "src"), "*.ts", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(package, "test"), "*.ts", SearchOption.AllDirectories))
             .Concat(Directory.EnumerateFiles(package, "tsconfig*.json"))
-            .Append(Path.Combine(RepositoryRoot(), "docs", "EVENT_SCHEMA.json"));
+            .Append(Path.Combine(Repository.Root, "docs", "EVENT_SCHEMA.json"));
         return inputs.Any(f => File.GetLastWriteTimeUtc(f) > built);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PitPlatform.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("PitPlatform.sln not found above the test binaries");
-    }
-
-    /// <summary>
-    /// Runs a program to its end (or kills its process tree at the timeout), relaying every line to the test's output
-    /// as it comes and keeping the whole for the failure message.
-    /// </summary>
-    private static class NodeProcess
-    {
-        public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string directory,
-            IReadOnlyDictionary<string, string> environment, TimeSpan timeout, ITestOutputHelper? output)
-        {
-            var start = new ProcessStartInfo(program)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in arguments) start.ArgumentList.Add(argument);
-            foreach (var (name, value) in environment) start.Environment[name] = value;
-            start.Environment["NO_COLOR"] = "1";
-            var all = new StringBuilder();
-            void Relay(string? line)
-            {
-                if (line is null) return;
-                lock (all) all.AppendLine(line);
-                try
-                {
-                    output?.WriteLine(line);
-                }
-                catch (InvalidOperationException)
-                {
-                    // The test already ended (a timeout): the line is still in the failure message.
-                }
-            }
-
-            using var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => Relay(e.Data);
-            process.ErrorDataReceived += (_, e) => Relay(e.Data);
-            if (!process.Start()) throw new InvalidOperationException($"could not start {program}");
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            deadline.CancelAfter(timeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
-                Relay($"[killed after {timeout.TotalSeconds:0} s]");
-            }
-            process.WaitForExit(); // drains the redirected streams
-            lock (all) return (process.ExitCode, all.ToString());
-        }
     }
 }

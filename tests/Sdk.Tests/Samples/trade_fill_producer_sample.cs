@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PitPlatform.Sdk.Tests.Support;
 using PitPlatform.Testing;
 using TradeFillProducer;
 using Xunit;
@@ -36,18 +37,11 @@ public sealed class trade_fill_producer_sample(PostgresFixture postgres, KafkaFi
 
         Assert.Equal("Accepted", await Quickstart.RunAsync(pipeline.Host.BaseAddress, pipeline.Host.DevKey.ToString()));
 
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "sdk/samples/TradeFillProducer/Quickstart.cs"));
+        var source = File.ReadAllText(Path.Combine(Repository.Root, "sdk/samples/TradeFillProducer/Quickstart.cs"));
         var begin = source.IndexOf("// quickstart:begin", StringComparison.Ordinal);
         var end = source.IndexOf("        // quickstart:end", StringComparison.Ordinal);
         var snippet = string.Join('\n', source[(source.IndexOf('\n', begin) + 1)..end].Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart())).TrimEnd();
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "sdk/PitPlatform.Sdk/README.md")).Replace("\r\n", "\n");
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "sdk/PitPlatform.Sdk/README.md")).Replace("\r\n", "\n");
         Assert.Contains(snippet, readme);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PitPlatform.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("PitPlatform.sln not found above the test binaries");
     }
 }

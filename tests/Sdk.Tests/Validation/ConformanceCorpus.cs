@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PitPlatform.Contracts.Schema;
+using PitPlatform.Sdk.Tests.Support;
 
 namespace PitPlatform.Sdk.Tests.Validation;
 
@@ -90,7 +91,7 @@ internal static class ConformanceCorpus
             .ToList();
     }
 
-    public static string FilePath => Path.Combine(RepositoryRoot(), RelativePath);
+    public static string FilePath => Path.Combine(Repository.Root, RelativePath);
 
     public static IReadOnlyList<ConformanceCase> Load()
     {
@@ -162,13 +163,6 @@ internal static class ConformanceCorpus
             if (escape == 'u') i += 4;
         }
         return value.ToString();
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PitPlatform.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("PitPlatform.sln not found above the test binaries");
     }
 
     private static string Describe(JsonNode? replacement) => replacement is null ? "null" : Unpaired(replacement.ToJsonString() switch
