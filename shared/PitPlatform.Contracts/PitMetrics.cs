@@ -31,6 +31,9 @@ public static class PitMetrics
     /// <summary>How long a handler took for one batch, tagged consumer_group and outcome = ok | failed.</summary>
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("pit.consumer.batch_duration_ms", "ms");
 
+    /// <summary>Records a handler completed, tagged consumer_group: consumer throughput (the low-throughput alert).</summary>
+    public static readonly Counter<long> ConsumedRecords = Meter.CreateCounter<long>("pit.consumer.records", "{record}");
+
     /// <summary>Records a group is behind the partition's end, tagged consumer_group, topic and partition (local host).</summary>
     public static readonly ObservableGauge<long> LagRecords =
         Meter.CreateObservableGauge("pit.consumer.lag", ConsumerLag.RecordsBehind, "{record}");

@@ -46,6 +46,7 @@ public static class ObservedBatches
             PitMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, group,
                 new KeyValuePair<string, object?>("outcome", outcome));
         }
+        PitMetrics.ConsumedRecords.Add(batch.Count, group);
         var now = time.GetUtcNow();
         PitMetrics.RecordAgeAtEnd.Record(Math.Max(0, (now - oldest).TotalMilliseconds), group, topic);
         ConsumerLag.Handled(handler.ConsumerGroup, batch, now);
