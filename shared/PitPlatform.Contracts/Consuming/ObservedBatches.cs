@@ -49,6 +49,6 @@ public static class ObservedBatches
         PitMetrics.ConsumedRecords.Add(batch.Count, group);
         var now = time.GetUtcNow();
         PitMetrics.RecordAgeAtEnd.Record(Math.Max(0, (now - oldest).TotalMilliseconds), group, topic);
-        ConsumerLag.Handled(handler.ConsumerGroup, batch, now);
+        if (PitMetrics.LagSeconds.Enabled) ConsumerLag.Handled(handler.ConsumerGroup, batch, now);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using PitPlatform.Contracts.Telemetry;
 using PitPlatform.Hosting;
 using PitPlatform.Observability.Tests.Support;
@@ -34,12 +33,8 @@ public sealed class one_trace_per_event(PostgresFixture postgres, KafkaFixture k
         var series = Fills.NewSeries("trace");
         var eventId = Guid.NewGuid();
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
-        {
-            Content = new StringContent(Fills.One(series, eventId), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("traceparent", $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        using var response = await pipeline.Http.SendAsync(request, Ct);
+        using var caller = new TraceCaller(pipeline);
+        using var response = await caller.PostEventsAsync(Fills.One(series, eventId), trace, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("nav_points", $"series = '{series}'"), n => n == 1,
             TimeSpan.FromSeconds(60), "the NAV point stored by the analytics consumer");
