@@ -128,7 +128,7 @@ public sealed class IngestEventsHandler(
 
     private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId, string tenant)
     {
-        Activity.Current?.SetTag(PitTelemetry.Tenant, tenant);
+        if (Activity.Current is { IsAllDataRequested: true } request) request.SetTag(PitTelemetry.Tenant, tenant);
         var spans = SendSpans.StartIfListened(parsed.Count);
         var results = new IngestResult?[parsed.Count];
         var firstById = new Dictionary<Guid, IngestEvent>();
