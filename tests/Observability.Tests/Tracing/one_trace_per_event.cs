@@ -9,8 +9,8 @@ using Xunit;
 namespace PitPlatform.Observability.Tests.Tracing;
 
 /// <summary>
-/// A caller's trace continues through ingest, Kafka, the NAV processor, the NAV update topic and the analytics consumer:
-/// every span and every JSON log line on the event's path carries the caller's trace id.
+/// A caller's trace continues through ingest, Kafka, the NAV processor, the NAV update topic and the analytics consumer,
+/// usage and archive: every span and every JSON log line on the event's path carries the caller's trace id.
 /// </summary>
 public sealed class one_trace_per_event(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
@@ -38,9 +38,10 @@ public sealed class one_trace_per_event(PostgresFixture postgres, KafkaFixture k
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("nav_points", $"series = '{series}'"), n => n == 1,
             TimeSpan.FromSeconds(60), "the NAV point stored by the analytics consumer");
-        // The consumer's span ends just after its write.
-        await Eventually.WaitForAsync(() => Task.FromResult(spans.InTrace(trace).Any(s => s.DisplayName == PitTelemetry.ProcessSpan("nav-analytics"))),
-            found => found, TimeSpan.FromSeconds(30), "the analytics span");
+        // A consumer's span ends just after its write; usage and archive gather their batches for up to 1 s and 5 s.
+        string[] consumers = ["nav-processor", "nav-analytics", "usage-aggregator", "archiver"];
+        await Eventually.WaitForAsync(() => Task.FromResult(consumers.All(c => spans.InTrace(trace).Any(s => s.DisplayName == PitTelemetry.ProcessSpan(c)))),
+            found => found, TimeSpan.FromSeconds(30), "every consumer's span in the caller's trace");
 
         var inTrace = spans.InTrace(trace).ToList();
         var names = string.Join(", ", inTrace.Select(s => s.DisplayName));
