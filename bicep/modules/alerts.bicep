@@ -27,6 +27,18 @@ param http5xxPercent int = 5
 @minValue(10)
 param consumerLagSeconds int = 120
 
+@description('Alert when a consumer\'s lag (age of the oldest record handled) grew by more than this many seconds from one 5-minute half of a 10-minute window to the next.')
+@minValue(10)
+param consumerLagGrowthSeconds int = 60
+
+@description('Alert when a consumer handles fewer records per minute than this while it is behind (see throughputLagSeconds).')
+@minValue(1)
+param consumerThroughputFloorPerMinute int = 10
+
+@description('A consumer counts as behind, for the throughput alert, when its oldest record handled is older than this many seconds.')
+@minValue(1)
+param throughputLagSeconds int = 60
+
 @description('Alert when Postgres CPU stays above this percentage for 15 minutes.')
 @minValue(10)
 @maxValue(100)
@@ -52,7 +64,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
-// Requests are never sampled (host.json and Program.cs exclude them), so the rate is exact.
+// Nothing is sampled (FunctionsAppHost exports every span through OpenTelemetry), so the rate is exact.
 resource http5xx 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
   name: '${name}-http-5xx-rate'
   location: location
@@ -102,6 +114,96 @@ resource consumerLag 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview'
           operator: 'GreaterThan'
           threshold: consumerLagSeconds
           failingPeriods: { numberOfEvaluationPeriods: 2, minFailingPeriodsToAlert: 2 }
+        }
+      ]
+    }
+    actions: { actionGroups: [actionGroup.id] }
+  }
+}
+
+// Lag growing: pit.consumer.record_age_ms is recorded at every attempt, failed ones included, so a stuck consumer
+// shows as growth too.
+resource consumerLagGrowing 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${name}-consumer-lag-growing'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'PIT: a consumer\'s lag grew by more than ${consumerLagGrowthSeconds} s in 5 minutes (runbook: docs/runbooks/dead_letters.md)'
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT10M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "pit.consumer.record_age_ms" | extend group = tostring(customDimensions.consumer_group) | summarize recent = maxif(valueMax, timestamp > ago(5m)) / 1000.0, before = maxif(valueMax, timestamp <= ago(5m)) / 1000.0 by group | extend growthSeconds = recent - before'
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'growthSeconds'
+          dimensions: [{ name: 'group', operator: 'Include', values: ['*'] }]
+          operator: 'GreaterThan'
+          threshold: consumerLagGrowthSeconds
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    actions: { actionGroups: [actionGroup.id] }
+  }
+}
+
+// Throughput below a floor while records wait: a consumer that is behind but slow (pit.consumer.records counts only
+// completed records; pit.consumer.record_age_ms says it is behind).
+resource consumerThroughput 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${name}-consumer-throughput-low'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'PIT: a consumer handles fewer than ${consumerThroughputFloorPerMinute} records/min while ${throughputLagSeconds} s behind (runbook: docs/runbooks/dead_letters.md)'
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT10M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name in ("pit.consumer.records", "pit.consumer.record_age_ms") | extend group = tostring(customDimensions.consumer_group) | summarize recordsPerMinute = sumif(valueSum, name == "pit.consumer.records") / 10.0, lagSeconds = maxif(valueMax, name == "pit.consumer.record_age_ms") / 1000.0 by group | where lagSeconds > ${throughputLagSeconds}'
+          timeAggregation: 'Minimum'
+          metricMeasureColumn: 'recordsPerMinute'
+          dimensions: [{ name: 'group', operator: 'Include', values: ['*'] }]
+          operator: 'LessThan'
+          threshold: consumerThroughputFloorPerMinute
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    actions: { actionGroups: [actionGroup.id] }
+  }
+}
+
+// Postgres unreachable from the app (connections refused, broken or timed out), counted by the shared code for HTTP
+// and every consumer: pit.database.connection_failures.
+resource databaseConnectionFailures 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${name}-database-connection-failures'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'PIT: the app cannot reach Postgres (runbook: docs/runbooks/ingestion_failure.md)'
+    severity: 1
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "pit.database.connection_failures" | extend component = tostring(customDimensions.component) | summarize failures = sum(valueSum) by component'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'failures'
+          dimensions: [{ name: 'component', operator: 'Include', values: ['*'] }]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
         }
       ]
     }
@@ -173,4 +275,12 @@ resource postgresCpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {
 output actionGroupId string = actionGroup.id
 
 @description('Names of the alert rules.')
-output alertNames array = [http5xx.name, consumerLag.name, deadLetters.name, postgresCpu.name]
+output alertNames array = [
+  http5xx.name
+  consumerLag.name
+  consumerLagGrowing.name
+  consumerThroughput.name
+  databaseConnectionFailures.name
+  deadLetters.name
+  postgresCpu.name
+]

@@ -1,5 +1,6 @@
-// The operations workbook in the Azure portal: ingest rate, error rate, consumer lag, processing latency, dead
-// letters, and the NAV of a chosen series, all from Application Insights (requests plus the platform's metrics).
+// The operations workbook in the Azure portal: ingest rate, error rate, consumer lag, throughput and latency, dead
+// letters, database failures, consumer spans and the NAV of a chosen series, all from Application Insights (requests
+// plus the platform's metrics, exported by OpenTelemetry under the names in PitMetrics and PitTelemetry).
 
 @description('Base name, e.g. pit-dev.')
 param name string
@@ -61,6 +62,10 @@ var workbook = {
     query('Consumer lag: age of the oldest record handled (s)', 'customMetrics | where name == "pit.consumer.record_age_ms" | extend group = tostring(customDimensions.consumer_group) | summarize lag_seconds = max(valueMax) / 1000.0 by bin(timestamp, 1m), group', 'timechart')
     query('Processing latency per batch (ms, p95 of per-minute maxima)', 'customMetrics | where name == "pit.consumer.batch_duration_ms" | extend group = tostring(customDimensions.consumer_group) | summarize p95_ms = percentile(valueMax, 95), avg_ms = sum(valueSum) / sum(valueCount) by bin(timestamp, 1m), group', 'timechart')
     query('Dead letters by reason', 'customMetrics | where name == "pit.dead_letters" | extend reason = tostring(customDimensions.reason), group = tostring(customDimensions.consumer_group) | summarize letters = sum(valueSum) by bin(timestamp, 5m), reason, group', 'barchart')
+    query('Consumer throughput (records per minute)', 'customMetrics | where name == "pit.consumer.records" | extend group = tostring(customDimensions.consumer_group) | summarize records = sum(valueSum) by bin(timestamp, 1m), group', 'timechart')
+    query('Errors by code', 'customMetrics | where name == "pit.errors" | extend code = tostring(customDimensions.code) | summarize errors = sum(valueSum) by bin(timestamp, 5m), code', 'barchart')
+    query('Postgres connection failures', 'customMetrics | where name == "pit.database.connection_failures" | extend component = tostring(customDimensions.component) | summarize failures = sum(valueSum) by bin(timestamp, 5m), component', 'barchart')
+    query('Consumer spans: p95 duration and failures per group', 'requests | where name startswith "process " | summarize p95_ms = percentile(duration, 95), failed = countif(success == false) by bin(timestamp, 5m), name', 'timechart')
     query('NAV of series {Series} per cell (currency units)', 'customMetrics | where name == "pit.nav.value_micros" and tostring(customDimensions.tenant) == "{Tenant}" and tostring(customDimensions.series) == "{Series}" | extend cell = tostring(customDimensions.cell), currency = tostring(customDimensions.currency) | summarize nav = max(valueMax) / 1000000.0 by bin(timestamp, 1m), series_cell = strcat(cell, " ", currency)', 'linechart')
   ]
   fallbackResourceIds: [appInsightsId]

@@ -1,11 +1,13 @@
-using Microsoft.ApplicationInsights.Extensibility;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.ApplicationInsights;
 using PitPlatform.Hosting;
+using PitPlatform.Hosting.Telemetry;
 
 namespace PitPlatform.Functions;
 
@@ -14,6 +16,13 @@ namespace PitPlatform.Functions;
 /// </summary>
 public static class FunctionsAppHost
 {
+    /// <summary>The service name of the app's telemetry (cloud_RoleName) and JSON log lines.</summary>
+    public const string ServiceName = "pit-functions";
+
+    /// <summary>Set by the deployment (bicep/modules/functionapp.bicep): where telemetry goes, and Entra auth for it.</summary>
+    public const string AppInsightsConnectionSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string AppInsightsAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
     /// <param name="configure">Runs last, before Build: the tests add their settings and turn DI validation on.</param>
     public static IHost Build(string[] args, Action<FunctionsApplicationBuilder>? configure = null)
     {
@@ -28,33 +37,42 @@ public static class FunctionsAppHost
         // before the worker sees it (docs/ARCHITECTURE.md, "Error answers").
         builder.UseWhen<ApiErrorFunctionMiddleware>(ApiErrorFunctionMiddleware.IsHttpTrigger);
 
-        // The worker sends its own telemetry. Sample it like host.json samples the host's: never requests or exceptions.
-        builder.Services.Configure<TelemetryConfiguration>(telemetry =>
-        {
-            var processors = telemetry.DefaultTelemetrySink.TelemetryProcessorChainBuilder;
-            processors.UseAdaptiveSampling(maxTelemetryItemsPerSecond: 20, excludedTypes: "Request;Exception");
-            processors.Build();
-        });
-        builder.Services
-            .AddApplicationInsightsTelemetryWorkerService(options => options.EnableAdaptiveSampling = false)
-            .ConfigureFunctionsApplicationInsights();
-
-        // The Application Insights logger provider adds a Warning-only default rule; drop it so the levels configured
-        // for the app apply to what reaches Application Insights as well.
-        builder.Services.Configure<LoggerFilterOptions>(options =>
-        {
-            var warningOnly = options.Rules.FirstOrDefault(rule =>
-                rule.ProviderName == typeof(ApplicationInsightsLoggerProvider).FullName);
-            if (warningOnly is not null) options.Rules.Remove(warningOnly);
-        });
-
-        // The platform's own metrics (lag, batch duration, dead letters, NAV) as Application Insights custom metrics.
-        builder.Services.AddHostedService<PlatformMetricsForwarder>();
-
         configure?.Invoke(builder);
+
+        AddTelemetry(builder);
 
         // Everything else (settings validated, fail fast naming the missing setting) is the shared composition root.
         builder.Services.AddPitPlatform(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// OpenTelemetry (shared AddPitTelemetry) with the worker's own spans (UseFunctionsWorkerDefaults: the invocation
+    /// continues the host's trace) and, where the deployment names an Application Insights resource, the Azure Monitor
+    /// exporter for traces (requests, dependencies, exceptions), logs and the platform's metrics (customMetrics). Nothing
+    /// is sampled, so no error is ever dropped. JSON console lines in Azure and whenever PIT_LOG_FORMAT=json.
+    /// </summary>
+    private static void AddTelemetry(FunctionsApplicationBuilder builder)
+    {
+        var connection = builder.Configuration[AppInsightsConnectionSetting];
+        var exported = !string.IsNullOrWhiteSpace(connection);
+        var telemetry = builder.Services.AddPitTelemetry(builder.Configuration, ServiceName, exportsTraces: exported).UseFunctionsWorkerDefaults();
+        if (exported)
+        {
+            var entra = builder.Configuration[AppInsightsAuthenticationSetting]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true;
+            telemetry.UseAzureMonitorExporter(options =>
+            {
+                options.ConnectionString = connection;
+                // Every trace is kept: errors are never sampled away (the classic SDK's adaptive sampling is gone).
+                options.SamplingRatio = 1.0F;
+                options.TracesPerSecond = null;
+                if (entra) options.Credential = new Azure.Identity.DefaultAzureCredential();
+            });
+        }
+        var runsInAzure = !string.IsNullOrEmpty(builder.Configuration["WEBSITE_INSTANCE_ID"]);
+        if (runsInAzure || PitLogging.WantsJson(builder.Configuration[SettingNames.LogFormat]))
+        {
+            builder.Logging.AddPitConsole(json: true, ServiceName);
+        }
     }
 }

@@ -17,6 +17,9 @@ public sealed class LocalHostOptions
     /// <summary>Settings that replace the environment's (tests pass their fixtures' endpoints here).</summary>
     public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Runs after the host's own logging configuration: tests add a provider to read the lines it writes.</summary>
+    public Action<ILoggingBuilder>? Logging { get; init; }
+
     /// <summary>Durable embedded Postgres (fsync on); tests turn it off for speed.</summary>
     public bool DurablePostgres { get; init; } = true;
 

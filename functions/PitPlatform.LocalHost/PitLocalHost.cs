@@ -1,9 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
 using PitPlatform.Hosting;
+using PitPlatform.Hosting.Telemetry;
 using PitPlatform.Infrastructure.Kafka;
 
 namespace PitPlatform.LocalHost;
@@ -48,7 +51,10 @@ public sealed class PitLocalHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(environment.Settings);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
-            ConfigureLogging(builder.Logging, builder.Configuration["PIT_LOG_FORMAT"]);
+            ConfigureLogging(builder.Logging, builder.Configuration[SettingNames.LogFormat]);
+            options.Logging?.Invoke(builder.Logging);
+            // Prometheus scrapes GET /metrics; traces and logs go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set.
+            builder.Services.AddPitTelemetry(builder.Configuration, ServiceName).WithMetrics(metrics => metrics.AddPrometheusExporter());
             builder.Services.AddPitPlatform(builder.Configuration);
             builder.Services.AddSingleton(new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 2 });
             builder.Services.AddHostedService<DeletionWorkflowService>();
@@ -62,6 +68,7 @@ public sealed class PitLocalHost : IAsyncDisposable
             // Outermost, before routing: every answer, the framework's 404 and 405 included, carries the error body.
             app.UseMiddleware<ApiErrorMiddleware>();
             app.UseRouting();
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null;
@@ -92,30 +99,20 @@ public sealed class PitLocalHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The service name of the local host's telemetry and JSON log lines.</summary>
+    public const string ServiceName = "pit-local-host";
+
+    /// <summary>Prometheus text format (OpenTelemetry's exporter), unauthenticated like the probes: 127.0.0.1 only.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
-    /// Structured JSON lines by default (one object per event, with the message template's named values such as
-    /// RequestId, Tenant and KeyPrefix as properties); PIT_LOG_FORMAT=text gives single-line text for reading.
+    /// Single-line text for reading by default; PIT_LOG_FORMAT=json gives one JSON object per line with trace_id,
+    /// span_id, request_id and tenant (PitJsonConsoleFormatter).
     /// </summary>
     private static void ConfigureLogging(ILoggingBuilder logging, string? format)
     {
         logging.ClearProviders();
-        if (string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
-        {
-            logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
-        }
-        else
-        {
-            logging.AddJsonConsole(o =>
-            {
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffZ";
-                o.UseUtcTimestamp = true;
-                o.IncludeScopes = false;
-            });
-        }
+        logging.AddPitConsole(PitLogging.WantsJson(format), ServiceName);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("PitPlatform", LogLevel.Information);
     }

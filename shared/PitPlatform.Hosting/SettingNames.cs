@@ -41,6 +41,8 @@ public static class SettingNames
     public const string RetentionTiers = "PIT_RETENTION_TIERS";
     public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
     public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
+    /// <summary>json: one JSON object per log line (PitJsonConsoleFormatter); anything else, readable single lines.</summary>
+    public const string LogFormat = "PIT_LOG_FORMAT";
 
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
@@ -65,7 +67,9 @@ public static class SettingNames
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
         StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs,
         // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
-        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
+        // In Azure the worker writes JSON lines whatever this says, and its logs reach Application Insights through OpenTelemetry.
+        LogFormat];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =

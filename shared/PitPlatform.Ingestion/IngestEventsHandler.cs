@@ -10,6 +10,7 @@ using PitPlatform.Contracts;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Contracts.Schema;
+using PitPlatform.Contracts.Telemetry;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
@@ -113,9 +114,8 @@ public sealed class IngestEventsHandler(
                     return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_TENANT_MISMATCH", one.Errors[0].Message, new { pointer = one.Errors[0].Pointer });
                 parsed.Add(one);
             }
-            var result = await ProduceAsync(parsed, requestId).ConfigureAwait(false);
-            if (result.Meta.Accepted > 0) PitMetrics.IngestEvents.Add(result.Meta.Accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
-            if (result.Meta.Rejected > 0) PitMetrics.IngestEvents.Add(result.Meta.Rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
+            var result = await ProduceAsync(parsed, requestId, principal.Tenant).ConfigureAwait(false);
+            IngestMetrics.Record(parsed, result);
             logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
                 requestId, principal.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -126,8 +126,10 @@ public sealed class IngestEventsHandler(
         }
     }
 
-    private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId)
+    private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId, string tenant)
     {
+        if (Activity.Current is { IsAllDataRequested: true } request) request.SetTag(PitTelemetry.Tenant, tenant);
+        var spans = SendSpans.StartIfListened(parsed.Count);
         var results = new IngestResult?[parsed.Count];
         var firstById = new Dictionary<Guid, IngestEvent>();
         var toProduce = new List<(int Index, EventEnvelope Envelope)>();
@@ -147,7 +149,8 @@ public sealed class IngestEventsHandler(
                 continue;
             }
             firstById[e.EventId] = e;
-            toProduce.Add((i, envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, Activity.Current?.Id)));
+            var (traceparent, tracestate) = SendSpans.Context(spans, i, e, tenant);
+            toProduce.Add((i, envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, traceparent, tracestate)));
         }
 
         // Not cancellable once handed to Kafka: a record may still be stored after the client gave up, which is
@@ -159,6 +162,7 @@ public sealed class IngestEventsHandler(
         {
             var (i, envelope) = toProduce[j];
             var outcome = outcomes[j];
+            spans?.Stop(i, outcome.Error);
             if (outcome.Record is { } record)
                 results[i] = new IngestResult(envelope.EventId, IngestResult.Accepted, record.Topic, record.Partition, record.Offset);
             else if (outcome.Error is EnvelopeTooLargeException tooLarge)

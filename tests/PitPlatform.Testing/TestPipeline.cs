@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Hosting;
 using PitPlatform.Infrastructure.Kafka;
@@ -41,13 +42,14 @@ public sealed class TestPipeline : IAsyncDisposable
         await StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers);
 
     /// <summary>Starts against a database of the caller's (fault tests bring a server of their own to stop).</summary>
+    /// <param name="logging">Runs after the host's logging configuration (to capture the lines it writes).</param>
     public static async Task<TestPipeline> StartAsync(TestDatabase database, KafkaFixture kafka, BlobFixture blob, bool runConsumers = true,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, Action<ILoggingBuilder>? logging = null)
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
         var merged = ComponentSettings(database, kafka, naming, blob).Concat(settings ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-        var host = await PitLocalHost.StartAsync(new LocalHostOptions { StateDirectory = state, HttpPort = 0, Settings = merged }, runConsumers);
+        var host = await PitLocalHost.StartAsync(new LocalHostOptions { StateDirectory = state, HttpPort = 0, Settings = merged, Logging = logging }, runConsumers);
         return new TestPipeline(host, database, naming, kafka.Settings(naming), state, merged);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using PitPlatform.Contracts;
 
 namespace PitPlatform.Access.Http;
 
@@ -8,8 +9,11 @@ namespace PitPlatform.Access.Http;
 /// </summary>
 public static class ApiErrors
 {
-    public static IResult Error(int status, string code, string message, object? details = null) =>
-        Results.Json(new ErrorBody(new ErrorContent(code, message, details ?? new Dictionary<string, object>())), ApiJson.Options, statusCode: status);
+    public static IResult Error(int status, string code, string message, object? details = null)
+    {
+        PitMetrics.Error(code);
+        return Results.Json(new ErrorBody(new ErrorContent(code, message, details ?? new Dictionary<string, object>())), ApiJson.Options, statusCode: status);
+    }
 
     public static IResult Unauthenticated() =>
         Error(StatusCodes.Status401Unauthorized, "ERR_UNAUTHENTICATED", "a valid API key is required: Authorization: Bearer pit_<prefix>_<secret>");

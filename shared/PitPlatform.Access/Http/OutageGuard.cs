@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using PitPlatform.Infrastructure.Postgres;
 
 namespace PitPlatform.Access.Http;
 
@@ -18,6 +19,7 @@ public static class OutageGuard
         }
         catch (Exception e) when (IsOutage(e))
         {
+            DatabaseConnectionFailures.CountIfAny(e, "http");
             logger.LogWarning("{What}: a required component is unavailable ({Error})", what, e.Message);
             return ApiErrors.Unavailable("a component this request needs is unavailable; retry later");
         }

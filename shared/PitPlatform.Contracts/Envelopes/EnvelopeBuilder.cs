@@ -12,7 +12,7 @@ public sealed class EnvelopeBuilder(TopicCatalog catalog, string producer)
 {
     public string Producer { get; } = producer;
 
-    public EventEnvelope Build(Guid eventId, DateTimeOffset ts, string topic, CanonicalKey key, IMessage payload, string? traceparent = null)
+    public EventEnvelope Build(Guid eventId, DateTimeOffset ts, string topic, CanonicalKey key, IMessage payload, string? traceparent = null, string? tracestate = null)
     {
         var definition = catalog.Require(topic);
         var payloadType = payload.Descriptor.FullName;
@@ -34,6 +34,7 @@ public sealed class EnvelopeBuilder(TopicCatalog catalog, string producer)
             Payload = UnsafeByteOperations.UnsafeWrap(bytes),
             PayloadSha256 = UnsafeByteOperations.UnsafeWrap(SHA256.HashData(bytes)),
             Traceparent = traceparent ?? "",
+            Tracestate = tracestate ?? "",
         };
     }
 }

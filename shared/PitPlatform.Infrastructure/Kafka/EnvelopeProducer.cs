@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Envelope.V1;
 
@@ -31,7 +32,28 @@ public class EnvelopeProducer : IDisposable
         KafkaNativeLibrary.EnsureResolver();
         _catalog = catalog;
         _naming = new KafkaNaming(settings.Prefix);
-        _producer = settings.Configure(new ProducerBuilder<byte[], byte[]>(Configuration(settings, clientId, options))).Build();
+        var config = Configuration(settings, clientId, options);
+        // librdkafka's statistics every few seconds give the local queue's depth (pit.kafka.producer.queue_depth).
+        config.StatisticsIntervalMs = StatisticsIntervalMs;
+        _clientId = clientId;
+        _producer = settings.Configure(new ProducerBuilder<byte[], byte[]>(config))
+            .SetStatisticsHandler((_, json) => ProducerQueues.Report(clientId, QueuedRecords(json)))
+            .Build();
+    }
+
+    private const int StatisticsIntervalMs = 5_000;
+    private readonly string? _clientId;
+
+    /// <summary>The top-level msg_cnt of librdkafka's statistics (the first one: brokers and partitions name theirs otherwise).</summary>
+    public static long QueuedRecords(string statistics)
+    {
+        const string name = "\"msg_cnt\":";
+        var at = statistics.IndexOf(name, StringComparison.Ordinal);
+        if (at < 0) return 0;
+        var start = at + name.Length;
+        var end = start;
+        while (end < statistics.Length && (char.IsAsciiDigit(statistics[end]) || statistics[end] == ' ')) end++;
+        return long.TryParse(statistics.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 0;
     }
 
     /// <summary>
@@ -202,6 +224,7 @@ public class EnvelopeProducer : IDisposable
     protected virtual void Dispose(bool disposing)
     {
         if (!disposing || _producer is null) return;
+        if (_clientId is not null) ProducerQueues.Forget(_clientId);
         _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
     }
@@ -235,7 +258,9 @@ public class EnvelopeProducer : IDisposable
             { "ce_time", Encoding.UTF8.GetBytes(envelope.Ts.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)) },
             { "content-type", ContentType },
         };
+        // W3C trace context (https://www.w3.org/TR/trace-context/), as OpenTelemetry's Kafka instrumentations read it.
         if (envelope.Traceparent.Length > 0) headers.Add("traceparent", Encoding.UTF8.GetBytes(envelope.Traceparent));
+        if (envelope.Tracestate.Length > 0) headers.Add("tracestate", Encoding.UTF8.GetBytes(envelope.Tracestate));
         return headers;
     }
 

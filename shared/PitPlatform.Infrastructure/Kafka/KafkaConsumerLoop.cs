@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using PitPlatform.Contracts;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
 
@@ -181,12 +182,28 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         {
             foreach (var offset in offsets) consumer.StoreOffset(offset);
             Interlocked.Increment(ref _committedBatches);
+            if (PitMetrics.LagRecords.Enabled) ReportLag(consumer, offsets);
         }
         catch (KafkaException e)
         {
             // Typically a rebalance took the partitions away: the new owner re-reads from the last commit and the
             // idempotent handler turns the repeats into no-ops.
             _logger.LogWarning("{Group}: offsets not stored ({Reason}); records will be redelivered", _handler.ConsumerGroup, e.Error.Reason);
+        }
+    }
+
+    /// <summary>
+    /// Records between the stored position and the partition's end as the client last saw it (a cached watermark, no
+    /// round trip): pit.consumer.lag. Only while the gauge is collected.
+    /// </summary>
+    private void ReportLag(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> positions)
+    {
+        foreach (var position in positions)
+        {
+            var end = consumer.GetWatermarkOffsets(position.TopicPartition).High;
+            if (end == Offset.Unset) continue;
+            ConsumerLag.Behind(_handler.ConsumerGroup, Naming.CatalogTopic(position.Topic) ?? position.Topic, position.Partition.Value,
+                Math.Max(0, end.Value - position.Offset.Value));
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PitPlatform.Contracts.Consuming;
 using PitPlatform.Contracts.Envelope.V1;
+using PitPlatform.Infrastructure.Postgres;
 
 namespace PitPlatform.Processing.DeadLetters;
 
@@ -60,7 +61,11 @@ public class ConsumerGuard(IRecordBatchHandler inner, DeadLetterWriter deadLette
         catch (Exception e)
         {
             failure = FailureClassifier.Classify(e, cancellationToken);
-            if (failure.Class == FailureClass.Transient) throw;
+            if (failure.Class == FailureClass.Transient)
+            {
+                if (!cancellationToken.IsCancellationRequested) DatabaseConnectionFailures.CountIfAny(e, ConsumerGroup);
+                throw;
+            }
         }
         await IsolateAsync(batch, failure, cancellationToken).ConfigureAwait(false);
     }

@@ -24,7 +24,9 @@ public class DeadLetterWriter(TopicCatalog catalog, EnvelopeProducer producer, T
 
     public virtual Task<ProducedRecord> WriteAsync(ConsumedRecord record, string consumerGroup, string reason, string error, EventEnvelope? parsed, CancellationToken cancellationToken)
     {
-        logger.LogWarning("{Group}: dead-lettering {Record} ({Reason}): {Error}", consumerGroup, record, reason, error);
+        // event_id and tenant in JSON lines when the record's envelope parsed (docs/DEPLOYMENT.md, "Logs").
+        logger.LogWarning("{Group}: dead-lettering {Record} ({Reason}): {Error}; event {EventId} tenant {Tenant}",
+            consumerGroup, record, reason, error, parsed?.EventId ?? "-", parsed is { Tenant.Length: > 0 } ? parsed.Tenant : "-");
         PitMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("consumer_group", consumerGroup), new KeyValuePair<string, object?>("reason", reason));
         var letter = new DeadLetter
         {

@@ -314,5 +314,8 @@ public sealed class NavProcessor(
                 SourceEventId = fill.EventId.ToString("D"),
                 FillsApplied = nav.FillsApplied,
             },
-            fill.Envelope.Traceparent.Length > 0 ? fill.Envelope.Traceparent : null);
+            // The fill's own context, not the batch span's: the update is stored and re-emitted byte for byte, and its
+            // consumers continue the fill's trace (docs/DEPLOYMENT.md, "Traces").
+            fill.Envelope.Traceparent.Length > 0 ? fill.Envelope.Traceparent : null,
+            fill.Envelope.Tracestate.Length > 0 ? fill.Envelope.Tracestate : null);
 }

@@ -81,6 +81,17 @@ public sealed class worker_start_up
     }
 
     [Fact]
+    public void with_application_insights_configured_the_worker_exports_through_opentelemetry_not_the_classic_sdk()
+    {
+        var settings = DeploymentSettings.Values();
+        settings[FunctionsAppHost.AppInsightsConnectionSetting] = $"InstrumentationKey={Guid.Empty};IngestionEndpoint=https://127.0.0.1:9/";
+        using var host = Build(settings);
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+        Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "Microsoft.ApplicationInsights");
+    }
+
+    [Fact]
     public void a_missing_deployment_setting_stops_start_up_naming_it()
     {
         var settings = DeploymentSettings.Values();

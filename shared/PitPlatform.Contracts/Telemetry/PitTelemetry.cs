@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace PitPlatform.Contracts.Telemetry;
+
+/// <summary>
+/// The platform's own spans, for both hosts: one <see cref="ActivitySource"/> and the span and attribute names, in one
+/// place (docs/DEPLOYMENT.md, "Traces"). Spans follow OpenTelemetry's messaging conventions: ingest sends each event
+/// under a span of its own, whose W3C context rides in the envelope and the Kafka headers; a consumer's batch span
+/// continues it. Nothing here allocates unless a listener (the OpenTelemetry SDK) samples our source.
+/// </summary>
+public static class PitTelemetry
+{
+    public const string SourceName = "PitPlatform";
+
+    public static readonly ActivitySource Source = new(SourceName, PitVersion.Current);
+
+    /// <summary>Span names: "send {topic}" per ingested event, "process {consumer group}" per consumer batch or record.</summary>
+    public static string SendSpan(string topic) => "send " + topic;
+
+    public static string ProcessSpan(string consumerGroup) => "process " + consumerGroup;
+
+    // OpenTelemetry semantic conventions (messaging, Kafka).
+    public const string MessagingSystem = "messaging.system";
+    public const string MessagingOperation = "messaging.operation.type";
+    public const string Destination = "messaging.destination.name";
+    public const string ConsumerGroup = "messaging.consumer.group.name";
+    public const string BatchCount = "messaging.batch.message_count";
+    public const string MessageId = "messaging.message.id";
+    public const string Partition = "messaging.destination.partition.id";
+    public const string Offset = "messaging.kafka.offset";
+
+    /// <summary>The platform's own attributes: the tenant, and the event a span or a log line is about.</summary>
+    public const string Tenant = "pit.tenant";
+    public const string EventType = "pit.event.type";
+}

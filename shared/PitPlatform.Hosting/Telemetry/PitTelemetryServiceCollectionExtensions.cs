@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using PitPlatform.Contracts;
+using PitPlatform.Contracts.Telemetry;
+
+namespace PitPlatform.Hosting.Telemetry;
+
+/// <summary>
+/// OpenTelemetry for both hosts, in one place: the platform's spans (<see cref="PitTelemetry"/>) with ASP.NET Core,
+/// HttpClient and Npgsql; the platform's metrics (<see cref="PitMetrics"/>) with the runtime's, ASP.NET Core's and
+/// Npgsql's; logs. The hosts add their exporters (Prometheus locally, Azure Monitor in Azure); OTLP is added here when
+/// the standard OTEL_EXPORTER_OTLP_ENDPOINT setting names a collector.
+/// <para>
+/// Traces and logs are collected only when something exports them (<paramref name="exportsTraces"/> or OTLP): with no
+/// exporter no listener is attached, and spans cost the platform one check each. Nothing is sampled (the SDK's default,
+/// parent-based always-on), so an error's trace is always whole; a volume cap, if ever needed, belongs in a collector's
+/// tail sampling, which can keep every trace with an error.
+/// </para>
+/// </summary>
+public static class PitTelemetryServiceCollectionExtensions
+{
+    /// <summary>The standard OpenTelemetry setting; any OTLP/gRPC or OTLP/HTTP collector (OTEL_EXPORTER_OTLP_PROTOCOL).</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Paths whose requests are not traced: scrapes and probes, every few seconds, say nothing about events.</summary>
+    private static readonly string[] UntracedPaths = ["/metrics", "/healthz", "/livez"];
+
+    public static IOpenTelemetryBuilder AddPitTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName,
+        bool exportsTraces = false)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        var builder = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: PitVersion.Current))
+            .WithMetrics(metrics => metrics
+                .AddMeter(PitMetrics.MeterName)
+                .AddRuntimeInstrumentation()
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsqlInstrumentation());
+        if (otlp || exportsTraces)
+        {
+            builder
+                .WithTracing(tracing => tracing
+                    .AddSource(PitTelemetry.SourceName)
+                    .AddAspNetCoreInstrumentation(options =>
+                    {
+                        options.RecordException = true;
+                        options.Filter = context => !IsUntraced(context.Request.Path);
+                    })
+                    .AddHttpClientInstrumentation(options => options.RecordException = true)
+                    .AddNpgsql())
+                .WithLogging(configureBuilder: null, configureOptions: options =>
+                {
+                    options.IncludeFormattedMessage = true;
+                    options.IncludeScopes = true;
+                });
+        }
+        if (otlp) builder.UseOtlpExporter();
+        return builder;
+    }
+
+    private static bool IsUntraced(PathString path)
+    {
+        foreach (var untraced in UntracedPaths)
+        {
+            if (path.StartsWithSegments(untraced, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+}
