@@ -26,6 +26,12 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
     /// <summary>Operations in the spec that the local host does not map yet: the admin keys, being built on main.</summary>
     private static readonly HashSet<string> NotMappedYet = [];
 
+    /// <summary>
+    /// Operational routes of the local host that are not the product's API: Prometheus scrapes /metrics (docs/DEPLOYMENT.md,
+    /// "Metrics"); in Azure the Functions app exports to Azure Monitor instead, so neither the spec nor the app has it.
+    /// </summary>
+    private static readonly HashSet<string> LocalHostOperations = ["(any method) /metrics"];
+
     /// <summary>Members whose values the server chooses; an example shows one such value, the host another.</summary>
     private static readonly HashSet<string> ChosenByServer =
         ["message", "event_id", "partition", "offset", "detail", "key", "prefix", "created_at", "last_used_at", "revoked_at",
@@ -217,7 +223,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
         var documented = Spec.Operations.Select(o => o.Id).ToHashSet();
         Log("the local host maps: " + string.Join(", ", mapped.Order()));
 
-        var undocumented = mapped.Except(documented).Order().ToList();
+        var undocumented = mapped.Except(documented).Except(LocalHostOperations).Order().ToList();
         Assert.True(undocumented.Count == 0, "routes the local host maps that docs/API_SPEC.yaml lacks: " + string.Join(", ", undocumented));
         var unmapped = documented.Except(mapped).Order().ToList();
         var unexpected = unmapped.Except(NotMappedYet).ToList();

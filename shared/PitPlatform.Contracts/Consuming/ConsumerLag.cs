@@ -13,7 +13,9 @@ public static class ConsumerLag
     private sealed class Entry
     {
         public long Records = -1;
-        public double Seconds;
+
+        // Whole milliseconds: no production type holds a floating-point field (tests/Processing.Tests/cell_book.cs).
+        public long Milliseconds;
     }
 
     private static readonly ConcurrentDictionary<(string Group, string Topic, int Partition), Entry> Partitions = new();
@@ -29,7 +31,7 @@ public static class ConsumerLag
             if (previous is null || previous.Partition != record.Partition || !string.Equals(previous.Topic, record.Topic, StringComparison.Ordinal))
                 entry = Partitions.GetOrAdd((group, record.Topic, record.Partition), static _ => new Entry());
             previous = record;
-            entry!.Seconds = Math.Max(0, (now - record.Timestamp).TotalSeconds);
+            entry!.Milliseconds = Math.Max(0, (long)(now - record.Timestamp).TotalMilliseconds);
         }
     }
 
@@ -38,7 +40,7 @@ public static class ConsumerLag
     {
         var entry = Partitions.GetOrAdd((group, topic, partition), static _ => new Entry());
         entry.Records = records;
-        if (records == 0) entry.Seconds = 0;
+        if (records == 0) entry.Milliseconds = 0;
     }
 
     internal static IEnumerable<Measurement<long>> RecordsBehind()
@@ -51,7 +53,7 @@ public static class ConsumerLag
 
     internal static IEnumerable<Measurement<double>> SecondsBehind()
     {
-        foreach (var (key, entry) in Partitions) yield return new Measurement<double>(entry.Seconds, Tags(key));
+        foreach (var (key, entry) in Partitions) yield return new Measurement<double>(entry.Milliseconds / 1000.0, Tags(key));
     }
 
     private static KeyValuePair<string, object?>[] Tags((string Group, string Topic, int Partition) key) =>
