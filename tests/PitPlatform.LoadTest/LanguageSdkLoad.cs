@@ -6,15 +6,16 @@ using PitPlatform.LocalHost;
 /// <summary>
 /// The Python and TypeScript SDKs end to end, each as one client in its own process against the same host as the C#
 /// client and the server's own rate (SdkLoad). Each script tracks PIT_EVENTS fills, flushes and prints one JSON line:
-/// {"sdk","events","seconds","delivered","rejected","dropped","retries"}.
+/// {"sdk","events","seconds","delivered","rejected","dropped","retries","cpu_seconds"} (cpu_seconds: the client process's
+/// CPU, every thread, from the first track to the end of the flush).
 /// </summary>
 internal static class LanguageSdkLoad
 {
     private sealed record Client(string Name, string Program, string Script, Func<string, bool> IsReady, Dictionary<string, string> Environment);
 
-    private sealed record Outcome(string Sdk, long Events, double Seconds, long Delivered, long Rejected, long Dropped, long Retries);
+    private sealed record Outcome(string Sdk, long Events, double Seconds, long Delivered, long Rejected, long Dropped, long Retries, double CpuSeconds);
 
-    public static async Task RunAsync(PitLocalHost host, int events, double serverRate)
+    public static async Task RunAsync(PitLocalHost host, int events, double serverRate, TimeSpan serverCpuPerEvent)
     {
         var root = LocalHostRoot();
         foreach (var client in Clients(root))
@@ -29,6 +30,13 @@ internal static class LanguageSdkLoad
             var rate = outcome.Delivered / outcome.Seconds;
             Console.WriteLine($"3. {client.Name} SDK, one client: {rate:N0} events/s delivered = {100.0 * rate / serverRate:F0}% of the server's rate " +
                               $"(target >= 90%); delivered {outcome.Delivered:N0} of {outcome.Events:N0}, rejected {outcome.Rejected}, dropped {outcome.Dropped}, retries {outcome.Retries}");
+            // Client and host share the machine's cores, so the client's CPU per event comes out of the host's rate: at the
+            // raw phase's use of the cores, a client costing c beside a host costing s per event leaves s / (s + c) of it.
+            var clientCpu = outcome.CpuSeconds * 1e6 / outcome.Events;
+            var hostCpu = serverCpuPerEvent.TotalMicroseconds;
+            var bound = serverRate * hostCpu / (hostCpu + clientCpu);
+            Console.WriteLine($"   client CPU {clientCpu:F1} us per event beside the host's {hostCpu:F1} us: sharing the cores leaves at most {bound:N0} events/s " +
+                              $"({100.0 * bound / serverRate:F0}% of the server's rate); the client delivered {100.0 * rate / bound:F0}% of that");
         }
     }
 

@@ -39,6 +39,8 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
     {
         [SettingNames.RateLimitPerSecond] = "10000000",
         [SettingNames.RateLimitBurst] = "10000000",
+        // A line per request would be the run's output and part of its cost: warnings and errors only.
+        ["Logging:LogLevel:Default"] = "Warning",
     },
 }, runConsumers: visibilityMode);
 if (sdkMode)

@@ -24,10 +24,11 @@ internal static class SdkLoad
     public static async Task<int> RunAsync(PitLocalHost host, int events)
     {
         Console.WriteLine($"host {host.BaseAddress}, {Environment.ProcessorCount} cores, {events:N0} events per phase");
-        var atSdkConcurrency = await ServerRateAsync(host, events, ConcurrentSends, gzip: true);
-        var at32 = await ServerRateAsync(host, events, 32, gzip: true);
-        var plain = await ServerRateAsync(host, events, 32, gzip: false);
+        var (atSdkConcurrency, cpuAtSdkConcurrency) = await ServerRateAsync(host, events, ConcurrentSends, gzip: true);
+        var (at32, cpuAt32) = await ServerRateAsync(host, events, 32, gzip: true);
+        var (plain, _) = await ServerRateAsync(host, events, 32, gzip: false);
         var server = Math.Max(atSdkConcurrency, at32);
+        var serverCpuPerEvent = atSdkConcurrency >= at32 ? cpuAtSdkConcurrency : cpuAt32;
         Console.WriteLine($"1. server ingest rate (raw HTTP, gzip bodies of 1,000 events): {server:N0} events/s, the best of {atSdkConcurrency:N0} with " +
                           $"{ConcurrentSends} clients and {at32:N0} with 32; uncompressed bodies, 32 clients: {plain:N0}");
 
@@ -35,14 +36,16 @@ internal static class SdkLoad
         var (sdk, trackRate, retries) = await SdkRateAsync(host, events);
         Console.WriteLine($"2. SDK, one client: {sdk:N0} events/s delivered = {100.0 * sdk / server:F0}% of the server's rate; Track() alone {trackRate:N0} calls/s; {retries} retries");
         Console.WriteLine($"   target >= 100,000 events/s or the server's limit: {(sdk >= 100_000 ? "met (>= 100k/s)" : $"{sdk / server:P0} of the server's limit")}");
-        await LanguageSdkLoad.RunAsync(host, events, server);
+        Console.WriteLine($"   the host's CPU per event at that rate: {serverCpuPerEvent.TotalMicroseconds:F1} us (this process; the raw client's share is small)");
+        await LanguageSdkLoad.RunAsync(host, events, server, serverCpuPerEvent);
         return 0;
     }
 
     /// <summary>Requests the SDK keeps in flight in this test, and so the raw side's concurrency.</summary>
     private const int ConcurrentSends = 8;
 
-    private static async Task<double> ServerRateAsync(PitLocalHost host, int events, int clients, bool gzip)
+    /// <summary>The host's rate for pre-built bodies from <paramref name="clients"/> connections, and this process's CPU per event.</summary>
+    private static async Task<(double Rate, TimeSpan CpuPerEvent)> ServerRateAsync(PitLocalHost host, int events, int clients, bool gzip)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
@@ -55,13 +58,16 @@ internal static class SdkLoad
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => PostAsync(http, bodies[0], gzip)));
         var requests = events / batch;
         var next = -1;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests) await PostAsync(http, bodies[i % bodies.Count], gzip);
         }));
-        return requests * batch / watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed;
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return (requests * batch / elapsed.TotalSeconds, used / (requests * batch));
     }
 
     /// <summary>As the SDK compresses a request body (CompressionLevel.Fastest).</summary>

@@ -56,6 +56,7 @@ console.log(
     rejected: counters.rejected,
     dropped: counters.dropped,
     retries: counters.retries,
+    cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
   }),
 );
 process.exit(counters.delivered === events ? 0 : 1);
