@@ -14,7 +14,7 @@ namespace PitPlatform.Governance.Deletion;
 /// POST /v1/deletions/{id}/approve and /reject (approver of the same tenant, another principal). Every attempt by an
 /// authenticated key is audited, refused ones included; an unauthenticated call names no tenant to audit.
 /// </summary>
-public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionRequests requests, ApprovalDecisions decisions,
+public sealed class DeletionHandler(RequestAuthentication authentication, DeletionRequests requests, ApprovalDecisions decisions,
     GovernanceRequestStore store, NpgsqlDataSource database, ILogger<DeletionHandler> logger)
 {
     public const int MaxReasonLength = 1000;
@@ -34,8 +34,8 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
 
     private async Task<IResult> CreateCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
         if (!key.Has(ApiKeyScope.Admin))
         {
             await requests.RefusedAsync(key, "missing_scope", null, cancellationToken).ConfigureAwait(false);
@@ -72,8 +72,8 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
 
     private async Task<IResult> GetCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
         if (!key.Has(ApiKeyScope.Admin) && !key.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
         var found = Guid.TryParse(id, out var requestId) ? await store.FindAsync(requestId, cancellationToken).ConfigureAwait(false) : null;
         // Another tenant's request and an unknown id look the same.
@@ -83,8 +83,8 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
 
     private async Task<IResult> DecideAsync(HttpRequest request, string id, bool approve, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
         var decision = await decisions.DecideAsync(key, DeletionRequests.Kind, id, approve, cancellationToken).ConfigureAwait(false);
         if (decision.Refusal is { } refusal) return refusal.ToResult();
         return Results.Json(new { data = await ViewAsync(decision.Request!, cancellationToken).ConfigureAwait(false) }, ApiJson.Options);
