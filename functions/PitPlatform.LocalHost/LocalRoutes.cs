@@ -77,6 +77,9 @@ public static class LocalRoutes
         app.MapPost("/v1/tenants/{id}/resume", (HttpContext context, string id, TenantHandler handler) =>
             handler.ResumeAsync(context.Request, id, context.RequestAborted));
 
+        app.MapPost("/v1/tenants/{id}/deletion", (HttpContext context, string id, DeletionHandler handler) =>
+            handler.OffboardAsync(context.Request, id, context.RequestAborted));
+
         app.MapGet("/livez", HealthHandler.Live);
         app.MapGet("/healthz", (HealthHandler handler, CancellationToken cancellationToken) => handler.ReadyAsync(cancellationToken));
     }

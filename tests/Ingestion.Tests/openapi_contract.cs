@@ -414,8 +414,8 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
 
     private string OperatorKey => host.Pipeline.Host.OperatorKey.ToString();
 
-    /// <summary>The development operator key for the tenant operations, the development key for every other.</summary>
-    private string KeyFor(SpecOperation op) => op.Scopes?.Contains(ApiKeyScope.Operator) == true ? OperatorKey : DevKey;
+    /// <summary>The development operator key for the operations only operators call, the development key for every other.</summary>
+    private string KeyFor(SpecOperation op) => op.Scopes is { Count: > 0 } scopes && scopes.All(s => s == ApiKeyScope.Operator) ? OperatorKey : DevKey;
 
     private async Task<Answer> SendAsync(SpecRequest request, string? key, string contentType = "application/json", Uri? baseAddress = null)
     {

@@ -26,7 +26,11 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
 
     /// <summary>The steps, in order; the last, <see cref="CompleteStep"/>, writes the receipt.</summary>
     public static readonly IReadOnlyList<string> Steps =
-        ["collect_keys", "purge_nav_points", "purge_cell_state", "purge_llm_calls", "purge_usage_totals", "clear_processed_outputs", "tombstones", ArchiveStep, CompleteStep];
+        ["collect_keys", "purge_nav_points", "purge_cell_state", "purge_llm_calls", "purge_usage_totals", "clear_processed_outputs", "tombstones", ArchiveStep,
+         AccountStep, CompleteStep];
+
+    /// <summary>An offboarding's keys, settings and tenant record (<see cref="OffboardingPurges"/>); nothing for other deletions.</summary>
+    public const string AccountStep = "purge_account";
 
     /// <summary>Rewrites the archived range files that hold the scope's records without them.</summary>
     public const string ArchiveStep = "purge_archive";
@@ -109,6 +113,9 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
                 break;
             case "purge_usage_totals":
                 counts = await DeletionPurges.UsageTotalsAsync(connection, transaction, request.Tenant, scope, cancellationToken).ConfigureAwait(false);
+                break;
+            case AccountStep:
+                counts = await OffboardingPurges.AccountAsync(connection, transaction, request.Tenant, scope, cancellationToken).ConfigureAwait(false);
                 break;
             case "clear_processed_outputs":
                 counts = await DeletionPurges.ProcessedOutputsAsync(connection, transaction, request.Tenant, scope, cancellationToken).ConfigureAwait(false);

@@ -16,9 +16,9 @@ internal sealed class TenantApi(TestPipeline pipeline, HttpClient operatorClient
     public TestPipeline Pipeline { get; } = pipeline;
     public HttpClient Operator { get; } = operatorClient;
 
-    public static async Task<TenantApi> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
+    public static async Task<TenantApi> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, bool runConsumers = false)
     {
-        var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: false);
+        var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers);
         return new TenantApi(pipeline, Keys.Client(pipeline, pipeline.Host.OperatorKey.ToString()));
     }
 
