@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using PitPlatform.Governance.Tests.Support;
+using PitPlatform.Hosting;
+using PitPlatform.LocalHost.Commands;
 using PitPlatform.Testing;
 using Xunit;
 
@@ -67,5 +70,31 @@ public sealed class tenant_access(PostgresFixture postgres, KafkaFixture kafka, 
         Assert.Equal(HttpStatusCode.OK, (await api.PatchAsync("acme", new { plan = "team" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/v1/admin/retention", new { days = 120 }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.PutAsJsonAsync("/v1/admin/retention", new { days = 400 }, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task operator_keys_come_from_the_operators_command_and_the_banner_shows_the_dev_one()
+    {
+        await using var api = await TenantApi.StartAsync(postgres, kafka, blob);
+        Assert.Contains($"Dev operator key: {api.Pipeline.Host.OperatorKey}", api.Pipeline.Host.Banner);
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [SettingNames.Postgres] = api.Pipeline.Settings[SettingNames.Postgres],
+            [SettingNames.ApiKeyPepper] = api.Pipeline.Settings[SettingNames.ApiKeyPepper],
+        }).Build();
+        var output = new StringWriter();
+        Assert.Equal(0, await OperatorKeyCommand.RunAsync(configuration, ["create", "--principal", "erin@platform.example"], output, new StringWriter(), Ct));
+        var key = output.ToString().Trim().Split(' ')[^1];
+        using var erin = Keys.Client(api.Pipeline, key);
+        Assert.Equal(HttpStatusCode.OK, (await erin.GetAsync("/v1/tenants", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await erin.PostAsJsonAsync("/v1/tenants", new { id = "acme", display_name = "Acme", plan = "free" }, Ct)).StatusCode);
+        Assert.Equal("erin@platform.example", (await api.AuditAsync("acme")).Single().Principal);
+
+        Assert.Equal(0, await OperatorKeyCommand.RunAsync(configuration, ["revoke", key[4..12]], new StringWriter(), new StringWriter(), Ct));
+        await Eventually.WaitForAsync(() => erin.GetAsync("/v1/tenants", Ct), r => r.StatusCode == HttpStatusCode.Unauthorized,
+            Access.ApiKeys.ApiKeyAuthenticator.CacheDuration + TimeSpan.FromSeconds(5), "the revoked operator key is refused");
+        Assert.Equal(["operator_key.created", "operator_key.revoked"], (await api.AuditAsync("platform")).Select(e => e.Action));
+        Assert.Equal(2, await OperatorKeyCommand.RunAsync(configuration, ["create"], new StringWriter(), new StringWriter(), Ct));
     }
 }
