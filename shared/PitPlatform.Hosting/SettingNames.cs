@@ -42,6 +42,15 @@ public static class SettingNames
     public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
     public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
 
+    /// <summary>The OpenID Connect issuer whose access tokens the API accepts (Entra ID: https://login.microsoftonline.com/{tenant}/v2.0); unset: API keys only.</summary>
+    public const string OidcAuthority = "PIT_OIDC_AUTHORITY";
+
+    /// <summary>The audience our access tokens are issued for (Entra ID: the API app registration's Application ID URI).</summary>
+    public const string OidcAudience = "PIT_OIDC_AUDIENCE";
+
+    /// <summary>The app role that makes a person a platform operator (default Pit.Operator).</summary>
+    public const string OidcOperatorRole = "PIT_OIDC_OPERATOR_ROLE";
+
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
     [
@@ -65,7 +74,9 @@ public static class SettingNames
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
         StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs,
         // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
-        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
+        // Sign-in for people: the API does not accept tokens yet (issue 24), so the deployment sets none of these yet.
+        OidcAuthority, OidcAudience, OidcOperatorRole];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
