@@ -80,6 +80,13 @@ public static class LocalRoutes
         app.MapPost("/v1/tenants/{id}/deletion", (HttpContext context, string id, DeletionHandler handler) =>
             handler.OffboardAsync(context.Request, id, context.RequestAborted));
 
+        app.MapGet("/v1/members", (HttpContext context, Governance.People.MembersHandler handler) =>
+            handler.ListAsync(context.Request, context.RequestAborted));
+        app.MapPost("/v1/members", (HttpContext context, Governance.People.MembersHandler handler) =>
+            handler.AddAsync(context.Request, context.RequestAborted));
+        app.MapDelete("/v1/members/{subject}", (HttpContext context, string subject, Governance.People.MembersHandler handler) =>
+            handler.RemoveAsync(context.Request, subject, context.RequestAborted));
+
         app.MapGet("/livez", HealthHandler.Live);
         app.MapGet("/healthz", (HealthHandler handler, CancellationToken cancellationToken) => handler.ReadyAsync(cancellationToken));
     }

@@ -31,6 +31,7 @@ public static class GovernanceServiceCollectionExtensions
         services.AddSingleton<Access.Tenants.TenantStore>();
         services.AddSingleton<Tenants.TenantLifecycle>();
         services.AddSingleton<Tenants.TenantHandler>();
+        services.AddSingleton<People.MembersHandler>();
         return services;
     }
 }

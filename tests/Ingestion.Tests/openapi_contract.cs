@@ -141,6 +141,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             "ERR_IDEMPOTENCY_CONFLICT", "ERR_EVENT_TOO_LARGE", "ERR_UNAVAILABLE", "ERR_RATE_LIMITED", "ERR_NOT_FOUND", "ERR_APPROVAL_REQUIRED",
             "ERR_SELF_APPROVAL", "ERR_REQUEST_NOT_PENDING", "ERR_REQUEST_EXPIRED", "ERR_METHOD_NOT_ALLOWED", "ERR_BAD_REQUEST",
             "ERR_REQUEST_TIMEOUT", "ERR_INTERNAL", "ERR_TENANT_SUSPENDED", "ERR_TENANT_EXISTS", "ERR_RETENTION_BEYOND_PLAN",
+            "ERR_NOT_A_MEMBER",
         ];
         Assert.True(listed.Keys.ToHashSet().SetEquals(stable),
             $"x-error-codes must list exactly the stable codes; missing: {string.Join(", ", stable.Except(listed.Keys))}; extra: {string.Join(", ", listed.Keys.Except(stable))}");
@@ -279,6 +280,14 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Assert.True(made.Status == 201, $"creating the tenant to read or change: {made.Status} {made.Text}");
             request = request with { PathAndQuery = op.Path.Replace("{id}", id, StringComparison.Ordinal) };
             Log($"{operation} example {example}: using the tenant just created ({id}) instead of the example's id");
+        }
+
+        if (op.OperationId == "removeMember" && example == "existing")
+        {
+            // Removing needs a member: add the one the example names first.
+            var added = await SendAsync(new SpecRequest("POST", "/v1/members", new Dictionary<string, string>(),
+                """{"subject":"vic-viewer","issuer":"https://login.example/","role":"viewer"}"""), DevKey);
+            Assert.True(added.Status == 201, $"adding the member to remove: {added.Status} {added.Text}");
         }
 
         // The list must keep to the caller's tenant: another tenant's key exists while it is read.
