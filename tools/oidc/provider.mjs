@@ -83,3 +83,10 @@ provider.listen(port, '127.0.0.1', () => {
   for (const [login, user] of Object.entries(users))
     console.log(`  dev user ${login} (${user.email})${user.roles.length ? ` roles ${user.roles.join(',')}` : ''}`);
 });
+
+// Started by the local host or a test with a pipe on stdin: when that process dies, however abruptly, the pipe closes
+// and the provider goes with it instead of lingering.
+if (!process.stdin.isTTY) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}

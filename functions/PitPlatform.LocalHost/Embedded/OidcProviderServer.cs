@@ -41,7 +41,11 @@ public sealed class OidcProviderServer : IAsyncDisposable
         var script = Path.Combine(root, "tools", "oidc", "provider.mjs");
         if (!Directory.Exists(Path.Combine(root, "node_modules", "oidc-provider")))
             throw new InvalidOperationException("oidc-provider not found: run `npm ci` at the repository root (./pit setup does)");
-        var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        var info = new ProcessStartInfo("node")
+        {
+            // stdin is a pipe the provider watches: it exits when this process dies, even by SIGKILL.
+            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root,
+        };
         info.ArgumentList.Add(script);
         info.Environment["PIT_OIDC_PORT"] = FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["PIT_OIDC_AUDIENCE"] = audience;

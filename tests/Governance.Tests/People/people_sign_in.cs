@@ -150,4 +150,26 @@ public sealed class people_sign_in(PostgresFixture postgres, KafkaFixture kafka,
         while (await reader.ReadAsync(Ct)) entries.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)));
         return entries;
     }
+
+    [Fact]
+    public async Task the_local_host_starts_an_identity_provider_and_shows_it_with_a_dev_user_per_role()
+    {
+        var database = await postgres.CreateDatabaseAsync(migrate: false);
+        var naming = await kafka.CreateCatalogTopicsAsync();
+        var state = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var host = await LocalHost.PitLocalHost.StartAsync(new LocalHost.LocalHostOptions
+        {
+            StateDirectory = state, HttpPort = 0, EmbeddedIdentityProvider = true,
+            Settings = TestPipeline.ComponentSettings(database, kafka, naming, blob),
+        }, runConsumers: false, Ct);
+        await using var _ = database;
+        var banner = host.Banner.ToList();
+        var line = Assert.Single(banner, l => l.StartsWith("Identity provider: http://127.0.0.1:", StringComparison.Ordinal));
+        foreach (var user in new[] { "ada-admin", "abe-approver", "vic-viewer", "ola-operator" })
+            Assert.Contains(banner, l => l.Contains($"dev user {user}", StringComparison.Ordinal));
+
+        // The host trusts the provider it started: an operator signed in there manages tenants.
+        var provider = host.Services.GetService(typeof(Access.People.IdentitySettings)) as Access.People.IdentitySettings;
+        Assert.Equal(line["Identity provider: ".Length..], provider!.Issuer);
+    }
 }
