@@ -18,8 +18,9 @@ public static class IdentitySettingsReader
         var role = configuration[SettingNames.OidcOperatorRole];
         if (string.IsNullOrWhiteSpace(authorityText))
         {
-            if (!string.IsNullOrWhiteSpace(audience) || !string.IsNullOrWhiteSpace(role))
-                problems.Add($"{SettingNames.OidcAuthority} is not set, but {SettingNames.OidcAudience} or {SettingNames.OidcOperatorRole} is: set the issuer too, or none of them");
+            // The operator role alone is harmless (it has a default, and the deployment always sets it); an audience is not.
+            if (!string.IsNullOrWhiteSpace(audience))
+                problems.Add($"{SettingNames.OidcAuthority} is not set, but {SettingNames.OidcAudience} is: set the issuer too, or neither");
             return null;
         }
         var before = problems.Count;

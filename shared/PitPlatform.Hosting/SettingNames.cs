@@ -62,6 +62,8 @@ public static class SettingNames
         // and the reporter reads at run time through PIT_KEY_VAULT_URI (so a rotated key needs no restart).
         KeyVaultUri, Billing, BillingCurrency,
         ApprovalExpiryHours,
+        // Sign-in for people with Microsoft Entra ID (empty authority: API keys only); docs/runbooks/tenants.md.
+        OidcAuthority, OidcAudience, OidcOperatorRole,
     ];
 
     /// <summary>
@@ -74,9 +76,7 @@ public static class SettingNames
     public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
         StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs,
         // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
-        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
-        // Sign-in for people: the API does not accept tokens yet (issue 24), so the deployment sets none of these yet.
-        OidcAuthority, OidcAudience, OidcOperatorRole];
+        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
