@@ -118,6 +118,9 @@ public sealed class people_sign_in(PostgresFixture postgres, KafkaFixture kafka,
         var requestedEntry = (await AuditAsync(api, "demo")).Single(e => e.Action == "deletion.requested");
         Assert.Equal("person:ada-admin", requestedEntry.Principal);
         Assert.Null(requestedEntry.KeyPrefix);
+        Assert.Contains("\"email\":\"ada@demo.example\"", requestedEntry.Details, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"Ada Admin\"", requestedEntry.Details, StringComparison.Ordinal);
+        Assert.True((await api.Pipeline.Service<Governance.Audit.AuditVerifier>().VerifyAsync(cancellationToken: Ct)).IsIntact);
     }
 
     [Fact]
