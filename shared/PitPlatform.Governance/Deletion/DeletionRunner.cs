@@ -20,7 +20,7 @@ namespace PitPlatform.Governance.Deletion;
 /// </summary>
 public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore store, AuditTrail audit, DeletionEvents events,
     EnvelopeProducer producer, TopicCatalog catalog, GovernanceOptions options, TimeProvider time, ILogger<DeletionRunner> logger,
-    ArchiveRedactor archive)
+    ArchiveRedactor archive, Access.ApiKeys.ApiKeyAuthenticator? authenticator = null)
 {
     private const int LockClass = 0x44454C45; // 'DELE'
 
@@ -125,6 +125,9 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
         }
         await RecordStepAsync(connection, transaction, request.Id, step, counts, details, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // The offboarded tenant's keys are gone: this instance stops honouring cached lookups of them at once (others
+        // within the key cache's 5 s, and the tenant was suspended on approval anyway).
+        if (step == AccountStep && scope.Offboarding) authenticator?.ForgetAll();
     }
 
     private async Task TombstonesAsync(GovernanceRequest request, IReadOnlyDictionary<string, (JsonObject Counts, JsonObject Details)> done,

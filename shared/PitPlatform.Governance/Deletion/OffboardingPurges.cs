@@ -4,7 +4,7 @@ using PitPlatform.Access.Tenants;
 namespace PitPlatform.Governance.Deletion;
 
 /// <summary>
-/// What an offboarding removes beyond the tenant's data: its API keys, its settings (retention, redaction), billing's
+/// What an offboarding removes beyond the tenant's data: its API keys, its people's memberships, its settings (retention, redaction), billing's
 /// map to its Stripe customer, and its tenant record. The audit trail stays (append-only, and it records the
 /// deletion), and so do the governance requests with their receipts and the billing reports already sent to Stripe.
 /// </summary>
@@ -13,7 +13,8 @@ public static class OffboardingPurges
     /// <summary>Tables of the tenant's account, in the order they are emptied (the tenant record last).</summary>
     public static readonly IReadOnlyList<(string Table, string Column)> AccountTables =
     [
-        ("api_keys", "tenant"), ("retention_policies", "tenant"), ("tenant_redaction", "tenant"), ("billing_customers", "tenant"), ("tenants", "id"),
+        ("api_keys", "tenant"), ("memberships", "tenant"), ("retention_policies", "tenant"), ("tenant_redaction", "tenant"), ("billing_customers", "tenant"),
+        ("tenants", "id"),
     ];
 
     /// <summary>On approval: the tenant is suspended at once, so nothing new arrives while its data is removed.</summary>

@@ -43,6 +43,7 @@ public sealed class tenant_offboarding(PostgresFixture postgres, KafkaFixture ka
         Assert.Equal("ERR_SELF_APPROVAL", await Json.ErrorCodeAsync(self));
         var (approverKey, _) = await Keys.CreateAsync(api.Pipeline, ["approver"], "carol@acme.example", admin);
         using var tenantApprover = Keys.Client(api.Pipeline, approverKey);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/v1/members", new { subject = "vic-viewer", issuer = "https://login.example/", role = "viewer" }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await tenantApprover.PostAsync($"/v1/deletions/{id}/approve", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await TenantApi.IngestAsync(ingest, events: 1)).StatusCode); // nothing changed yet
 
@@ -60,11 +61,12 @@ public sealed class tenant_offboarding(PostgresFixture postgres, KafkaFixture ka
         Assert.True(counts.GetProperty("postgres.nav_points").GetInt64() >= 4);
         Assert.Equal(3, counts.GetProperty("postgres.api_keys").GetInt64());
         Assert.Equal(1, counts.GetProperty("postgres.tenants").GetInt64());
+        Assert.Equal(1, counts.GetProperty("postgres.memberships").GetInt64());
         Assert.True(receipt.GetProperty("scope").GetProperty("offboarding").GetBoolean());
         Assert.Equal("second-operator", done.GetProperty("decided_by").GetString());
         Assert.Equal("dev-operator", done.GetProperty("requested_by").GetString());
 
-        foreach (var table in new[] { "nav_points", "nav_rollups", "cell_cash", "cell_positions", "api_keys", "retention_policies", "usage_daily", "events_daily" })
+        foreach (var table in new[] { "nav_points", "nav_rollups", "cell_cash", "cell_positions", "api_keys", "memberships", "retention_policies", "usage_daily", "events_daily" })
             Assert.Equal(0, await db.CountAsync(table, "tenant = 'acme'"));
         Assert.Equal(0, await db.CountAsync("tenants", "id = 'acme'"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync("/v1/admin/keys", Ct)).StatusCode);
@@ -75,7 +77,7 @@ public sealed class tenant_offboarding(PostgresFixture postgres, KafkaFixture ka
         // Both refused approvals are on the trail: the requester's own and the tenant approver's.
         var actions = (await api.AuditAsync("acme")).Select(e => e.Action).ToList();
         Assert.Equal(
-            ["tenant.created", "tenant.suspended", "tenant.resumed", "deletion.requested", "deletion.approval_refused", "deletion.approval_refused", "tenant.suspended", "deletion.approved", "deletion.completed"],
+            ["tenant.created", "tenant.suspended", "tenant.resumed", "deletion.requested", "deletion.approval_refused", "member.added", "deletion.approval_refused", "tenant.suspended", "deletion.approved", "deletion.completed"],
             actions.Where(a => !a.StartsWith("archive.", StringComparison.Ordinal)));
         Assert.True((await api.Pipeline.Service<Governance.Audit.AuditVerifier>().VerifyAsync(cancellationToken: Ct)).IsIntact);
     }
