@@ -118,6 +118,16 @@ param billingCurrency string = 'USD'
 @maxValue(720)
 param approvalExpiryHours int = 72
 
+@description('Issuer of the Microsoft Entra ID access tokens the API accepts, https://login.microsoftonline.com/<tenant id>/v2.0 (PIT_OIDC_AUTHORITY); empty: API keys only. See docs/runbooks/tenants.md.')
+param identityAuthority string = ''
+
+@description('Audience of those tokens: the API app registration\'s Application ID URI, e.g. api://pit-platform (PIT_OIDC_AUDIENCE). Required with identityAuthority.')
+param identityAudience string = ''
+
+@description('The app role of the API app registration that makes a person a platform operator (PIT_OIDC_OPERATOR_ROLE).')
+@minLength(1)
+param identityOperatorRole string = 'Pit.Operator'
+
 @description('Tags applied to every resource.')
 param tags object = {}
 
@@ -228,6 +238,9 @@ var pitSettings = {
   PIT_BILLING: billingEnabled ? 'on' : 'off'
   PIT_BILLING_CURRENCY: billingCurrency
   PIT_APPROVAL_EXPIRY_HOURS: string(approvalExpiryHours)
+  PIT_OIDC_AUTHORITY: identityAuthority
+  PIT_OIDC_AUDIENCE: identityAudience
+  PIT_OIDC_OPERATOR_ROLE: identityOperatorRole
 }
 
 module functionApp 'modules/functionapp.bicep' = {

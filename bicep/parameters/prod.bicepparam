@@ -19,3 +19,8 @@ param apiKeyPepper = readEnvironmentVariable('PIT_API_KEY_PEPPER')
 param redactionSecret = readEnvironmentVariable('PIT_REDACTION_SECRET')
 param pageTokenSecret = readEnvironmentVariable('PIT_PAGE_TOKEN_SECRET')
 param stripeSecretKey = readEnvironmentVariable('PIT_STRIPE_SECRET_KEY', '')
+
+// Sign-in for people with Microsoft Entra ID (docs/runbooks/tenants.md): the tenant's issuer and the API app
+// registration's Application ID URI; not secrets. Empty leaves the API on API keys only.
+param identityAuthority = readEnvironmentVariable('PIT_OIDC_AUTHORITY', '')
+param identityAudience = readEnvironmentVariable('PIT_OIDC_AUDIENCE', '')

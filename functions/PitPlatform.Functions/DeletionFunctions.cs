@@ -8,7 +8,7 @@ using PitPlatform.Governance.Deletion;
 namespace PitPlatform.Functions;
 
 /// <summary>
-/// /v1/deletions over the shared handler. The decisions themselves are made by the handler in Postgres (the source
+/// /v1/deletions and /v1/tenants/{id}/deletion (an operator's offboarding of a tenant) over the shared handler. The decisions themselves are made by the handler in Postgres (the source
 /// of truth, exactly as in the local host); the durable orchestration only drives the steps, so an event it misses
 /// costs a poll, never a decision. The starter starts one orchestration per request, its instance id the request id;
 /// approve and reject wake it by raising the event name it is waiting for (a fresh name per wait, see
@@ -28,6 +28,23 @@ public sealed class DeletionFunctions(DeletionHandler handler)
             {
                 await durable.ScheduleNewOrchestrationInstanceAsync(nameof(DeletionOrchestrator), id,
                     new StartOrchestrationOptions { InstanceId = id }, token);
+            }
+            return result;
+        }, cancellationToken);
+
+    [Function("RequestTenantDeletion")]
+    public Task RequestTenantDeletion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/tenants/{id}/deletion")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        FunctionHttp.RunAsync(request, async token =>
+        {
+            var result = await handler.OffboardAsync(request, id, token);
+            if (RequestId(result) is { } requestId)
+            {
+                await durable.ScheduleNewOrchestrationInstanceAsync(nameof(DeletionOrchestrator), requestId,
+                    new StartOrchestrationOptions { InstanceId = requestId }, token);
             }
             return result;
         }, cancellationToken);

@@ -77,6 +77,18 @@ public sealed class LocalEnvironment : IAsyncDisposable
         }
         else Banner.Add("Blob: configured storage account");
 
+        if (options.EmbeddedIdentityProvider && Setting(SettingNames.OidcAuthority) is null)
+        {
+            var provider = await OidcProviderServer.StartAsync(Setting(SettingNames.OidcAudience), Setting(SettingNames.OidcOperatorRole),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            _started.Add(provider);
+            Settings[SettingNames.OidcAuthority] = provider.Issuer.ToString();
+            Settings[SettingNames.OidcAudience] = provider.Audience;
+            Banner.AddRange(provider.Lines);
+            Banner.Add($"  sign in: authorization code with PKCE, client {OidcProviderServer.ClientId}, redirect {OidcProviderServer.RedirectUri}, resource {provider.Audience};"
+                + " add people to a tenant with POST /v1/members");
+        }
+
         if (Setting(SettingNames.RedactionSecret) is null)
             Settings[SettingNames.RedactionSecret] = ReadOrCreate(Path.Combine(options.StateDirectory, "redaction-secret"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         if (Setting(SettingNames.ApiKeyPepper) is null)

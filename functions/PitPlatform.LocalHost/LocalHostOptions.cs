@@ -40,6 +40,12 @@ public sealed class LocalHostOptions
 
     public static readonly TimeSpan SharedGroupRebalanceDelay = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Start the embedded OpenID Connect provider when PIT_OIDC_AUTHORITY is unset (./pit up does; tests that sign
+    /// people in start one of their own, the others need none).
+    /// </summary>
+    public bool EmbeddedIdentityProvider { get; init; }
+
     public static LocalHostOptions FromEnvironment(string[] args)
     {
         var root = Embedded.RepositoryRoot.Find() ?? Directory.GetCurrentDirectory();
@@ -49,6 +55,7 @@ public sealed class LocalHostOptions
             StateDirectory = Environment.GetEnvironmentVariable("PIT_STATE_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(root, ".pit"),
             HttpPort = port is { Length: > 0 } ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 7071,
             Fresh = args.Contains("--fresh"),
+            EmbeddedIdentityProvider = true,
             EmbeddedKafkaBrokers = EmbeddedKafkaBrokersFromEnvironment(),
             EmbeddedKafkaRebalanceDelay = ConsumerInstances.FromEnvironment().SharesAnyGroup ? SharedGroupRebalanceDelay : TimeSpan.Zero,
         };

@@ -2,6 +2,7 @@ using PitPlatform.Access.Admin;
 using PitPlatform.Governance.Approvals;
 using PitPlatform.Governance.Audit;
 using PitPlatform.Governance.Deletion;
+using PitPlatform.Governance.Tenants;
 using PitPlatform.Hosting;
 using PitPlatform.Ingestion;
 using PitPlatform.Ingestion.Redaction;
@@ -62,6 +63,29 @@ public static class LocalRoutes
             handler.ApproveAsync(context.Request, id, context.RequestAborted));
         app.MapPost("/v1/approvals/{id}/reject", (HttpContext context, string id, ApprovalsHandler handler) =>
             handler.RejectAsync(context.Request, id, context.RequestAborted));
+
+        app.MapPost("/v1/tenants", (HttpContext context, TenantHandler handler) =>
+            handler.CreateAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/tenants", (HttpContext context, TenantHandler handler) =>
+            handler.ListAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/tenants/{id}", (HttpContext context, string id, TenantHandler handler) =>
+            handler.GetAsync(context.Request, id, context.RequestAborted));
+        app.MapPatch("/v1/tenants/{id}", (HttpContext context, string id, TenantHandler handler) =>
+            handler.UpdateAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/tenants/{id}/suspend", (HttpContext context, string id, TenantHandler handler) =>
+            handler.SuspendAsync(context.Request, id, context.RequestAborted));
+        app.MapPost("/v1/tenants/{id}/resume", (HttpContext context, string id, TenantHandler handler) =>
+            handler.ResumeAsync(context.Request, id, context.RequestAborted));
+
+        app.MapPost("/v1/tenants/{id}/deletion", (HttpContext context, string id, DeletionHandler handler) =>
+            handler.OffboardAsync(context.Request, id, context.RequestAborted));
+
+        app.MapGet("/v1/members", (HttpContext context, Governance.People.MembersHandler handler) =>
+            handler.ListAsync(context.Request, context.RequestAborted));
+        app.MapPost("/v1/members", (HttpContext context, Governance.People.MembersHandler handler) =>
+            handler.AddAsync(context.Request, context.RequestAborted));
+        app.MapDelete("/v1/members/{subject}", (HttpContext context, string subject, Governance.People.MembersHandler handler) =>
+            handler.RemoveAsync(context.Request, subject, context.RequestAborted));
 
         app.MapGet("/livez", HealthHandler.Live);
         app.MapGet("/healthz", (HealthHandler handler, CancellationToken cancellationToken) => handler.ReadyAsync(cancellationToken));

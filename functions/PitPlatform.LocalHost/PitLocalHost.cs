@@ -5,6 +5,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
+using PitPlatform.Access.Tenants;
 using PitPlatform.Hosting;
 using PitPlatform.Hosting.Telemetry;
 using PitPlatform.Infrastructure.Kafka;
@@ -17,9 +18,12 @@ namespace PitPlatform.LocalHost;
 /// </summary>
 public sealed class PitLocalHost : IAsyncDisposable
 {
-    private PitLocalHost(WebApplication app, LocalEnvironment environment, Uri address, ApiKeyText devKey, bool devKeyConfigured)
+    private PitLocalHost(WebApplication app, LocalEnvironment environment, Uri address, ApiKeyText devKey, bool devKeyConfigured,
+        ApiKeyText operatorKey, bool operatorKeyConfigured)
     {
         _devKeyConfigured = devKeyConfigured;
+        _operatorKeyConfigured = operatorKeyConfigured;
+        OperatorKey = operatorKey;
         App = app;
         Environment = environment;
         BaseAddress = address;
@@ -27,11 +31,15 @@ public sealed class PitLocalHost : IAsyncDisposable
     }
 
     private readonly bool _devKeyConfigured;
+    private readonly bool _operatorKeyConfigured;
 
     public WebApplication App { get; }
     public LocalEnvironment Environment { get; }
     public Uri BaseAddress { get; }
     public ApiKeyText DevKey { get; }
+
+    /// <summary>The development operator key (scope operator): manages tenants through /v1/tenants.</summary>
+    public ApiKeyText OperatorKey { get; }
     public IServiceProvider Services => App.Services;
 
     public IEnumerable<string> Banner =>
@@ -40,7 +48,10 @@ public sealed class PitLocalHost : IAsyncDisposable
             // A key the operator configured is theirs already: never echo a configured secret, only its public prefix.
             .Append(_devKeyConfigured
                 ? $"Dev API key (tenant {DevApiKey.Tenant}): pit_{DevKey.Prefix}_... (from PIT_DEV_API_KEY)"
-                : $"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}");
+                : $"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}")
+            .Append(_operatorKeyConfigured
+                ? $"Dev operator key: pit_{OperatorKey.Prefix}_... (from PIT_DEV_OPERATOR_KEY)"
+                : $"Dev operator key: {OperatorKey}");
 
     /// <param name="runConsumers">false serves HTTP only (tests drive consumer loops themselves).</param>
     public static async Task<PitLocalHost> StartAsync(LocalHostOptions options, bool runConsumers = true, CancellationToken cancellationToken = default)
@@ -72,10 +83,14 @@ public sealed class PitLocalHost : IAsyncDisposable
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null;
-            var key = await DevApiKey.EnsureAsync(app.Services.GetRequiredService<ApiKeyStore>(), options.StateDirectory, configuredKey, cancellationToken)
+            var keys = app.Services.GetRequiredService<ApiKeyStore>();
+            var key = await DevApiKey.EnsureAsync(keys, app.Services.GetRequiredService<TenantStore>(), options.StateDirectory, configuredKey, cancellationToken)
                 .ConfigureAwait(false);
+            var configuredOperatorKey = builder.Configuration["PIT_DEV_OPERATOR_KEY"] is { Length: > 0 } configuredOperator ? configuredOperator : null;
+            var operatorKey = await DevOperatorKey.EnsureAsync(keys, options.StateDirectory, configuredOperatorKey, cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key, configuredKey is not null);
+            return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key, configuredKey is not null,
+                operatorKey, configuredOperatorKey is not null);
         }
         catch
         {

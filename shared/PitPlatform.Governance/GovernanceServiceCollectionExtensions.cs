@@ -5,7 +5,7 @@ using PitPlatform.Governance.Deletion;
 
 namespace PitPlatform.Governance;
 
-/// <summary>The governance services (audit trail, deletions, approvals); AddPitPlatform calls this.</summary>
+/// <summary>The governance services (audit trail, deletions, approvals, tenants); AddPitPlatform calls this.</summary>
 public static class GovernanceServiceCollectionExtensions
 {
     public static IServiceCollection AddPitGovernance(this IServiceCollection services, GovernanceOptions? options = null)
@@ -28,6 +28,10 @@ public static class GovernanceServiceCollectionExtensions
         services.AddSingleton<DeletionRunner>();
         services.AddSingleton<DeletionDriver>();
         services.AddSingleton<DeletionHandler>();
+        services.AddSingleton<Access.Tenants.TenantStore>();
+        services.AddSingleton<Tenants.TenantLifecycle>();
+        services.AddSingleton<Tenants.TenantHandler>();
+        services.AddSingleton<People.MembersHandler>();
         return services;
     }
 }

@@ -54,6 +54,14 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(settings.RateLimits);
         services.AddSingleton<ApiKeyRateLimiter>();
         services.AddSingleton<ApiKeyAdminHandler>();
+        if (settings.Identity is { } identity)
+        {
+            services.AddSingleton(identity);
+            services.AddSingleton(sp => new Access.People.AccessTokenValidator(identity, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Access.People.AccessTokenValidator>>()));
+            services.AddSingleton<Access.People.PersonAuthenticator>();
+        }
+        services.AddSingleton<Access.People.MembershipStore>();
 
         services.AddSingleton(new TenantRedactionKeys(settings.RedactionSecret));
         services.AddSingleton<PiiRedactor>();

@@ -32,6 +32,9 @@ public sealed partial class PitSettings
     public PitPlatform.Billing.BillingSettings Billing { get; init; } = new();
     /// <summary>The Key Vault run-time secrets are read from (PIT_KEY_VAULT_URI); null reads them from configuration.</summary>
     public Uri? KeyVaultUri { get; init; }
+    /// <summary>The OpenID Connect provider people sign in with (PIT_OIDC_*); null when only API keys are accepted.</summary>
+    public Access.People.IdentitySettings? Identity { get; init; }
+
     /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
     public Governance.Retention.RetentionSettings Retention { get; init; } = new();
 
@@ -93,6 +96,7 @@ public sealed partial class PitSettings
             && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
             problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
         var retention = RetentionSettingsReader.Read(configuration, problems);
+        var identity = IdentitySettingsReader.Read(configuration, problems);
         if (problems.Count > 0) throw new MissingSettingsException(problems);
 
         return new PitSettings
@@ -120,6 +124,7 @@ public sealed partial class PitSettings
             Billing = billing,
             KeyVaultUri = keyVault,
             Retention = retention,
+            Identity = identity,
         };
 
         int OptionalPositive(string name, int fallback)

@@ -44,6 +44,15 @@ public static class SettingNames
     /// <summary>json: one JSON object per log line (PitJsonConsoleFormatter); anything else, readable single lines.</summary>
     public const string LogFormat = "PIT_LOG_FORMAT";
 
+    /// <summary>The OpenID Connect issuer whose access tokens the API accepts (Entra ID: https://login.microsoftonline.com/{tenant}/v2.0); unset: API keys only.</summary>
+    public const string OidcAuthority = "PIT_OIDC_AUTHORITY";
+
+    /// <summary>The audience our access tokens are issued for (Entra ID: the API app registration's Application ID URI).</summary>
+    public const string OidcAudience = "PIT_OIDC_AUDIENCE";
+
+    /// <summary>The app role that makes a person a platform operator (default Pit.Operator).</summary>
+    public const string OidcOperatorRole = "PIT_OIDC_OPERATOR_ROLE";
+
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
     [
@@ -55,6 +64,8 @@ public static class SettingNames
         // and the reporter reads at run time through PIT_KEY_VAULT_URI (so a rotated key needs no restart).
         KeyVaultUri, Billing, BillingCurrency,
         ApprovalExpiryHours,
+        // Sign-in for people with Microsoft Entra ID (empty authority: API keys only); docs/runbooks/tenants.md.
+        OidcAuthority, OidcAudience, OidcOperatorRole,
     ];
 
     /// <summary>

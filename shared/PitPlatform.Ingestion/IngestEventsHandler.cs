@@ -96,7 +96,7 @@ public sealed class IngestEventsHandler(
                 return ApiErrors.BadRequest("ERR_BATCH_SIZE", $"data must hold 1 to {MaxEvents} events", new { pointer = "/data", count });
 
             // Charged per event, before anything is validated or produced: a refused request writes nothing.
-            var limit = rateLimiter.TryAcquire(principal!.KeyPrefix, count, principal.RatePerSecond, principal.Burst);
+            var limit = rateLimiter.TryAcquire(principal!.KeyPrefix, count, principal.RatePerSecond, principal.Burst, principal.Plan);
             if (!limit.Allowed)
             {
                 logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: rate limited ({Count} events)", requestId, principal.Tenant, principal.KeyPrefix, count);

@@ -146,7 +146,8 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             "ERR_MALFORMED_JSON", "ERR_INVALID_STRING", "ERR_INVALID_BODY", "ERR_BATCH_SIZE", "ERR_VALIDATION", "ERR_UNKNOWN_EVENT_TYPE",
             "ERR_IDEMPOTENCY_CONFLICT", "ERR_EVENT_TOO_LARGE", "ERR_UNAVAILABLE", "ERR_RATE_LIMITED", "ERR_NOT_FOUND", "ERR_APPROVAL_REQUIRED",
             "ERR_SELF_APPROVAL", "ERR_REQUEST_NOT_PENDING", "ERR_REQUEST_EXPIRED", "ERR_METHOD_NOT_ALLOWED", "ERR_BAD_REQUEST",
-            "ERR_REQUEST_TIMEOUT", "ERR_INTERNAL",
+            "ERR_REQUEST_TIMEOUT", "ERR_INTERNAL", "ERR_TENANT_SUSPENDED", "ERR_TENANT_EXISTS", "ERR_RETENTION_BEYOND_PLAN",
+            "ERR_NOT_A_MEMBER",
         ];
         Assert.True(listed.Keys.ToHashSet().SetEquals(stable),
             $"x-error-codes must list exactly the stable codes; missing: {string.Join(", ", stable.Except(listed.Keys))}; extra: {string.Join(", ", listed.Keys.Except(stable))}");
@@ -276,10 +277,29 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Log($"{operation} example {example}: using the deletion just requested ({id}) instead of the example's id");
         }
 
+        if (op.Path.StartsWith("/v1/tenants/{id}", StringComparison.Ordinal) && example == "existing")
+        {
+            // Reading or changing a tenant needs one that exists, of this case alone (a suspension must not touch demo).
+            var id = "contract-" + Guid.NewGuid().ToString("N")[..10];
+            var made = await SendAsync(new SpecRequest("POST", "/v1/tenants", new Dictionary<string, string>(),
+                $$"""{"id":"{{id}}","display_name":"Contract","plan":"team"}"""), OperatorKey);
+            Assert.True(made.Status == 201, $"creating the tenant to read or change: {made.Status} {made.Text}");
+            request = request with { PathAndQuery = op.Path.Replace("{id}", id, StringComparison.Ordinal) };
+            Log($"{operation} example {example}: using the tenant just created ({id}) instead of the example's id");
+        }
+
+        if (op.OperationId == "removeMember" && example == "existing")
+        {
+            // Removing needs a member: add the one the example names first.
+            var added = await SendAsync(new SpecRequest("POST", "/v1/members", new Dictionary<string, string>(),
+                """{"subject":"vic-viewer","issuer":"https://login.example/","role":"viewer"}"""), DevKey);
+            Assert.True(added.Status == 201, $"adding the member to remove: {added.Status} {added.Text}");
+        }
+
         // The list must keep to the caller's tenant: another tenant's key exists while it is read.
         var otherTenantKey = op.OperationId == "listApiKeys" ? await host.KeyOfAnotherTenantAsync() : (ApiKeyText?)null;
 
-        var answer = await SendAsync(request, DevKey);
+        var answer = await SendAsync(request, KeyFor(op));
         if (op.OperationId == "approveApproval" && answer.Status is >= 200 and < 300)
         {
             // That approval turned raw storage on for the development tenant, whose settings the redaction examples
@@ -326,7 +346,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
         {
             "no_key" => null,
             "missing_scope" => (await host.KeyWithScopesAsync([.. ApiKeyScope.All.Except(op.Scopes!)])).ToString(),
-            _ => DevKey,
+            _ => KeyFor(op),
         };
         if (refusal == "payload_too_large")
             request = request with { Body = request.Body + new string(' ', IngestEventsHandler.MaxBodyBytes + 1 - Encoding.UTF8.GetByteCount(request.Body!)) };
@@ -406,6 +426,11 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
     private sealed record Answer(int Status, string Text, JsonElement? Body, HttpResponseMessage Response);
 
     private string DevKey => host.Pipeline.Host.DevKey.ToString();
+
+    private string OperatorKey => host.Pipeline.Host.OperatorKey.ToString();
+
+    /// <summary>The development operator key for the operations only operators call, the development key for every other.</summary>
+    private string KeyFor(SpecOperation op) => op.Scopes is { Count: > 0 } scopes && scopes.All(s => s == ApiKeyScope.Operator) ? OperatorKey : DevKey;
 
     private async Task<Answer> SendAsync(SpecRequest request, string? key, string contentType = "application/json", Uri? baseAddress = null)
     {

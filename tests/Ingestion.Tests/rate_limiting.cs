@@ -1,5 +1,6 @@
 using System.Net;
 using PitPlatform.Access.RateLimiting;
+using PitPlatform.Access.Tenants;
 using PitPlatform.Ingestion.Tests.Support;
 using PitPlatform.Testing;
 using Xunit;
@@ -36,6 +37,18 @@ public sealed class rate_limiting_buckets
         Assert.False(limiter.TryAcquire("k", 2, 2, 4).Allowed);
         _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(limiter.TryAcquire("k", 2, 2, 4).Allowed);
+    }
+
+    [Fact]
+    public void a_key_without_its_own_rate_gets_the_default_scaled_by_its_tenants_plan()
+    {
+        var limiter = new ApiKeyRateLimiter(new RateLimitOptions { EventsPerSecond = 10, Burst = 20 }, _time);
+        Assert.Equal(20, limiter.TryAcquire("free", 1, null, null, TenantPlans.Free).Limit);
+        Assert.Equal(100, limiter.TryAcquire("team", 1, null, null, TenantPlans.Team).Limit);
+        Assert.Equal(400, limiter.TryAcquire("pro", 1, null, null, TenantPlans.Pro).Limit);
+        // A key's own rate wins over its plan's, and a huge default saturates instead of overflowing.
+        Assert.Equal(7, limiter.TryAcquire("own", 1, 3, 7, TenantPlans.Pro).Limit);
+        Assert.Equal(int.MaxValue, TenantPlans.Pro.Scale(int.MaxValue / 2));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public static class OperatorCommands
         [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
         [AuditCommand.Name] = AuditCommand.RunAsync,
         [BillingCommand.Name] = BillingCommand.RunAsync,
+        [OperatorKeyCommand.Name] = OperatorKeyCommand.RunAsync,
     };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);

@@ -46,9 +46,13 @@ public sealed class ApiKeyAdminHandler(RequestAuthentication authentication, Api
             if (body.Principal is not null && (body.Principal.Length is 0 or > 256 || body.Principal.Any(char.IsControl)))
                 return ApiErrors.BadRequest("ERR_VALIDATION", "principal must be 1 to 256 characters without control characters", new { pointer = "/principal" });
 
-            var key = await store.CreateAsync(admin!.Tenant, scopes, body.Name, body.Principal, rate, burst, cancellationToken).ConfigureAwait(false);
+            // A key a person makes is theirs: it carries their principal, so their key and their token are one approver.
+            if (admin!.Person is not null && body.Principal is not null && body.Principal != admin.Principal)
+                return ApiErrors.BadRequest("ERR_VALIDATION", "a person's keys are held by that person: leave principal out", new { pointer = "/principal" });
+            var holder = admin.Person is not null ? admin.Principal : body.Principal;
+            var key = await store.CreateAsync(admin.Tenant, scopes, body.Name, holder, rate, burst, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("key {Prefix} created for tenant {Tenant} by key {Admin} with scopes {Scopes}", key.Prefix, admin.Tenant, admin.KeyPrefix, scopes);
-            var created = new CreatedKey(key.ToString(), key.Prefix, admin.Tenant, scopes, body.Name, body.Principal ?? key.Prefix, DateTimeOffset.UtcNow, rate, burst);
+            var created = new CreatedKey(key.ToString(), key.Prefix, admin.Tenant, scopes, body.Name, holder ?? key.Prefix, DateTimeOffset.UtcNow, rate, burst);
             return Results.Json(new { data = created }, ApiJson.Options, statusCode: StatusCodes.Status201Created);
         }, logger, "POST /v1/admin/keys");
 

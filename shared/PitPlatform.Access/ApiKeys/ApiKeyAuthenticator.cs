@@ -6,7 +6,8 @@ namespace PitPlatform.Access.ApiKeys;
 /// <summary>
 /// Turns an Authorization header into a principal. Lookups are cached for <see cref="CacheDuration"/>, which is
 /// therefore how long a revocation can take to reach a running instance. An unknown prefix and a wrong secret give
-/// the same answer, after the same hashing work, so responses never reveal whether a prefix exists.
+/// the same answer, after the same hashing work, so responses never reveal whether a prefix exists. The lookup reads
+/// the tenant's status and plan with the key, so a suspension also reaches other instances within the cache duration.
 /// </summary>
 public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
 {
@@ -29,11 +30,16 @@ public class ApiKeyAuthenticator(ApiKeyStore store, ApiKeyHasher hasher, TimePro
         return new ApiKeyPrincipal(stored.Prefix, stored.Tenant, stored.Scopes.ToHashSet(StringComparer.Ordinal), stored.RatePerSecond, stored.Burst)
         {
             Principal = stored.Principal!,
+            TenantSuspended = stored.TenantSuspended,
+            Plan = Tenants.TenantPlans.Of(stored.Plan),
         };
     }
 
     /// <summary>Forgets a cached lookup, so a revocation through this instance takes effect at once.</summary>
     public virtual void Forget(string prefix) => _cache.TryRemove(prefix, out _);
+
+    /// <summary>Forgets every cached lookup, so a tenant's suspension, resumption or plan reaches this instance at once.</summary>
+    public virtual void ForgetAll() => _cache.Clear();
 
     private void Touch(string prefix)
     {

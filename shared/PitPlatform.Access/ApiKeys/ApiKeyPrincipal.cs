@@ -15,5 +15,14 @@ public sealed record ApiKeyPrincipal(string KeyPrefix, string Tenant, IReadOnlyS
         init => _principal = string.IsNullOrEmpty(value) ? null : value;
     }
 
+    /// <summary>Whether the key's tenant is suspended: <see cref="Http.RequestAuthentication"/> refuses such a key.</summary>
+    public bool TenantSuspended { get; init; }
+
+    /// <summary>The plan of the key's tenant (free when the tenant has no record).</summary>
+    public Tenants.TenantPlan Plan { get; init; } = Tenants.TenantPlans.Free;
+
+    /// <summary>The person signed in with an access token; null for an API key.</summary>
+    public People.PersonIdentity? Person { get; init; }
+
     public bool Has(string scope) => Scopes.Contains(scope);
 }

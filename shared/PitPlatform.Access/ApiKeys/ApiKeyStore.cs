@@ -47,11 +47,32 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The stored hash and grants of <paramref name="prefix"/>, or null.</summary>
+    /// <summary>Creates a key in the caller's transaction (a new tenant's first key commits with the tenant).</summary>
+    public virtual async Task<ApiKeyText> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
+        IReadOnlyCollection<string> scopes, string name, string? principal, CancellationToken cancellationToken = default)
+    {
+        Validate(tenant, scopes, null, null);
+        var key = ApiKeyText.Generate();
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, principal) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
+        command.Parameters.Add(new() { Value = key.Prefix });
+        command.Parameters.Add(new() { Value = hasher.Hash(key) });
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = scopes.ToArray() });
+        command.Parameters.Add(new() { Value = name });
+        command.Parameters.Add(new() { Value = (object?)principal ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return key;
+    }
+
+    /// <summary>The stored hash and grants of <paramref name="prefix"/>, with its tenant's status and plan, or null.</summary>
     public virtual async Task<StoredApiKey?> FindAsync(string prefix, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT secret_hash, tenant, scopes, revoked_at IS NOT NULL, rate_per_second, burst, principal FROM api_keys WHERE prefix = $1");
+            """
+            SELECT k.secret_hash, k.tenant, k.scopes, k.revoked_at IS NOT NULL, k.rate_per_second, k.burst, k.principal, t.status, t.plan
+            FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant WHERE k.prefix = $1
+            """);
         command.Parameters.Add(new() { Value = prefix });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
@@ -59,6 +80,8 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
             reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5))
         {
             Principal = reader.IsDBNull(6) ? null : reader.GetString(6),
+            TenantSuspended = !reader.IsDBNull(7) && reader.GetString(7) == Tenants.TenantStatus.Suspended,
+            Plan = reader.IsDBNull(8) ? null : reader.GetString(8),
         };
     }
 
@@ -103,7 +126,7 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
     private static void Validate(string tenant, IReadOnlyCollection<string> scopes, int? ratePerSecond, int? burst)
     {
         if (Contracts.Keys.KeySegment.Check("tenant", tenant) is { } error) throw new ArgumentException(error, nameof(tenant));
-        var unknown = scopes.Except(ApiKeyScope.All).ToList();
+        var unknown = scopes.Except(ApiKeyScope.Known).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown scopes: {string.Join(", ", unknown)}", nameof(scopes));
         if (scopes.Count == 0) throw new ArgumentException("a key needs at least one scope", nameof(scopes));
         if (ratePerSecond is < 1) throw new ArgumentException("rate_per_second must be positive", nameof(ratePerSecond));
@@ -117,4 +140,10 @@ public sealed record StoredApiKey(string Prefix, byte[] SecretHash, string Tenan
 {
     /// <summary>Who holds the key; null when none was named (the prefix stands for the holder).</summary>
     public string? Principal { get; init; }
+
+    /// <summary>Whether the key's tenant is suspended (its keys are refused; nothing of it is lost).</summary>
+    public bool TenantSuspended { get; init; }
+
+    /// <summary>The plan of the key's tenant; null when the tenant has no record.</summary>
+    public string? Plan { get; init; }
 }

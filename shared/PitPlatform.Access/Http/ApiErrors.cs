@@ -21,6 +21,11 @@ public static class ApiErrors
     public static IResult MissingScope(string scope) =>
         Error(StatusCodes.Status403Forbidden, "ERR_FORBIDDEN", $"the API key lacks the '{scope}' scope", new { scope });
 
+    /// <summary>The key is valid but its tenant is suspended: nothing is lost, and resuming the tenant restores access.</summary>
+    public static IResult TenantSuspended(string tenant) =>
+        Error(StatusCodes.Status403Forbidden, "ERR_TENANT_SUSPENDED", "the tenant is suspended; its data is kept and access returns when it is resumed",
+            new { tenant });
+
     public static IResult BadRequest(string code, string message, object? details = null) =>
         Error(StatusCodes.Status400BadRequest, code, message, details);
 

@@ -14,10 +14,15 @@ public sealed class ApiKeyRateLimiter(RateLimitOptions defaults, TimeProvider ti
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
     /// <summary>Takes <paramref name="events"/> tokens (at most a full bucket) from the key's bucket, or none.</summary>
-    public RateLimitDecision TryAcquire(string keyPrefix, int events, int? ratePerSecond, int? burst)
+    public RateLimitDecision TryAcquire(string keyPrefix, int events, int? ratePerSecond, int? burst) =>
+        TryAcquire(keyPrefix, events, ratePerSecond, burst, Tenants.TenantPlans.Free);
+
+    /// <summary>As above, where a key without a rate of its own gets the default scaled by its tenant's plan.</summary>
+    public RateLimitDecision TryAcquire(string keyPrefix, int events, int? ratePerSecond, int? burst, Tenants.TenantPlan plan)
     {
-        var rate = Math.Max(1, ratePerSecond ?? defaults.EventsPerSecond);
-        var capacity = Math.Max(1, burst ?? defaults.Burst);
+        ArgumentNullException.ThrowIfNull(plan);
+        var rate = Math.Max(1, ratePerSecond ?? plan.Scale(defaults.EventsPerSecond));
+        var capacity = Math.Max(1, burst ?? plan.Scale(defaults.Burst));
         var cost = Math.Min(Math.Max(1, events), capacity) * Milli;
         var bucket = _buckets.GetOrAdd(keyPrefix, _ => new Bucket(capacity * Milli, time.GetTimestamp()));
         lock (bucket)

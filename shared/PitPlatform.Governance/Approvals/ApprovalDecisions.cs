@@ -8,7 +8,7 @@ namespace PitPlatform.Governance.Approvals;
 
 /// <summary>
 /// Approves or rejects a governance request. The decider needs the approver scope and must be of the request's
-/// tenant, and its principal must differ from the requester's; the request must be pending and not past its expiry.
+/// tenant (an offboarding: the operator scope, <see cref="MayDecide"/>), and its principal must differ from the requester's; the request must be pending and not past its expiry.
 /// Every attempt is audited, refused ones included (action <c>{kind}.approval_refused</c> with the reason).
 /// The decision, its audit entry and the applied change commit together, under a row lock on the request, so two
 /// concurrent approvals cannot both pass.
@@ -27,7 +27,7 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
         var actor = AuditActor.ForKey(decider);
         var verb = approve ? "approve" : "reject";
         var routeKind = kind ?? "approval";
-        if (!decider.Has(ApiKeyScope.Approver))
+        if (!decider.Has(ApiKeyScope.Approver) && !decider.Has(ApiKeyScope.Operator))
             return await RefuseAsync(decider.Tenant, actor, routeKind, requestId, verb, ApprovalRefusal.MissingScope(), cancellationToken).ConfigureAwait(false);
         if (!Guid.TryParse(requestId, out var id))
             return await RefuseAsync(decider.Tenant, actor, routeKind, requestId, verb, ApprovalRefusal.NotFound(), cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             request = await store.LockAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
-            if (request is null || request.Tenant != decider.Tenant || (kind is not null && request.Kind != kind))
+            if (request is null || !MayDecide(decider, request) || (kind is not null && request.Kind != kind))
             {
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 // Tell the owning tenant that someone else tried to decide its request.
@@ -77,6 +77,20 @@ public class ApprovalDecisions(NpgsqlDataSource dataSource, GovernanceRequestSto
             }
         }
         return await RefuseAsync(request.Tenant, actor, request.Kind, request.Target, verb, refusal, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An approver decides its own tenant's requests; an operator decides offboardings, of any tenant, and nothing else.
+    /// No tenant's approver decides an offboarding, not even of its own tenant.
+    /// </summary>
+    public static bool MayDecide(ApiKeyPrincipal decider, GovernanceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(decider);
+        ArgumentNullException.ThrowIfNull(request);
+        var offboarding = request.Kind == Deletion.DeletionRequests.Kind && Deletion.DeletionScope.IsOffboarding(request.Payload);
+        return offboarding
+            ? decider.Has(ApiKeyScope.Operator)
+            : decider.Has(ApiKeyScope.Approver) && request.Tenant == decider.Tenant;
     }
 
     /// <summary>Expires every pending request past its expiry; returns how many.</summary>

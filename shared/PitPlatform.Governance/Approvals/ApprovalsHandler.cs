@@ -10,14 +10,14 @@ namespace PitPlatform.Governance.Approvals;
 /// tenant, another principal): the requests of every kind, e.g. the redaction request PUT /v1/admin/redaction makes
 /// for store_raw. The same rules and audit as deletions (<see cref="ApprovalDecisions"/>).
 /// </summary>
-public sealed class ApprovalsHandler(ApiKeyAuthenticator authenticator, ApprovalDecisions decisions, GovernanceRequestStore store,
+public sealed class ApprovalsHandler(RequestAuthentication authentication, ApprovalDecisions decisions, GovernanceRequestStore store,
     ILogger<ApprovalsHandler> logger)
 {
     public Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
         OutageGuard.RunAsync(async () =>
         {
-            var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-            if (key is null) return ApiErrors.Unauthenticated();
+            var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (key is null) return refused!;
             if (!key.Has(ApiKeyScope.Admin) && !key.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
             var found = Guid.TryParse(id, out var requestId) ? await store.FindAsync(requestId, cancellationToken).ConfigureAwait(false) : null;
             if (found is null || found.Tenant != key.Tenant)
@@ -33,8 +33,8 @@ public sealed class ApprovalsHandler(ApiKeyAuthenticator authenticator, Approval
 
     private async Task<IResult> DecideAsync(HttpRequest request, string id, bool approve, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
         var decision = await decisions.DecideAsync(key, kind: null, id, approve, cancellationToken).ConfigureAwait(false);
         if (decision.Refusal is { } refusal) return refusal.ToResult();
         return Results.Json(new { data = View(decision.Request!) }, ApiJson.Options);

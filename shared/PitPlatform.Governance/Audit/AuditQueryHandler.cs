@@ -13,7 +13,7 @@ namespace PitPlatform.Governance.Audit;
 /// its previous hash and hash (hex), so a client can re-check the links it was given. Needs the admin or approver
 /// scope. Keyset paging on the sequence; <c>meta.next_page_token</c> is present when more entries follow.
 /// </summary>
-public sealed class AuditQueryHandler(ApiKeyAuthenticator authenticator, NpgsqlDataSource database, ILogger<AuditQueryHandler> logger)
+public sealed class AuditQueryHandler(RequestAuthentication authentication, NpgsqlDataSource database, ILogger<AuditQueryHandler> logger)
 {
     public const int DefaultLimit = 1000;
     public const int MaxLimit = 10_000;
@@ -23,8 +23,8 @@ public sealed class AuditQueryHandler(ApiKeyAuthenticator authenticator, NpgsqlD
 
     private async Task<IResult> HandleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var principal = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (principal is null) return ApiErrors.Unauthenticated();
+        var (principal, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (principal is null) return refused!;
         if (!principal.Has(ApiKeyScope.Admin) && !principal.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
 
         if (QueryParameters.TimeRange(request, out var from, out var to) is { } badTimes) return badTimes;

@@ -70,7 +70,7 @@ public partial class AuditTrail
         }
 
         var at = AuditHash.TruncateToMicroseconds(_time.GetUtcNow());
-        var details = AuditHash.CanonicalJson(record.Details);
+        var details = AuditHash.CanonicalJson(WithPerson(record));
         var hash = AuditHash.Compute(record.Tenant, sequence, at, record.Actor, record.Action, record.Target, details, previous);
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO audit_entries (tenant, sequence, at, principal, key_prefix, action, target, details, previous_hash, hash)
@@ -104,4 +104,16 @@ public partial class AuditTrail
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
     private static partial Regex ActionName();
+
+    /// <summary>
+    /// A person's name and e-mail go into the entry's details (member <c>person</c>), hashed with the rest: the principal
+    /// (<c>person:{subject}</c>) stays the stable identity, and the trail still says who that was when they acted.
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonObject? WithPerson(AuditRecord record)
+    {
+        if (record.Actor.PersonName is null && record.Actor.PersonEmail is null) return record.Details;
+        var details = (System.Text.Json.Nodes.JsonObject?)record.Details?.DeepClone() ?? [];
+        details["person"] = new System.Text.Json.Nodes.JsonObject { ["name"] = record.Actor.PersonName, ["email"] = record.Actor.PersonEmail };
+        return details;
+    }
 }

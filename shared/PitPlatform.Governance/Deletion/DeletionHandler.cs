@@ -5,17 +5,20 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
+using PitPlatform.Access.Tenants;
 using PitPlatform.Governance.Approvals;
 
 namespace PitPlatform.Governance.Deletion;
 
 /// <summary>
 /// POST /v1/deletions (admin: request), GET /v1/deletions/{id} (admin or approver: state, steps, counts, receipt),
-/// POST /v1/deletions/{id}/approve and /reject (approver of the same tenant, another principal). Every attempt by an
+/// POST /v1/deletions/{id}/approve and /reject (approver of the same tenant, another principal). POST
+/// /v1/tenants/{id}/deletion (operator) asks for a tenant's offboarding, which another operator decides on the same
+/// routes (<see cref="ApprovalDecisions.MayDecide"/>). Every attempt by an
 /// authenticated key is audited, refused ones included; an unauthenticated call names no tenant to audit.
 /// </summary>
-public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionRequests requests, ApprovalDecisions decisions,
-    GovernanceRequestStore store, NpgsqlDataSource database, ILogger<DeletionHandler> logger)
+public sealed class DeletionHandler(RequestAuthentication authentication, DeletionRequests requests, ApprovalDecisions decisions,
+    GovernanceRequestStore store, NpgsqlDataSource database, TenantStore tenants, ILogger<DeletionHandler> logger)
 {
     public const int MaxReasonLength = 1000;
     private const int MaxBodyBytes = 64 * 1024;
@@ -32,10 +35,39 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
     public Task<IResult> RejectAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
         OutageGuard.RunAsync(() => DecideAsync(request, id, approve: false, cancellationToken), logger, "POST /v1/deletions/{id}/reject");
 
+    public Task<IResult> OffboardAsync(HttpRequest request, string tenant, CancellationToken cancellationToken) =>
+        OutageGuard.RunAsync(() => OffboardCoreAsync(request, tenant, cancellationToken), logger, "POST /v1/tenants/{id}/deletion");
+
+    private async Task<IResult> OffboardCoreAsync(HttpRequest request, string tenant, CancellationToken cancellationToken)
+    {
+        var (key, refused) = await authentication.RequireAsync(request, ApiKeyScope.Operator, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
+        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return ApiErrors.Error(StatusCodes.Status415UnsupportedMediaType, "ERR_UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
+        var (body, malformed) = await JsonRequestBody.ParseAsync(request, new JsonDocumentOptions { MaxDepth = 8 }, cancellationToken).ConfigureAwait(false);
+        if (body is null) return malformed!;
+        string reason;
+        using (body)
+        {
+            reason = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String
+                ? r.GetString()! : "";
+        }
+        if (reason.Length is 0 or > MaxReasonLength)
+            return ApiErrors.BadRequest("ERR_VALIDATION", $"reason must be 1 to {MaxReasonLength} characters", new { pointer = "/reason" });
+        if (await tenants.FindAsync(tenant, cancellationToken).ConfigureAwait(false) is null)
+            return ApiErrors.Error(StatusCodes.Status404NotFound, "ERR_NOT_FOUND", "no tenant has that id");
+
+        var created = await requests.CreateAsync(key, tenant, DeletionScope.OffboardTenant(), reason, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("offboarding of tenant {Tenant} requested by {Principal}: deletion {Id}", tenant, key.Principal, created.Id);
+        var view = await ViewAsync(created, cancellationToken).ConfigureAwait(false);
+        return new ResultWithHeaders(Results.Json(new { data = view }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
+            [KeyValuePair.Create("Location", $"/v1/deletions/{created.Id:D}")]);
+    }
+
     private async Task<IResult> CreateCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
         if (!key.Has(ApiKeyScope.Admin))
         {
             await requests.RefusedAsync(key, "missing_scope", null, cancellationToken).ConfigureAwait(false);
@@ -72,19 +104,21 @@ public sealed class DeletionHandler(ApiKeyAuthenticator authenticator, DeletionR
 
     private async Task<IResult> GetCoreAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
-        if (!key.Has(ApiKeyScope.Admin) && !key.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
+        if (!key.Has(ApiKeyScope.Admin) && !key.Has(ApiKeyScope.Approver) && !key.Has(ApiKeyScope.Operator)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
         var found = Guid.TryParse(id, out var requestId) ? await store.FindAsync(requestId, cancellationToken).ConfigureAwait(false) : null;
-        // Another tenant's request and an unknown id look the same.
-        if (found is null || found.Tenant != key.Tenant || found.Kind != DeletionRequests.Kind) return NotFound();
+        // Another tenant's request and an unknown id look the same; operators see offboardings only.
+        if (found is null || found.Kind != DeletionRequests.Kind) return NotFound();
+        var visible = key.Has(ApiKeyScope.Operator) ? DeletionScope.IsOffboarding(found.Payload) : found.Tenant == key.Tenant;
+        if (!visible) return NotFound();
         return Results.Json(new { data = await ViewAsync(found, cancellationToken).ConfigureAwait(false) }, ApiJson.Options);
     }
 
     private async Task<IResult> DecideAsync(HttpRequest request, string id, bool approve, CancellationToken cancellationToken)
     {
-        var key = await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
-        if (key is null) return ApiErrors.Unauthenticated();
+        var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (key is null) return refused!;
         var decision = await decisions.DecideAsync(key, DeletionRequests.Kind, id, approve, cancellationToken).ConfigureAwait(false);
         if (decision.Refusal is { } refusal) return refusal.ToResult();
         return Results.Json(new { data = await ViewAsync(decision.Request!, cancellationToken).ConfigureAwait(false) }, ApiJson.Options);

@@ -16,12 +16,21 @@ public class DeletionRequests(NpgsqlDataSource dataSource, GovernanceRequestStor
 {
     public const string Kind = "deletion";
 
-    public virtual async Task<GovernanceRequest> CreateAsync(ApiKeyPrincipal requester, DeletionScope scope, string reason,
+    public virtual Task<GovernanceRequest> CreateAsync(ApiKeyPrincipal requester, DeletionScope scope, string reason,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requester);
+        return CreateAsync(requester, requester.Tenant, scope, reason, cancellationToken);
+    }
+
+    /// <summary>A request for <paramref name="tenant"/>'s data, which an operator names (an offboarding); a tenant's key names its own.</summary>
+    public virtual async Task<GovernanceRequest> CreateAsync(ApiKeyPrincipal requester, string tenant, DeletionScope scope, string reason,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        ArgumentNullException.ThrowIfNull(scope);
         var now = AuditHash.TruncateToMicroseconds(time.GetUtcNow());
-        var request = new GovernanceRequest(Guid.CreateVersion7(now), requester.Tenant, Kind, scope.ToJson(), reason, GovernanceRequestState.Pending,
+        var request = new GovernanceRequest(Guid.CreateVersion7(now), tenant, Kind, scope.ToJson(), reason, GovernanceRequestState.Pending,
             AuditActor.ForKey(requester), now, now + options.ApprovalExpiry, null, null, null, null);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -20,13 +20,17 @@ namespace PitPlatform.Governance.Deletion;
 /// </summary>
 public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore store, AuditTrail audit, DeletionEvents events,
     EnvelopeProducer producer, TopicCatalog catalog, GovernanceOptions options, TimeProvider time, ILogger<DeletionRunner> logger,
-    ArchiveRedactor archive)
+    ArchiveRedactor archive, Access.ApiKeys.ApiKeyAuthenticator? authenticator = null)
 {
     private const int LockClass = 0x44454C45; // 'DELE'
 
     /// <summary>The steps, in order; the last, <see cref="CompleteStep"/>, writes the receipt.</summary>
     public static readonly IReadOnlyList<string> Steps =
-        ["collect_keys", "purge_nav_points", "purge_cell_state", "purge_llm_calls", "purge_usage_totals", "clear_processed_outputs", "tombstones", ArchiveStep, CompleteStep];
+        ["collect_keys", "purge_nav_points", "purge_cell_state", "purge_llm_calls", "purge_usage_totals", "clear_processed_outputs", "tombstones", ArchiveStep,
+         AccountStep, CompleteStep];
+
+    /// <summary>An offboarding's keys, settings and tenant record (<see cref="OffboardingPurges"/>); nothing for other deletions.</summary>
+    public const string AccountStep = "purge_account";
 
     /// <summary>Rewrites the archived range files that hold the scope's records without them.</summary>
     public const string ArchiveStep = "purge_archive";
@@ -110,6 +114,9 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
             case "purge_usage_totals":
                 counts = await DeletionPurges.UsageTotalsAsync(connection, transaction, request.Tenant, scope, cancellationToken).ConfigureAwait(false);
                 break;
+            case AccountStep:
+                counts = await OffboardingPurges.AccountAsync(connection, transaction, request.Tenant, scope, cancellationToken).ConfigureAwait(false);
+                break;
             case "clear_processed_outputs":
                 counts = await DeletionPurges.ProcessedOutputsAsync(connection, transaction, request.Tenant, scope, cancellationToken).ConfigureAwait(false);
                 break;
@@ -118,6 +125,9 @@ public class DeletionRunner(NpgsqlDataSource dataSource, GovernanceRequestStore 
         }
         await RecordStepAsync(connection, transaction, request.Id, step, counts, details, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // The offboarded tenant's keys are gone: this instance stops honouring cached lookups of them at once (others
+        // within the key cache's 5 s, and the tenant was suspended on approval anyway).
+        if (step == AccountStep && scope.Offboarding) authenticator?.ForgetAll();
     }
 
     private async Task TombstonesAsync(GovernanceRequest request, IReadOnlyDictionary<string, (JsonObject Counts, JsonObject Details)> done,

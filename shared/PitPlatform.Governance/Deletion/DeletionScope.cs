@@ -16,17 +16,33 @@ public sealed record DeletionScope(string Kind, string? Series = null, string? C
     public const string CellKind = "cell";
     public const string SubjectKind = "subject";
 
+    /// <summary>
+    /// A whole tenant offboarded by an operator: besides its data, its keys, settings and tenant record go, and only
+    /// operators (another principal than the requester) decide it. Never set from a tenant's own request body.
+    /// </summary>
+    public bool Offboarding { get; init; }
+
+    /// <summary>The scope of an operator's offboarding of a tenant.</summary>
+    public static DeletionScope OffboardTenant() => new(Tenant) { Offboarding = true };
+
     public JsonObject ToJson()
     {
         var json = new JsonObject { ["scope"] = Kind };
         if (Series is not null) json["series"] = Series;
         if (Cell is not null) json["cell"] = Cell;
         if (Subject is not null) json["subject"] = Subject;
+        if (Offboarding) json["offboarding"] = true;
         return json;
     }
 
     public static DeletionScope FromJson(JsonObject json) => new(
-        (string)json["scope"]!, (string?)json["series"], (string?)json["cell"], (string?)json["subject"]);
+        (string)json["scope"]!, (string?)json["series"], (string?)json["cell"], (string?)json["subject"])
+    {
+        Offboarding = json["offboarding"] is JsonValue flag && flag.TryGetValue<bool>(out var offboarding) && offboarding,
+    };
+
+    /// <summary>Whether a stored request's payload is an offboarding (only operators see and decide those).</summary>
+    public static bool IsOffboarding(JsonObject payload) => FromJson(payload).Offboarding;
 
     public Contracts.Events.V1.DeletionScope ToProto() => new()
     {

@@ -12,7 +12,8 @@ namespace PitPlatform.Governance.Retention;
 /// /v1/admin/retention: read and set the caller's tenant's retention (admin scope), as <c>{"days": N}</c> or
 /// <c>{"tier": "name"}</c>. A length within the configured bounds applies at once, with an audit entry; outside them
 /// it becomes a governance request (202 with its approval id and a Location of /v1/approvals/{id}) that an approver of
-/// the tenant with another principal approves, which applies it (<see cref="RetentionApprovalKind"/>).
+/// the tenant with another principal approves, which applies it (<see cref="RetentionApprovalKind"/>). A length beyond
+/// the tenant's plan (<see cref="Access.Tenants.TenantPlans"/>) is refused outright with ERR_RETENTION_BEYOND_PLAN.
 /// </summary>
 public sealed class RetentionPolicyHandler(
     RequestAuthentication authentication, RetentionPolicyStore store, RetentionPolicyAudit audit, IApprovalRequests approvals,
@@ -38,6 +39,11 @@ public sealed class RetentionPolicyHandler(
             {
                 var (days, tier, refusal) = Read(body.RootElement);
                 if (refusal is not null) return refusal;
+                // The plan is a hard ceiling: no approval lifts it, only a change of plan by an operator.
+                if (days > admin!.Plan.MaxRetentionDays)
+                    return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_RETENTION_BEYOND_PLAN",
+                        $"the {admin.Plan.Name} plan keeps data at most {admin.Plan.MaxRetentionDays} days",
+                        new { plan = admin.Plan.Name, max_days = admin.Plan.MaxRetentionDays, requested_days = days });
                 var settings = store.Settings;
                 if (!store.IsWithinBounds(days))
                 {

@@ -52,6 +52,17 @@ public sealed class http_functions_answer_like_the_local_host(PostgresFixture po
         new("PUT", "/v1/admin/retention", """{"days":120}"""),
         new("GET", $"/v1/export?scope=series&series={series}"),
         new("GET", "/v1/export"),
+        // The development key is a tenant's admin: the tenant operations refuse it alike on both hosts.
+        new("POST", "/v1/tenants", """{"id":"parity","display_name":"Parity","plan":"free"}"""),
+        new("GET", "/v1/tenants"),
+        new("GET", "/v1/tenants/demo"),
+        new("PATCH", "/v1/tenants/demo", """{"plan":"pro"}"""),
+        new("POST", "/v1/tenants/demo/suspend"),
+        new("POST", "/v1/tenants/demo/resume"),
+        new("POST", "/v1/tenants/demo/deletion", """{"reason":"parity check"}"""),
+        new("GET", "/v1/members"),
+        new("POST", "/v1/members", """{"subject":"parity","issuer":"not-a-url","role":"viewer"}"""),
+        new("DELETE", "/v1/members/nobody-here"),
     ];
 
     [Fact]

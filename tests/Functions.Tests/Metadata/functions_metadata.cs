@@ -86,7 +86,7 @@ public sealed class functions_metadata
             [nameof(DeletionActivities.ExpireOverdue), nameof(DeletionActivities.ReadDeletion), nameof(DeletionActivities.RunDeletionStep)],
             Metadata.WithTrigger("activityTrigger").Select(f => f.Name).Order(StringComparer.Ordinal));
         var clients = Metadata.Functions.Where(f => f.Bindings.Any(b => b.Type == "durableClient")).Select(f => f.Name);
-        Assert.Equal(["ApproveDeletion", "RejectDeletion", "RequestDeletion"], clients.Order(StringComparer.Ordinal));
+        Assert.Equal(["ApproveDeletion", "RejectDeletion", "RequestDeletion", "RequestTenantDeletion"], clients.Order(StringComparer.Ordinal));
         Assert.NotEmpty(DeletionRunner.Steps);
     }
 

@@ -31,5 +31,9 @@ internal static class DeploymentSettings
         [SettingNames.Billing] = "on",
         [SettingNames.BillingCurrency] = "USD",
         [SettingNames.ApprovalExpiryHours] = "72",
+        // Entra ID's shape; the signing keys are fetched on the first token, never while the container is built.
+        [SettingNames.OidcAuthority] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+        [SettingNames.OidcAudience] = "api://pit-platform",
+        [SettingNames.OidcOperatorRole] = "Pit.Operator",
     };
 }

@@ -80,7 +80,7 @@ public sealed class deletion_resumes_after_a_kill(PostgresFixture postgres, Kafk
         var audit = new AuditTrail(db.DataSource, time);
         var events = new DeletionEvents(producer, TopicCatalog.Embedded);
         var requests = new DeletionRequests(db.DataSource, store, audit, events, new GovernanceOptions(), time);
-        var decisions = new ApprovalDecisions(db.DataSource, store, audit, [new DeletionApprovalKind(events, new DeletionWakeup(), time)], time,
+        var decisions = new ApprovalDecisions(db.DataSource, store, audit, [new DeletionApprovalKind(events, new DeletionWakeup(), time, audit)], time,
             NullLogger<ApprovalDecisions>.Instance);
         var alice = new ApiKeyPrincipal("alice001", "demo", new HashSet<string> { ApiKeyScope.Admin }) { Principal = "alice@demo.example" };
         var bob = new ApiKeyPrincipal("bob00001", "demo", new HashSet<string> { ApiKeyScope.Approver }) { Principal = "bob@demo.example" };
