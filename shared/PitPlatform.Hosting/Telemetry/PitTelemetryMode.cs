@@ -11,7 +11,7 @@ public enum PitTelemetryMode
     /// <summary>No OpenTelemetry SDK, no meter listener, no activity listener; the local host serves no /metrics.</summary>
     Off,
 
-    /// <summary>As on, plus every span recorded (always-on sampler) and exported, with the logs, into a discarding exporter.</summary>
+    /// <summary>As on, plus every span recorded (parent-based always-on, the SDK default) and exported, with the logs, into a discarding exporter.</summary>
     Traces,
 }
 

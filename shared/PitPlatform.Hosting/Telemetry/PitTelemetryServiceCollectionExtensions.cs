@@ -26,7 +26,7 @@ namespace PitPlatform.Hosting.Telemetry;
 /// <para>
 /// PIT_TELEMETRY (<see cref="PitTelemetryMode"/>) switches this per host: <c>off</c> registers no OpenTelemetry at all
 /// (no SDK, no meter or activity listener: what instrumentation costs when nobody listens), <c>traces</c> records every
-/// span (always-on sampler) and exports spans and logs through batch processors into <see cref="DiscardingExporter"/>,
+/// span (the default parent-based always-on sampler; nothing is sampled away) and exports spans and logs through batch processors into <see cref="DiscardingExporter"/>,
 /// so the cost of a traced deployment is paid without a collector (docs/PERFORMANCE.md, "Telemetry cost").
 /// </para>
 /// </summary>
@@ -77,8 +77,9 @@ public static class PitTelemetryServiceCollectionExtensions
         }
         if (traced)
         {
+            // The SDK's default sampler, parent-based always-on, as every deployment runs it: every root span and every
+            // span of a sampled trace is recorded (all of them in the load tests), and what is measured is what they pay.
             builder.WithTracing(tracing => tracing
-                .SetSampler(new AlwaysOnSampler())
                 .AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter.Spans(), maxQueueSize: TracesModeQueue,
                     scheduledDelayMilliseconds: 1_000)));
             builder.WithLogging(logging => logging.AddProcessor(new BatchLogRecordExportProcessor(new DiscardingExporter.LogRecords())));
