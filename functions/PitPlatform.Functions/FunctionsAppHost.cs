@@ -56,8 +56,9 @@ public static class FunctionsAppHost
     {
         var connection = builder.Configuration[AppInsightsConnectionSetting];
         var exported = !string.IsNullOrWhiteSpace(connection);
-        var telemetry = builder.Services.AddPitTelemetry(builder.Configuration, ServiceName, exportsTraces: exported).UseFunctionsWorkerDefaults();
-        if (exported)
+        // PIT_TELEMETRY=off: no OpenTelemetry in the worker (the Functions host's own telemetry is host.json's).
+        var telemetry = builder.Services.AddPitTelemetry(builder.Configuration, ServiceName, exportsTraces: exported)?.UseFunctionsWorkerDefaults();
+        if (exported && telemetry is not null)
         {
             var entra = builder.Configuration[AppInsightsAuthenticationSetting]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true;
             telemetry.UseAzureMonitorExporter(options =>

@@ -64,8 +64,10 @@ public sealed class PitLocalHost : IAsyncDisposable
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
             ConfigureLogging(builder.Logging, builder.Configuration[SettingNames.LogFormat]);
             options.Logging?.Invoke(builder.Logging);
-            // Prometheus scrapes GET /metrics; traces and logs go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set.
-            builder.Services.AddPitTelemetry(builder.Configuration, ServiceName).WithMetrics(metrics => metrics.AddPrometheusExporter());
+            // Prometheus scrapes GET /metrics; traces and logs go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set. With
+            // PIT_TELEMETRY=off there is no OpenTelemetry and no /metrics.
+            var telemetry = builder.Services.AddPitTelemetry(builder.Configuration, ServiceName);
+            telemetry?.WithMetrics(metrics => metrics.AddPrometheusExporter());
             builder.Services.AddPitPlatform(builder.Configuration);
             builder.Services.AddSingleton(new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 2 });
             builder.Services.AddHostedService<DeletionWorkflowService>();
@@ -79,7 +81,7 @@ public sealed class PitLocalHost : IAsyncDisposable
             // Outermost, before routing: every answer, the framework's 404 and 405 included, carries the error body.
             app.UseMiddleware<ApiErrorMiddleware>();
             app.UseRouting();
-            app.MapPrometheusScrapingEndpoint(MetricsPath);
+            if (telemetry is not null) app.MapPrometheusScrapingEndpoint(MetricsPath);
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null;

@@ -43,6 +43,8 @@ public static class SettingNames
     public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
     /// <summary>json: one JSON object per log line (PitJsonConsoleFormatter); anything else, readable single lines.</summary>
     public const string LogFormat = "PIT_LOG_FORMAT";
+    /// <summary>on (default), off (no OpenTelemetry at all) or traces (every span recorded and exported to nowhere): PitTelemetryMode.</summary>
+    public const string Telemetry = "PIT_TELEMETRY";
 
     /// <summary>The OpenID Connect issuer whose access tokens the API accepts (Entra ID: https://login.microsoftonline.com/{tenant}/v2.0); unset: API keys only.</summary>
     public const string OidcAuthority = "PIT_OIDC_AUTHORITY";
@@ -80,7 +82,9 @@ public static class SettingNames
         // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
         RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
         // In Azure the worker writes JSON lines whatever this says, and its logs reach Application Insights through OpenTelemetry.
-        LogFormat];
+        LogFormat,
+        // A switch for measuring telemetry's cost (./pit load telemetry); Azure runs the default.
+        Telemetry];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =

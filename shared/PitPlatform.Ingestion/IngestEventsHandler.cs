@@ -150,7 +150,9 @@ public sealed class IngestEventsHandler(
             }
             firstById[e.EventId] = e;
             var (traceparent, tracestate) = SendSpans.Context(spans, i, e, tenant);
-            toProduce.Add((i, envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, traceparent, tracestate)));
+            var envelope = envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, traceparent, tracestate);
+            spans?.Built(i, envelope.EventId);
+            toProduce.Add((i, envelope));
         }
 
         // Not cancellable once handed to Kafka: a record may still be stored after the client gave up, which is

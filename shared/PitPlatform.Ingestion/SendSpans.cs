@@ -40,14 +40,20 @@ internal sealed class SendSpans
         if (span is null) return null;
         if (span.IsAllDataRequested)
         {
-            span.SetTag(PitTelemetry.MessagingSystem, "kafka");
-            span.SetTag(PitTelemetry.MessagingOperation, "send");
-            span.SetTag(PitTelemetry.Destination, e.Topic);
-            span.SetTag(PitTelemetry.MessageId, e.EventId.ToString("D"));
-            span.SetTag(PitTelemetry.Tenant, tenant);
+            // AddTag appends; the span is new, so there is nothing to replace (SetTag would search the list first).
+            span.AddTag(PitTelemetry.MessagingSystem, "kafka");
+            span.AddTag(PitTelemetry.MessagingOperation, "send");
+            span.AddTag(PitTelemetry.Destination, e.Topic);
+            span.AddTag(PitTelemetry.Tenant, tenant);
         }
         _spans[index] = span;
         return span;
+    }
+
+    /// <summary>Tags event <paramref name="index"/>'s span with the envelope's event id (its string, not another one).</summary>
+    public void Built(int index, string eventId)
+    {
+        if (_spans[index] is { IsAllDataRequested: true } span) span.AddTag(PitTelemetry.MessageId, eventId);
     }
 
     /// <summary>Ends event <paramref name="index"/>'s span with Kafka's answer.</summary>

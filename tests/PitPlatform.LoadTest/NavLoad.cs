@@ -70,10 +70,37 @@ internal static class NavLoad
         return 0;
     }
 
-    private static List<byte[]> Fills(EnvelopeBuilder builder, int count, string series) =>
+    /// <summary>
+    /// The new-fills phase alone, on a fresh host (./pit load nav telemetry, TelemetryCostLoad.cs): the same warm-up and
+    /// measured pass as phase 2 of <see cref="RunAsync"/>, with every fill carrying a trace context of its own (sampled),
+    /// as ingest writes them while tracing is on, so a traced processor continues one trace per fill.
+    /// </summary>
+    internal static async Task<(double Rate, double AverageBatch, string Cpu)> NewFillsAsync(PitLocalHost host, int fills)
+    {
+        var kafka = host.Services.GetRequiredService<KafkaSettings>();
+        var database = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var processor = host.Services.GetRequiredService<ConsumerGuard<NavProcessor>>();
+        using var producer = new EnvelopeProducer(kafka, TopicCatalog.Embedded, "pit-load", new EnvelopeProducerOptions { Linger = TimeSpan.FromMilliseconds(50) });
+        var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "load/1.0");
+        var warmUp = WarmUp(fills);
+        await LoadAsync(producer, Fills(builder, warmUp, "navwarm", traced: true));
+        var options = host.Services.GetRequiredService<ConsumerLoopOptions>();
+        var cpu = new CpuMeter(new NpgsqlConnectionStringBuilder(database.ConnectionString).Port);
+        await ProcessAllAsync(processor, kafka, options, database, cpu, "nav-processor", warmUp, applied: warmUp);
+        var envelopes = Fills(builder, fills, "navload", traced: true);
+        await LoadAsync(producer, envelopes);
+        var first = await ProcessAllAsync(processor, kafka, options, database, cpu, "nav-processor", fills, applied: warmUp + fills);
+        return (first.Rate, first.AverageBatch, CpuPerThousand(cpu, first.CpuAtStart, fills));
+    }
+
+    /// <summary>The unmeasured warm-up's fills for a run of <paramref name="fills"/>.</summary>
+    internal static int WarmUp(int fills) => Math.Min(20_000, Math.Max(1_000, fills / 10));
+
+    private static List<byte[]> Fills(EnvelopeBuilder builder, int count, string series, bool traced = false) =>
         Enumerable.Range(0, count).Select(i => builder.Build(Guid.CreateVersion7(), DateTimeOffset.UtcNow, NavProcessor.InputTopic,
             CanonicalKey.ForCell("demo", series, $"c{i % 1000}"),
-            new TradeFillEvent { Instrument = $"I{i % 7}", Side = i % 3 == 0 ? TradeSide.Sell : TradeSide.Buy, Quantity = 1 + i % 10, PriceMicros = 1_000_000 + i % 500, Currency = "USD" }).ToByteArray()).ToList();
+            new TradeFillEvent { Instrument = $"I{i % 7}", Side = i % 3 == 0 ? TradeSide.Sell : TradeSide.Buy, Quantity = 1 + i % 10, PriceMicros = 1_000_000 + i % 500, Currency = "USD" },
+            traced ? $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01" : null).ToByteArray()).ToList();
 
     private static async Task LoadAsync(EnvelopeProducer producer, List<byte[]> serialized)
     {

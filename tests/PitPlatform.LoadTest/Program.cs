@@ -20,6 +20,10 @@ using PitPlatform.LocalHost;
 if (args.Length > 0 && args[0] == "archive") return await ArchiveLoad.RunAsync(args[1..]);
 // ./pit load export [rows]: GET /v1/export over [rows] LLM calls, RSS growth beside a raw COPY TO STDOUT (ExportLoad.cs).
 if (args.Length > 0 && args[0] == "export") return await ExportLoad.RunAsync(args[1..]);
+// ./pit load telemetry [events] [pairs], ./pit load nav telemetry [fills] [pairs]: sustained ingest and new NAV fills on
+// hosts started alternately with telemetry off and with every span traced, the ratio on/off (TelemetryCostLoad.cs).
+if (args.Length > 0 && args[0] == "telemetry") return await TelemetryCostLoad.IngestAsync(args[1..], Sustained);
+if (args.Length > 1 && args[0] == "nav" && args[1] == "telemetry") return await TelemetryCostLoad.NavAsync(args[2..]);
 var navMode = args.Length > 0 && args[0] == "nav";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
 var navQueryMode = args.Length > 0 && args[0] == "navquery";

@@ -59,9 +59,11 @@ internal sealed class ConsumerSpans
         for (var i = 0; i < contexts.Length; i++)
         {
             if (contexts[i] == default || contexts[i] == parent) continue;
-            var record = PitTelemetry.Source.StartActivity(name, ActivityKind.Consumer, contexts[i], RecordTags(group, batch[i]));
+            // Tags set on the span itself, not through a tag collection per record (a batch of thousands makes thousands).
+            var record = PitTelemetry.Source.StartActivity(name, ActivityKind.Consumer, contexts[i]);
             if (record is null) continue;
-            (records ??= []).Add(record);
+            if (record.IsAllDataRequested) SetRecordTags(record, group, batch[i]);
+            (records ??= new List<Activity>(contexts.Length)).Add(record);
         }
         // Starting a record's span made it current; the handler runs under the batch span.
         Activity.Current = batchSpan;
@@ -98,19 +100,20 @@ internal sealed class ConsumerSpans
         };
         if (batch.Count == 1)
         {
-            tags[PitTelemetry.Partition] = batch[0].Partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tags[PitTelemetry.Partition] = PitTelemetry.PartitionId(batch[0].Partition);
             tags[PitTelemetry.Offset] = batch[0].Offset;
         }
         return tags;
     }
 
-    private static ActivityTagsCollection RecordTags(string group, ConsumedRecord record) => new()
+    private static void SetRecordTags(Activity span, string group, ConsumedRecord record)
     {
-        [PitTelemetry.MessagingSystem] = "kafka",
-        [PitTelemetry.MessagingOperation] = "process",
-        [PitTelemetry.ConsumerGroup] = group,
-        [PitTelemetry.Destination] = record.Topic,
-        [PitTelemetry.Partition] = record.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        [PitTelemetry.Offset] = record.Offset,
-    };
+        // AddTag appends; the span is new, so there is nothing to replace (SetTag would search the list first).
+        span.AddTag(PitTelemetry.MessagingSystem, "kafka");
+        span.AddTag(PitTelemetry.MessagingOperation, "process");
+        span.AddTag(PitTelemetry.ConsumerGroup, group);
+        span.AddTag(PitTelemetry.Destination, record.Topic);
+        span.AddTag(PitTelemetry.Partition, PitTelemetry.PartitionId(record.Partition));
+        span.AddTag(PitTelemetry.Offset, record.Offset);
+    }
 }

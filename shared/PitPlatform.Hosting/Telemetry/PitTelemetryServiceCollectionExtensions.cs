@@ -23,6 +23,12 @@ namespace PitPlatform.Hosting.Telemetry;
 /// parent-based always-on), so an error's trace is always whole; a volume cap, if ever needed, belongs in a collector's
 /// tail sampling, which can keep every trace with an error.
 /// </para>
+/// <para>
+/// PIT_TELEMETRY (<see cref="PitTelemetryMode"/>) switches this per host: <c>off</c> registers no OpenTelemetry at all
+/// (no SDK, no meter or activity listener: what instrumentation costs when nobody listens), <c>traces</c> records every
+/// span (the default parent-based always-on sampler; nothing is sampled away) and exports spans and logs through batch processors into <see cref="DiscardingExporter"/>,
+/// so the cost of a traced deployment is paid without a collector (docs/PERFORMANCE.md, "Telemetry cost").
+/// </para>
 /// </summary>
 public static class PitTelemetryServiceCollectionExtensions
 {
@@ -32,9 +38,16 @@ public static class PitTelemetryServiceCollectionExtensions
     /// <summary>Paths whose requests are not traced: scrapes and probes, every few seconds, say nothing about events.</summary>
     private static readonly string[] UntracedPaths = ["/metrics", "/healthz", "/livez"];
 
-    public static IOpenTelemetryBuilder AddPitTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName,
+    /// <summary>Spans queued for the batch exporter in traces mode: room for a few seconds of a loaded ingest path.</summary>
+    private const int TracesModeQueue = 65_536;
+
+    /// <returns>The builder to add exporters to; null when PIT_TELEMETRY=off (nothing was registered).</returns>
+    public static IOpenTelemetryBuilder? AddPitTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName,
         bool exportsTraces = false)
     {
+        var mode = PitTelemetryModes.Read(configuration);
+        if (mode == PitTelemetryMode.Off) return null;
+        var traced = mode == PitTelemetryMode.Traces;
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
         var builder = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: PitVersion.Current))
@@ -44,7 +57,7 @@ public static class PitTelemetryServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsqlInstrumentation());
-        if (otlp || exportsTraces)
+        if (otlp || exportsTraces || traced)
         {
             builder
                 .WithTracing(tracing => tracing
@@ -61,6 +74,15 @@ public static class PitTelemetryServiceCollectionExtensions
                     options.IncludeFormattedMessage = true;
                     options.IncludeScopes = true;
                 });
+        }
+        if (traced)
+        {
+            // The SDK's default sampler, parent-based always-on, as every deployment runs it: every root span and every
+            // span of a sampled trace is recorded (all of them in the load tests), and what is measured is what they pay.
+            builder.WithTracing(tracing => tracing
+                .AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter.Spans(), maxQueueSize: TracesModeQueue,
+                    scheduledDelayMilliseconds: 1_000)));
+            builder.WithLogging(logging => logging.AddProcessor(new BatchLogRecordExportProcessor(new DiscardingExporter.LogRecords())));
         }
         if (otlp) builder.UseOtlpExporter();
         return builder;
