@@ -6,6 +6,7 @@
 //   node tools/oidc/provider.mjs   (PIT_OIDC_PORT, default a free port; PIT_OIDC_AUDIENCE, default api://pit-platform;
 //                                   PIT_OIDC_OPERATOR_ROLE, default Pit.Operator; PIT_OIDC_OTHER_AUDIENCES, none)
 // Prints "Identity provider: http://127.0.0.1:PORT" and the dev users, then serves until killed.
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import Provider, { errors } from 'oidc-provider';
 
@@ -51,7 +52,7 @@ const provider = new Provider(issuer, {
     response_types: ['code'],
   }],
   pkce: { required: () => true },
-  cookies: { keys: ['pit-local-oidc-throwaway-cookie-key'] }, // throwaway, development only
+  cookies: { keys: [randomBytes(32).toString('base64url')] }, // a new key per start: no secret in the code
   claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
   findAccount: async (ctx, sub) => users[sub] && {
     accountId: sub,
