@@ -20,15 +20,8 @@ public sealed class TenantHandler(RequestAuthentication authentication, TenantSt
         {
             var (operatorKey, failure) = await authentication.RequireAsync(request, ApiKeyScope.Operator, cancellationToken).ConfigureAwait(false);
             if (operatorKey is null) return failure!;
-            var (body, malformed) = await JsonRequestBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
-            if (body is null) return malformed!;
-            TenantFields fields;
-            using (body)
-            {
-                var (read, refusal) = TenantFields.Read(body.RootElement, idAllowed: true);
-                if (read is null) return refusal!;
-                fields = read;
-            }
+            var (fields, refused) = await ReadFieldsAsync(request, idAllowed: true, cancellationToken).ConfigureAwait(false);
+            if (fields is null) return refused!;
             if (fields.Id is null) return Missing("id");
             if (fields.DisplayName is null) return Missing("display_name");
             if (fields.Plan is null) return Missing("plan");
@@ -64,15 +57,8 @@ public sealed class TenantHandler(RequestAuthentication authentication, TenantSt
         {
             var (operatorKey, failure) = await authentication.RequireAsync(request, ApiKeyScope.Operator, cancellationToken).ConfigureAwait(false);
             if (operatorKey is null) return failure!;
-            var (body, malformed) = await JsonRequestBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
-            if (body is null) return malformed!;
-            TenantFields fields;
-            using (body)
-            {
-                var (read, refusal) = TenantFields.Read(body.RootElement, idAllowed: false);
-                if (read is null) return refusal!;
-                fields = read;
-            }
+            var (fields, refused) = await ReadFieldsAsync(request, idAllowed: false, cancellationToken).ConfigureAwait(false);
+            if (fields is null) return refused!;
             if (fields.DisplayName is null && fields.Plan is null)
                 return ApiErrors.BadRequest("ERR_VALIDATION", "name display_name, plan or both", new { pointer = "" });
             var tenant = await lifecycle.UpdateAsync(operatorKey, id, fields.DisplayName, fields.Plan, cancellationToken).ConfigureAwait(false);
@@ -106,4 +92,13 @@ public sealed class TenantHandler(RequestAuthentication authentication, TenantSt
 
     /// <summary>The first key's text: in this answer only, never stored or shown again.</summary>
     private sealed record FirstKey(string Key, string Prefix, IReadOnlyList<string> Scopes);
+
+    /// <summary>The request body's tenant fields, or the refusal of a malformed body or field.</summary>
+    private static async Task<(TenantFields? Fields, IResult? Refusal)> ReadFieldsAsync(HttpRequest request, bool idAllowed, CancellationToken cancellationToken)
+    {
+        var (body, malformed) = await JsonRequestBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body is null) return (null, malformed!);
+        using (body) return TenantFields.Read(body.RootElement, idAllowed);
+    }
+
 }
