@@ -49,6 +49,8 @@ var platformSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   // Telemetry is sent with an Entra token (Application Insights has local auth off).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  // Every Azure client asks only the app's managed identity, never a developer tool (AzureCredentials.cs).
+  AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -67,7 +67,7 @@ public static class FunctionsAppHost
                 // Every trace is kept: errors are never sampled away (the classic SDK's adaptive sampling is gone).
                 options.SamplingRatio = 1.0F;
                 options.TracesPerSecond = null;
-                if (entra) options.Credential = new Azure.Identity.DefaultAzureCredential();
+                if (entra) options.Credential = AzureCredentials.FromConfiguration(builder.Configuration);
             });
         }
         var runsInAzure = !string.IsNullOrEmpty(builder.Configuration["WEBSITE_INSTANCE_ID"]);

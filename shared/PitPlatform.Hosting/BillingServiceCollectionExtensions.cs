@@ -17,7 +17,7 @@ public static class BillingServiceCollectionExtensions
     {
         services.AddSingleton(settings.Billing);
         services.AddSingleton<ISecretSource>(sp => settings.KeyVaultUri is { } vault
-            ? new KeyVaultSecretSource(new SecretClient(vault, new DefaultAzureCredential()), sp.GetRequiredService<ILogger<KeyVaultSecretSource>>())
+            ? new KeyVaultSecretSource(new SecretClient(vault, settings.KeyVaultCredential), sp.GetRequiredService<ILogger<KeyVaultSecretSource>>())
             : new ConfigurationSecretSource(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp =>
         {

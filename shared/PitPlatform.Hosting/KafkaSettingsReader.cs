@@ -10,7 +10,7 @@ namespace PitPlatform.Hosting;
 public static class KafkaSettingsReader
 {
     /// <param name="bootstrapHint">What to say when PIT_KAFKA_BOOTSTRAP is missing: what it is and where it comes from.</param>
-    /// <param name="credential">The Entra credential for managed-identity auth; DefaultAzureCredential when null.</param>
+    /// <param name="credential">The Entra credential for managed-identity auth; <see cref="AzureCredentials"/>' choice when null.</param>
     public static KafkaSettings Read(IConfiguration configuration, List<string> problems, string bootstrapHint, Azure.Core.TokenCredential? credential = null)
     {
         var bootstrap = configuration[SettingNames.KafkaBootstrap];
@@ -49,7 +49,7 @@ public static class KafkaSettingsReader
             BootstrapServers = bootstrap,
             Authentication = authentication,
             TokenProvider = authentication == KafkaAuthentication.ManagedIdentity
-                ? new EventHubsTokenProvider(credential ?? new Azure.Identity.DefaultAzureCredential(), bootstrap)
+                ? new EventHubsTokenProvider(credential ?? AzureCredentials.FromConfiguration(configuration), bootstrap)
                 : null,
             ConnectionString = connection,
             Prefix = configuration[SettingNames.KafkaPrefix] ?? "",

@@ -16,6 +16,9 @@ public sealed partial class PitSettings
     public required string BlobConnectionString { get; init; }
     /// <summary>The Entra credential for a Blob service URL; null with a connection string.</summary>
     public Azure.Core.TokenCredential? BlobCredential { get; init; }
+
+    /// <summary>The app's identity for reading secrets from <see cref="KeyVaultUri"/>; null without a vault.</summary>
+    public Azure.Core.TokenCredential? KeyVaultCredential { get; init; }
     /// <summary>The Blob container the archiver writes to (PIT_ARCHIVE_CONTAINER).</summary>
     public string ArchiveContainer { get; init; } = Processing.Archive.ArchiveStorage.DefaultContainer;
     public required string ApiKeyPepper { get; init; }
@@ -38,10 +41,11 @@ public sealed partial class PitSettings
     /// <summary>Retention default, bounds, tiers and sweep (PIT_RETENTION_*).</summary>
     public Governance.Retention.RetentionSettings Retention { get; init; } = new();
 
-    /// <param name="credential">The Entra credential for managed-identity Kafka auth; DefaultAzureCredential when null.</param>
+    /// <param name="credential">The Entra credential for managed-identity auth; <see cref="AzureCredentials"/>' choice when null.</param>
     public static PitSettings FromConfiguration(IConfiguration configuration, Azure.Core.TokenCredential? credential = null)
     {
         var problems = new List<string>();
+        Azure.Core.TokenCredential Credential() => credential ??= AzureCredentials.FromConfiguration(configuration);
         string Required(string name, string what)
         {
             var value = configuration[name];
@@ -105,10 +109,10 @@ public sealed partial class PitSettings
             Postgres = new PostgresSettings
             {
                 ConnectionString = postgres,
-                EntraCredential = postgresAuth == "managed-identity" ? credential ?? SharedCredential.Value : null,
+                EntraCredential = postgresAuth == "managed-identity" ? Credential() : null,
             },
             BlobConnectionString = blob,
-            BlobCredential = blobIsUrl ? credential ?? SharedCredential.Value : null,
+            BlobCredential = blobIsUrl ? Credential() : null,
             ArchiveContainer = archiveContainer,
             ApiKeyPepper = pepper,
             RedactionSecret = redactionSecret,
@@ -123,6 +127,7 @@ public sealed partial class PitSettings
             },
             Billing = billing,
             KeyVaultUri = keyVault,
+            KeyVaultCredential = keyVault is null ? null : Credential(),
             Retention = retention,
             Identity = identity,
         };
@@ -136,9 +141,6 @@ public sealed partial class PitSettings
             return fallback;
         }
     }
-
-    // One DefaultAzureCredential per process: it caches tokens, and building it probes the environment.
-    private static readonly Lazy<Azure.Core.TokenCredential> SharedCredential = new(() => new Azure.Identity.DefaultAzureCredential());
 
     [System.Text.RegularExpressions.GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial System.Text.RegularExpressions.Regex ContainerName();

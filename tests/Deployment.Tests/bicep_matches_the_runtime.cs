@@ -44,8 +44,10 @@ public sealed class bicep_matches_the_runtime
         var site = DeploymentSnapshots.Resources(environment, "Microsoft.Web/sites").Single();
         var names = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Select(s => (string)s!["name"]!).ToList();
         var platform = names.Where(n => !n.StartsWith("PIT_", StringComparison.Ordinal)).Order().ToList();
-        Assert.Equal(["APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        Assert.Equal(["APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "APPLICATIONINSIGHTS_CONNECTION_STRING", AzureCredentials.Setting,
             "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential"], platform);
+        Assert.Equal(AzureCredentials.ManagedIdentityOnly,
+            (string?)site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Single(s => (string)s!["name"]! == AzureCredentials.Setting)!["value"]);
         Assert.Equal(SettingNames.SetByDeployment.Order(), names.Where(n => n.StartsWith("PIT_", StringComparison.Ordinal)).Order());
     }
 

@@ -36,4 +36,10 @@ internal static class DeploymentSettings
         [SettingNames.OidcAudience] = "api://pit-platform",
         [SettingNames.OidcOperatorRole] = "Pit.Operator",
     };
+
+    /// <summary>The Azure SDK's own settings that bicep/modules/functionapp.bicep sets beside them.</summary>
+    public static Dictionary<string, string?> Platform() => new()
+    {
+        [AzureCredentials.Setting] = AzureCredentials.ManagedIdentityOnly,
+    };
 }

@@ -18,6 +18,7 @@ public sealed class worker_start_up
         FunctionsAppHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(DeploymentSettings.Platform());
             builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         });
 
@@ -32,6 +33,17 @@ public sealed class worker_start_up
     {
         using var host = Build(DeploymentSettings.Values());
         FunctionBindings.Verify(host.Services, host.Services.GetRequiredService<IConfiguration>());
+    }
+
+    [Fact]
+    public void the_deployed_app_asks_only_its_managed_identity_for_tokens()
+    {
+        // DefaultAzureCredential would also try az, azd and PowerShell processes on the worker.
+        using var host = Build(DeploymentSettings.Values());
+        var settings = host.Services.GetRequiredService<PitSettings>();
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(settings.Postgres.EntraCredential);
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(settings.BlobCredential);
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(settings.KeyVaultCredential);
     }
 
     [Fact]
