@@ -52,7 +52,7 @@ public static class PitMetrics
     public static readonly ObservableGauge<long> ProducerQueueDepth =
         Meter.CreateObservableGauge("pit.kafka.producer.queue_depth", ProducerQueues.Depths, "{record}");
 
-    /// <summary>NAV of a cell after an applied fill, in micros, tagged tenant, series, cell and currency.</summary>
+    /// <summary>NAV a committed batch left a cell at, in micros, tagged tenant, series, cell and currency.</summary>
     public static readonly Histogram<long> NavValue = Meter.CreateHistogram<long>("pit.nav.value_micros", "micros");
 
     /// <summary>One error answer or rejected event of <paramref name="code"/>.</summary>

@@ -53,6 +53,9 @@ public static class PitTelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: PitVersion.Current))
             .WithMetrics(metrics => metrics
                 .AddMeter(PitMetrics.MeterName)
+                // A NAV in micros has no meaningful buckets: sum, count, min and max per cell are what the chart reads,
+                // and a scrape stays a few lines per cell instead of a bucket series each.
+                .AddView(PitMetrics.NavValue.Name, new ExplicitBucketHistogramConfiguration { Boundaries = [] })
                 .AddRuntimeInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

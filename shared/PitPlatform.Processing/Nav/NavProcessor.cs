@@ -212,8 +212,9 @@ public sealed class NavProcessor(
                 .ConfigureAwait(false)).Books;
 
         var rows = new List<ProcessedEventRow>(fresh.Count);
-        // The NAVs this transaction leaves, for the NAV metric once it commits; kept only while someone listens.
-        var navs = PitMetrics.NavValue.Enabled ? new List<(CellId Cell, NavSnapshot Nav)>(fresh.Count) : null;
+        // The NAV each cell is left at by this transaction, for the NAV metric once it commits (one point per cell and
+        // batch, not per fill: the chart reads a minute's maximum); kept only while someone listens.
+        var navs = PitMetrics.NavValue.Enabled ? new Dictionary<CellId, NavSnapshot>() : null;
         var appliedNow = new Dictionary<Guid, ReadOnlyMemory<byte>>();
         foreach (var i in fresh)
         {
@@ -242,7 +243,7 @@ public sealed class NavProcessor(
             }
             var update = NavUpdate(fill, nav);
             var bytes = update.ToByteArray();
-            navs?.Add((fill.Cell, nav));
+            if (navs is not null) navs[fill.Cell] = nav;
             updates[i] = (update, bytes);
             appliedNow[fill.EventId] = fill.Envelope.PayloadSha256.Memory;
             rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record));
@@ -288,8 +289,8 @@ public sealed class NavProcessor(
         return true;
     }
 
-    /// <summary>The NAV each committed fill left its cell at (the workbook's NAV chart).</summary>
-    private static void RecordNavValues(List<(CellId Cell, NavSnapshot Nav)> navs)
+    /// <summary>The NAV each committed batch left its cells at (the workbook's NAV chart).</summary>
+    private static void RecordNavValues(Dictionary<CellId, NavSnapshot> navs)
     {
         foreach (var (cell, nav) in navs)
         {
