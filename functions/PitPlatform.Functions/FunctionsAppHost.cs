@@ -34,7 +34,7 @@ public static class FunctionsAppHost
         // Inside the integration's own middleware (which hands the HttpContext over): every answer of an HTTP function
         // carries the API's error body, an unhandled exception included (500 ERR_INTERNAL with the request id, logged
         // once). A path no function has, or a method its function does not take, is answered by the Functions host
-        // before the worker sees it (docs/ARCHITECTURE.md, "Error answers").
+        // before the worker sees it (docs/API.md, "Error answers").
         builder.UseWhen<ApiErrorFunctionMiddleware>(ApiErrorFunctionMiddleware.IsHttpTrigger);
 
         configure?.Invoke(builder);

@@ -14,7 +14,7 @@ using Xunit;
 
 namespace PitPlatform.Processing.Tests;
 
-/// <summary>The classification table (docs/ARCHITECTURE.md, section 3) and how the guard splits a batch by it.</summary>
+/// <summary>The classification table (docs/DELIVERY.md, "Failures") and how the guard splits a batch by it.</summary>
 public sealed class consumer_failure_classes(PostgresFixture postgres, KafkaFixture kafka)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

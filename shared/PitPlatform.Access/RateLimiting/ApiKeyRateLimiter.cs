@@ -6,7 +6,7 @@ namespace PitPlatform.Access.RateLimiting;
 /// A token bucket per API key, charged one token per event, so a key's rate is in events per second whatever its
 /// batch size. Tokens are integer milli-tokens (no floating point). Buckets live in this instance's memory: with
 /// several instances (Azure scales out), each enforces the key's rate on its own, so the fleet-wide ceiling is the
-/// rate times the instance count (docs/ARCHITECTURE.md, "Rate limiting").
+/// rate times the instance count (docs/ACCESS.md, "API keys and rate limits").
 /// </summary>
 public sealed class ApiKeyRateLimiter(RateLimitOptions defaults, TimeProvider time)
 {

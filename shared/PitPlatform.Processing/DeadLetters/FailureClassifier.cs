@@ -10,8 +10,8 @@ using PitPlatform.Processing.Nav;
 namespace PitPlatform.Processing.DeadLetters;
 
 /// <summary>
-/// The one table that says what a consumer's exception means (docs/ARCHITECTURE.md, section 3, "Failures: transient,
-/// permanent, unknown"). It runs only on the failure path, so it costs the success path nothing. When in doubt a failure
+/// The one table that says what a consumer's exception means (docs/DELIVERY.md, "Failures: transient, permanent,
+/// unknown"). It runs only on the failure path, so it costs the success path nothing. When in doubt a failure
 /// is Transient rather than Permanent: a stalled partition is visible and loses nothing, whereas a failure that every
 /// record would meet (a bad deployment, a missing table) classified as Permanent would dead-letter the whole topic.
 /// </summary>
