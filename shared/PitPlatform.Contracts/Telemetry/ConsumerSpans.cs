@@ -8,22 +8,32 @@ namespace PitPlatform.Contracts.Telemetry;
 /// batch, linked to every record's producer context, and the handler runs under it. When all records come from one
 /// trace (a batch of one, the latency case) the batch span continues that trace, so the handler's spans and log lines
 /// carry the event's trace id; otherwise it starts a trace of its own and each record whose context it does not
-/// continue gets a "process {group}" span of its own, parented to the record's context and lasting as long as the
-/// batch, so every event's trace shows the consumer's work on it.
+/// continue gets a "process {group}" span of its own, parented to the record's context and covering the batch's time,
+/// so every event's trace shows the consumer's work on it. Those record spans are made when the batch ends, dated from
+/// its start: a replay batch of thousands would otherwise keep thousands of live spans through the handler, old
+/// enough by its end to be promoted by the collector, which cost more than making them.
 /// </summary>
 internal sealed class ConsumerSpans
 {
     /// <summary>Links per batch span: enough to follow a latency batch, bounded for a replay batch of thousands.</summary>
     private const int MaxLinks = 128;
 
-    private readonly Activity _batch;
-    private readonly List<Activity>? _records;
+    private readonly string _group;
+    private readonly IReadOnlyList<ConsumedRecord> _batch;
+    private readonly Activity _batchSpan;
+    private readonly ActivityContext[] _contexts;
+    private readonly ActivityContext _parent;
     private readonly Activity? _previous;
+    private Exception? _failure;
 
-    private ConsumerSpans(Activity batch, List<Activity>? records, Activity? previous)
+    private ConsumerSpans(string group, IReadOnlyList<ConsumedRecord> batch, Activity batchSpan, ActivityContext[] contexts,
+        ActivityContext parent, Activity? previous)
     {
+        _group = group;
         _batch = batch;
-        _records = records;
+        _batchSpan = batchSpan;
+        _contexts = contexts;
+        _parent = parent;
         _previous = previous;
     }
 
@@ -49,45 +59,34 @@ internal sealed class ConsumerSpans
             if (context != default && links.Count < MaxLinks) links.Add(new ActivityLink(context));
         }
 
-        var name = PitTelemetry.ProcessSpan(group);
         var previous = Activity.Current;
         // With no record context the batch span is a child of the host's own span (the Functions invocation), if any.
-        var batchSpan = PitTelemetry.Source.StartActivity(name, ActivityKind.Consumer, parent, Tags(group, batch), links);
-        if (batchSpan is null) return null;
-
-        List<Activity>? records = null;
-        for (var i = 0; i < contexts.Length; i++)
-        {
-            if (contexts[i] == default || contexts[i] == parent) continue;
-            // Tags set on the span itself, not through a tag collection per record (a batch of thousands makes thousands).
-            var record = PitTelemetry.Source.StartActivity(name, ActivityKind.Consumer, contexts[i]);
-            if (record is null) continue;
-            if (record.IsAllDataRequested) SetRecordTags(record, group, batch[i]);
-            (records ??= new List<Activity>(contexts.Length)).Add(record);
-        }
-        // Starting a record's span made it current; the handler runs under the batch span.
-        Activity.Current = batchSpan;
-        return new ConsumerSpans(batchSpan, records, previous);
+        var batchSpan = PitTelemetry.Source.StartActivity(PitTelemetry.ProcessSpan(group), ActivityKind.Consumer, parent, Tags(group, batch), links);
+        return batchSpan is null ? null : new ConsumerSpans(group, batch, batchSpan, contexts, parent, previous);
     }
 
     public void Failed(Exception exception)
     {
-        _batch.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-        _batch.AddException(exception);
-        if (_records is null) return;
-        foreach (var record in _records) record.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        _failure = exception;
+        _batchSpan.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        _batchSpan.AddException(exception);
     }
 
     public void Stop()
     {
-        if (_records is not null)
+        var started = new DateTimeOffset(_batchSpan.StartTimeUtc);
+        for (var i = 0; i < _contexts.Length; i++)
         {
-            foreach (var record in _records) record.Stop();
+            if (_contexts[i] == default || _contexts[i] == _parent) continue;
+            var record = PitTelemetry.Source.StartActivity(_batchSpan.DisplayName, ActivityKind.Consumer, _contexts[i], startTime: started);
+            if (record is null) continue;
+            if (record.IsAllDataRequested) SetRecordTags(record, _group, _batch[i]);
+            if (_failure is not null) record.SetStatus(ActivityStatusCode.Error, _failure.GetType().Name);
+            record.Stop();
         }
-        _batch.Stop();
+        _batchSpan.Stop();
         Activity.Current = _previous;
     }
-
     private static ActivityTagsCollection Tags(string group, IReadOnlyList<ConsumedRecord> batch)
     {
         var tags = new ActivityTagsCollection
