@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { loadConfig, type ConsoleConfig } from "./config";
+import { setApiBase } from "./api/client";
 import { callbackPath, completeSignIn } from "./auth/pkce";
 import {
   chooseTenant,
@@ -54,7 +55,13 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    loadConfig().then(setConfig, () => setConfig({}));
+    loadConfig().then(
+      (loaded) => {
+        setApiBase(loaded.apiBaseUrl);
+        setConfig(loaded);
+      },
+      () => setConfig({}),
+    );
     const onPop = () => setPath(location.pathname);
     addEventListener("popstate", onPop);
     return () => removeEventListener("popstate", onPop);

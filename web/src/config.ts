@@ -4,6 +4,8 @@ export interface ConsoleConfig {
   authority?: string;
   clientId?: string;
   audience?: string;
+  /** Where the API is when it is not this page's origin (Azure: the console on Static Web Apps, the API on Functions). */
+  apiBaseUrl?: string;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {

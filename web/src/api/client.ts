@@ -7,8 +7,16 @@ import { authorization, currentSession, currentTenant } from "../auth/session";
 export type Schemas = components["schemas"];
 export type ApiError = Schemas["ErrorResponse"];
 
+let apiBase: string | null = null;
+
+/** The API's origin when it is not the page's own (set from /console/config.json before the first call). */
+export function setApiBase(url: string | undefined): void {
+  apiBase = url ? url.replace(/\/$/, "") : null;
+}
+
 const credentials: Middleware = {
-  onRequest({ request }) {
+  onRequest({ request: original }) {
+    const request = apiBase ? new Request(original.url.replace(location.origin, apiBase), original) : original;
     const session = currentSession();
     if (session) request.headers.set("Authorization", authorization(session));
     const tenant = currentTenant();
