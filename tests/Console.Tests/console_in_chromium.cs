@@ -13,13 +13,15 @@ namespace PitPlatform.Console.Tests;
 /// </summary>
 public sealed class console_in_chromium(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
-    private const string Chromium = "/usr/bin/chromium";
+    /// <summary>PIT_CHROMIUM, else Debian's Chromium, else Google Chrome (GitHub's Ubuntu runners have it, not Chromium).</summary>
+    private static string Chromium => Environment.GetEnvironmentVariable("PIT_CHROMIUM") is { Length: > 0 } configured ? configured
+        : new[] { "/usr/bin/chromium", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists) ?? "/usr/bin/chromium";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task the_smoke_flow_passes_with_no_serious_accessibility_violation()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: `apt-get install chromium` (./pit test installs it)");
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: `apt-get install chromium` (./pit test installs it) or set PIT_CHROMIUM");
         await using var host = await ConsoleHost.StartAsync(postgres, kafka, blob, Ct);
         var artifacts = Path.Combine(ConsoleHost.Root, ".pit", "artifacts", "console");
 
