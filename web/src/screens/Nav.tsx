@@ -13,8 +13,10 @@ interface Query {
   interval: Schemas["NavIntervalParameter"];
 }
 
+/** A datetime-local value (the browser's local time, which is what the input shows and new Date() reads back). */
 function hoursAgo(hours: number): string {
-  return new Date(Date.now() - hours * 3_600_000).toISOString().slice(0, 16);
+  const at = new Date(Date.now() - hours * 3_600_000);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
 export function Nav({ initialSeries = "" }: { initialSeries?: string }) {
@@ -39,8 +41,18 @@ export function Nav({ initialSeries = "" }: { initialSeries?: string }) {
       <form onSubmit={submit} className="mb-4 grid max-w-4xl grid-cols-2 gap-3 sm:grid-cols-6">
         <Field label="Series" required value={draft.series} onChange={(e) => setDraft({ ...draft, series: e.target.value })} />
         <Field label="Cell (optional)" value={draft.cell} onChange={(e) => setDraft({ ...draft, cell: e.target.value })} />
-        <Field label="From" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
-        <Field label="To" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+        <Field
+          label="From (local time)"
+          type="datetime-local"
+          value={draft.from}
+          onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+        />
+        <Field
+          label="To (local time)"
+          type="datetime-local"
+          value={draft.to}
+          onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+        />
         <Select
           label="Interval"
           value={draft.interval}
