@@ -48,9 +48,12 @@ try {
   await operator.getByTestId("tenant-admin-key").waitFor();
   step(`created project ${project}`);
   await check(operator, "projects");
+  const adminKey = (await operator.getByTestId("tenant-admin-key").textContent()).trim();
   await operator.getByRole("button", { name: `Continue in ${project} with this key` }).click();
+  const stored = await operator.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  if (stored.includes(adminKey)) throw new Error("the pasted API key was written to web storage: it must stay in memory");
 
-  // --- with the project's admin key: people, a key, events ------------------------------------------------------
+  // --- with the project's admin key (memory only): people, a key, events ---------------------------------------
   await operator.getByRole("heading", { name: "Members", level: 1 }).waitFor();
   await operator.getByText("No person is a member yet").waitFor();
   await check(operator, "members-empty");
