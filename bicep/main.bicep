@@ -128,12 +128,17 @@ param identityAudience string = ''
 @minLength(1)
 param identityOperatorRole string = 'Pit.Operator'
 
+@description('Region of the console\'s Static Web App (a Static Web Apps region; the files are served from the edge).')
+@allowed(['westeurope', 'westus2', 'centralus', 'eastus2', 'eastasia'])
+param consoleLocation string = 'westeurope'
+
 @description('Tags applied to every resource.')
 param tags object = {}
 
 var baseName = '${namePrefix}-${environmentName}'
 var suffix = take(uniqueString(resourceGroup().id, environmentName), 8)
 var functionAppName = '${baseName}-func-${suffix}'
+var consoleName = '${baseName}-console-${suffix}'
 var postgresServerName = '${baseName}-pg-${suffix}'
 var keyVaultName = '${baseName}-kv-${suffix}'
 var storageAccountName = toLower('${namePrefix}${environmentName}${suffix}')
@@ -243,6 +248,15 @@ var pitSettings = {
   PIT_OIDC_OPERATOR_ROLE: identityOperatorRole
 }
 
+module console 'modules/console.bicep' = {
+  name: 'console'
+  params: {
+    name: consoleName
+    location: consoleLocation
+    tags: allTags
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'function-app'
   params: {
@@ -256,6 +270,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
     alwaysReadyHttpInstances: functionAlwaysReadyHttpInstances
+    corsAllowedOrigins: ['https://${console.outputs.defaultHostName}']
     workspaceId: monitoring.outputs.workspaceId
     tags: allTags
   }
@@ -327,6 +342,18 @@ output functionAppName string = functionApp.outputs.name
 
 @description('Base URL of the HTTP API.')
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('Name of the console\'s Static Web App (the deploy workflow uploads web/dist to it).')
+output consoleName string = console.outputs.name
+
+@description('URL of the tenant console.')
+output consoleUrl string = 'https://${console.outputs.defaultHostName}'
+
+@description('The OpenID Connect issuer people sign in with (empty: API keys only); the console reads it from its config.')
+output identityAuthority string = identityAuthority
+
+@description('The audience of access tokens for the API.')
+output identityAudience string = identityAudience
 
 @description('Kafka bootstrap server of the Event Hubs namespace.')
 output kafkaBootstrap string = eventHubs.outputs.kafkaBootstrap

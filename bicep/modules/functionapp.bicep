@@ -35,6 +35,9 @@ param instanceMemoryMB int = 2048
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
+@description('Origins whose pages may call the API from a browser (the tenant console\'s site).')
+param corsAllowedOrigins array = []
+
 @description('Resource id of the Log Analytics workspace for diagnostic settings.')
 param workspaceId string
 
@@ -82,6 +85,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The console sends the Authorization and Pit-Tenant headers: only its own origin may, and no cookies are used.
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
       appSettings: [for setting in items(union(platformSettings, pitSettings)): {
         name: setting.key
         value: setting.value

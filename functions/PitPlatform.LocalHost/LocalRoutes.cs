@@ -49,6 +49,8 @@ public static class LocalRoutes
 
         app.MapGet("/v1/audit", (HttpContext context, AuditQueryHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/audit/verification", (HttpContext context, AuditVerificationHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted));
         app.MapPost("/v1/deletions", (HttpContext context, DeletionHandler handler) =>
             handler.CreateAsync(context.Request, context.RequestAborted));
         app.MapGet("/v1/deletions/{id}", (HttpContext context, string id, DeletionHandler handler) =>
@@ -57,6 +59,8 @@ public static class LocalRoutes
             handler.ApproveAsync(context.Request, id, context.RequestAborted));
         app.MapPost("/v1/deletions/{id}/reject", (HttpContext context, string id, DeletionHandler handler) =>
             handler.RejectAsync(context.Request, id, context.RequestAborted));
+        app.MapGet("/v1/approvals", (HttpContext context, ApprovalsHandler handler) =>
+            handler.ListAsync(context.Request, context.RequestAborted));
         app.MapGet("/v1/approvals/{id}", (HttpContext context, string id, ApprovalsHandler handler) =>
             handler.GetAsync(context.Request, id, context.RequestAborted));
         app.MapPost("/v1/approvals/{id}/approve", (HttpContext context, string id, ApprovalsHandler handler) =>

@@ -42,6 +42,9 @@ public sealed class PitLocalHost : IAsyncDisposable
     public ApiKeyText OperatorKey { get; }
     public IServiceProvider Services => App.Services;
 
+    /// <summary>The built console the host serves at /, or null when web/dist has not been built.</summary>
+    public string? ConsoleDirectory { get; private init; }
+
     public IEnumerable<string> Banner =>
         new[] { $"PIT local host listening on {BaseAddress.ToString().TrimEnd('/')}" }
             .Concat(Environment.Banner)
@@ -51,7 +54,10 @@ public sealed class PitLocalHost : IAsyncDisposable
                 : $"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}")
             .Append(_operatorKeyConfigured
                 ? $"Dev operator key: pit_{OperatorKey.Prefix}_... (from PIT_DEV_OPERATOR_KEY)"
-                : $"Dev operator key: {OperatorKey}");
+                : $"Dev operator key: {OperatorKey}")
+            .Append(ConsoleDirectory is null
+                ? "Console: not built (./pit up builds web/)"
+                : $"Console: {BaseAddress.ToString().TrimEnd('/')}/ (from {ConsoleDirectory})");
 
     /// <param name="runConsumers">false serves HTTP only (tests drive consumer loops themselves).</param>
     public static async Task<PitLocalHost> StartAsync(LocalHostOptions options, bool runConsumers = true, CancellationToken cancellationToken = default)
@@ -81,6 +87,9 @@ public sealed class PitLocalHost : IAsyncDisposable
             // Outermost, before routing: every answer, the framework's 404 and 405 included, carries the error body.
             app.UseMiddleware<ApiErrorMiddleware>();
             app.UseRouting();
+            // After routing (it needs to know no route matched), before the endpoints: the console at /.
+            var console = ConsoleFiles.Find(app.Configuration);
+            if (console is not null) ConsoleFiles.Use(app, console);
             if (telemetry is not null) app.MapPrometheusScrapingEndpoint(MetricsPath);
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -92,7 +101,7 @@ public sealed class PitLocalHost : IAsyncDisposable
             var operatorKey = await DevOperatorKey.EnsureAsync(keys, options.StateDirectory, configuredOperatorKey, cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key, configuredKey is not null,
-                operatorKey, configuredOperatorKey is not null);
+                operatorKey, configuredOperatorKey is not null) { ConsoleDirectory = console };
         }
         catch
         {

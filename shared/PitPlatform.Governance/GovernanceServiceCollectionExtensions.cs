@@ -14,6 +14,7 @@ public static class GovernanceServiceCollectionExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<AuditQueryHandler>();
+        services.AddSingleton<AuditVerificationHandler>();
 
         services.AddSingleton<GovernanceRequestStore>();
         services.AddSingleton<ApprovalDecisions>();

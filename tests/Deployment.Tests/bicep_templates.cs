@@ -67,6 +67,20 @@ public sealed class bicep_templates
 
     [Theory]
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
+    public void the_console_is_a_free_static_web_app_and_the_only_browser_origin_the_api_allows(string environment)
+    {
+        var console = DeploymentSnapshots.Resources(environment, "Microsoft.Web/staticSites").Single();
+        Assert.Equal("Free", (string?)console["sku"]?["name"]);
+        var site = DeploymentSnapshots.Resources(environment, "Microsoft.Web/sites").Single();
+        var cors = site["properties"]!["siteConfig"]!["cors"]!;
+        var origin = (string)cors["allowedOrigins"]!.AsArray().Single()!;
+        Assert.Contains("defaultHostname", origin, StringComparison.Ordinal);
+        Assert.Contains("https://", origin, StringComparison.Ordinal);
+        Assert.False((bool?)cors["supportCredentials"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
     public void storage_refuses_shared_keys_and_tiers_the_archive_to_cool_then_archive(string environment)
     {
         var account = DeploymentSnapshots.Resources(environment, "Microsoft.Storage/storageAccounts").Single();

@@ -52,6 +52,8 @@ const provider = new Provider(issuer, {
     response_types: ['code'],
   }],
   pkce: { required: () => true },
+  // The tenant console (a page on the local host, any loopback port) calls the token endpoint from the browser.
+  clientBasedCORS: (ctx, origin) => /^http:\/\/127\.0\.0\.1(:\d+)?$/.test(origin),
   cookies: { keys: [randomBytes(32).toString('base64url')] }, // a new key per start: no secret in the code
   claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
   findAccount: async (ctx, sub) => users[sub] && {

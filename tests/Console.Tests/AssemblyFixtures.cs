@@ -1,0 +1,6 @@
+using PitPlatform.Testing;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(KafkaFixture))]
+[assembly: AssemblyFixture(typeof(BlobFixture))]
