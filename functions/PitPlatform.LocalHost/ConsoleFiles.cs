@@ -6,8 +6,9 @@ using PitPlatform.LocalHost.Embedded;
 namespace PitPlatform.LocalHost;
 
 /// <summary>
-/// Serves the tenant console (web/dist, built by `./pit up`) at / as static files with an SPA fallback to index.html,
-/// plus /console/config.json (where people sign in). A middleware, not endpoints: only GET and HEAD requests that no
+/// Serves the tenant console (web/dist, built by `./pit up`) at / as static files with an SPA fallback to index.html
+/// for page navigations (a request that accepts text/html), plus /console/config.json (where people sign in). Any
+/// other request for a path that is no file, such as an API client's typo, gets the API's 404 error body as before. A middleware, not endpoints: only GET and HEAD requests that no
 /// route took and that are not API, health or metrics paths reach it, so /v1, /livez, /healthz and /metrics answer as
 /// before (with the API's error body for their 404s).
 /// </summary>
@@ -52,8 +53,16 @@ public static class ConsoleFiles
                 return;
             }
             var file = files.GetFileInfo(path);
-            // A path that is not a file is one of the console's own screens (/keys, /callback...): the SPA answers it.
-            if (!file.Exists || file.IsDirectory) file = files.GetFileInfo("/index.html");
+            if (!file.Exists || file.IsDirectory)
+            {
+                // A page navigation to a path that is not a file is one of the console's screens (/keys, /callback...).
+                if (!AcceptsHtml(context.Request))
+                {
+                    await next(context).ConfigureAwait(false);
+                    return;
+                }
+                file = files.GetFileInfo("/index.html");
+            }
             var immutable = path.StartsWith("/assets/", StringComparison.Ordinal) && file.Name != "index.html";
             context.Response.Headers.CacheControl = immutable ? "public, max-age=31536000, immutable" : "no-cache";
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -63,6 +72,9 @@ public static class ConsoleFiles
             await context.Response.SendFileAsync(file, context.RequestAborted).ConfigureAwait(false);
         });
     }
+
+    private static bool AcceptsHtml(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>What the browser needs to sign people in: no secret (the console is a public client with PKCE).</summary>
     private static object Config(IConfiguration configuration)

@@ -22,7 +22,9 @@ public sealed class console_files(PostgresFixture postgres, KafkaFixture kafka, 
         var index = await File.ReadAllTextAsync(Path.Combine(ConsoleHost.ConsoleDirectory, "index.html"), Ct);
         foreach (var path in new[] { "/", "/keys", "/callback?code=x&state=y" })
         {
-            using var response = await Http.GetAsync(path, Ct);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8"); // what a browser navigation sends
+            using var response = await Http.SendAsync(request, Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(index, await response.Content.ReadAsStringAsync(Ct));
@@ -45,6 +47,10 @@ public sealed class console_files(PostgresFixture postgres, KafkaFixture kafka, 
         // Only GET and HEAD reach the console: a POST to a screen's path is the API's 404, not the page.
         using var post = await Http.PostAsync("/keys", null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        // A path that is no file answers the page only to a browser's navigation; an API client gets the error body.
+        using var typo = await Http.GetAsync("/nope", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, typo.StatusCode);
+        Assert.Equal("ERR_NOT_FOUND", JsonDocument.Parse(await typo.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
