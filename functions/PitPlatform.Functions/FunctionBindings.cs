@@ -83,15 +83,15 @@ public static class FunctionBindings
         CheckArchiver(services.GetRequiredService<Archiver>(), problems);
 
         if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))
-            problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the catalog's topic and group names as they are");
+            problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the " + "catalog's topic and group names as they are");
 
         var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
         if (CompiledForPlaintext && auth != "none")
-            problems.Add($"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for a plaintext broker (PitKafkaPlaintext=true)");
+            problems.Add($"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for a plaintext " + "broker (PitKafkaPlaintext=true)");
         if (!CompiledForPlaintext && auth == "none")
-            problems.Add($"{SettingNames.KafkaAuth} is 'none' but the Kafka triggers were compiled for Event Hubs (SASL_SSL); set managed-identity or connection-string");
+            problems.Add($"{SettingNames.KafkaAuth} is 'none' but the Kafka triggers were compiled for Event Hubs " + "(SASL_SSL); set managed-identity or connection-string");
         if (!CompiledForPlaintext && string.IsNullOrWhiteSpace(configuration[SettingNames.KafkaTriggerConnectionString]))
-            problems.Add($"{SettingNames.KafkaTriggerConnectionString} is not set (the listen-only Event Hubs connection string the Kafka triggers use; a Key Vault reference in Azure)");
+            problems.Add($"{SettingNames.KafkaTriggerConnectionString} is not set (the listen-only Event Hubs " + "connection string the Kafka triggers use; a Key Vault reference in Azure)");
 
         if (problems.Count > 0)
             throw new InvalidOperationException("Kafka trigger bindings are inconsistent: " + string.Join("; ", problems));
@@ -103,7 +103,7 @@ public static class FunctionBindings
         if (!string.Equals(archiver.ConsumerGroup, ArchiverGroup, StringComparison.Ordinal))
             problems.Add($"the archiver consumes as group '{archiver.ConsumerGroup}', its triggers as '{ArchiverGroup}'");
         if (!archiver.Topics.Order(StringComparer.Ordinal).SequenceEqual(ArchivedTopics.Order(StringComparer.Ordinal)))
-            problems.Add($"the catalog archives [{string.Join(", ", archiver.Topics)}], the archive triggers read [{string.Join(", ", ArchivedTopics)}]");
+            problems.Add($"the catalog archives [{string.Join(", ", archiver.Topics)}], the archive triggers read " + $"[{string.Join(", ", ArchivedTopics)}]");
         foreach (var topic in ArchivedTopics)
         {
             var definition = TopicCatalog.Embedded.Find(topic);

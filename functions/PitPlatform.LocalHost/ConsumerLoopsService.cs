@@ -46,7 +46,7 @@ public sealed class ConsumerLoopsService(
         var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         var unknown = names.Except(handlers.Select(h => h.ConsumerGroup)).ToList();
         if (unknown.Count > 0)
-            throw new InvalidOperationException($"PIT_CONSUMERS names no consumer group '{string.Join("', '", unknown)}'; the groups are {string.Join(", ", handlers.Select(h => h.ConsumerGroup))}");
+            throw new InvalidOperationException($"PIT_CONSUMERS names no consumer group '{string.Join("', '", unknown)}'; the groups are " + $"{string.Join(", ", handlers.Select(h => h.ConsumerGroup))}");
         return names;
     }
 

@@ -85,7 +85,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             Settings[SettingNames.OidcAuthority] = provider.Issuer.ToString();
             Settings[SettingNames.OidcAudience] = provider.Audience;
             Banner.AddRange(provider.Lines);
-            Banner.Add($"  sign in: authorization code with PKCE, client {OidcProviderServer.ClientId}, redirect {OidcProviderServer.RedirectUri}, resource {provider.Audience};"
+            Banner.Add($"  sign in: authorization code with PKCE, client {OidcProviderServer.ClientId}, redirect " + $"{OidcProviderServer.RedirectUri}, resource {provider.Audience};"
                 + " add people to a tenant with POST /v1/members");
         }
 

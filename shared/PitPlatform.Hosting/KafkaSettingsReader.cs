@@ -33,7 +33,7 @@ public static class KafkaSettingsReader
         {
             connection = configuration[SettingNames.KafkaConnectionString];
             if (string.IsNullOrWhiteSpace(connection))
-                problems.Add($"{SettingNames.KafkaConnectionString} is not set (the Event Hubs namespace connection string; an app setting or environment variable)");
+                problems.Add($"{SettingNames.KafkaConnectionString} is not set (the Event Hubs namespace connection " + "string; an app setting or environment variable)");
         }
 
         var deliveryTimeout = 120_000;

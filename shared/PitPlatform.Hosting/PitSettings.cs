@@ -54,7 +54,7 @@ public sealed partial class PitSettings
         }
 
         var kafka = KafkaSettingsReader.Read(configuration, problems,
-            "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093; an app setting or environment variable", credential);
+            "Kafka bootstrap servers, e.g. <namespace>.servicebus.windows.net:9093; an app setting or " + "environment variable", credential);
         var postgres = Required(SettingNames.Postgres, "an Npgsql connection string");
         var blob = Required(SettingNames.Blob, "an Azure Storage connection string, or the Blob service URL for managed identity");
         var blobIsUrl = blob.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
@@ -70,7 +70,7 @@ public sealed partial class PitSettings
 
         var pageTokenSecret = configuration[SettingNames.PageTokenSecret];
         if (!string.IsNullOrEmpty(pageTokenSecret) && System.Text.Encoding.UTF8.GetByteCount(pageTokenSecret) < 32)
-            problems.Add($"{SettingNames.PageTokenSecret} must be at least 32 bytes (or unset: the key is then derived from {SettingNames.RedactionSecret})");
+            problems.Add($"{SettingNames.PageTokenSecret} must be at least 32 bytes (or unset: the key is then " + $"derived from {SettingNames.RedactionSecret})");
 
         if (postgres.Length > 0)
         {
@@ -79,26 +79,26 @@ public sealed partial class PitSettings
         }
         var archiveContainer = configuration[SettingNames.ArchiveContainer] is { Length: > 0 } container ? container.Trim() : Processing.Archive.ArchiveStorage.DefaultContainer;
         if (!ContainerName().IsMatch(archiveContainer))
-            problems.Add($"{SettingNames.ArchiveContainer} must be a Blob container name (3 to 63 lower-case letters, digits and single hyphens), not '{archiveContainer}'");
+            problems.Add($"{SettingNames.ArchiveContainer} must be a Blob container name (3 to 63 lower-case letters, " + $"digits and single hyphens), not '{archiveContainer}'");
         var rate = OptionalPositive(SettingNames.RateLimitPerSecond, 1_000);
         var burst = OptionalPositive(SettingNames.RateLimitBurst, 2_000);
         var sampleRate = UsageTextSampling.DefaultPartsPerMillion;
         if (configuration[SettingNames.UsageTextSampleRate] is { Length: > 0 } sampleText)
         {
             if (UsageTextSampling.ParsePartsPerMillion(sampleText) is { } ppm) sampleRate = ppm;
-            else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six decimals (e.g. 0.01), not '{sampleText}'");
+            else problems.Add($"{SettingNames.UsageTextSampleRate} must be a fraction from 0 to 1 with at most six " + $"decimals (e.g. 0.01), not '{sampleText}'");
         }
         var expiryHours = OptionalPositive(SettingNames.ApprovalExpiryHours, 72);
         if (expiryHours > 24 * 366) problems.Add($"{SettingNames.ApprovalExpiryHours} must be at most {24 * 366} hours (a year), not {expiryHours}");
         var stepPause = 0;
         if (configuration[SettingNames.DeletionStepPauseMs] is { Length: > 0 } pauseText
             && (!int.TryParse(pauseText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out stepPause) || stepPause > 600_000))
-            problems.Add($"{SettingNames.DeletionStepPauseMs} must be a whole number of milliseconds from 0 to 600000, not '{pauseText}'");
+            problems.Add($"{SettingNames.DeletionStepPauseMs} must be a whole number of milliseconds from 0 to " + $"600000, not '{pauseText}'");
         var billing = BillingSettingsReader.Read(configuration, problems);
         Uri? keyVault = null;
         if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultText
             && !(Uri.TryCreate(vaultText, UriKind.Absolute, out keyVault) && keyVault.Scheme == "https"))
-            problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as https://<vault>.vault.azure.net/, not '{vaultText}'");
+            problems.Add($"{SettingNames.KeyVaultUri} must be the vault's https URL such as " + $"https://<vault>.vault.azure.net/, not '{vaultText}'");
         var retention = RetentionSettingsReader.Read(configuration, problems);
         var identity = IdentitySettingsReader.Read(configuration, problems);
         if (problems.Count > 0) throw new MissingSettingsException(problems);

@@ -15,9 +15,9 @@ public static partial class RetentionSettingsReader
         var minDays = Days(SettingNames.RetentionMinDays, defaults.MinDays);
         var maxDays = Days(SettingNames.RetentionMaxDays, defaults.MaxDays);
         if (minDays > maxDays)
-            problems.Add($"{SettingNames.RetentionMinDays} ({minDays}) must not exceed {SettingNames.RetentionMaxDays} ({maxDays})");
+            problems.Add($"{SettingNames.RetentionMinDays} ({minDays}) must not exceed " + $"{SettingNames.RetentionMaxDays} ({maxDays})");
         else if (defaultDays < minDays || defaultDays > maxDays)
-            problems.Add($"{SettingNames.RetentionDefaultDays} ({defaultDays}) must lie within {SettingNames.RetentionMinDays} and {SettingNames.RetentionMaxDays} ({minDays}..{maxDays})");
+            problems.Add($"{SettingNames.RetentionDefaultDays} ({defaultDays}) must lie within " + $"{SettingNames.RetentionMinDays} and {SettingNames.RetentionMaxDays} ({minDays}..{maxDays})");
 
         var tiers = defaults.Tiers;
         if (configuration[SettingNames.RetentionTiers] is { Length: > 0 } tierText) tiers = ParseTiers(tierText);
@@ -55,7 +55,7 @@ public static partial class RetentionSettingsReader
                 if (pieces.Length != 2 || !TierName().IsMatch(pieces[0])
                     || !int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 36_500)
                 {
-                    problems.Add($"{SettingNames.RetentionTiers} must be name=days pairs separated by commas (e.g. short=30,standard=90,extended=365; names in lower-case letters, digits and hyphens), not '{part}'");
+                    problems.Add($"{SettingNames.RetentionTiers} must be name=days pairs separated by commas (e.g. " + "short=30,standard=90,extended=365; names in lower-case letters, digits and " + $"hyphens), not '{part}'");
                     continue;
                 }
                 if (parsed.Any(t => t.Name == pieces[0])) problems.Add($"{SettingNames.RetentionTiers} names tier '{pieces[0]}' twice");

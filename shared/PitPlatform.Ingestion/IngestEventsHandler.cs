@@ -116,7 +116,7 @@ public sealed class IngestEventsHandler(
             }
             var result = await ProduceAsync(parsed, requestId, principal.Tenant).ConfigureAwait(false);
             IngestMetrics.Record(parsed, result);
-            logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} rejected in {ElapsedMs} ms",
+            logger.LogInformation("ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} " + "rejected in {ElapsedMs} ms",
                 requestId, principal.Tenant, principal.KeyPrefix, result.Meta.Accepted, result.Meta.Rejected,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (result.Meta.Accepted == 0 && result.Data.Any(r => r.Error?.Code == EventError.Unavailable))

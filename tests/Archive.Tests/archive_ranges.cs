@@ -62,9 +62,9 @@ public sealed class archive_ranges(PostgresFixture postgres, KafkaFixture kafka,
         var manifest = Encoding.UTF8.GetString(await harness.ReadAsync(ArchiveNames.Manifest(Topic, 0, 0, 2)));
         Assert.Equal(
             "{\"format\":\"pit-archive-manifest/1\",\"topic\":\"pit.v1.exec.trade_fill\",\"partition\":0," +
-            "\"first_offset\":0,\"last_offset\":2,\"count\":3,\"previous_last_offset\":-1,\"gap_before\":0,\"gaps_within\":0," +
+            "\"first_offset\":0,\"last_offset\":2,\"count\":3,\"previous_last_offset\":-1,\"gap_before\":" + "0,\"gaps_within\":0," +
             $"\"range_bytes\":{range.Length},\"range_sha256\":\"{ArchiveManifest.Sha256Hex(range)}\"," +
-            $"\"previous_manifest_sha256\":\"{new string('0', 64)}\",\"created_at\":\"2026-11-22T10:00:02.000Z\"}}",
+            $"\"previous_manifest_sha256\":\"{new string('0', 64)}\",\"created_at\":\"2026-11-22T10:00:02" + $".000Z\"}}",
             manifest);
     }
 

@@ -15,7 +15,7 @@ public sealed class archive_storage_outage(PostgresFixture postgres, KafkaFixtur
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_batch_during_a_blob_outage_throws_without_dead_letters_or_a_head_and_succeeds_once_storage_is_back()
+    public async Task a_batch_in_a_blob_outage_throws_without_dead_letters_or_a_head_and_succeeds_once_blob_is_back()
     {
         await using var harness = await StartAsync(postgres, kafka, blob);
         var outage = new BlobOutage { Down = true };

@@ -47,7 +47,7 @@ public sealed class event_schema_differential
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"corpus {corpus.Count}: {valid} valid, {invalid} invalid, NJsonSchema threw on {referenceCrashes}, {unpaired} with unpaired surrogates it cannot see");
+            $"corpus {corpus.Count}: {valid} valid, {invalid} invalid, NJsonSchema threw on " + $"{referenceCrashes}, {unpaired} with unpaired surrogates it cannot see");
         Assert.True(corpus.Count > 5000, $"corpus of {corpus.Count}");
         Assert.True(valid > 600 && invalid > 3000, $"{valid} valid, {invalid} invalid");
         Assert.True(referenceCrashes < corpus.Count / 20, $"NJsonSchema threw on {referenceCrashes} events");

@@ -32,7 +32,7 @@ public sealed class topic_catalog
     [InlineData("PIT.v1.exec.trade_fill", "name must be")]
     public void topic_names_outside_the_rules_are_rejected(string name, string problem)
     {
-        var yaml = $"topics:\n  - name: {name}\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: delete\n    payloadTypes: [x]\n";
+        var yaml = $"topics:\n  - name: {name}\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: " + "delete\n    payloadTypes: [x]\n";
         var error = Assert.Throws<InvalidDataException>(() => TopicCatalog.Parse(yaml));
         Assert.Contains(problem, error.Message);
     }
@@ -40,7 +40,7 @@ public sealed class topic_catalog
     [Fact]
     public void an_unknown_cleanup_policy_and_a_duplicate_topic_are_rejected()
     {
-        const string entry = "  - name: pit.v1.exec.a\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: keep\n    payloadTypes: [x]\n";
+        const string entry = "  - name: pit.v1.exec.a\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: keep\n    " + "payloadTypes: [x]\n";
         var error = Assert.Throws<InvalidDataException>(() => TopicCatalog.Parse("topics:\n" + entry + entry));
         Assert.Contains("cleanupPolicy", error.Message);
         Assert.Contains("listed twice", error.Message);

@@ -32,7 +32,7 @@ public sealed partial class monitoring_queries
 
     [Theory]
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
-    public void alerts_cover_error_rate_lag_growth_low_throughput_database_failures_and_dead_letters_and_all_notify_the_action_group(string environment)
+    public void alerts_cover_errors_lag_low_throughput_database_failures_and_dead_letters_for_the_action_group(string environment)
     {
         var scheduled = DeploymentSnapshots.Resources(environment, "Microsoft.Insights/scheduledQueryRules").ToList();
         var metricAlerts = DeploymentSnapshots.Resources(environment, "Microsoft.Insights/metricAlerts").ToList();

@@ -126,6 +126,6 @@ public sealed class llm_usage_slice(PostgresFixture postgres, KafkaFixture kafka
             Patience, $"{calls} calls in GET /v1/usage?{query}");
 
     private static string Line(JsonElement row) =>
-        $"{row.GetProperty("day").GetString()} {row.GetProperty("model").GetString()} {row.GetProperty("currency").GetString()} " +
-        $"{row.GetProperty("calls").GetInt64()} {row.GetProperty("input_tokens").GetInt64()} {row.GetProperty("output_tokens").GetInt64()} {row.GetProperty("cost_micros").GetInt64()}";
+        $"{row.GetProperty("day").GetString()} {row.GetProperty("model").GetString()} " + $"{row.GetProperty("currency").GetString()} " +
+        $"{row.GetProperty("calls").GetInt64()} {row.GetProperty("input_tokens").GetInt64()} " + $"{row.GetProperty("output_tokens").GetInt64()} {row.GetProperty("cost_micros").GetInt64()}";
 }

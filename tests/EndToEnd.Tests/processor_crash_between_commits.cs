@@ -62,7 +62,7 @@ public sealed class processor_crash_between_commits(PostgresFixture postgres, Ka
     }
 
     [Fact]
-    public async Task killed_after_kafka_acknowledged_the_update_the_restarted_processor_changes_nothing_and_emits_nothing_more()
+    public async Task killed_after_kafka_acknowledged_the_update_the_restarted_processor_changes_and_emits_nothing()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         var processor = pipeline.Service<NavProcessor>();

@@ -20,7 +20,7 @@ public sealed class fuzz_slice(PostgresFixture postgres, KafkaFixture kafka, Blo
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_fixed_seed_slice_gets_no_5xx_malformed_error_or_hang_and_leaves_ingest_and_every_consumer_current()
+    public async Task a_fixed_seed_slice_gets_no_5xx_malformed_error_or_hang_and_leaves_every_consumer_current()
     {
         await using var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: true,
             settings: new Dictionary<string, string?> { [SettingNames.RateLimitPerSecond] = "1000000", [SettingNames.RateLimitBurst] = "10000000" });

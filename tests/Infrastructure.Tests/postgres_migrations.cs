@@ -42,7 +42,7 @@ public sealed class postgres_migrations_into_a_new_schema(PostgresFixture postgr
 
         await PostgresMigrator.MigrateAsync(dataSource, TestContext.Current.CancellationToken);
 
-        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name = 'processed_events'");
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name " + "= 'processed_events'");
         Assert.Equal(1L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 }
@@ -50,7 +50,7 @@ public sealed class postgres_migrations_into_a_new_schema(PostgresFixture postgr
 public sealed class postgres_data_source(PostgresFixture postgres)
 {
     [Fact]
-    public async Task statements_are_prepared_automatically_and_connections_are_not_reset_unless_the_connection_string_says_otherwise()
+    public async Task statements_are_auto_prepared_and_connections_not_reset_unless_the_connection_string_says_so()
     {
         await using var database = await postgres.CreateDatabaseAsync(migrate: false);
         await using var defaults = PostgresDataSourceFactory.Create(new PostgresSettings { ConnectionString = database.ConnectionString });

@@ -45,7 +45,7 @@ public sealed class ingest_event_size_refusals(PostgresFixture postgres, KafkaFi
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         // 262,144 four-byte characters in each of prompt and response: 2 MiB of text, under the 5 MB body limit.
         var text = string.Concat(Enumerable.Repeat("\U0001F600", 262_144));
-        var big = "{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{\"model\":\"m\",\"input_tokens\":1,\"output_tokens\":1,"
+        var big = "{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{\"model\":\"m\",\"input_tokens\":1," + "\"output_tokens\":1,"
             + $"\"prompt\":\"{text}\",\"response\":\"{text}\"}}}}";
         var small = """{"type":"runtime.llm_call","series":"s","payload":{"model":"m","input_tokens":1,"output_tokens":1}}""";
 

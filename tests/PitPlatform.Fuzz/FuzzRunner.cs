@@ -171,7 +171,7 @@ public sealed class ErrorContract(IReadOnlySet<string> codes, IReadOnlyDictionar
         if (status == 405 && response.Content.Headers.Allow.Count == 0) return "405 without an Allow header";
         if (method.Equals("HEAD", StringComparison.OrdinalIgnoreCase)) return null; // an answer to HEAD has no body
         if (response.Content.Headers.ContentType?.MediaType != "application/json")
-            return $"{status} with content type '{response.Content.Headers.ContentType}' and {body.Length} bytes of body";
+            return $"{status} with content type '{response.Content.Headers.ContentType}' and {body.Length} bytes of " + "body";
         try
         {
             using var document = JsonDocument.Parse(body);

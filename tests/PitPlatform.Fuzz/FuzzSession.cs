@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -25,7 +26,7 @@ public static class FuzzSession
             using var created = await http.PostAsJsonAsync("/v1/admin/keys",
                 new { scopes = new[] { scope }, name = $"pit fuzz {scope}", rate_per_second = 1_000_000, burst = 10_000_000 }, cancellationToken).ConfigureAwait(false);
             if (!created.IsSuccessStatusCode)
-                throw new InvalidOperationException($"creating the fuzzer's {scope} key answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+                throw new InvalidOperationException($"creating the fuzzer's {scope} key answered {(int)created.StatusCode}: " + $"{await created.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
             using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
             keys[kind] = body.RootElement.GetProperty("data").GetProperty("key").GetString()!;
         }
@@ -53,7 +54,7 @@ public static class FuzzSession
         var findings = report.Findings.ToList();
         if (findings.Count == 0) return;
         output.WriteLine("findings by category:");
-        foreach (var group in findings.GroupBy(f => (f.Case.Kind, f.Case.Operation, Status: f.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? (f.Hang ? "hang" : "none")))
+        foreach (var group in findings.GroupBy(f => (f.Case.Kind, f.Case.Operation, Status: f.Status?.ToString(CultureInfo.InvariantCulture) ?? (f.Hang ? "hang" : "none")))
                      .OrderByDescending(g => g.Count()))
         {
             var owner = known?.Invoke(group.First().Case);
@@ -61,7 +62,8 @@ public static class FuzzSession
         }
         foreach (var outcome in findings.Where(f => known?.Invoke(f.Case) is null).Take(show).Concat(findings.Where(f => known?.Invoke(f.Case) is not null).Take(3)))
         {
-            output.WriteLine($"--- {outcome.Case} -> {outcome.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer"}: {outcome.Problem ?? "5xx"}");
+            output.WriteLine($"--- {outcome.Case} -> {outcome.Status?.ToString(CultureInfo.InvariantCulture) ?? "no answer"}: "
+                + (outcome.Problem ?? "5xx"));
             if (outcome.Body.Length > 0) output.WriteLine("    answer: " + (outcome.Body.Length > 300 ? outcome.Body[..300] + "..." : outcome.Body));
             output.WriteLine($"    again: ./pit fuzz --seed {seed} --case {outcome.Case.Index}");
             output.WriteLine("    " + outcome.Case.Curl(baseAddress, bodyDirectory));

@@ -29,7 +29,7 @@ public static class PostChecks
         var watch = Stopwatch.StartNew();
         using var posted = await http.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false);
         if (posted.StatusCode != HttpStatusCode.Accepted)
-            return $"a fresh valid fill got {(int)posted.StatusCode}: {await posted.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
+            return $"a fresh valid fill got {(int)posted.StatusCode}: " + $"{await posted.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
         while (watch.Elapsed < bound)
         {
             using var answer = await http.GetAsync($"/v1/series/{series}/nav?cell=c0", cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ public static class PostChecks
                 using var document = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
                 if (document.RootElement.GetProperty("data").GetArrayLength() > 0)
                 {
-                    output.WriteLine($"ingest: a fresh fill got 202 and its NAV was visible after {watch.Elapsed.TotalMilliseconds:F0} ms");
+                    output.WriteLine("ingest: a fresh fill got 202 and its NAV was visible after " + $"{watch.Elapsed.TotalMilliseconds:F0} ms");
                     return null;
                 }
             }
@@ -60,7 +60,7 @@ public static class PostChecks
             lagging = groups.ToDictionary(g => g.Name, g => Lag(kafka, naming, g)).Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => p.Value);
             if (lagging.Count == 0)
             {
-                output.WriteLine($"consumers: {string.Join(", ", groups.Select(g => g.Name))} all current (lag 0) after {watch.Elapsed.TotalMilliseconds:F0} ms");
+                output.WriteLine($"consumers: {string.Join(", ", groups.Select(g => g.Name))} all current (lag 0) after " + $"{watch.Elapsed.TotalMilliseconds:F0} ms");
                 return null;
             }
             if (watch.Elapsed > bound) break;

@@ -49,7 +49,7 @@ if (Environment.GetEnvironmentVariable("PIT_URL") is { Length: > 0 } url)
     adminKey = Environment.GetEnvironmentVariable("PIT_ADMIN_KEY") is { Length: > 0 } k ? k
         : File.Exists(Path.Combine(root, ".pit", "dev-api-key")) ? File.ReadAllText(Path.Combine(root, ".pit", "dev-api-key")).Trim()
         : throw new InvalidOperationException("set PIT_ADMIN_KEY to a key with every scope of the tenant to fuzz");
-    output.WriteLine($"target {baseAddress} (PIT_URL): the requests act on the admin key's tenant; consumer lag is checked only in-process");
+    output.WriteLine($"target {baseAddress} (PIT_URL): the requests act on the admin key's tenant; consumer lag is " + "checked only in-process");
 }
 else
 {
@@ -79,7 +79,7 @@ var status = 0;
 try
 {
     var generator = new FuzzGenerator(seed, host is null ? null : DevApiKey.Tenant);
-    output.WriteLine($"seed {seed} (PIT_FUZZ_SEED or --seed to change): {generator.Operations.Count} operations of docs/API_SPEC.yaml, event types {string.Join(", ", generator.EventTypes)}");
+    output.WriteLine($"seed {seed} (PIT_FUZZ_SEED or --seed to change): {generator.Operations.Count} operations of " + $"docs/API_SPEC.yaml, event types {string.Join(", ", generator.EventTypes)}");
     var target = await FuzzSession.TargetAsync(baseAddress, adminKey);
     var report = await new FuzzRunner(target, options, output).RunAsync(generator, indexes);
     FuzzSession.Print(report, seed, baseAddress, output, Path.Combine(work, "bodies"), known: c => KnownFindings.For(c)?.Owner, show: 25);

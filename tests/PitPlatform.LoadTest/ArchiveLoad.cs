@@ -44,7 +44,7 @@ internal static class ArchiveLoad
             var storage = host.Services.GetRequiredService<ArchiveStorage>();
             var blobs = host.Services.GetRequiredService<BlobServiceClient>();
             var database = host.Services.GetRequiredService<NpgsqlDataSource>();
-            Console.WriteLine($"{records:N0} trade-fill envelopes per run, batches of {BatchSize}, {Environment.ProcessorCount} cores, embedded Postgres and Azurite");
+            Console.WriteLine($"{records:N0} trade-fill envelopes per run, batches of {BatchSize}, " + $"{Environment.ProcessorCount} cores, embedded Postgres and Azurite");
             var rawContainer = blobs.GetBlobContainerClient("raw-" + Guid.NewGuid().ToString("N")[..12]);
             await rawContainer.CreateAsync();
 
@@ -60,9 +60,10 @@ internal static class ArchiveLoad
                 var raw = Math.Min(bounded, unbounded);
                 var archive = await ArchiveAsync(archiver, batches);
                 var sweep = partitions > Archiver.MaxConcurrentPartitions
-                    ? $"; {records / bounded:N0} with {Archiver.MaxConcurrentPartitions} partitions at once, {records / unbounded:N0} with all {partitions}" : "";
-                Console.WriteLine($"{partitions,2} partition(s) per batch: raw Put Blob of the range files {records / raw:N0} records/s ({bytes / raw / 1e6:F1} MB/s{sweep}); " +
-                                  $"archiver {records / archive:N0} records/s ({bytes / archive / 1e6:F1} MB/s) = {100 * raw / archive:F0}% of raw");
+                    ? $"; {records / bounded:N0} with {Archiver.MaxConcurrentPartitions} partitions at " + $"once, {records / unbounded:N0} with all {partitions}" : "";
+                Console.WriteLine($"{partitions,2} partition(s) per batch: raw Put Blob of the range files "
+                                  + $"{records / raw:N0} records/s ({bytes / raw / 1e6:F1} MB/s{sweep}); " +
+                                  $"archiver {records / archive:N0} records/s ({bytes / archive / 1e6:F1} MB/s) = " + $"{100 * raw / archive:F0}% of raw");
             }
 
             var watch = Stopwatch.StartNew();
@@ -70,7 +71,7 @@ internal static class ArchiveLoad
             var archived = verification.Chains.Sum(c => c.Records);
             if (!verification.IsIntact || archived != 2L * records)
                 throw new InvalidOperationException($"archive not intact: {verification.FirstBroken?.Summary}, {archived} records");
-            Console.WriteLine($"verify: {verification.Chains.Count} chains, {archived:N0} records intact in {watch.Elapsed.TotalSeconds:F1} s ({archived / watch.Elapsed.TotalSeconds:N0} records/s)");
+            Console.WriteLine($"verify: {verification.Chains.Count} chains, {archived:N0} records intact in " + $"{watch.Elapsed.TotalSeconds:F1} s ({archived / watch.Elapsed.TotalSeconds:N0} records/s)");
         }
         Directory.Delete(state, recursive: true);
         return 0;

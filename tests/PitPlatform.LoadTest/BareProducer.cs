@@ -148,7 +148,7 @@ internal static class BareProducer
         return Enumerable.Range(0, 10_000).Select(i =>
         {
             var key = CanonicalKey.ForCell("demo", "alpha", $"c{i % 50}");
-            var traceparent = withTraceparent ? $"00-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..8])}-00" : null;
+            var traceparent = withTraceparent ? $"00-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}-" + $"{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..8])}-00" : null;
             var envelope = builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, Topic, key,
                 new TradeFillEvent { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD", FeeMicros = 1_000 }, traceparent);
             var headers = new Headers();

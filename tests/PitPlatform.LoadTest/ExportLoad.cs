@@ -24,7 +24,7 @@ internal static class ExportLoad
             var database = host.Services.GetRequiredService<NpgsqlDataSource>();
             var load = Stopwatch.StartNew();
             await FillAsync(database, rows);
-            Console.WriteLine($"{rows:N0} LLM calls of tenant {DevApiKey.Tenant} stored in {load.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores, embedded Postgres");
+            Console.WriteLine($"{rows:N0} LLM calls of tenant {DevApiKey.Tenant} stored in {load.Elapsed.TotalSeconds:F1} " + $"s; {Environment.ProcessorCount} cores, embedded Postgres");
 
             using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
@@ -35,8 +35,8 @@ internal static class ExportLoad
             Report("GET /v1/export?scope=tenant (NDJSON; its rows also hold the tenant's key and audit entries)", rows, export);
             var raw = await MeasureAsync(() => CopyAsync(database));
             Report("raw COPY ... TO STDOUT (text)", rows, raw);
-            Console.WriteLine($"export: {raw.Seconds / export.Seconds * 100:F0}% of the raw COPY's row rate; RSS growth {Mb(export.Growth):F0} MB " +
-                              $"(target < {Mb(TargetGrowthBytes):F0} MB: {(export.Growth < TargetGrowthBytes ? "met" : "NOT met")}), raw COPY {Mb(raw.Growth):F0} MB");
+            Console.WriteLine($"export: {raw.Seconds / export.Seconds * 100:F0}% of the raw COPY's row rate; RSS growth " + $"{Mb(export.Growth):F0} MB " +
+                              $"(target < {Mb(TargetGrowthBytes):F0} MB: " + $"{(export.Growth < TargetGrowthBytes ? "met" : "NOT met")}), raw COPY " + $"{Mb(raw.Growth):F0} MB");
             if (export.Lines < rows) Console.WriteLine($"export returned {export.Lines:N0} lines for {rows:N0} rows: INCOMPLETE");
             return export.Growth < TargetGrowthBytes && export.Lines >= rows ? 0 : 1;
         }
@@ -131,8 +131,8 @@ internal static class ExportLoad
     }
 
     private static void Report(string what, int rows, Measurement m) =>
-        Console.WriteLine($"{what}: {m.Lines:N0} rows in {m.Seconds:F1} s = {rows / m.Seconds:N0} rows/s, {m.Bytes / m.Seconds / 1e6:F0} MB/s " +
-                          $"({m.Bytes / 1e6:F0} MB); RSS {Mb(m.Before):F0} MB before, peak {Mb(m.Before + m.Growth):F0} MB, growth {Mb(m.Growth):F0} MB");
+        Console.WriteLine($"{what}: {m.Lines:N0} rows in {m.Seconds:F1} s = {rows / m.Seconds:N0} rows/s, " + $"{m.Bytes / m.Seconds / 1e6:F0} MB/s " +
+                          $"({m.Bytes / 1e6:F0} MB); RSS {Mb(m.Before):F0} MB before, peak " + $"{Mb(m.Before + m.Growth):F0} MB, growth {Mb(m.Growth):F0} MB");
 
     private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
 

@@ -22,21 +22,21 @@ internal static class LanguageSdkLoad
         {
             if (!client.IsReady(root))
             {
-                Console.WriteLine($"3. {client.Name} SDK: skipped, {client.Script} or its build is missing (./pit load sdk builds sdk/js first)");
+                Console.WriteLine($"3. {client.Name} SDK: skipped, {client.Script} or its build is missing (./pit load sdk " + "builds sdk/js first)");
                 continue;
             }
             await RunOnceAsync(client, host, Math.Min(events, 20_000), root); // warm-up: the interpreter's caches, connections
             var outcome = await RunOnceAsync(client, host, events, root);
             var rate = outcome.Delivered / outcome.Seconds;
-            Console.WriteLine($"3. {client.Name} SDK, one client: {rate:N0} events/s delivered = {100.0 * rate / serverRate:F0}% of the server's rate " +
-                              $"(target >= 90%); delivered {outcome.Delivered:N0} of {outcome.Events:N0}, rejected {outcome.Rejected}, dropped {outcome.Dropped}, retries {outcome.Retries}");
+            Console.WriteLine($"3. {client.Name} SDK, one client: {rate:N0} events/s delivered = " + $"{100.0 * rate / serverRate:F0}% of the server's rate " +
+                              $"(target >= 90%); delivered {outcome.Delivered:N0} of {outcome.Events:N0}, rejected " + $"{outcome.Rejected}, dropped {outcome.Dropped}, retries {outcome.Retries}");
             // Client and host share the machine's cores, so the client's CPU per event comes out of the host's rate: at the
             // raw phase's use of the cores, a client costing c beside a host costing s per event leaves s / (s + c) of it.
             var clientCpu = outcome.CpuSeconds * 1e6 / outcome.Events;
             var hostCpu = serverCpuPerEvent.TotalMicroseconds;
             var bound = serverRate * hostCpu / (hostCpu + clientCpu);
-            Console.WriteLine($"   client CPU {clientCpu:F1} us per event beside the host's {hostCpu:F1} us: sharing the cores leaves at most {bound:N0} events/s " +
-                              $"({100.0 * bound / serverRate:F0}% of the server's rate); the client delivered {100.0 * rate / bound:F0}% of that");
+            Console.WriteLine($"   client CPU {clientCpu:F1} us per event beside the host's {hostCpu:F1} us: sharing the " + $"cores leaves at most {bound:N0} events/s " +
+                              $"({100.0 * bound / serverRate:F0}% of the server's rate); the client delivered " + $"{100.0 * rate / bound:F0}% of that");
         }
     }
 

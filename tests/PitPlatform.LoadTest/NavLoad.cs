@@ -54,19 +54,19 @@ internal static class NavLoad
 
         var before = cpu.Read();
         var raw = await RawCopyAndMergeAsync(database, envelopes);
-        Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s; {CpuPerThousand(cpu, before, fills)}");
+        Console.WriteLine($"1. raw limit: binary COPY + merge of {fills:N0} idempotency rows: {raw:N0} rows/s; " + $"{CpuPerThousand(cpu, before, fills)}");
 
         var first = await ProcessAllAsync(processor, kafka, options, database, cpu, "nav-processor", fills, applied: warmUp + fills);
-        Console.WriteLine($"2. NAV processor, new fills: {first.Rate:N0} fills/s = {100.0 * first.Rate / raw:F0}% of the raw limit (target 30,000), "
+        Console.WriteLine($"2. NAV processor, new fills: {first.Rate:N0} fills/s = {100.0 * first.Rate / raw:F0}% of the " + "raw limit (target 30,000), "
             + $"batches of {first.AverageBatch:N0}; {CpuPerThousand(cpu, first.CpuAtStart, fills)}; {first.Gc}");
 
         // A reset group reads the warm-up's records too.
         var replay = await ProcessAllAsync(processor, kafka, options, database, cpu, "nav-replay", warmUp + fills, applied: warmUp + fills);
-        Console.WriteLine($"3. the same records replayed from offset 0 (a reset group): {replay.Rate:N0} fills/s (target 100,000); {CpuPerThousand(cpu, replay.CpuAtStart, warmUp + fills)}");
+        Console.WriteLine($"3. the same records replayed from offset 0 (a reset group): {replay.Rate:N0} fills/s (target " + $"100,000); {CpuPerThousand(cpu, replay.CpuAtStart, warmUp + fills)}");
 
         await LoadAsync(producer, envelopes);
         var again = await ProcessAllAsync(processor, kafka, options, database, cpu, "nav-processor", fills, applied: warmUp + fills);
-        Console.WriteLine($"4. the same fills produced again at new offsets (all duplicates by event_id): {again.Rate:N0} fills/s (target 100,000); {CpuPerThousand(cpu, again.CpuAtStart, fills)}");
+        Console.WriteLine($"4. the same fills produced again at new offsets (all duplicates by event_id): {again.Rate:N0} " + $"fills/s (target 100,000); {CpuPerThousand(cpu, again.CpuAtStart, fills)}");
         return 0;
     }
 
@@ -100,7 +100,7 @@ internal static class NavLoad
         Enumerable.Range(0, count).Select(i => builder.Build(Guid.CreateVersion7(), DateTimeOffset.UtcNow, NavProcessor.InputTopic,
             CanonicalKey.ForCell("demo", series, $"c{i % 1000}"),
             new TradeFillEvent { Instrument = $"I{i % 7}", Side = i % 3 == 0 ? TradeSide.Sell : TradeSide.Buy, Quantity = 1 + i % 10, PriceMicros = 1_000_000 + i % 500, Currency = "USD" },
-            traced ? $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01" : null).ToByteArray()).ToList();
+            traced ? $"00-{ActivityTraceId.CreateRandom().ToHexString()}-" + $"{ActivitySpanId.CreateRandom().ToHexString()}-01" : null).ToByteArray()).ToList();
 
     private static async Task LoadAsync(EnvelopeProducer producer, List<byte[]> serialized)
     {
@@ -114,7 +114,7 @@ internal static class NavLoad
     private static string CpuPerThousand(CpuMeter cpu, (double DotnetMs, double PostgresMs, long AllocatedBytes) before, int fills)
     {
         var after = cpu.Read();
-        return $"CPU per 1,000 fills: {1000 * (after.DotnetMs - before.DotnetMs) / fills:F1} ms .NET (host, broker, loader), {1000 * (after.PostgresMs - before.PostgresMs) / fills:F1} ms Postgres; "
+        return $"CPU per 1,000 fills: {1000 * (after.DotnetMs - before.DotnetMs) / fills:F1} ms .NET (host, broker, " + $"loader), {1000 * (after.PostgresMs - before.PostgresMs) / fills:F1} ms Postgres; "
             + $"{(after.AllocatedBytes - before.AllocatedBytes) / fills:N0} bytes allocated per fill";
     }
 
@@ -155,7 +155,7 @@ internal static class NavLoad
         }
         foreach (var loop in loops) await loop.DisposeAsync();
         var elapsed = counting.Elapsed;
-        var gc = $"GC: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2 collections, "
+        var gc = $"GC: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, " + $"{GC.CollectionCount(2) - gen2} gen2 collections, "
             + $"paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:N0} ms";
         var total = (long)(await command.ExecuteScalarAsync())!;
         if (total != applied) throw new InvalidOperationException($"{total} fills applied, expected {applied}");
@@ -176,7 +176,7 @@ internal static class NavLoad
         await using var tx = await connection.BeginTransactionAsync();
         await using (var stage = new NpgsqlCommand("CREATE TEMP TABLE raw_stage (LIKE processed_events INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx)) await stage.ExecuteNonQueryAsync();
         await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY raw_stage (consumer, event_id, payload_sha256, output, source_topic, source_partition, source_offset) FROM STDIN (FORMAT BINARY)"))
+            "COPY raw_stage (consumer, event_id, payload_sha256, output, source_topic, source_partition, " + "source_offset) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var row in rows)
             {

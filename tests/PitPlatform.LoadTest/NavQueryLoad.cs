@@ -52,8 +52,8 @@ internal static class NavQueryLoad
             var stored = (long)(await count.ExecuteScalarAsync())!;
             if (stored != points) throw new InvalidOperationException($"{stored} points stored, expected {points}");
         }
-        Console.WriteLine($"0. seeded {points:N0} points ({Cells} cells x {minutes:N0} minutes), rollups kept by the trigger: day 1 through NavAnalyticsConsumer " +
-                          $"in batches of 500 at {consumed * Cells / throughConsumer.TotalSeconds:N0} points/s, days 2-{Days} by binary COPY at {(minutes - consumed) * Cells / byCopy.TotalSeconds:N0} points/s");
+        Console.WriteLine($"0. seeded {points:N0} points ({Cells} cells x {minutes:N0} minutes), rollups kept by the " + "trigger: day 1 through NavAnalyticsConsumer " +
+                          $"in batches of 500 at {consumed * Cells / throughConsumer.TotalSeconds:N0} points/s, days " + $"2-{Days} by binary COPY at {(minutes - consumed) * Cells / byCopy.TotalSeconds:N0} points/s");
 
         var from = Start.ToString("yyyy-MM-ddTHH:mm:ssZ");
         var to = Start.AddDays(Days).AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
@@ -85,12 +85,12 @@ internal static class NavQueryLoad
         var (rawTimes, rawRows) = await TimeSqlAsync(database, rawSql, 5);
         if (rollupRows != returned || rawRows != returned) throw new InvalidOperationException($"HTTP returned {returned} points, the rollup SQL {rollupRows}, the raw SQL {rawRows}");
 
-        Console.WriteLine($"   query: 30 days, interval auto (1h), {Cells} cells: {returned:N0} points, {bytes / 1024:N0} KiB of JSON per answer, one page");
-        Console.WriteLine($"1. HTTP GET {path.Split('?')[0]}?interval=auto ({requests} requests): {Percentiles(httpTimes)} (target p90 <= 50 ms); " +
-                          $"{cpuPerRequest:F1} ms CPU per request in this process (host and client; Postgres apart), load average {LoadAverage()}");
-        Console.WriteLine($"   inside it: NavPages.ReadAsync (query and materialize) {Percentiles(readTimes)}; JSON serialization {Percentiles(serializeTimes)}");
-        Console.WriteLine($"2. bare SQL over nav_rollups, same rows, Npgsql ({requests} runs, the limit): {Percentiles(rollupTimes)}; in Postgres: {await PlanAsync(database, rollupSql)}");
-        Console.WriteLine($"3. bare SQL over raw nav_points, same answer ({rawTimes.Length} runs, without rollups): {Percentiles(rawTimes)}");
+        Console.WriteLine($"   query: 30 days, interval auto (1h), {Cells} cells: {returned:N0} points, {bytes / 1024:N0} " + "KiB of JSON per answer, one page");
+        Console.WriteLine($"1. HTTP GET {path.Split('?')[0]}?interval=auto ({requests} requests): {Percentiles(httpTimes)} " + "(target p90 <= 50 ms); " +
+                          $"{cpuPerRequest:F1} ms CPU per request in this process (host and client; Postgres apart), " + $"load average {LoadAverage()}");
+        Console.WriteLine($"   inside it: NavPages.ReadAsync (query and materialize) {Percentiles(readTimes)}; JSON " + $"serialization {Percentiles(serializeTimes)}");
+        Console.WriteLine($"2. bare SQL over nav_rollups, same rows, Npgsql ({requests} runs, the limit): " + $"{Percentiles(rollupTimes)}; in Postgres: {await PlanAsync(database, rollupSql)}");
+        Console.WriteLine($"3. bare SQL over raw nav_points, same answer ({rawTimes.Length} runs, without rollups): " + $"{Percentiles(rawTimes)}");
         Console.WriteLine($"4. HTTP GET .../nav.svg, same range ({svgTimes.Length} requests): {Percentiles(svgTimes)}");
         return 0;
     }
@@ -104,7 +104,7 @@ internal static class NavQueryLoad
         {
             await using var connection = await database.OpenConnectionAsync();
             await using var writer = await connection.BeginBinaryImportAsync(
-                "COPY nav_points (event_id, tenant, series, cell, currency, ts, nav_micros, cash_micros, positions_value_micros, fills_applied) FROM STDIN (FORMAT BINARY)");
+                "COPY nav_points (event_id, tenant, series, cell, currency, ts, nav_micros, cash_micros, " + "positions_value_micros, fills_applied) FROM STDIN (FORMAT BINARY)");
             for (var minute = day; minute < Math.Min(minutes, day + 24 * 60); minute++)
             {
                 for (var cell = 0; cell < Cells; cell++)

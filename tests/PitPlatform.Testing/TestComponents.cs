@@ -33,7 +33,7 @@ public static class TestComponents
         if (!string.IsNullOrEmpty(external)) return ComponentSource.External;
         if (!IsOn(containers)) return ComponentSource.Embedded;
         if (!dockerAvailable())
-            throw new InvalidOperationException($"{ContainersVariable}={containers} asks for Kafka and Postgres containers, but {DockerEngine.NotFound}; unset it to use the embedded components");
+            throw new InvalidOperationException($"{ContainersVariable}={containers} asks for Kafka and Postgres containers, but " + $"{DockerEngine.NotFound}; unset it to use the embedded components");
         return ComponentSource.Container;
     }
 

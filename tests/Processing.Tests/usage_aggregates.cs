@@ -39,7 +39,7 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
             ],
             await UsageRowsAsync(harness));
         Assert.Equal(6, await harness.Database.CountAsync("llm_calls"));
-        Assert.Equal(4, await harness.Database.ScalarAsync<long>("SELECT events FROM events_daily WHERE tenant = 'demo' AND day = '2026-11-22' AND topic = 'pit.v1.runtime.llm_call'"));
+        Assert.Equal(4, await harness.Database.ScalarAsync<long>("SELECT events FROM events_daily WHERE tenant = 'demo' AND day = '2026-11-22' AND topic = " + "'pit.v1.runtime.llm_call'"));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
         await using (var command = harness.Database.DataSource.CreateCommand("SELECT tenant, day, topic, events FROM events_daily ORDER BY 1, 2, 3"))
         await using (var reader = await command.ExecuteReaderAsync(Ct))
         {
-            while (await reader.ReadAsync(Ct)) counts.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {reader.GetString(2)} {reader.GetInt64(3)}");
+            while (await reader.ReadAsync(Ct)) counts.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} " + $"{reader.GetString(2)} {reader.GetInt64(3)}");
         }
         Assert.Equal(
             [
@@ -172,11 +172,11 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
     {
         var rows = new List<string>();
         await using var command = harness.Database.DataSource.CreateCommand(
-            "SELECT tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros FROM usage_daily ORDER BY 1, 2, 3, 4");
+            "SELECT tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros FROM " + "usage_daily ORDER BY 1, 2, 3, 4");
         await using var reader = await command.ExecuteReaderAsync(Ct);
         while (await reader.ReadAsync(Ct))
         {
-            rows.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {reader.GetString(2)} {reader.GetString(3)} " +
+            rows.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {reader.GetString(2)} " + $"{reader.GetString(3)} " +
                      $"{reader.GetInt64(4)} {reader.GetInt64(5)} {reader.GetInt64(6)} {reader.GetInt64(7)}");
         }
         return rows;

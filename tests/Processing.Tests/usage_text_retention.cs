@@ -126,7 +126,7 @@ public sealed class usage_text_retention(PostgresFixture postgres, KafkaFixture 
     private static async Task<CallRow> RowAsync(UsageHarness harness, Guid id)
     {
         await using var command = harness.Database.DataSource.CreateCommand(
-            "SELECT prompt_sha256, response_sha256, prompt, response, text_kept_because FROM llm_calls WHERE event_id = $1");
+            "SELECT prompt_sha256, response_sha256, prompt, response, text_kept_because FROM llm_calls WHERE " + "event_id = $1");
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct), $"no llm_calls row for {id}");

@@ -32,7 +32,7 @@ public static class ArchiveCommand
         var missing = new[] { (SettingNames.Postgres, postgres), (SettingNames.Blob, blob) }.Where(s => string.IsNullOrWhiteSpace(s.Item2)).Select(s => s.Item1).ToList();
         if (missing.Count > 0)
         {
-            await errors.WriteLineAsync($"{string.Join(" and ", missing)} not set: set them, or run ./pit up in another terminal so its endpoints are published").ConfigureAwait(false);
+            await errors.WriteLineAsync($"{string.Join(" and ", missing)} not set: set them, or run ./pit up in another terminal " + "so its endpoints are published").ConfigureAwait(false);
             return 2;
         }
 
@@ -44,7 +44,7 @@ public static class ArchiveCommand
         foreach (var chain in verification.Chains) await output.WriteLineAsync(chain.Summary).ConfigureAwait(false);
         if (verification.FirstBroken is { } broken)
         {
-            await errors.WriteLineAsync($"archive verify: first broken link: {broken.BrokenAt}: {broken.Problem} (see docs/runbooks/archive.md)").ConfigureAwait(false);
+            await errors.WriteLineAsync($"archive verify: first broken link: {broken.BrokenAt}: {broken.Problem} (see " + "docs/runbooks/archive.md)").ConfigureAwait(false);
             return 1;
         }
         await output.WriteLineAsync($"archive verify: {verification.Chains.Count} chains intact in container {containerName}" +

@@ -34,7 +34,7 @@ public static class AuditCommand
         }
         if (configuration[SettingNames.Postgres] is not { Length: > 0 } postgres)
         {
-            await errors.WriteLineAsync($"{SettingNames.Postgres} not set: set it, or run ./pit up in another terminal so its endpoints are published").ConfigureAwait(false);
+            await errors.WriteLineAsync($"{SettingNames.Postgres} not set: set it, or run ./pit up in another terminal so its " + "endpoints are published").ConfigureAwait(false);
             return 2;
         }
 
@@ -43,7 +43,7 @@ public static class AuditCommand
         foreach (var chain in verification.Chains) await output.WriteLineAsync(chain.Summary).ConfigureAwait(false);
         if (verification.FirstProblem is { } bad)
         {
-            await errors.WriteLineAsync($"audit verify: first bad entry: tenant {bad.Tenant} entry {bad.Sequence}: {bad.Reason} (see docs/runbooks/deletion.md)").ConfigureAwait(false);
+            await errors.WriteLineAsync($"audit verify: first bad entry: tenant {bad.Tenant} entry {bad.Sequence}: {bad.Reason} " + "(see docs/runbooks/deletion.md)").ConfigureAwait(false);
             return 1;
         }
         await output.WriteLineAsync($"audit verify: {verification.Chains.Count} chains intact").ConfigureAwait(false);

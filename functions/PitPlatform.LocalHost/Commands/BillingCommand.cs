@@ -29,7 +29,7 @@ public static class BillingCommand
         var problems = new List<string>();
         var settings = BillingSettingsReader.Read(configuration, problems);
         if (string.IsNullOrWhiteSpace(configuration[SettingNames.Postgres]))
-            problems.Add($"{SettingNames.Postgres} is not set: set it, or run ./pit up in another terminal so its endpoints are published");
+            problems.Add($"{SettingNames.Postgres} is not set: set it, or run ./pit up in another terminal so its " + "endpoints are published");
         if (problems.Count > 0)
         {
             await errors.WriteLineAsync(string.Join(Environment.NewLine, problems)).ConfigureAwait(false);

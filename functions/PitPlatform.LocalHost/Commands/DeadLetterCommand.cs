@@ -65,13 +65,13 @@ public static class DeadLetterCommand
         }
         if (dryRun)
         {
-            await output.WriteLineAsync($"dry run: {toReplay.Count} record(s) would be re-produced to their source topics ({chosen.Count} letter(s) matched)").ConfigureAwait(false);
+            await output.WriteLineAsync($"dry run: {toReplay.Count} record(s) would be re-produced to their source topics " + $"({chosen.Count} letter(s) matched)").ConfigureAwait(false);
             return 0;
         }
         using var producer = new EnvelopeProducer(settings, TopicCatalog.Embedded, "pit-dlq-replay");
         var produced = await new DeadLetterReplayer(producer, NullLogger<DeadLetterReplayer>.Instance).ReplayAsync(toReplay, cancellationToken,
             (_, record) => output.WriteLine($"replayed to {record.Topic}[{record.Partition}]@{record.Offset}")).ConfigureAwait(false);
-        await output.WriteLineAsync($"replayed {produced.Count} record(s) ({chosen.Count} letter(s) matched); consumers deduplicate on event_id").ConfigureAwait(false);
+        await output.WriteLineAsync($"replayed {produced.Count} record(s) ({chosen.Count} letter(s) matched); consumers " + "deduplicate on event_id").ConfigureAwait(false);
         return 0;
     }
 
@@ -89,7 +89,9 @@ public static class DeadLetterCommand
     {
         var l = letter.Letter;
         var firstSeen = letter.FirstSeen.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        return $"{firstSeen,-24}  {l.Reason,-22}  {$"{l.SourceTopic}[{l.SourcePartition}]@{l.SourceOffset}",-36}  {l.ConsumerGroup,-18}  {letter.OriginalEventId ?? "-",-36}  {letter.ErrorHead()}";
+        var source = $"{l.SourceTopic}[{l.SourcePartition}]@{l.SourceOffset}";
+        return $"{firstSeen,-24}  {l.Reason,-22}  {source,-36}  {l.ConsumerGroup,-18}  "
+            + $"{letter.OriginalEventId ?? "-",-36}  {letter.ErrorHead()}";
     }
 
     private static bool TryParseOptions(string[] args, DateTimeOffset now, out DeadLetterFilter filter, out bool dryRun, out string problem)

@@ -29,9 +29,9 @@ public static class OperatorKeyCommand
         ArgumentNullException.ThrowIfNull(errors);
         var problems = new List<string>();
         if (configuration[SettingNames.Postgres] is not { Length: > 0 })
-            problems.Add($"{SettingNames.Postgres} is not set: set it, or run ./pit up in another terminal so its endpoints are published");
+            problems.Add($"{SettingNames.Postgres} is not set: set it, or run ./pit up in another terminal so its " + "endpoints are published");
         if (configuration[SettingNames.ApiKeyPepper] is not { Length: >= 16 })
-            problems.Add($"{SettingNames.ApiKeyPepper} is not set (at least 16 characters): the pepper the platform hashes keys with");
+            problems.Add($"{SettingNames.ApiKeyPepper} is not set (at least 16 characters): the pepper the platform " + "hashes keys with");
         if (problems.Count > 0)
         {
             await errors.WriteLineAsync(string.Join(Environment.NewLine, problems)).ConfigureAwait(false);
@@ -61,7 +61,7 @@ public static class OperatorKeyCommand
                     return 1;
                 }
                 await audit.AppendAsync(new AuditRecord(OperatorKeys.Tenant, actor, "operator_key.revoked", $"key/{prefix}"), cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync($"revoked {prefix} (refused everywhere within {ApiKeyAuthenticator.CacheDuration.TotalSeconds:F0} s)").ConfigureAwait(false);
+                await output.WriteLineAsync($"revoked {prefix} (refused everywhere within " + $"{ApiKeyAuthenticator.CacheDuration.TotalSeconds:F0} s)").ConfigureAwait(false);
                 return 0;
             default:
                 await errors.WriteLineAsync(Usage).ConfigureAwait(false);

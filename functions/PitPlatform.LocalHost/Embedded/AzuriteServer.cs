@@ -98,6 +98,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         var candidate = root is null ? null : Path.Combine(root, "node_modules", ".bin", "azurite-blob");
         return candidate is not null && File.Exists(candidate)
             ? candidate
-            : throw new InvalidOperationException("Azurite not found: run `npm ci` at the repository root, set PIT_AZURITE, or set PIT_BLOB to a storage account");
+            : throw new InvalidOperationException("Azurite not found: run `npm ci` at the repository root, set PIT_AZURITE, or set PIT_BLOB to " + "a storage account");
     }
 }

@@ -47,7 +47,8 @@ internal sealed class SchemaNode
         }
         if (Types is not null && !OfAnyType(instance))
         {
-            Add(ref errors, path.Pointer, $"{path.Name} must be {string.Join(" or ", Types.Select(t => t is "object" or "integer" or "array" ? $"an {t}" : $"a {t}"))}");
+            Add(ref errors, path.Pointer, $"{path.Name} must be "
+                + string.Join(" or ", Types.Select(t => t is "object" or "integer" or "array" ? $"an {t}" : $"a {t}")));
             return;
         }
         if (Enum is not null && !InEnum(instance))

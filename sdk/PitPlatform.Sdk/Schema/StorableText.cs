@@ -78,7 +78,8 @@ internal static class StorableText
                 else pointer.Append(NameOf(member).Replace("~", "~0").Replace("/", "~1"));
             }
             (Errors ??= []).Add(new PitEventError(PitEventError.Validation,
-                $"{(isName ? "a member name" : name is null ? "the value" : $"'{name}'")} {(fault == InvalidUtf8 ? "is not valid UTF-8" : "holds an unpaired UTF-16 surrogate, which is not text")}",
+                $"{(isName ? "a member name" : name is null ? "the value" : $"'{name}'")} "
+                + (fault == InvalidUtf8 ? "is not valid UTF-8" : "holds an unpaired UTF-16 surrogate, which is not text"),
                 pointer.ToString()));
         }
 

@@ -66,7 +66,7 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
     private void ThrowIfUnsupported()
     {
         if (state.UnsupportedBecause is { } minimum)
-            throw new PitIngestionException($"the server no longer accepts PitPlatform.Sdk {PitIngestionClient.SdkVersion} (min_supported_sdk {minimum}); upgrade the package", 426, PitEventError.SdkUnsupported, isTransient: false);
+            throw new PitIngestionException($"the server no longer accepts PitPlatform.Sdk {PitIngestionClient.SdkVersion} " + $"(min_supported_sdk {minimum}); upgrade the package", 426, PitEventError.SdkUnsupported, isTransient: false);
     }
 
     /// <summary>The server's pointers are into the request it saw (<c>/data/j/...</c>); they are made relative to the event.</summary>

@@ -32,7 +32,7 @@ public static class FillProducer
         await client.FlushAsync(cancellationToken);
 
         var counters = client.GetCounters();
-        output.WriteLine($"tracked {counters.Tracked}, delivered {counters.Delivered}, rejected {counters.Rejected}, dropped {counters.Dropped}, retries {counters.Retries}");
+        output.WriteLine($"tracked {counters.Tracked}, delivered {counters.Delivered}, rejected {counters.Rejected}, " + $"dropped {counters.Dropped}, retries {counters.Retries}");
         output.WriteLine($"NAV: {endpoint.ToString().TrimEnd('/')}/v1/series/desk/nav?cell=0001");
         return counters.Delivered == fills && rejected == 0 ? 0 : 1;
     }

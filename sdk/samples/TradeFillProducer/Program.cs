@@ -5,7 +5,7 @@ var url = Environment.GetEnvironmentVariable("PIT_URL") is { Length: > 0 } given
 var key = Environment.GetEnvironmentVariable("PIT_API_KEY");
 if (string.IsNullOrWhiteSpace(key))
 {
-    Console.Error.WriteLine("PIT_API_KEY is not set: give it an API key with the ingest scope (for the local host: PIT_API_KEY=$(cat .pit/dev-api-key))");
+    Console.Error.WriteLine("PIT_API_KEY is not set: give it an API key with the ingest scope (for the local host: " + "PIT_API_KEY=$(cat .pit/dev-api-key))");
     return 2;
 }
 var fills = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;

@@ -24,7 +24,7 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         int? ratePerSecond = null, int? burst = null, CancellationToken cancellationToken = default) =>
         await UpsertAsync(key, tenant, scopes, name, ratePerSecond, burst, principal: null, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>As <see cref="UpsertAsync(ApiKeyText, string, IReadOnlyCollection{string}, string, int?, int?, CancellationToken)"/>, naming the key's holder.</summary>
+    /// <summary>As the overload above, naming the key's holder (<paramref name="principal"/>).</summary>
     public virtual async Task UpsertAsync(ApiKeyText key, string tenant, IReadOnlyCollection<string> scopes, string name,
         int? ratePerSecond, int? burst, string? principal, CancellationToken cancellationToken = default)
     {
@@ -54,7 +54,7 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         Validate(tenant, scopes, null, null);
         var key = ApiKeyText.Generate();
         await using var command = new NpgsqlCommand(
-            "INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, principal) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
+            "INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, principal) VALUES ($1, $2, $3, " + "$4, $5, $6)", connection, transaction);
         command.Parameters.Add(new() { Value = key.Prefix });
         command.Parameters.Add(new() { Value = hasher.Hash(key) });
         command.Parameters.Add(new() { Value = tenant });

@@ -49,7 +49,7 @@ public class BillingReporter(
         await store.InsertPendingAsync(run.Planned, cancellationToken).ConfigureAwait(false);
         foreach (var skipped in run.Skipped) await ledger.CustomerMissingAsync(skipped, cancellationToken).ConfigureAwait(false);
         await SendAsync(run, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("billing run {From}..{To}: {Reported} reported, {Failed} failed, {LeftPending} left pending, {Skipped} skipped",
+        logger.LogInformation("billing run {From}..{To}: {Reported} reported, {Failed} failed, {LeftPending} left pending, " + "{Skipped} skipped",
             run.From, run.To, run.Reported.Count, run.Failed.Count, run.LeftPending, run.Skipped.Count);
     }
 
@@ -84,7 +84,7 @@ public class BillingReporter(
             if (delta < 0)
             {
                 // Aggregates only grow; less than was billed means they were rebuilt or edited. Never send a negative.
-                logger.LogWarning("billing: {Tenant} {Meter} {Period} has {Quantity} in the aggregates but {Reported} was already reported",
+                logger.LogWarning("billing: {Tenant} {Meter} {Period} has {Quantity} in the aggregates but {Reported} was " + "already reported",
                     u.Tenant, u.Meter, u.Period, u.Quantity, sum);
                 continue;
             }
@@ -139,7 +139,7 @@ public class BillingReporter(
             }
         }
         if (run.LeftPending > 0)
-            logger.LogWarning("billing: Stripe failed for {Count} tenants in a row; {LeftPending} reports left pending for the next run", transientInARow.Count, run.LeftPending);
+            logger.LogWarning("billing: Stripe failed for {Count} tenants in a row; {LeftPending} reports left pending for " + "the next run", transientInARow.Count, run.LeftPending);
     }
 
     /// <summary>A day's usage is stamped at the day's last second, so it falls in the invoice period holding that day.</summary>

@@ -44,15 +44,16 @@ public sealed record BillingRun
         if (DryRun)
         {
             foreach (var r in Planned)
-                yield return $"would send {r.EventName} {Value(r.Value)} for {r.Tenant} ({r.StripeCustomerId}) period {Day(r.Period)} revision {r.Revision} identifier {r.Identifier}";
+                yield return $"would send {r.EventName} {Value(r.Value)} for {r.Tenant} ({r.StripeCustomerId}) period " + $"{Day(r.Period)} revision {r.Revision} identifier {r.Identifier}";
         }
         foreach (var (r, requestId, held) in Reported)
-            yield return $"reported {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)} revision {r.Revision}" + (held ? " (Stripe already held it)" : "") + $" [{requestId}]";
+            yield return $"reported {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)} revision " + $"{r.Revision}" + (held ? " (Stripe already held it)" : "") + $" [{requestId}]";
         foreach (var (r, error, transient) in Failed)
             yield return $"FAILED {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)}: {error}" + (transient ? " (transient; retried next run)" : " (left pending; see docs/runbooks/billing.md)");
         foreach (var u in Skipped)
-            yield return $"skipped {u.Meter} {Value(u.Quantity)} for {u.Tenant} period {Day(u.Period)}: the tenant has no Stripe customer (./pit billing customers set)";
-        yield return $"billing {(DryRun ? "dry run" : "run")} {Day(From)}..{Day(To)}: {(DryRun ? Planned.Count + " to send" : Reported.Count + " reported")}, "
+            yield return $"skipped {u.Meter} {Value(u.Quantity)} for {u.Tenant} period {Day(u.Period)}: "
+                + "the tenant has no Stripe customer (./pit billing customers set)";
+        yield return $"billing {(DryRun ? "dry run" : "run")} {Day(From)}..{Day(To)}: " + $"{(DryRun ? Planned.Count + " to send" : Reported.Count + " reported")}, "
             + $"{Failed.Count} failed, {LeftPending} left pending, {Skipped.Count} skipped";
     }
 

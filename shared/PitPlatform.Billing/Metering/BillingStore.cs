@@ -111,7 +111,7 @@ public class BillingStore(NpgsqlDataSource database)
     public virtual async Task MarkFailedAsync(string identifier, string error, string? requestId, CancellationToken cancellationToken = default)
     {
         await using var command = database.CreateCommand(
-            "UPDATE billing_reports SET attempts = attempts + 1, last_error = $2, stripe_request_id = $3 WHERE identifier = $1 AND status = 'pending'");
+            "UPDATE billing_reports SET attempts = attempts + 1, last_error = $2, stripe_request_id = $3 " + "WHERE identifier = $1 AND status = 'pending'");
         command.Parameters.Add(new() { Value = identifier });
         command.Parameters.Add(new() { Value = error });
         command.Parameters.Add(new() { Value = (object?)requestId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

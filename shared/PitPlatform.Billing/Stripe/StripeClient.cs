@@ -105,7 +105,7 @@ public class StripeClient
 
             if (!failure.IsTransient || attempt >= _options.MaxRetries) throw failure;
             var delay = BackoffDelay(attempt, retryAfter);
-            _logger.LogWarning("Stripe {Status} {ErrorType} (request {RequestId}): retry {Retry} of {MaxRetries} in {DelayMs} ms with the same Idempotency-Key",
+            _logger.LogWarning("Stripe {Status} {ErrorType} (request {RequestId}): retry {Retry} of {MaxRetries} in " + "{DelayMs} ms with the same Idempotency-Key",
                 failure.Status, failure.Type, failure.RequestId, attempt + 1, _options.MaxRetries, (long)delay.TotalMilliseconds);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -74,7 +75,7 @@ public partial class StripeException : Exception
     private static partial Regex SecretKeyPattern();
 
     private static string Describe(int status, string type, string? code, string? param, string? requestId, string message) =>
-        $"Stripe {(status == 0 ? "unreachable" : status.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {type}"
+        $"Stripe {(status == 0 ? "unreachable" : status.ToString(CultureInfo.InvariantCulture))}: {type}"
         + (code is null ? "" : $" ({code})") + (param is null ? "" : $" on '{param}'") + $": {message}"
         + (requestId is null ? "" : $" [request {requestId}]");
 }

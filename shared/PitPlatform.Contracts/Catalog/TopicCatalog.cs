@@ -61,7 +61,7 @@ public sealed partial class TopicCatalog
         if (!match.Success)
             yield return $"{topic.Name}: name must be pit.v{{N}}.{{domain}}.{{event}}";
         else if (!Domains.Contains(match.Groups["domain"].Value))
-            yield return $"{topic.Name}: domain '{match.Groups["domain"].Value}' is not one of {string.Join(", ", Domains)}";
+            yield return $"{topic.Name}: domain '{match.Groups["domain"].Value}' is not one of " + $"{string.Join(", ", Domains)}";
         if (topic.Partitions is < 1 or > 100)
             yield return $"{topic.Name}: partitions must be 1 to 100";
         if (topic.RetentionDays is < 1 or > 90)

@@ -18,7 +18,7 @@ public static class KeySegment
         foreach (var c in value)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-                return $"{name} contains '{(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())}'; allowed are ASCII letters, digits, '.', '_' and '-'";
+                return $"{name} contains '{(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())}'; allowed are " + "ASCII letters, digits, '.', '_' and '-'";
         }
         return null;
     }

@@ -184,7 +184,7 @@ public sealed class EventSchema
         }
 
         private static NotSupportedException Unsupported(string where, string what) =>
-            new($"event schema: {where} uses {what}, which the compiled validator does not implement; extend Schema/EventSchema.cs");
+            new($"event schema: {where} uses {what}, which the compiled validator does not implement; extend " + "Schema/EventSchema.cs");
 
         /// <summary>
         /// In ECMA 262 (JSON Schema's regex dialect) a final '$' matches only at the very end; in .NET it also

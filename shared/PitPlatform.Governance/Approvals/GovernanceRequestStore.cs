@@ -47,7 +47,7 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
         DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE governance_requests SET state = $2, decided_by = $3, decided_key = $4, decided_at = $5 WHERE id = $1", connection, transaction);
+            "UPDATE governance_requests SET state = $2, decided_by = $3, decided_key = $4, decided_at = $5 " + "WHERE id = $1", connection, transaction);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = state });
         command.Parameters.Add(new() { Value = (object?)decidedBy?.Principal ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

@@ -41,7 +41,7 @@ public class AuditVerifier(NpgsqlDataSource dataSource)
         foreach (var (headTenant, head) in heads.Where(h => chains.All(c => c.Tenant != h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal))
         {
             chains.Add(new AuditChainSummary(headTenant, 0, new AuditProblem(headTenant, 1,
-                $"no entries, but the chain head records {head.Sequence}: entries 1..{head.Sequence} were removed")));
+                $"no entries, but the chain head records {head.Sequence}: entries 1..{head.Sequence} " + "were removed")));
         }
         chains.Sort((a, b) => StringComparer.Ordinal.Compare(a.Tenant, b.Tenant));
         return new AuditVerification(chains, chains.Select(c => c.Problem).FirstOrDefault(p => p is not null));
@@ -81,7 +81,7 @@ public class AuditVerifier(NpgsqlDataSource dataSource)
             if (!previousHash.AsSpan().SequenceEqual(_previous))
             {
                 Problem = new AuditProblem(Tenant, sequence,
-                    sequence == 1 ? "the first entry does not start from the genesis hash" : $"its previous hash is not the hash of entry {sequence - 1} (an entry was altered, inserted or removed)");
+                    sequence == 1 ? "the first entry does not start from the genesis hash" : $"its previous hash is not the hash of entry {sequence - 1} (an entry was altered, " + "inserted or removed)");
                 return;
             }
             var computed = AuditHash.Compute(Tenant, sequence, at, actor, action, target, details, previousHash);
@@ -103,7 +103,7 @@ public class AuditVerifier(NpgsqlDataSource dataSource)
                     Problem = new AuditProblem(Tenant, last, "the chain has no recorded head (entries inserted outside the audit trail)");
                 else if (head.Sequence != last)
                     Problem = new AuditProblem(Tenant, Math.Min(head.Sequence, last + 1), head.Sequence > last
-                        ? $"missing: the chain ends at {last} but its head records {head.Sequence} (the newest entries were removed)"
+                        ? $"missing: the chain ends at {last} but its head records {head.Sequence} (the " + "newest entries were removed)"
                         : $"the chain runs to {last} past its head {head.Sequence} (entries inserted)");
                 else if (!head.Hash.AsSpan().SequenceEqual(_previous))
                     Problem = new AuditProblem(Tenant, last, "its hash is not the one the chain head records (the newest entry was replaced)");

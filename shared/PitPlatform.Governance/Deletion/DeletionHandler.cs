@@ -130,7 +130,7 @@ public sealed class DeletionHandler(RequestAuthentication authentication, Deleti
     {
         var steps = new List<DeletionStepView>();
         await using (var command = database.CreateCommand(
-            "SELECT step, completed_at, counts::text FROM deletion_steps WHERE request_id = $1 ORDER BY completed_at, step"))
+            "SELECT step, completed_at, counts::text FROM deletion_steps WHERE request_id = $1 ORDER BY " + "completed_at, step"))
         {
             command.Parameters.Add(new() { Value = request.Id });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

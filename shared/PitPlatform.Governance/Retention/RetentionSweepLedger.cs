@@ -34,7 +34,7 @@ internal static class RetentionSweepLedger
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE retention_sweeps SET deleted = deleted || jsonb_build_object($2::text, coalesce((deleted->>$2)::bigint, 0) + $3) WHERE sweep_id = $1",
+            "UPDATE retention_sweeps SET deleted = deleted || jsonb_build_object($2::text, " + "coalesce((deleted->>$2)::bigint, 0) + $3) WHERE sweep_id = $1",
             connection, transaction);
         command.Parameters.Add(new() { Value = sweepId });
         command.Parameters.Add(new() { Value = store });
@@ -46,7 +46,7 @@ internal static class RetentionSweepLedger
     public static async Task<string?> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sweepId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE retention_sweeps SET completed_at = now() WHERE sweep_id = $1 AND completed_at IS NULL RETURNING deleted::text",
+            "UPDATE retention_sweeps SET completed_at = now() WHERE sweep_id = $1 AND completed_at IS NULL " + "RETURNING deleted::text",
             connection, transaction);
         command.Parameters.Add(new() { Value = sweepId });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;

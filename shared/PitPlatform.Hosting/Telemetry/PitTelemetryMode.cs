@@ -26,6 +26,6 @@ public static class PitTelemetryModes
         "off" => PitTelemetryMode.Off,
         "traces" => PitTelemetryMode.Traces,
         _ => throw new MissingSettingsException(
-            [$"{SettingNames.Telemetry} must be one of {AllowedValues}, not '{configuration[SettingNames.Telemetry]}'"]),
+            [$"{SettingNames.Telemetry} must be one of {AllowedValues}, not " + $"'{configuration[SettingNames.Telemetry]}'"]),
     };
 }

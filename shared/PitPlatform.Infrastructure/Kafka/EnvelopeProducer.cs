@@ -136,7 +136,7 @@ public class EnvelopeProducer : IDisposable
     {
         var definition = _catalog.Require(catalogTopic);
         if (!definition.CleanupPolicy.Contains("compact", StringComparison.Ordinal))
-            throw new InvalidOperationException($"{catalogTopic} is not compacted (cleanupPolicy {definition.CleanupPolicy}): a tombstone would delete nothing");
+            throw new InvalidOperationException($"{catalogTopic} is not compacted (cleanupPolicy {definition.CleanupPolicy}): a tombstone " + "would delete nothing");
         var message = new Message<byte[], byte[]> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = null! };
         try
         {

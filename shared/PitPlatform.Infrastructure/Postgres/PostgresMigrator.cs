@@ -34,7 +34,7 @@ public static class PostgresMigrator
         var applied = new List<string>();
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await Execute(connection, tx, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken).ConfigureAwait(false);
-        await Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken).ConfigureAwait(false);
+        await Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz " + "NOT NULL DEFAULT now())", cancellationToken).ConfigureAwait(false);
         var done = new HashSet<string>();
         await using (var reader = await new NpgsqlCommand("SELECT id FROM schema_migrations", connection, tx).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

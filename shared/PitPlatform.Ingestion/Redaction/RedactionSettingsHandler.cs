@@ -53,7 +53,7 @@ public sealed class RedactionSettingsHandler(
                     }
                     if (storeRaw.ValueKind != JsonValueKind.False)
                         return ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_APPROVAL_REQUIRED",
-                            "keeping text unredacted needs an approved governance request: send {\"store_raw\": true} alone to request one", new { pointer = "/store_raw" });
+                            "keeping text unredacted needs an approved governance request: send " + "{\"store_raw\": true} alone to request one", new { pointer = "/store_raw" });
                 }
                 foreach (var member in body.RootElement.EnumerateObject())
                 {
@@ -85,7 +85,7 @@ public sealed class RedactionSettingsHandler(
         var insertColumns = string.Join(", ", columns.Prepend("tenant"));
         var insertValues = string.Join(", ", Enumerable.Range(1, columns.Count + 1).Select(i => $"${i}"));
         await using var command = database.CreateCommand(
-            $"INSERT INTO tenant_redaction ({insertColumns}) VALUES ({insertValues}) ON CONFLICT (tenant) DO UPDATE SET {sets}");
+            $"INSERT INTO tenant_redaction ({insertColumns}) VALUES ({insertValues}) ON CONFLICT (tenant) DO " + $"UPDATE SET {sets}");
         command.Parameters.Add(new() { Value = tenant });
         foreach (var column in columns) command.Parameters.Add(column == "store_raw" ? new() { Value = false } : new() { Value = changes[column] });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ public static class ArchiveRedactionStore
         string newSha256, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM archive_redactions WHERE range_name = $1 AND original_sha256 = $2 AND new_sha256 = $3)", connection, transaction);
+            "SELECT EXISTS (SELECT 1 FROM archive_redactions WHERE range_name = $1 AND original_sha256 = $2 " + "AND new_sha256 = $3)", connection, transaction);
         command.Parameters.Add(new() { Value = rangeName });
         command.Parameters.Add(new() { Value = originalSha256 });
         command.Parameters.Add(new() { Value = newSha256 });

@@ -73,14 +73,14 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
             catch (FormatException e) { return Broken(manifestName, $"not a valid manifest ({e.Message})"); }
 
             if (manifest.PreviousManifestSha256 != previousSha)
-                return Broken(manifestName, $"its previous-manifest hash does not match {previousName}: a range before it was removed, altered, inserted or reordered");
+                return Broken(manifestName, $"its previous-manifest hash does not match {previousName}: a range before it was " + "removed, altered, inserted or reordered");
             if (manifest.Topic != topic || manifest.Partition != partition
                 || ArchiveNames.Manifest(topic, partition, manifest.FirstOffset, manifest.LastOffset) != manifestName)
-                return Broken(manifestName, $"it describes {manifest.Topic}/{manifest.Partition} offsets {manifest.FirstOffset}..{manifest.LastOffset}, not the range its name says");
+                return Broken(manifestName, $"it describes {manifest.Topic}/{manifest.Partition} offsets " + $"{manifest.FirstOffset}..{manifest.LastOffset}, not the range its name says");
             if (!manifest.ToCanonicalJson().AsSpan().SequenceEqual(manifestBytes.Value.Span))
                 return Broken(manifestName, "its bytes are not the canonical form of its fields");
             if (manifest.PreviousLastOffset != previousLast || manifest.FirstOffset <= previousLast || manifest.LastOffset < manifest.FirstOffset)
-                return Broken(manifestName, $"offsets do not follow on from {previousName} (previous last {previousLast}, this range {manifest.FirstOffset}..{manifest.LastOffset}, it claims previous last {manifest.PreviousLastOffset})");
+                return Broken(manifestName, $"offsets do not follow on from {previousName} (previous last {previousLast}, this range " + $"{manifest.FirstOffset}..{manifest.LastOffset}, it claims previous last " + $"{manifest.PreviousLastOffset})");
             if (manifest.Count < 1 || manifest.GapsWithin < 0)
                 return Broken(manifestName, $"count {manifest.Count} does not fit offsets {manifest.FirstOffset}..{manifest.LastOffset}");
 
@@ -106,7 +106,7 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
                 // Accepted only along recorded rewrites: the last one names this file's hash and size.
                 var path = ArchiveRedactionStore.PathBetween(redactions.GetValueOrDefault(rangeName) ?? [], manifest.RangeSha256, contentSha);
                 if (path is not { Count: > 0 } || path[^1].NewBytes != content.Value.Length)
-                    return Broken(rangeName, $"its sha256 or size differs from {manifestName} and no redaction record maps one to the other: the range file was altered");
+                    return Broken(rangeName, $"its sha256 or size differs from {manifestName} and no redaction record maps one to " + "the other: the range file was altered");
                 expectedCount -= path.Sum(r => (long)r.RecordsRemoved);
                 redacted++;
             }
@@ -116,7 +116,7 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
             if (values.Count != expectedCount)
                 return Broken(rangeName, expectedCount == manifest.Count
                     ? $"it holds {values.Count} records, its manifest says {manifest.Count}"
-                    : $"it holds {values.Count} records, its manifest says {manifest.Count} less {manifest.Count - expectedCount} redacted");
+                    : $"it holds {values.Count} records, its manifest says {manifest.Count} less " + $"{manifest.Count - expectedCount} redacted");
             var bad = values.Select((v, i) => (v, i)).FirstOrDefault(x => !ArchiveRangeFile.IsEnvelope(x.v.Span), (default, -1));
             if (bad.Item2 >= 0) return Broken(rangeName, $"record {bad.Item2} of the range does not parse as an envelope");
 
@@ -136,7 +136,7 @@ public sealed class ArchiveVerifier(BlobContainerClient container, NpgsqlDataSou
         if (head.ManifestName != previousName || head.ManifestSha256 != previousSha || head.LastOffset != previousLast)
             return Broken(head.ManifestName, ranges == 0
                 ? "Postgres names this head, but Blob holds no ranges for the partition"
-                : $"the chain in Blob ends at {previousName}, but the Postgres head is {head.ManifestName} (offset {head.LastOffset}): ranges at the end were removed or the head was not advanced");
+                : $"the chain in Blob ends at {previousName}, but the Postgres head is {head.ManifestName} " + $"(offset {head.LastOffset}): ranges at the end were removed or the head was not advanced");
         return new ChainVerification(topic, partition, ranges, records, firstOffset, previousLast, gaps, null, null, redacted);
     }
 

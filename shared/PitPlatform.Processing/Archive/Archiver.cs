@@ -110,7 +110,7 @@ public sealed class Archiver(
             WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken)).ConfigureAwait(false);
         var (wroteRange, wroteManifest) = (written[0], written[1]);
         if (manifest.GapBefore > 0)
-            logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention, compaction, or tombstones left out); recorded in {Manifest}",
+            logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive " + "(retention, compaction, or tombstones left out); recorded in {Manifest}",
                 Group, topic, partition, manifest.PreviousLastOffset + 1, first - 1, manifestName);
         logger.LogDebug("{Group}: {Range} ({Count} records, {Bytes} bytes){Repeat}", Group, rangeName, range.Count, content.Length,
             wroteRange || wroteManifest ? "" : ", already archived with identical bytes");

@@ -47,7 +47,7 @@ public sealed class DeadLetterReader(KafkaSettings settings, TopicCatalog catalo
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{DeadLetterWriter.Topic}: partitions {string.Join(", ", pending)} were not read to their end in time");
+                throw new TimeoutException($"{DeadLetterWriter.Topic}: partitions {string.Join(", ", pending)} were not read to " + "their end in time");
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message is null) continue;
             var partition = result.Partition.Value;

@@ -34,7 +34,7 @@ public sealed class ConsumerWatermarks
     public static async Task<ConsumerWatermarks> LoadAsync(NpgsqlDataSource database, string consumer, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "SELECT topic, partition, handled_through, updated_at FROM consumer_watermarks WHERE consumer = $1 AND topic = ANY($2)");
+            "SELECT topic, partition, handled_through, updated_at FROM consumer_watermarks WHERE consumer = " + "$1 AND topic = ANY($2)");
         command.Parameters.Add(new() { Value = consumer });
         command.Parameters.Add(new() { Value = batch.Select(r => r.Topic).Distinct().ToArray() });
         var marks = new Dictionary<(string, int), (long, DateTimeOffset)>();

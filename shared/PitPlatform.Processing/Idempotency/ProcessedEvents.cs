@@ -81,7 +81,7 @@ public static class ProcessedEvents
     {
         if (rows.Count == 0) return;
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY processed_events (consumer, event_id, payload_sha256, output, source_topic, source_partition, source_offset) FROM STDIN (FORMAT BINARY)",
+            "COPY processed_events (consumer, event_id, payload_sha256, output, source_topic, " + "source_partition, source_offset) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
         {

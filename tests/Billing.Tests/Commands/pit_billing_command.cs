@@ -27,7 +27,7 @@ public sealed class pit_billing_command(PostgresFixture postgres)
         Assert.Contains("tenant acme is billed to Stripe customer cus_acme", setOut, StringComparison.Ordinal);
         Assert.Contains("acme\tcus_acme", listOut, StringComparison.Ordinal);
         Assert.Equal(0, dryCode);
-        Assert.Contains("would send pit_events 42 for acme (cus_acme) period 2026-11-22 revision 1 identifier pit_events_20261122_r1_acme", dryOut, StringComparison.Ordinal);
+        Assert.Contains("would send pit_events 42 for acme (cus_acme) period 2026-11-22 revision 1 identifier " + "pit_events_20261122_r1_acme", dryOut, StringComparison.Ordinal);
         Assert.Contains("billing dry run 2026-11-16..2026-11-22: 1 to send", dryOut, StringComparison.Ordinal);
         Assert.Empty(billing.Stub.Requests);
 

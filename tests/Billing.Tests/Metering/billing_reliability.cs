@@ -111,7 +111,7 @@ public sealed class billing_reliability(PostgresFixture postgres)
         Assert.Equal(1, await billing.Database.CountAsync("billing_skips", "tenant = 'orphan' AND value = 40"));
         // Audited once, not on every run that skips it.
         Assert.Equal(1, await billing.Database.CountAsync("audit_entries",
-            "tenant = 'orphan' AND action = 'billing.customer_missing' AND principal = 'system:billing-reporter' AND target = 'billing/events/2026-11-22'"));
+            "tenant = 'orphan' AND action = 'billing.customer_missing' AND principal = " + "'system:billing-reporter' AND target = 'billing/events/2026-11-22'"));
         Assert.Equal(100, billing.Stub.Total("cus_acme", "pit_events"));
 
         await billing.CustomerAsync("orphan", "cus_orphan", Ct);

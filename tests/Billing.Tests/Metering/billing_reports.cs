@@ -34,7 +34,7 @@ public sealed class billing_reports(PostgresFixture postgres)
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 23, 59, 59, TimeSpan.Zero).ToUnixTimeSeconds(), events.Timestamp);
         Assert.Equal(3, await billing.Database.CountAsync("billing_reports", "status = 'reported' AND stripe_request_id LIKE 'req_%' AND stripe_response IS NOT NULL"));
         Assert.Equal(3, await billing.Database.CountAsync("audit_entries",
-            "tenant = 'acme' AND action = 'billing.reported' AND principal = 'system:billing-reporter' AND details->>'stripe_request_id' LIKE 'req_%'"));
+            "tenant = 'acme' AND action = 'billing.reported' AND principal = 'system:billing-reporter' " + "AND details->>'stripe_request_id' LIKE 'req_%'"));
         Assert.Equal(1, await billing.Database.CountAsync("audit_entries", "tenant = 'acme' AND action = 'billing.customer_set' AND details->>'stripe_customer_id' = 'cus_acme'"));
     }
 
@@ -58,7 +58,7 @@ public sealed class billing_reports(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task usage_that_arrives_after_a_day_was_reported_goes_as_a_second_revision_holding_only_the_difference()
+    public async Task late_usage_for_a_reported_day_goes_as_a_second_revision_holding_only_the_difference()
     {
         await using var billing = await BillingHarness.StartAsync(postgres, Ct);
         await billing.CustomerAsync("acme", "cus_acme", Ct);

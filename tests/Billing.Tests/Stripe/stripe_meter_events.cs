@@ -9,7 +9,7 @@ public sealed class stripe_meter_events
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_meter_event_is_sent_form_encoded_with_bearer_auth_the_sdks_api_version_and_a_deterministic_idempotency_key()
+    public async Task a_meter_event_is_form_encoded_with_bearer_auth_api_version_and_a_deterministic_idempotency_key()
     {
         await using var stub = await StripeStub.StartAsync(Ct);
         var request = StubbedClient.Event();

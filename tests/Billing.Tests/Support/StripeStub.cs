@@ -141,7 +141,7 @@ public sealed class StripeStub : IAsyncDisposable
             if (first.Body != body)
             {
                 await WriteErrorAsync(context, 400, "idempotency_error",
-                    $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request.",
+                    "Keys for idempotent requests can only be used with the same parameters they were first " + $"used with. Try using a key other than '{key}' if you meant to execute a different " + "request.",
                     null, null);
                 return null;
             }

@@ -11,7 +11,7 @@ namespace PitPlatform.Functions.Tests.Durable;
 public sealed class deletion_orchestration_races(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     [Fact]
-    public async Task an_approval_racing_the_expiry_has_one_outcome_and_the_orchestration_ends_with_the_state_postgres_holds()
+    public async Task an_approval_racing_the_expiry_has_one_outcome_and_the_orchestration_ends_in_the_postgres_state()
     {
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, approvalExpiry: TimeSpan.FromSeconds(3));
         // Approvals aimed at each request's expiry: well before, a few milliseconds either side, well after. On a slow
@@ -46,7 +46,7 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
     }
 
     [Fact]
-    public async Task an_approval_landing_just_after_the_orchestration_read_the_request_wakes_it_at_once_not_after_its_wait_slice()
+    public async Task an_approval_landing_just_after_the_orchestration_read_the_request_wakes_it_at_once()
     {
         // The production slice (an hour): an approval whose event went nowhere would be seen only after it.
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob);
@@ -62,7 +62,7 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
     }
 
     [Fact]
-    public async Task a_late_approval_landing_between_the_overdue_check_and_the_sweep_is_refused_and_the_orchestration_ends_expired_without_waiting()
+    public async Task an_approval_between_the_overdue_check_and_the_sweep_is_refused_and_the_request_expires_at_once()
     {
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, approvalExpiry: TimeSpan.FromSeconds(1));
         await SeedAsync(host.Database, "demo", "alpha", "c1");

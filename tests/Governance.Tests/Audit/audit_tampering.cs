@@ -38,7 +38,7 @@ public sealed class audit_tampering(PostgresFixture postgres)
         await db.AppendAsync("acme", 5);
 
         // The forger rewrites entry 3 and gives it a fresh hash of its new contents; entry 4 still points at the old one.
-        await db.TamperAsync("UPDATE audit_entries SET target = 'deletion/forged', hash = sha256('forged'::bytea) WHERE tenant = 'acme' AND sequence = 3");
+        await db.TamperAsync("UPDATE audit_entries SET target = 'deletion/forged', hash = sha256('forged'::bytea) WHERE " + "tenant = 'acme' AND sequence = 3");
 
         var problem = (await db.Verifier.VerifyAsync(cancellationToken: Ct)).FirstProblem!;
         Assert.Equal(3L, problem.Sequence);

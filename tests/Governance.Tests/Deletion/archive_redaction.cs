@@ -34,7 +34,7 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
     private static bool IsDemoAlpha(EventEnvelope e) => e.Tenant == "demo" && e.Series == "alpha";
 
     [Fact]
-    public async Task a_series_deletion_leaves_other_records_of_the_same_range_files_byte_identical_and_the_archive_verified()
+    public async Task a_series_deletion_leaves_other_records_of_its_range_files_byte_identical_and_archive_verified()
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
         await ArchiveMixedRangesAsync(api.Pipeline);
@@ -191,7 +191,7 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(0, code);
         Assert.Equal("", errors.ToString());
         Assert.Equal([
-            $"{FillTopic}/0: intact, 3 ranges, 7 records, offsets 0..10, 2 ranges redacted by deletions (recorded and audited), head matches",
+            $"{FillTopic}/0: intact, 3 ranges, 7 records, offsets 0..10, 2 ranges redacted by deletions " + "(recorded and audited), head matches",
             $"archive verify: 1 chains intact in container {Container(api.Pipeline).Name}, 2 ranges redacted",
         ], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }

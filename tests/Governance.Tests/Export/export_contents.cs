@@ -54,7 +54,7 @@ public sealed class export_contents(PostgresFixture postgres, KafkaFixture kafka
         var subjectRow = Assert.Single(subject[1..^1]);
         Assert.Equal(Subject, Data(subjectRow).GetProperty("user_ref_hash").GetString());
         var targets = await pipeline.Database.ScalarAsync<string>(
-            "SELECT string_agg(target, ' ' ORDER BY sequence) FROM audit_entries WHERE tenant = 'demo' AND action = 'export.started'");
+            "SELECT string_agg(target, ' ' ORDER BY sequence) FROM audit_entries WHERE tenant = 'demo' AND " + "action = 'export.started'");
         Assert.Equal($"tenant/demo/series/alpha/cell/0002 tenant/demo/subject/{Subject}", targets);
     }
 

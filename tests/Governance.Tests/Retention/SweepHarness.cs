@@ -115,7 +115,7 @@ internal sealed class SweepHarness : IAsyncDisposable
     public async Task<List<JsonElement>> SweepAuditsAsync(string tenant)
     {
         await using var command = Database.DataSource.CreateCommand(
-            $"SELECT details::text FROM audit_entries WHERE tenant = '{tenant}' AND action = 'retention.swept' ORDER BY sequence");
+            $"SELECT details::text FROM audit_entries WHERE tenant = '{tenant}' AND action = " + "'retention.swept' ORDER BY sequence");
         var entries = new List<JsonElement>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) entries.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());

@@ -42,7 +42,7 @@ internal sealed class TenantApi(TestPipeline pipeline, HttpClient operatorClient
 
     public static Task<HttpResponseMessage> IngestAsync(HttpClient client, int events = 2) =>
         client.PostAsync("/v1/events", new StringContent("{\"data\":[" + string.Join(",", Enumerable.Range(0, events).Select(i =>
-            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"series\":\"alpha\",\"cell\":\"c{i}\",\"payload\":{{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"}}}}")) + "]}",
+            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"series\"" + $":\"alpha\",\"cell\":\"c{i}\",\"payload\":{{\"instrument\":\"ACME\",\"side\"" + $":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"}}}}")) + "]}",
             Encoding.UTF8, "application/json"), Ct);
 
     /// <summary>The tenant's audit actions in chain order.</summary>

@@ -42,7 +42,7 @@ internal sealed class SpecSchema(JsonElement document)
         {
             var at = $"{where}/{keyword.Name}";
             if (!Keywords.Contains(keyword.Name) && !Annotations.Contains(keyword.Name))
-                throw new NotSupportedException($"{at}: the keyword {keyword.Name} is not implemented by the contract test's validator (OpenApi/SpecSchema.cs)");
+                throw new NotSupportedException($"{at}: the keyword {keyword.Name} is not implemented by the contract test's validator " + "(OpenApi/SpecSchema.cs)");
             switch (keyword.Name)
             {
                 case "$ref" when seen.Add(keyword.Value.GetString()!):
@@ -74,7 +74,7 @@ internal sealed class SpecSchema(JsonElement document)
         foreach (var keyword in schema.EnumerateObject())
         {
             if (!Keywords.Contains(keyword.Name) && !Annotations.Contains(keyword.Name))
-                throw new NotSupportedException($"{keyword.Name} (validating {Where(pointer)}) is not implemented by the contract test's validator (OpenApi/SpecSchema.cs)");
+                throw new NotSupportedException($"{keyword.Name} (validating {Where(pointer)}) is not implemented by the contract test's " + "validator (OpenApi/SpecSchema.cs)");
         }
         if (schema.TryGetProperty("$ref", out var reference))
             Validate(Resolve(reference.GetString()!), instance, pointer, errors, depth + 1);

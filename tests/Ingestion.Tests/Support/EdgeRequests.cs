@@ -57,8 +57,8 @@ internal static class EdgeRequests
 
     /// <summary>A trade fill with the given event_id; <paramref name="payload"/> replaces members of the payload by text.</summary>
     public static string Fill(Guid id, string instrument = "ACME", string extra = "", string ts = "") =>
-        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{id}\"{(ts.Length > 0 ? $",\"ts\":\"{ts}\"" : "")},\"series\":\"alpha\",\"cell\":\"0001\"{extra},"
-        + $"\"payload\":{{\"instrument\":\"{instrument}\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"}}}}";
+        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{id}\"{(ts.Length > 0 ? $",\"ts\":\"{ts}\"" : "")},\"" + $"series\":\"alpha\",\"cell\":\"0001\"{extra},"
+        + $"\"payload\":{{\"instrument\":\"{instrument}\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000" + $"000,\"currency\":\"USD\"}}}}";
 
     public static string Batch(params string[] events) => "{\"data\":[" + string.Join(",", events) + "]}";
 

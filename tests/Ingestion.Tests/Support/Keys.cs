@@ -37,7 +37,7 @@ internal static class TestEvents
 {
     public static string Fills(int count, string series = "alpha") =>
         "{\"data\":[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
-            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"series\":\"{series}\",\"cell\":\"c{i % 7}\",\"payload\":{{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"}}}}")) + "]}";
+            $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{Guid.NewGuid()}\",\"series\":\"{series}" + $"\",\"cell\":\"c{i % 7}\",\"payload\":{{\"instrument\":\"ACME\",\"side\":\"buy\",\"quant" + $"ity\":1,\"price_micros\":1000000,\"currency\":\"USD\"}}}}")) + "]}";
 
     public static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

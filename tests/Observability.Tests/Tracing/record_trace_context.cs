@@ -43,7 +43,7 @@ public sealed class record_trace_context
             var expected = ActivityContext.TryParse(traceparent, null, isRemote: true, out var expectedContext);
             var actual = RecordTraceContext.TryParse(Encoding.UTF8.GetBytes(traceparent), default, out var actualContext);
             Assert.True(expected == actual, $"'{traceparent}': runtime {expected}, ours {actual}");
-            Assert.True(expectedContext == actualContext, $"'{traceparent}': runtime {expectedContext.TraceFlags} {expectedContext.IsRemote}, ours {actualContext.TraceFlags} {actualContext.IsRemote}");
+            Assert.True(expectedContext == actualContext, $"'{traceparent}': runtime {expectedContext.TraceFlags} {expectedContext.IsRemote}, ours " + $"{actualContext.TraceFlags} {actualContext.IsRemote}");
         }
     }
 

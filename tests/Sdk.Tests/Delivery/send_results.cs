@@ -31,7 +31,7 @@ public sealed class send_results(PostgresFixture postgres, KafkaFixture kafka, B
     }
 
     [Fact]
-    public async Task an_event_breaking_the_schema_is_rejected_client_side_with_the_servers_code_and_its_neighbours_are_sent()
+    public async Task an_event_breaking_the_schema_is_refused_client_side_with_the_servers_code_and_neighbours_go()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var client = SdkClients.For(pipeline);

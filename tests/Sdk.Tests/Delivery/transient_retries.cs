@@ -11,7 +11,7 @@ public sealed class transient_retries(PostgresFixture postgres, KafkaFixture kaf
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_503_a_429_and_a_reset_connection_are_retried_with_the_same_event_ids_and_retry_after_is_honoured()
+    public async Task a_503_a_429_and_a_reset_connection_are_retried_with_the_same_event_ids_honouring_retry_after()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n => n switch

@@ -108,11 +108,11 @@ internal static class ConformanceCorpus
     {
         var text = new StringBuilder();
         text.Append("{\n  \"about\": ").Append(Quote(
-            "Events and what PIT's ingest API answers for each, validated as the first event of a request (pointer_prefix). " +
-            "Every SDK's client-side validator must give exactly these errors, in this order: code, pointer and message. " +
-            "json is the event's JSON text (it may hold escapes of unpaired surrogates, integers beyond 64 bits and 1e400); " +
-            "a pointer to a member whose name is not text holds that name's UTF-16 code units as they are. " +
-            "Made by tests/Sdk.Tests/Validation/ConformanceCorpus.cs from docs/EVENT_SCHEMA.json; rewrite it with " +
+            "Events and what PIT's ingest API answers for each, validated as the first event of a " + "request (pointer_prefix). " +
+            "Every SDK's client-side validator must give exactly these errors, in this order: " + "code, pointer and message. " +
+            "json is the event's JSON text (it may hold escapes of unpaired surrogates, integers " + "beyond 64 bits and 1e400); " +
+            "a pointer to a member whose name is not text holds that name's UTF-16 code units as " + "they are. " +
+            "Made by tests/Sdk.Tests/Validation/ConformanceCorpus.cs from " + "docs/EVENT_SCHEMA.json; rewrite it with " +
             $"{RewriteSetting}=1 dotnet test tests/Sdk.Tests --filter schema_agreement."));
         text.Append(",\n  \"schema\": \"docs/EVENT_SCHEMA.json\",\n  \"pointer_prefix\": ").Append(Quote(PointerPrefix)).Append(",\n  \"cases\": [\n");
         for (var i = 0; i < cases.Count; i++)

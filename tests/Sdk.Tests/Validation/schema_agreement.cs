@@ -26,7 +26,7 @@ public sealed class schema_agreement
 
         var onDisk = File.ReadAllText(ConformanceCorpus.FilePath).Replace("\r\n", "\n", StringComparison.Ordinal);
         Assert.True(generated == onDisk,
-            $"{ConformanceCorpus.RelativePath} differs from what the generator and the server's validator give; rewrite it with {ConformanceCorpus.RewriteSetting}=1 and review the diff");
+            $"{ConformanceCorpus.RelativePath} differs from what the generator and the server's validator " + $"give; rewrite it with {ConformanceCorpus.RewriteSetting}=1 and review the diff");
     }
 
     [Theory]

@@ -47,7 +47,7 @@ internal sealed partial class IpAddressDetector : PiiDetector
     // The IPv6 group run and its tail are atomic: giving a group back can never end a candidate well (the next character
     // would be a hex digit or ':'), and without that a long run of "1:1:1:" costs seconds instead of milliseconds.
     [GeneratedRegex(
-        @"(?<![\w.])(?>(?:(?:[0-9A-Fa-f]{1,4})?:){2,7})(?>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.[0-9])"
+        @"(?<![\w.])(?>(?:(?:[0-9A-Fa-f]{1,4})?:){2,7})(?>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{1,4})?(?!" + @"[\w:]|\.[0-9])"
         + @"|(?<![\w.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
         RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
     private static partial Regex Candidate();

@@ -31,7 +31,7 @@ internal sealed partial class SsnDetector : PiiDetector
     }
 
     [GeneratedRegex(
-        @"\b(?i:ssn|social[ ]security(?:[ ](?:number|no\.?))?)(?:[ ]?(?i:\#|no\.?|number))?[ ]{0,3}[:=]?[ ]{0,3}(?<value>[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{4})(?![\w\-])"
+        @"\b(?i:ssn|social[ ]security(?:[ ](?:number|no\.?))?)(?:[ ]?(?i:\#|no\.?|number))?[ ]{0,3}[:=]?[ " + @"]{0,3}(?<value>[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{4})(?![\w\-])"
         + @"|(?<![\w\-])(?<value>[0-9]{3}-[0-9]{2}-[0-9]{4})(?![\w\-])",
         RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
     private static partial Regex Candidate();

@@ -43,7 +43,7 @@ public static class NavChart
         }
 
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" font-size=\"12\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 " + $"{Width} {height}\" font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" " + "font-size=\"12\">\n");
         var title = $"NAV of series {chart.Series}";
         var range = chart.Points.Count == 0 && chart.From is null && chart.To is null
             ? "all time"
@@ -51,14 +51,14 @@ public static class NavChart
         var subtitle = $"{range} · interval {chart.Interval}" + (chart.Truncated ? $" · first {chart.Points.Count:N0} points (more pages follow)" : "");
         svg.Append(CultureInfo.InvariantCulture, $"<title>{Escape(title)}, {Escape(subtitle)}</title>\n");
         svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"title\" x=\"{Width / 2}\" y=\"26\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"600\" fill=\"#222\">{Escape(title)}</text>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"subtitle\" x=\"{Width / 2}\" y=\"48\" text-anchor=\"middle\" fill=\"#555\">{Escape(subtitle)}</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"title\" x=\"{Width / 2}\" y=\"26\" text-anchor=\"middle\" font-size=\"18\" " + $"font-weight=\"600\" fill=\"#222\">{Escape(title)}</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"subtitle\" x=\"{Width / 2}\" y=\"48\" text-anchor=\"middle\" " + $"fill=\"#555\">{Escape(subtitle)}</text>\n");
 
         if (chart.Points.Count == 0)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"panel empty\" transform=\"translate(0,{HeaderHeight})\">\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{PlotLeft}\" y=\"{PlotTop}\" width=\"{PlotRight - PlotLeft}\" height=\"{PlotBottom - PlotTop}\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-state\" x=\"{(PlotLeft + PlotRight) / 2}\" y=\"{(PlotTop + PlotBottom) / 2}\" text-anchor=\"middle\" font-size=\"14\" fill=\"#777\">No NAV points for this series and range</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{PlotLeft}\" y=\"{PlotTop}\" width=\"{PlotRight - PlotLeft}\" " + $"height=\"{PlotBottom - PlotTop}\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-state\" x=\"{(PlotLeft + PlotRight) / 2}\" " + $"y=\"{(PlotTop + PlotBottom) / 2}\" text-anchor=\"middle\" font-size=\"14\" " + "fill=\"#777\">No NAV points for this series and range</text>\n");
             svg.Append("</g>\n</svg>\n");
             return svg.ToString();
         }
@@ -77,16 +77,16 @@ public static class NavChart
         string Y(Int128 micros) => Tenths(PlotBottom * 10 - (micros - money.Low) * (PlotBottom - PlotTop) * 10 / (money.High - money.Low));
 
         svg.Append(CultureInfo.InvariantCulture, $"<g class=\"panel\" data-currency=\"{Escape(currency)}\" transform=\"translate(0,{top})\">\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"panel-title\" x=\"{PlotLeft}\" y=\"22\" font-size=\"14\" font-weight=\"600\" fill=\"#222\">NAV in {Escape(currency)}</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"panel-title\" x=\"{PlotLeft}\" y=\"22\" font-size=\"14\" font-weight=\"600\" " + $"fill=\"#222\">NAV in {Escape(currency)}</text>\n");
 
         svg.Append("<g class=\"y-axis\" fill=\"#555\" text-anchor=\"end\">\n");
         foreach (var tick in money.Ticks)
         {
             var y = Y(tick);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{PlotLeft}\" y1=\"{y}\" x2=\"{PlotRight}\" y2=\"{y}\" stroke=\"{(tick == 0 ? "#999" : "#e5e5e5")}\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{PlotLeft}\" y1=\"{y}\" x2=\"{PlotRight}\" y2=\"{y}\" " + $"stroke=\"{(tick == 0 ? "#999" : "#e5e5e5")}\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{PlotLeft - 8}\" y=\"{y}\" dy=\"4\">{Escape(money.Label(tick))}</text>\n");
         }
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis-title\" transform=\"translate(18,{(PlotTop + PlotBottom) / 2}) rotate(-90)\" text-anchor=\"middle\">NAV ({Escape(currency)})</text>\n</g>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis-title\" transform=\"translate(18,{(PlotTop + PlotBottom) / 2}) " + $"rotate(-90)\" text-anchor=\"middle\">NAV ({Escape(currency)})</text>\n</g>\n");
 
         svg.Append("<g class=\"x-axis\" fill=\"#555\" text-anchor=\"middle\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{PlotLeft}\" y1=\"{PlotBottom}\" x2=\"{PlotRight}\" y2=\"{PlotBottom}\" stroke=\"#999\"/>\n");
@@ -96,7 +96,7 @@ public static class NavChart
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"{PlotBottom}\" x2=\"{x}\" y2=\"{PlotBottom + 5}\" stroke=\"#999\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{PlotBottom + 18}\">{Escape(time.Label(tick))}</text>\n");
         }
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis-title\" x=\"{(PlotLeft + PlotRight) / 2}\" y=\"{PlotBottom + 40}\">Time (UTC)</text>\n</g>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis-title\" x=\"{(PlotLeft + PlotRight) / 2}\" y=\"{PlotBottom + 40}\">Time " + "(UTC)</text>\n</g>\n");
 
         svg.Append("<g class=\"lines\" fill=\"none\" stroke-width=\"1.5\" stroke-linejoin=\"round\">\n");
         var legend = new List<(string Cell, string Colour, string Dash)>();
@@ -124,7 +124,7 @@ public static class NavChart
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"0\" y1=\"{y - 4}\" x2=\"24\" y2=\"{y - 4}\" stroke=\"{colour}\" stroke-width=\"3\"{dash}/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"32\" y=\"{y}\">{Escape(cell)} ({Escape(currency)})</text>\n");
         }
-        if (legend.Count > rows) svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{(rows + 1) * LegendRow}\" fill=\"#555\">+ {legend.Count - rows} more cells</text>\n");
+        if (legend.Count > rows) svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{(rows + 1) * LegendRow}\" fill=\"#555\">+ {legend.Count - rows} more " + "cells</text>\n");
         svg.Append("</g>\n</g>\n");
     }
 

@@ -25,11 +25,11 @@ public sealed class NavPointReader(NpgsqlDataSource database)
 
         var time = interval.IsRaw ? "ts" : "bucket";
         if (interval.IsRaw)
-            sql.Append("SELECT ts, cell, currency, nav_micros, cash_micros, positions_value_micros, fills_applied, event_id FROM nav_points ")
+            sql.Append("SELECT ts, cell, currency, nav_micros, cash_micros, positions_value_micros, " + "fills_applied, event_id FROM nav_points ")
                .Append($"WHERE tenant = {Parameter(tenant)} AND series = {Parameter(query.Series)}");
         else
-            sql.Append("SELECT bucket, cell, currency, nav_micros, cash_micros, positions_value_micros, last_fills_applied, last_ts, min_nav_micros, max_nav_micros, points ")
-               .Append($"FROM nav_rollups WHERE tenant = {Parameter(tenant)} AND series = {Parameter(query.Series)} AND bucket_seconds = {Parameter(interval.Seconds)}");
+            sql.Append("SELECT bucket, cell, currency, nav_micros, cash_micros, positions_value_micros, " + "last_fills_applied, last_ts, min_nav_micros, max_nav_micros, points ")
+               .Append($"FROM nav_rollups WHERE tenant = {Parameter(tenant)} AND series = " + $"{Parameter(query.Series)} AND bucket_seconds = {Parameter(interval.Seconds)}");
         if (query.Cell is not null) sql.Append($" AND cell = {Parameter(query.Cell)}");
         if (query.Currency is not null) sql.Append($" AND currency = {Parameter(query.Currency, NpgsqlDbType.Char)}");
         if (query.From is { } from) sql.Append($" AND {time} >= {Parameter(BucketStart(from.UtcDateTime, interval))}");
@@ -37,8 +37,8 @@ public sealed class NavPointReader(NpgsqlDataSource database)
         if (after is not null)
         {
             sql.Append(interval.IsRaw
-                ? $" AND (ts, cell, currency, fills_applied, event_id) > ({Parameter(after.Ts)}, {Parameter(after.Cell)}, {Parameter(after.Currency, NpgsqlDbType.Char)}, {Parameter(after.FillsApplied)}, {Parameter(after.EventId)})"
-                : $" AND (bucket, cell, currency) > ({Parameter(after.Ts)}, {Parameter(after.Cell)}, {Parameter(after.Currency, NpgsqlDbType.Char)})");
+                ? $" AND (ts, cell, currency, fills_applied, event_id) > ({Parameter(after.Ts)}, " + $"{Parameter(after.Cell)}, {Parameter(after.Currency, NpgsqlDbType.Char)}, " + $"{Parameter(after.FillsApplied)}, {Parameter(after.EventId)})"
+                : $" AND (bucket, cell, currency) > ({Parameter(after.Ts)}, {Parameter(after.Cell)}, " + $"{Parameter(after.Currency, NpgsqlDbType.Char)})");
         }
         sql.Append(interval.IsRaw ? " ORDER BY ts, cell, currency, fills_applied, event_id" : " ORDER BY bucket, cell, currency")
            .Append($" LIMIT {Parameter(take)}");
@@ -61,7 +61,7 @@ public sealed class NavPointReader(NpgsqlDataSource database)
     public async Task<(DateTime First, DateTime Last)?> SpanAsync(string tenant, NavQuery query, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand();
-        var sql = new StringBuilder("SELECT min(bucket), max(last_ts) FROM nav_rollups WHERE tenant = $1 AND series = $2 AND bucket_seconds = $3");
+        var sql = new StringBuilder("SELECT min(bucket), max(last_ts) FROM nav_rollups WHERE tenant = $1 AND series = $2 AND " + "bucket_seconds = $3");
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = query.Series });
         command.Parameters.Add(new() { Value = NavInterval.OneDay.Seconds });
