@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,7 @@ public sealed class AnalyticsHost(PostgresFixture postgres, KafkaFixture kafka, 
 
     public TestPipeline Pipeline { get; private set; } = null!;
 
+    [SuppressMessage("Performance", "CA1822", Justification = "Tests read it through the fixture they are given.")]
     public string Tenant => DevApiKey.Tenant;
 
     public async ValueTask InitializeAsync() => Pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);

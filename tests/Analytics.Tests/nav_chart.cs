@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml.Linq;
 using PitPlatform.Processing.Nav;
 using Xunit;
@@ -96,7 +97,7 @@ public sealed class nav_chart(AnalyticsHost host) : IClassFixture<AnalyticsHost>
     public async Task the_chart_route_serves_svg_for_the_keys_tenant()
     {
         var series = AnalyticsHost.NewSeries("chart");
-        var t = DateTimeOffset.Parse("2026-11-06T00:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-06T00:00:00Z", CultureInfo.InvariantCulture);
         await host.StoreAsync(Enumerable.Range(0, 3 * 1440).Select(i => host.Record(series, $"c{i % 3}", t.AddMinutes(i / 3 * 3), 1_000_000_000L * (i % 17), i + 1)));
 
         var answer = await host.GetAsync($"/v1/series/{series}/nav.svg?from=2026-11-06T00:00:00Z&to=2026-11-07T00:00:00Z");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Xunit;
 
 namespace PitPlatform.Analytics.Tests;
@@ -5,7 +6,7 @@ namespace PitPlatform.Analytics.Tests;
 /// <summary>Downsampling: a bucket shows the last NAV of its points (NAV is a level), their min, max and count.</summary>
 public sealed class nav_query_intervals(AnalyticsHost host) : IClassFixture<AnalyticsHost>
 {
-    private static readonly DateTimeOffset Day = DateTimeOffset.Parse("2026-11-03T00:00:00Z");
+    private static readonly DateTimeOffset Day = DateTimeOffset.Parse("2026-11-03T00:00:00Z", CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData("1m", 60)]
@@ -36,10 +37,10 @@ public sealed class nav_query_intervals(AnalyticsHost host) : IClassFixture<Anal
         Assert.Equal(expected.Count, answer.Count);
         foreach (var (e, a) in expected.Zip(answer))
         {
-            Assert.Equal(e.Ts, DateTimeOffset.Parse(a.GetProperty("ts").GetString()!));
+            Assert.Equal(e.Ts, DateTimeOffset.Parse(a.GetProperty("ts").GetString()!, CultureInfo.InvariantCulture));
             Assert.Equal(e.Last.Nav, a.GetProperty("nav_micros").GetInt64());
             Assert.Equal(e.Last.Fills, a.GetProperty("fills_applied").GetInt64());
-            Assert.Equal(e.Last.Ts, DateTimeOffset.Parse(a.GetProperty("last_ts").GetString()!));
+            Assert.Equal(e.Last.Ts, DateTimeOffset.Parse(a.GetProperty("last_ts").GetString()!, CultureInfo.InvariantCulture));
             Assert.Equal(e.Min, a.GetProperty("min_nav_micros").GetInt64());
             Assert.Equal(e.Max, a.GetProperty("max_nav_micros").GetInt64());
             Assert.Equal(e.Count, a.GetProperty("points").GetInt64());
@@ -50,7 +51,7 @@ public sealed class nav_query_intervals(AnalyticsHost host) : IClassFixture<Anal
     public async Task the_last_point_of_a_bucket_is_the_latest_even_when_it_arrives_first()
     {
         var series = AnalyticsHost.NewSeries("late");
-        var t = DateTimeOffset.Parse("2026-11-03T10:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-03T10:00:00Z", CultureInfo.InvariantCulture);
         await host.StoreAsync([host.Record(series, "c1", t.AddSeconds(50), 3_000_000, 3)]);
         await host.StoreAsync([host.Record(series, "c1", t.AddSeconds(10), 1_000_000, 1), host.Record(series, "c1", t.AddSeconds(30), 9_000_000, 2)]);
 
@@ -80,7 +81,7 @@ public sealed class nav_query_intervals(AnalyticsHost host) : IClassFixture<Anal
     public async Task auto_without_a_range_uses_the_span_of_the_points()
     {
         var series = AnalyticsHost.NewSeries("auto-span");
-        var start = DateTimeOffset.Parse("2026-11-03T00:00:00Z");
+        var start = DateTimeOffset.Parse("2026-11-03T00:00:00Z", CultureInfo.InvariantCulture);
         await host.StoreAsync([host.Record(series, "c1", start, 1, 1), host.Record(series, "c1", start.AddDays(5), 2, 2)]);
 
         // 5 days: 1,440 five-minute buckets, 480 quarter-hours.
@@ -92,7 +93,7 @@ public sealed class nav_query_intervals(AnalyticsHost host) : IClassFixture<Anal
     public async Task raw_is_the_default_and_keeps_every_point()
     {
         var series = AnalyticsHost.NewSeries("raw");
-        var t = DateTimeOffset.Parse("2026-11-03T10:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-03T10:00:00Z", CultureInfo.InvariantCulture);
         await host.StoreAsync(Enumerable.Range(0, 5).Select(i => host.Record(series, "c1", t.AddSeconds(i), i, i + 1)));
 
         var answer = await host.GetAsync($"/v1/series/{series}/nav");

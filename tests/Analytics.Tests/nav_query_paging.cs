@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Xunit;
 
@@ -6,7 +7,7 @@ namespace PitPlatform.Analytics.Tests;
 /// <summary>Paging: every point exactly once, in (ts, cell, currency) order, and tokens that fit only their own query.</summary>
 public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<AnalyticsHost>
 {
-    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-02T00:00:00Z");
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-02T00:00:00Z", CultureInfo.InvariantCulture);
 
     /// <summary>3 cells, 2 currencies for one of them, 40 minutes, several points sharing a ts: 200 points.</summary>
     private async Task<string> SeedAsync()
@@ -38,9 +39,9 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
         Assert.Equal(29, pages); // 200 points by 7: 28 full pages and one of 4
         Assert.Equal(one.Select(Key), paged.Select(Key));
         Assert.Equal(200, paged.Select(Key).Distinct().Count());
-        var ordered = paged.Select(p => (DateTimeOffset.Parse(p.GetProperty("ts").GetString()!), p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!))
+        var ordered = paged.Select(p => (DateTimeOffset.Parse(p.GetProperty("ts").GetString()!, CultureInfo.InvariantCulture), p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!))
             .OrderBy(k => k.Item1).ThenBy(k => k.Item2, StringComparer.Ordinal).ThenBy(k => k.Item3, StringComparer.Ordinal).ToList();
-        Assert.Equal(ordered, paged.Select(p => (DateTimeOffset.Parse(p.GetProperty("ts").GetString()!), p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!)));
+        Assert.Equal(ordered, paged.Select(p => (DateTimeOffset.Parse(p.GetProperty("ts").GetString()!, CultureInfo.InvariantCulture), p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!)));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
         Assert.Equal(11, pages);
         var keys = paged.Select(p => (p.GetProperty("ts").GetString()!, p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!)).ToList();
         Assert.Equal(keys.Distinct().Count(), keys.Count);
-        Assert.Equal(keys.OrderBy(k => DateTimeOffset.Parse(k.Item1)).ThenBy(k => k.Item2, StringComparer.Ordinal).ThenBy(k => k.Item3, StringComparer.Ordinal), keys);
+        Assert.Equal(keys.OrderBy(k => DateTimeOffset.Parse(k.Item1, CultureInfo.InvariantCulture)).ThenBy(k => k.Item2, StringComparer.Ordinal).ThenBy(k => k.Item3, StringComparer.Ordinal), keys);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PitPlatform.Access.ApiKeys;
 using Xunit;
 
@@ -10,7 +11,7 @@ public sealed class nav_query_tenancy(AnalyticsHost host) : IClassFixture<Analyt
     public async Task another_tenants_key_sees_nothing_of_the_series()
     {
         var series = AnalyticsHost.NewSeries("tenancy");
-        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z", CultureInfo.InvariantCulture);
         await host.StoreAsync(Enumerable.Range(0, 10).Select(i => host.Record(series, "c1", t.AddMinutes(i), 1_000_000 * i, i + 1)));
         var other = (await host.KeyAsync("tenancy-other")).ToString();
 
@@ -31,7 +32,7 @@ public sealed class nav_query_tenancy(AnalyticsHost host) : IClassFixture<Analyt
     public async Task each_tenant_sees_only_its_own_points_of_a_shared_series_name()
     {
         var series = AnalyticsHost.NewSeries("shared-name");
-        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z", CultureInfo.InvariantCulture);
         await host.StoreAsync([host.Record(series, "c1", t, 111, 1), host.Record(series, "c1", t, 222, 1, tenant: "tenancy-b")]);
         var keyB = (await host.KeyAsync("tenancy-b")).ToString();
 

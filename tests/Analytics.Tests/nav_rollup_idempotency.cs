@@ -1,3 +1,4 @@
+using System.Globalization;
 using PitPlatform.Testing;
 using Xunit;
 
@@ -10,7 +11,7 @@ public sealed class nav_rollup_idempotency(AnalyticsHost host) : IClassFixture<A
     public async Task a_redelivered_point_leaves_the_rollups_unchanged()
     {
         var series = AnalyticsHost.NewSeries("redelivery");
-        var t = DateTimeOffset.Parse("2026-11-04T09:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-04T09:00:00Z", CultureInfo.InvariantCulture);
         var batch = Enumerable.Range(0, 300).Select(i => host.Record(series, $"c{i % 3}", t.AddSeconds(7 * i), 1_000L * (i % 11), i + 1)).ToList();
         await host.StoreAsync(batch);
         var before = await SnapshotAsync(series);
@@ -28,7 +29,7 @@ public sealed class nav_rollup_idempotency(AnalyticsHost host) : IClassFixture<A
     public async Task a_redelivered_point_is_not_counted_twice_in_its_bucket()
     {
         var series = AnalyticsHost.NewSeries("recount");
-        var t = DateTimeOffset.Parse("2026-11-04T09:00:00Z");
+        var t = DateTimeOffset.Parse("2026-11-04T09:00:00Z", CultureInfo.InvariantCulture);
         var record = host.Record(series, "c1", t, 5_000_000, 1);
         await host.StoreAsync([record]);
         await host.StoreAsync([record]);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Storage.Blobs.Models;
 using System.Text;
 using Azure.Storage.Blobs;
@@ -21,7 +22,7 @@ namespace PitPlatform.Archive.Tests;
 internal sealed class ArchiveHarness : IAsyncDisposable
 {
     public const string Topic = "pit.v1.exec.trade_fill";
-    public static readonly DateTimeOffset Epoch = DateTimeOffset.Parse("2026-11-22T10:00:00Z");
+    public static readonly DateTimeOffset Epoch = DateTimeOffset.Parse("2026-11-22T10:00:00Z", CultureInfo.InvariantCulture);
     private static readonly EnvelopeBuilder Envelopes = new(TopicCatalog.Embedded, "test/1.0");
 
     private ArchiveHarness(TestDatabase database, BlobContainerClient container, string blobConnectionString, KafkaSettings kafka, EnvelopeProducer producer)

@@ -33,7 +33,7 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
 
         await harness.Archiver.HandleAsync(Records(0, 2, 8), Ct);
 
-        var names = (await harness.SnapshotAsync()).Select(b => b.Name).Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix));
+        var names = (await harness.SnapshotAsync()).Select(b => b.Name).Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal));
         Assert.Equal([ArchiveNames.Range(Topic, 0, 0, 4), ArchiveNames.Range(Topic, 0, 5, 8)], names);
         Assert.Equal(9, (await harness.HeadAsync(0))!.Records);
         Assert.True((await harness.Verifier.VerifyAsync(Topic, 0, Ct)).IsIntact);
@@ -83,7 +83,7 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
         await resumed.Archiver.HandleAsync(Records(0, 0, 5), Ct);
         await resumed.Archiver.HandleAsync(Records(0, 6, 9), Ct);
 
-        var names = (await resumed.SnapshotAsync()).Select(b => b.Name).Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix));
+        var names = (await resumed.SnapshotAsync()).Select(b => b.Name).Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal));
         Assert.Equal([ArchiveNames.Range(Topic, 0, 0, 5), ArchiveNames.Range(Topic, 0, 6, 9)], names);
         var verification = await resumed.Verifier.VerifyAsync(Topic, 0, Ct);
         Assert.True(verification.IsIntact, verification.FirstBroken?.Summary);

@@ -59,7 +59,7 @@ public sealed class archive_storage_outage(PostgresFixture postgres, KafkaFixtur
         var archived = new List<byte[]>();
         foreach (var chain in verification.Chains)
         await foreach (var item in harness.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.PartitionPrefix(Topic, chain.Partition), cancellationToken: Ct))
-            if (!item.Name.EndsWith(ArchiveNames.ManifestSuffix))
+            if (!item.Name.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal))
                 archived.AddRange(ArchiveRangeFile.Decode(await harness.ReadAsync(item.Name)).Select(v => v.ToArray()));
         Assert.Equal(fills.Select(f => f.ToByteArray()).OrderBy(Convert.ToHexString), archived.OrderBy(Convert.ToHexString));
     }

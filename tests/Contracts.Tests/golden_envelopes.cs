@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Google.Protobuf;
 using PitPlatform.Contracts.Catalog;
@@ -20,7 +21,7 @@ public sealed class golden_envelopes
     private static EventEnvelope Build() =>
         new EnvelopeBuilder(TopicCatalog.Embedded, "pit-ingest/1.0.0").Build(
             Guid.Parse("0192f1c4-8a3b-7c1d-9e2f-3a4b5c6d7e8f"),
-            DateTimeOffset.Parse("2026-11-22T09:30:00Z"),
+            DateTimeOffset.Parse("2026-11-22T09:30:00Z", CultureInfo.InvariantCulture),
             "pit.v1.exec.trade_fill",
             CanonicalKey.ForCell("demo", "alpha", "0001"),
             new TradeFillEvent { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD", FillId = "F-1" },

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Envelope.V1;
@@ -23,7 +24,7 @@ internal sealed class FillScenario
     public FillScenario(int fills, int cells = 10, string series = "faults")
     {
         var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "scenario/1.0");
-        var start = DateTimeOffset.Parse("2026-11-22T09:00:00Z");
+        var start = DateTimeOffset.Parse("2026-11-22T09:00:00Z", CultureInfo.InvariantCulture);
         for (var i = 0; i < fills; i++)
         {
             _fills.Add(builder.Build(Guid.NewGuid(), start.AddMilliseconds(i), NavProcessor.InputTopic,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using PitPlatform.Contracts.Catalog;
@@ -16,7 +17,7 @@ public sealed class envelope_producer(KafkaFixture kafka)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly EnvelopeBuilder Builder = new(TopicCatalog.Embedded, "test/1.0");
 
-    private static EventEnvelope Fill(string instrument = "ACME") => Builder.Build(Guid.NewGuid(), DateTimeOffset.Parse("2026-11-22T09:30:00.123Z"),
+    private static EventEnvelope Fill(string instrument = "ACME") => Builder.Build(Guid.NewGuid(), DateTimeOffset.Parse("2026-11-22T09:30:00.123Z", CultureInfo.InvariantCulture),
         "pit.v1.exec.trade_fill", CanonicalKey.ForCell("demo", "alpha", "0001"),
         new TradeFillEvent { Instrument = instrument, Side = TradeSide.Buy, Quantity = 1, PriceMicros = 1, Currency = "USD" });
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using PitPlatform.Sdk;
 using PitPlatform.Sdk.Events;
@@ -13,6 +14,7 @@ namespace PitPlatform.Benchmarks;
 /// The client points at a closed port, so its background sender holds one batch and sends nothing.
 /// </summary>
 [MemoryDiagnoser]
+[SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet runs [GlobalCleanup], which disposes both.")]
 public class SdkTrackBenchmarks
 {
     private const int PerInvoke = 65_536;

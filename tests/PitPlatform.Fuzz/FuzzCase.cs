@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace PitPlatform.Fuzz;
@@ -48,9 +49,9 @@ public sealed record FuzzCase(
                 File.WriteAllBytes(file, Body);
                 line.Append(" --data-binary @").Append(Quote(file));
             }
-            else line.Append($" --data-binary @case-{Index}.body  # {Body.Length} bytes");
+            else line.Append(CultureInfo.InvariantCulture, $" --data-binary @case-{Index}.body  # {Body.Length} bytes");
         }
-        if (Key is not KeyKind.Admin and not KeyKind.None and not KeyKind.Garbage) line.Append($"  # PIT_KEY: a key with the {Key.ToString().ToLowerInvariant()} scope only");
+        if (Key is not KeyKind.Admin and not KeyKind.None and not KeyKind.Garbage) line.Append(CultureInfo.InvariantCulture, $"  # PIT_KEY: a key with the {Key.ToString().ToLowerInvariant()} scope only");
         return line.ToString();
     }
 
@@ -62,7 +63,7 @@ public sealed record FuzzCase(
         foreach (var b in bytes)
         {
             if (b is >= 0x20 and < 0x7f && b != '\'' && b != '\\' && b != '%') text.Append((char)b);
-            else text.Append($"\\x{b:x2}");
+            else text.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}");
         }
         return text.ToString();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text;
 using Azure.Storage.Blobs;
@@ -81,7 +82,7 @@ internal static class ArchiveLoad
     {
         var builder = new EnvelopeBuilder(TopicCatalog.Embedded, "load/1.0");
         var next = new long[partitions];
-        var time = DateTimeOffset.Parse("2026-11-22T09:30:00Z");
+        var time = DateTimeOffset.Parse("2026-11-22T09:30:00Z", CultureInfo.InvariantCulture);
         return Enumerable.Range(0, count).Select(i =>
         {
             var partition = i % partitions;

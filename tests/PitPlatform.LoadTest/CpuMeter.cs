@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 
 /// <summary>
@@ -38,7 +39,7 @@ internal sealed class CpuMeter(int postgresPort)
         {
             var text = File.ReadAllText($"/proc/{pid}/stat");
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            return (fields[1], long.Parse(fields[11]) + long.Parse(fields[12]));
+            return (fields[1], long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }

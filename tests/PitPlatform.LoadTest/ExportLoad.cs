@@ -48,8 +48,8 @@ internal static class ExportLoad
 
     private static async Task FillAsync(NpgsqlDataSource database, int rows)
     {
-        const int Chunk = 250_000;
-        for (var first = 0; first < rows; first += Chunk)
+        const int chunk = 250_000;
+        for (var first = 0; first < rows; first += chunk)
         {
             await using var command = database.CreateCommand("""
                 INSERT INTO llm_calls (event_id, tenant, series, cell, ts, model, input_tokens, output_tokens, cost_micros, currency, latency_ms,
@@ -60,7 +60,7 @@ internal static class ExportLoad
                 FROM generate_series($1, $2) i
                 """);
             command.Parameters.Add(new() { Value = first });
-            command.Parameters.Add(new() { Value = Math.Min(rows, first + Chunk) - 1 });
+            command.Parameters.Add(new() { Value = Math.Min(rows, first + chunk) - 1 });
             command.CommandTimeout = 600;
             await command.ExecuteNonQueryAsync();
         }

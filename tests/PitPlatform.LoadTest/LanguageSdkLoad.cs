@@ -11,6 +11,9 @@ using PitPlatform.LocalHost;
 /// </summary>
 internal static class LanguageSdkLoad
 {
+    private static readonly JsonSerializerOptions OutcomeJson =
+        new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     private sealed record Client(string Name, string Program, string Script, Func<string, bool> IsReady, Dictionary<string, string> Environment);
 
     private sealed record Outcome(string Sdk, long Events, double Seconds, long Delivered, long Rejected, long Dropped, long Retries, double CpuSeconds);
@@ -66,7 +69,7 @@ internal static class LanguageSdkLoad
         {
             throw new InvalidOperationException($"{client.Name} SDK run exited with {process.ExitCode}: {await stderr}{string.Join('\n', lines)}");
         }
-        return JsonSerializer.Deserialize<Outcome>(lines[^1], new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })
+        return JsonSerializer.Deserialize<Outcome>(lines[^1], OutcomeJson)
                ?? throw new InvalidOperationException($"{client.Name} SDK printed no result: {lines[^1]}");
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -23,7 +24,7 @@ internal static class NavQueryLoad
     private const int Cells = 10;
     private const int Days = 30;
     private const string Series = "navquery";
-    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-10-01T00:00:00Z");
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-10-01T00:00:00Z", CultureInfo.InvariantCulture);
 
     public static async Task<int> RunAsync(PitLocalHost host, int requests)
     {
@@ -55,8 +56,8 @@ internal static class NavQueryLoad
         Console.WriteLine($"0. seeded {points:N0} points ({Cells} cells x {minutes:N0} minutes), rollups kept by the " + "trigger: day 1 through NavAnalyticsConsumer " +
                           $"in batches of 500 at {consumed * Cells / throughConsumer.TotalSeconds:N0} points/s, days " + $"2-{Days} by binary COPY at {(minutes - consumed) * Cells / byCopy.TotalSeconds:N0} points/s");
 
-        var from = Start.ToString("yyyy-MM-ddTHH:mm:ssZ");
-        var to = Start.AddDays(Days).AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var from = Start.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var to = Start.AddDays(Days).AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
         var path = $"/v1/series/{Series}/nav?interval=auto&from={from}&to={to}&limit=10000";
@@ -176,7 +177,7 @@ internal static class NavQueryLoad
     private static async Task<(double[] Read, double[] Serialize)> TimePhasesAsync(PitLocalHost host, int runs, string from, string to)
     {
         var pages = host.Services.GetRequiredService<NavPages>();
-        var query = new NavQuery(Series, null, null, DateTimeOffset.Parse(from), DateTimeOffset.Parse(to), NavInterval.Auto, NavQuery.MaxLimit, null);
+        var query = new NavQuery(Series, null, null, DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, CultureInfo.InvariantCulture), NavInterval.Auto, NavQuery.MaxLimit, null);
         var read = new double[runs];
         var serialize = new double[runs];
         for (var i = -3; i < runs; i++)

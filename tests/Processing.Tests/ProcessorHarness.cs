@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,7 +57,7 @@ internal sealed class ProcessorHarness : IAsyncDisposable
 
     public EventEnvelope FillEnvelope(
         Guid id, long quantity = 10, long price = 1_000_000, string cell = "0001", TradeSide side = TradeSide.Buy, string instrument = "ACME") =>
-        Envelopes.Build(id, DateTimeOffset.Parse("2026-11-22T10:00:00Z"), NavProcessor.InputTopic, CanonicalKey.ForCell("demo", "alpha", cell),
+        Envelopes.Build(id, DateTimeOffset.Parse("2026-11-22T10:00:00Z", CultureInfo.InvariantCulture), NavProcessor.InputTopic, CanonicalKey.ForCell("demo", "alpha", cell),
             new TradeFillEvent { Instrument = instrument, Side = side, Quantity = quantity, PriceMicros = price, Currency = "USD" });
 
     /// <summary>A record as the broker would deliver it, at the next offset of partition 0.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 
 namespace PitPlatform.LocalHost.Embedded;
@@ -42,7 +43,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", dataDirectory,
+                     "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--location", dataDirectory,
                      "--disableTelemetry", "--loose", "--skipApiVersionCheck", "--silent",
                  })
             info.ArgumentList.Add(argument);
@@ -51,7 +52,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await File.WriteAllTextAsync(pidFile, process.Id.ToString(), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(pidFile, process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         var server = new AzuriteServer(process, port, pidFile);
         try
         {

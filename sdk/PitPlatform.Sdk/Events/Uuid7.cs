@@ -12,22 +12,22 @@ internal static class Uuid7
     private const int BufferSize = 4096;
 
     [ThreadStatic]
-    private static byte[]? t_random;
+    private static byte[]? _random;
 
     [ThreadStatic]
-    private static int t_used;
+    private static int _used;
 
     public static Guid New()
     {
-        var random = t_random;
-        if (random is null || t_used > BufferSize - 10)
+        var random = _random;
+        if (random is null || _used > BufferSize - 10)
         {
-            random = t_random ??= new byte[BufferSize];
+            random = _random ??= new byte[BufferSize];
             RandomNumberGenerator.Fill(random);
-            t_used = 0;
+            _used = 0;
         }
-        var r = random.AsSpan(t_used, 10);
-        t_used += 10;
+        var r = random.AsSpan(_used, 10);
+        _used += 10;
         var ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         return new Guid(
             (int)(ms >> 16),

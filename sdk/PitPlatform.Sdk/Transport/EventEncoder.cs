@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using PitPlatform.Sdk.Events;
 using PitPlatform.Sdk.Results;
@@ -7,6 +8,7 @@ using PitPlatform.Sdk.Schema;
 namespace PitPlatform.Sdk.Transport;
 
 /// <summary>Writes events as JSON and validates them against the embedded schema. One per thread of work (not thread-safe).</summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "A Utf8JsonWriter over an ArrayBufferWriter holds no resource.")]
 internal sealed class EventEncoder(EventSchemaValidator validator)
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);

@@ -41,7 +41,7 @@ public sealed class EventSchema
         var compiled = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
         var compiler = new Compiler(root, compiled);
         var node = compiler.Compile(root, "#");
-        compiler.ResolveAll(node);
+        Compiler.ResolveAll(node);
         Compiler.Discriminate(node);
         return new EventSchema(node, json);
     }
@@ -144,7 +144,7 @@ public sealed class EventSchema
         }
 
         /// <summary>Resolves every reference now: a broken one fails start-up, and validation never mutates state.</summary>
-        public void ResolveAll(SchemaNode node, HashSet<SchemaNode>? seen = null)
+        public static void ResolveAll(SchemaNode node, HashSet<SchemaNode>? seen = null)
         {
             seen ??= [];
             if (!seen.Add(node)) return;

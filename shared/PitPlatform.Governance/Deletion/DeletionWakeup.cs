@@ -1,7 +1,7 @@
 namespace PitPlatform.Governance.Deletion;
 
 /// <summary>Lets an approval wake the local deletion driver at once instead of at its next poll.</summary>
-public sealed class DeletionWakeup
+public sealed class DeletionWakeup : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0);
 
@@ -11,4 +11,6 @@ public sealed class DeletionWakeup
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _signal.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Data;
 using System.Text.Json;
@@ -15,6 +16,7 @@ namespace PitPlatform.Governance.Export;
 /// memory. All tables are read in one REPEATABLE READ snapshot, so the export is consistent across them. A failure
 /// after the first byte aborts the connection: a body without its trailer is incomplete.
 /// </summary>
+[SuppressMessage("Naming", "CA1711", Justification = "It streams the export to the response; it is not a Stream.")]
 public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, DateTimeOffset startedAt, ILogger logger) : IResult
 {
     public const string MediaType = "application/x-ndjson";

@@ -63,8 +63,8 @@ public sealed class RetentionPolicyHandler(
 
     private (int Days, string? Tier, IResult? Refusal) Read(JsonElement root)
     {
-        const string Shape = "the body must be {\"days\": N} or {\"tier\": \"name\"}";
-        if (root.ValueKind != JsonValueKind.Object) return (0, null, ApiErrors.BadRequest("ERR_INVALID_BODY", Shape, new { pointer = "" }));
+        const string shape = "the body must be {\"days\": N} or {\"tier\": \"name\"}";
+        if (root.ValueKind != JsonValueKind.Object) return (0, null, ApiErrors.BadRequest("ERR_INVALID_BODY", shape, new { pointer = "" }));
         int? days = null;
         string? tier = null;
         foreach (var member in root.EnumerateObject())
@@ -84,10 +84,10 @@ public sealed class RetentionPolicyHandler(
                     tier = found.Name;
                     break;
                 default:
-                    return (0, null, ApiErrors.BadRequest("ERR_VALIDATION", $"'{member.Name}' is not a retention field; {Shape}", new { pointer = "/" + member.Name }));
+                    return (0, null, ApiErrors.BadRequest("ERR_VALIDATION", $"'{member.Name}' is not a retention field; {shape}", new { pointer = "/" + member.Name }));
             }
         }
-        if (days is null == tier is null) return (0, null, ApiErrors.BadRequest("ERR_INVALID_BODY", Shape, new { pointer = "" }));
+        if (days is null == tier is null) return (0, null, ApiErrors.BadRequest("ERR_INVALID_BODY", shape, new { pointer = "" }));
         return (days ?? store.Settings.FindTier(tier!)!.Days, tier, null);
     }
 

@@ -18,7 +18,7 @@ namespace PitPlatform.Hosting.Telemetry;
 /// Npgsql's; logs. The hosts add their exporters (Prometheus locally, Azure Monitor in Azure); OTLP is added here when
 /// the standard OTEL_EXPORTER_OTLP_ENDPOINT setting names a collector.
 /// <para>
-/// Traces and logs are collected only when something exports them (<paramref name="exportsTraces"/> or OTLP): with no
+/// Traces and logs are collected only when something exports them (<c>exportsTraces</c> or OTLP): with no
 /// exporter no listener is attached, and spans cost the platform one check each. Nothing is sampled (the SDK's default,
 /// parent-based always-on), so an error's trace is always whole; a volume cap, if ever needed, belongs in a collector's
 /// tail sampling, which can keep every trace with an error.

@@ -12,7 +12,7 @@ namespace PitPlatform.Infrastructure.Secrets;
 /// When Key Vault cannot be reached after the cache expired, the last value is kept (and a warning logged) rather than
 /// failing work a rotated-but-still-valid key can do.
 /// </summary>
-public class KeyVaultSecretSource : ISecretSource
+public class KeyVaultSecretSource : ISecretSource, IDisposable
 {
     public static readonly TimeSpan DefaultCacheDuration = TimeSpan.FromMinutes(5);
     private readonly SecretClient _client;
@@ -72,5 +72,16 @@ public class KeyVaultSecretSource : ISecretSource
         {
             _refresh.Release();
         }
+    }
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _refresh.Dispose();
     }
 }

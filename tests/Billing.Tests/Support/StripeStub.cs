@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
@@ -89,13 +90,13 @@ public sealed class StripeStub : IAsyncDisposable
             await WriteErrorAsync(context, failure.Status, failure.Type, failure.Message, null, null);
             return;
         }
-        if (!long.TryParse(form.GetValueOrDefault("payload[value]"), out var value) || !form.ContainsKey("event_name"))
+        if (!long.TryParse(form.GetValueOrDefault("payload[value]"), out var value) || !form.TryGetValue("event_name", out var eventName))
         {
             await WriteErrorAsync(context, 400, "invalid_request_error", "Missing required param: payload[value].", "parameter_missing", "payload[value]");
             return;
         }
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var accepted = new AcceptedMeterEvent(identifier, form["event_name"], customer, value, long.Parse(form.GetValueOrDefault("timestamp", created.ToString()), System.Globalization.CultureInfo.InvariantCulture));
+        var accepted = new AcceptedMeterEvent(identifier, eventName, customer, value, long.Parse(form.GetValueOrDefault("timestamp", created.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
         if (!MeterEvents.TryAdd(identifier, accepted))
         {
             await WriteErrorAsync(context, 400, "invalid_request_error", $"An event already exists with identifier {identifier}.", null, "identifier",

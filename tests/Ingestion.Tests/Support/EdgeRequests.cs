@@ -55,9 +55,10 @@ internal static class EdgeRequests
             .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).EventId)
             .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>A trade fill with the given event_id; <paramref name="payload"/> replaces members of the payload by text.</summary>
+    /// <summary>A trade fill with the given event_id; <paramref name="extra"/> is JSON text put after the cell.</summary>
     public static string Fill(Guid id, string instrument = "ACME", string extra = "", string ts = "") =>
-        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{id}\"{(ts.Length > 0 ? $",\"ts\":\"{ts}\"" : "")},\"" + $"series\":\"alpha\",\"cell\":\"0001\"{extra},"
+        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{id}\"{(ts.Length > 0 ? $",\"ts\":\"{ts}\"" : "")},"
+        + $"\"series\":\"alpha\",\"cell\":\"0001\"{extra},"
         + $"\"payload\":{{\"instrument\":\"{instrument}\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000" + $"000,\"currency\":\"USD\"}}}}";
 
     public static string Batch(params string[] events) => "{\"data\":[" + string.Join(",", events) + "]}";

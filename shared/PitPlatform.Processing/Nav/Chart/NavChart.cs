@@ -43,7 +43,7 @@ public static class NavChart
         }
 
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 " + $"{Width} {height}\" font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" " + "font-size=\"12\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 " + $"{Width} {height}\" font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" " + $"font-size=\"12\">\n");
         var title = $"NAV of series {chart.Series}";
         var range = chart.Points.Count == 0 && chart.From is null && chart.To is null
             ? "all time"
@@ -58,7 +58,7 @@ public static class NavChart
         {
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"panel empty\" transform=\"translate(0,{HeaderHeight})\">\n");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{PlotLeft}\" y=\"{PlotTop}\" width=\"{PlotRight - PlotLeft}\" " + $"height=\"{PlotBottom - PlotTop}\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-state\" x=\"{(PlotLeft + PlotRight) / 2}\" " + $"y=\"{(PlotTop + PlotBottom) / 2}\" text-anchor=\"middle\" font-size=\"14\" " + "fill=\"#777\">No NAV points for this series and range</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"empty-state\" x=\"{(PlotLeft + PlotRight) / 2}\" " + $"y=\"{(PlotTop + PlotBottom) / 2}\" text-anchor=\"middle\" font-size=\"14\" " + $"fill=\"#777\">No NAV points for this series and range</text>\n");
             svg.Append("</g>\n</svg>\n");
             return svg.ToString();
         }
@@ -96,7 +96,7 @@ public static class NavChart
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"{PlotBottom}\" x2=\"{x}\" y2=\"{PlotBottom + 5}\" stroke=\"#999\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{PlotBottom + 18}\">{Escape(time.Label(tick))}</text>\n");
         }
-        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis-title\" x=\"{(PlotLeft + PlotRight) / 2}\" y=\"{PlotBottom + 40}\">Time " + "(UTC)</text>\n</g>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis-title\" x=\"{(PlotLeft + PlotRight) / 2}\" y=\"{PlotBottom + 40}\">Time " + $"(UTC)</text>\n</g>\n");
 
         svg.Append("<g class=\"lines\" fill=\"none\" stroke-width=\"1.5\" stroke-linejoin=\"round\">\n");
         var legend = new List<(string Cell, string Colour, string Dash)>();
@@ -124,7 +124,7 @@ public static class NavChart
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"0\" y1=\"{y - 4}\" x2=\"24\" y2=\"{y - 4}\" stroke=\"{colour}\" stroke-width=\"3\"{dash}/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"32\" y=\"{y}\">{Escape(cell)} ({Escape(currency)})</text>\n");
         }
-        if (legend.Count > rows) svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{(rows + 1) * LegendRow}\" fill=\"#555\">+ {legend.Count - rows} more " + "cells</text>\n");
+        if (legend.Count > rows) svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{(rows + 1) * LegendRow}\" fill=\"#555\">+ {legend.Count - rows} more " + $"cells</text>\n");
         svg.Append("</g>\n</g>\n");
     }
 

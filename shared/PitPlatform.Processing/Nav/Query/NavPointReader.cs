@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -26,14 +27,14 @@ public sealed class NavPointReader(NpgsqlDataSource database)
         var time = interval.IsRaw ? "ts" : "bucket";
         if (interval.IsRaw)
             sql.Append("SELECT ts, cell, currency, nav_micros, cash_micros, positions_value_micros, " + "fills_applied, event_id FROM nav_points ")
-               .Append($"WHERE tenant = {Parameter(tenant)} AND series = {Parameter(query.Series)}");
+               .Append(CultureInfo.InvariantCulture, $"WHERE tenant = {Parameter(tenant)} AND series = {Parameter(query.Series)}");
         else
             sql.Append("SELECT bucket, cell, currency, nav_micros, cash_micros, positions_value_micros, " + "last_fills_applied, last_ts, min_nav_micros, max_nav_micros, points ")
-               .Append($"FROM nav_rollups WHERE tenant = {Parameter(tenant)} AND series = " + $"{Parameter(query.Series)} AND bucket_seconds = {Parameter(interval.Seconds)}");
-        if (query.Cell is not null) sql.Append($" AND cell = {Parameter(query.Cell)}");
-        if (query.Currency is not null) sql.Append($" AND currency = {Parameter(query.Currency, NpgsqlDbType.Char)}");
-        if (query.From is { } from) sql.Append($" AND {time} >= {Parameter(BucketStart(from.UtcDateTime, interval))}");
-        if (query.To is { } to) sql.Append($" AND {time} <= {Parameter(to.UtcDateTime)}");
+               .Append(CultureInfo.InvariantCulture, $"FROM nav_rollups WHERE tenant = {Parameter(tenant)} AND series = " + $"{Parameter(query.Series)} AND bucket_seconds = {Parameter(interval.Seconds)}");
+        if (query.Cell is not null) sql.Append(CultureInfo.InvariantCulture, $" AND cell = {Parameter(query.Cell)}");
+        if (query.Currency is not null) sql.Append(CultureInfo.InvariantCulture, $" AND currency = {Parameter(query.Currency, NpgsqlDbType.Char)}");
+        if (query.From is { } from) sql.Append(CultureInfo.InvariantCulture, $" AND {time} >= {Parameter(BucketStart(from.UtcDateTime, interval))}");
+        if (query.To is { } to) sql.Append(CultureInfo.InvariantCulture, $" AND {time} <= {Parameter(to.UtcDateTime)}");
         if (after is not null)
         {
             sql.Append(interval.IsRaw
@@ -41,7 +42,7 @@ public sealed class NavPointReader(NpgsqlDataSource database)
                 : $" AND (bucket, cell, currency) > ({Parameter(after.Ts)}, {Parameter(after.Cell)}, " + $"{Parameter(after.Currency, NpgsqlDbType.Char)})");
         }
         sql.Append(interval.IsRaw ? " ORDER BY ts, cell, currency, fills_applied, event_id" : " ORDER BY bucket, cell, currency")
-           .Append($" LIMIT {Parameter(take)}");
+           .Append(CultureInfo.InvariantCulture, $" LIMIT {Parameter(take)}");
         command.CommandText = sql.ToString();
 
         var points = new List<NavPoint>(Math.Min(take, 4096));
