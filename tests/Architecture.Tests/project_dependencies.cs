@@ -61,7 +61,9 @@ public sealed class project_dependencies
         {
             var actual = _graph.References[project];
             var allowed = Allowed[project].ToHashSet(StringComparer.Ordinal);
-            return actual.Except(allowed).Select(r => $"{project} -> {r}: a reference Allowed does not list")
+            return actual
+                .Except(allowed)
+                .Select(r => $"{project} -> {r}: a reference Allowed does not list")
                 .Concat(allowed.Except(actual).Select(r => $"{project} -> {r}: listed in Allowed but not referenced"));
         });
         Assert.Empty(differences);
@@ -78,8 +80,12 @@ public sealed class project_dependencies
     {
         var sdkProjects = _graph.References.Keys.Where(p => p.StartsWith("sdk/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sdkProjects);
-        var outside = sdkProjects.SelectMany(project => _graph.Reachable(project)
-            .Where(r => !r.StartsWith("sdk/", StringComparison.Ordinal)).Select(r => $"{project} reaches {r}"));
+        var outside = sdkProjects.SelectMany(project =>
+            _graph
+                .Reachable(project)
+                .Where(r => !r.StartsWith("sdk/", StringComparison.Ordinal))
+                .Select(r => $"{project} reaches {r}")
+        );
         Assert.Empty(outside);
     }
 
@@ -88,8 +94,12 @@ public sealed class project_dependencies
     {
         var shared = _graph.References.Keys.Where(p => p.StartsWith("shared/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(shared);
-        var wrong = shared.SelectMany(project => _graph.Reachable(project)
-            .Where(r => !r.StartsWith("shared/", StringComparison.Ordinal)).Select(r => $"{project} reaches {r}"));
+        var wrong = shared.SelectMany(project =>
+            _graph
+                .Reachable(project)
+                .Where(r => !r.StartsWith("shared/", StringComparison.Ordinal))
+                .Select(r => $"{project} reaches {r}")
+        );
         Assert.Empty(wrong);
     }
 
@@ -103,9 +113,14 @@ public sealed class project_dependencies
     [Fact]
     public void no_product_project_reaches_a_test_project_but_the_kafka_stand_in()
     {
-        var wrong = _graph.References.Keys.Where(IsProduct).SelectMany(project => _graph.Reachable(project)
-            .Where(r => r.StartsWith("tests/", StringComparison.Ordinal) && r != KafkaStandIn)
-            .Select(r => $"{project} reaches {r}"));
+        var wrong = _graph
+            .References.Keys.Where(IsProduct)
+            .SelectMany(project =>
+                _graph
+                    .Reachable(project)
+                    .Where(r => r.StartsWith("tests/", StringComparison.Ordinal) && r != KafkaStandIn)
+                    .Select(r => $"{project} reaches {r}")
+            );
         Assert.Empty(wrong);
     }
 
@@ -131,7 +146,9 @@ public sealed class project_dependencies
         var map = File.ReadAllText(Path.Combine(_graph.Root, "docs", "ARCHITECTURE.md"));
         var missing = Allowed
             .SelectMany(entry => entry.Value.Where(r => r != KafkaStandIn).Select(r => (From: entry.Key, To: r)))
-            .Where(edge => !MapRow(map, ShortName(edge.From)).Contains($"`{ShortName(edge.To)}`", StringComparison.Ordinal))
+            .Where(edge =>
+                !MapRow(map, ShortName(edge.From)).Contains($"`{ShortName(edge.To)}`", StringComparison.Ordinal)
+            )
             .Select(edge => $"{ShortName(edge.From)} -> {ShortName(edge.To)}");
         Assert.Empty(missing);
     }

@@ -27,13 +27,38 @@ public class SdkTrackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new PitIngestionClientOptions { MaxQueueSize = 4 * PerInvoke, FlushInterval = TimeSpan.FromHours(1), DisposeTimeout = TimeSpan.Zero };
-        _client = new PitIngestionClient(new Uri("http://127.0.0.1:1"), "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", options);
-        _fullClient = new PitIngestionClient(new Uri("http://127.0.0.1:1"), "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
-            new PitIngestionClientOptions { MaxQueueSize = 1024, FlushInterval = TimeSpan.FromHours(1), DisposeTimeout = TimeSpan.Zero });
+        var options = new PitIngestionClientOptions
+        {
+            MaxQueueSize = 4 * PerInvoke,
+            FlushInterval = TimeSpan.FromHours(1),
+            DisposeTimeout = TimeSpan.Zero,
+        };
+        _client = new PitIngestionClient(
+            new Uri("http://127.0.0.1:1"),
+            "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+            options
+        );
+        _fullClient = new PitIngestionClient(
+            new Uri("http://127.0.0.1:1"),
+            "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+            new PitIngestionClientOptions
+            {
+                MaxQueueSize = 1024,
+                FlushInterval = TimeSpan.FromHours(1),
+                DisposeTimeout = TimeSpan.Zero,
+            }
+        );
         _queue = new ConcurrentQueue<PitEvent>();
-        _fill = new TradeFillEvent("alpha", "0001") { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD" };
-        for (var i = 0; i < 4096; i++) _fullClient.Track(_fill);
+        _fill = new TradeFillEvent("alpha", "0001")
+        {
+            Instrument = "ACME",
+            Side = TradeSide.Buy,
+            Quantity = 100,
+            PriceMicros = 12_500_000,
+            Currency = "USD",
+        };
+        for (var i = 0; i < 4096; i++)
+            _fullClient.Track(_fill);
     }
 
     [IterationSetup]
@@ -54,14 +79,16 @@ public class SdkTrackBenchmarks
     public long RawIncrement()
     {
         long last = 0;
-        for (var i = 0; i < PerInvoke; i++) last = Interlocked.Increment(ref _counter);
+        for (var i = 0; i < PerInvoke; i++)
+            last = Interlocked.Increment(ref _counter);
         return last;
     }
 
     [Benchmark(OperationsPerInvoke = PerInvoke, Description = "raw: ConcurrentQueue.Enqueue")]
     public int RawConcurrentQueue()
     {
-        for (var i = 0; i < PerInvoke; i++) _queue.Enqueue(_fill);
+        for (var i = 0; i < PerInvoke; i++)
+            _queue.Enqueue(_fill);
         return _queue.Count;
     }
 
@@ -69,7 +96,8 @@ public class SdkTrackBenchmarks
     public bool Track()
     {
         var ok = true;
-        for (var i = 0; i < PerInvoke; i++) ok &= _client.Track(_fill);
+        for (var i = 0; i < PerInvoke; i++)
+            ok &= _client.Track(_fill);
         return ok;
     }
 
@@ -77,16 +105,29 @@ public class SdkTrackBenchmarks
     public bool TrackFull()
     {
         var ok = true;
-        for (var i = 0; i < PerInvoke; i++) ok &= _fullClient.Track(_fill);
+        for (var i = 0; i < PerInvoke; i++)
+            ok &= _fullClient.Track(_fill);
         return ok;
     }
 
-    [Benchmark(OperationsPerInvoke = PerInvoke, Description = "new TradeFillEvent + Track (the event's own allocation)")]
+    [Benchmark(
+        OperationsPerInvoke = PerInvoke,
+        Description = "new TradeFillEvent + Track (the event's own allocation)"
+    )]
     public bool CreateAndTrack()
     {
         var ok = true;
         for (var i = 0; i < PerInvoke; i++)
-            ok &= _client.Track(new TradeFillEvent("alpha", "0001") { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD" });
+            ok &= _client.Track(
+                new TradeFillEvent("alpha", "0001")
+                {
+                    Instrument = "ACME",
+                    Side = TradeSide.Buy,
+                    Quantity = 100,
+                    PriceMicros = 12_500_000,
+                    Currency = "USD",
+                }
+            );
         return ok;
     }
 }

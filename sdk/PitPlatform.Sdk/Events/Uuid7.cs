@@ -34,6 +34,13 @@ internal static class Uuid7
             (short)ms,
             (short)(0x7000 | ((r[0] & 0x0F) << 8) | r[1]),
             (byte)(0x80 | (r[2] & 0x3F)),
-            r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9]
+        );
     }
 }

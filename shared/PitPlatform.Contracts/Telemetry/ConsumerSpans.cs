@@ -13,7 +13,9 @@ namespace PitPlatform.Contracts.Telemetry;
 /// </summary>
 internal sealed class ConsumerSpans
 {
-    /// <summary>Links per batch span: enough to follow a latency batch, bounded for a replay batch of thousands.</summary>
+    /// <summary>
+    /// Links per batch span: enough to follow a latency batch, bounded for a replay batch of thousands.
+    /// </summary>
     private const int MaxLinks = 128;
 
     private readonly Activity _batch;
@@ -30,39 +32,55 @@ internal sealed class ConsumerSpans
     /// <summary>Null, at the cost of one check, when nobody listens or the batch span is not sampled.</summary>
     public static ConsumerSpans? Start(string group, IReadOnlyList<ConsumedRecord> batch)
     {
-        if (!PitTelemetry.Source.HasListeners()) return null;
+        if (!PitTelemetry.Source.HasListeners())
+            return null;
         var contexts = new ActivityContext[batch.Count];
         var any = false;
         var oneTrace = true;
         ActivityTraceId trace = default;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!RecordTraceContext.TryRead(batch[i], out contexts[i])) continue;
-            if (!any) trace = contexts[i].TraceId;
-            else if (contexts[i].TraceId != trace) oneTrace = false;
+            if (!RecordTraceContext.TryRead(batch[i], out contexts[i]))
+                continue;
+            if (!any)
+                trace = contexts[i].TraceId;
+            else if (contexts[i].TraceId != trace)
+                oneTrace = false;
             any = true;
         }
         var parent = any && oneTrace ? contexts.First(c => c != default) : default;
         var links = new List<ActivityLink>(Math.Min(batch.Count, MaxLinks));
         foreach (var context in contexts)
         {
-            if (context != default && links.Count < MaxLinks) links.Add(new ActivityLink(context));
+            if (context != default && links.Count < MaxLinks)
+                links.Add(new ActivityLink(context));
         }
 
         var name = PitTelemetry.ProcessSpan(group);
         var previous = Activity.Current;
         // With no record context the batch span is a child of the host's own span (the Functions invocation), if any.
-        var batchSpan = PitTelemetry.Source.StartActivity(name, ActivityKind.Consumer, parent, Tags(group, batch), links);
-        if (batchSpan is null) return null;
+        var batchSpan = PitTelemetry.Source.StartActivity(
+            name,
+            ActivityKind.Consumer,
+            parent,
+            Tags(group, batch),
+            links
+        );
+        if (batchSpan is null)
+            return null;
 
         List<Activity>? records = null;
         for (var i = 0; i < contexts.Length; i++)
         {
-            if (contexts[i] == default || contexts[i] == parent) continue;
-            // Tags set on the span itself, not through a tag collection per record (a batch of thousands makes thousands).
+            if (contexts[i] == default || contexts[i] == parent)
+                continue;
+            // Tags set on the span itself, not through a tag collection per record (a batch of thousands makes
+            // thousands).
             var record = PitTelemetry.Source.StartActivity(name, ActivityKind.Consumer, contexts[i]);
-            if (record is null) continue;
-            if (record.IsAllDataRequested) SetRecordTags(record, group, batch[i]);
+            if (record is null)
+                continue;
+            if (record.IsAllDataRequested)
+                SetRecordTags(record, group, batch[i]);
             (records ??= new List<Activity>(contexts.Length)).Add(record);
         }
         // Starting a record's span made it current; the handler runs under the batch span.
@@ -74,15 +92,18 @@ internal sealed class ConsumerSpans
     {
         _batch.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
         _batch.AddException(exception);
-        if (_records is null) return;
-        foreach (var record in _records) record.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        if (_records is null)
+            return;
+        foreach (var record in _records)
+            record.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
     }
 
     public void Stop()
     {
         if (_records is not null)
         {
-            foreach (var record in _records) record.Stop();
+            foreach (var record in _records)
+                record.Stop();
         }
         _batch.Stop();
         Activity.Current = _previous;

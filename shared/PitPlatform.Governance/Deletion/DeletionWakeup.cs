@@ -7,10 +7,12 @@ public sealed class DeletionWakeup : IDisposable
 
     public void Signal()
     {
-        if (_signal.CurrentCount == 0) _signal.Release();
+        if (_signal.CurrentCount == 0)
+            _signal.Release();
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _signal.WaitAsync(timeout, cancellationToken);
 
     public void Dispose() => _signal.Dispose();
 }

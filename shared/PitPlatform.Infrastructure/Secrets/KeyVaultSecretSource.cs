@@ -18,7 +18,9 @@ public class KeyVaultSecretSource : ISecretSource, IDisposable
     private readonly SecretClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset Until)> _cache = new(
+        StringComparer.Ordinal
+    );
     private readonly SemaphoreSlim _refresh = new(1, 1);
 
     /// <summary>For mocking.</summary>
@@ -29,7 +31,12 @@ public class KeyVaultSecretSource : ISecretSource, IDisposable
         _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
-    public KeyVaultSecretSource(SecretClient client, ILogger logger, TimeProvider? time = null, TimeSpan? cacheDuration = null)
+    public KeyVaultSecretSource(
+        SecretClient client,
+        ILogger logger,
+        TimeProvider? time = null,
+        TimeSpan? cacheDuration = null
+    )
     {
         _client = client;
         _logger = logger;
@@ -41,27 +48,46 @@ public class KeyVaultSecretSource : ISecretSource, IDisposable
 
     public static string SecretName(string settingName) => settingName.Replace('_', '-').ToLowerInvariant();
 
-    public virtual async ValueTask<string?> GetSecretAsync(string settingName, CancellationToken cancellationToken = default)
+    public virtual async ValueTask<string?> GetSecretAsync(
+        string settingName,
+        CancellationToken cancellationToken = default
+    )
     {
         var now = _time.GetUtcNow();
-        if (_cache.TryGetValue(settingName, out var cached) && cached.Until > now) return cached.Value;
+        if (_cache.TryGetValue(settingName, out var cached) && cached.Until > now)
+            return cached.Value;
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_cache.TryGetValue(settingName, out cached) && cached.Until > _time.GetUtcNow()) return cached.Value;
+            if (_cache.TryGetValue(settingName, out cached) && cached.Until > _time.GetUtcNow())
+                return cached.Value;
             string? value;
             try
             {
-                value = (await _client.GetSecretAsync(SecretName(settingName), cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Value;
+                value = (
+                    await _client
+                        .GetSecretAsync(SecretName(settingName), cancellationToken: cancellationToken)
+                        .ConfigureAwait(false)
+                )
+                    .Value
+                    .Value;
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
                 value = null;
             }
-            catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException && _cache.ContainsKey(settingName))
+            catch (Exception e)
+                when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException
+                    && _cache.ContainsKey(settingName)
+                )
             {
-                // Stale beats none: the cached value was valid minutes ago. Try again after a short pause, not every call.
-                _logger.LogWarning("Key Vault unavailable refreshing secret {Secret}; keeping the cached value: {Error}", SecretName(settingName), e.Message);
+                // Stale beats none: the cached value was valid minutes ago. Try again after a short pause, not every
+                // call.
+                _logger.LogWarning(
+                    "Key Vault unavailable refreshing secret {Secret}; keeping the cached value: {Error}",
+                    SecretName(settingName),
+                    e.Message
+                );
                 _cache[settingName] = (cached.Value, _time.GetUtcNow() + TimeSpan.FromSeconds(30));
                 return cached.Value;
             }
@@ -82,6 +108,7 @@ public class KeyVaultSecretSource : ISecretSource, IDisposable
 
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing) _refresh.Dispose();
+        if (disposing)
+            _refresh.Dispose();
     }
 }

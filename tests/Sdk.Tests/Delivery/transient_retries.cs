@@ -15,12 +15,12 @@ public sealed class transient_retries(PostgresFixture postgres, KafkaFixture kaf
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n => n switch
-        {
-            1 => Fault.Unavailable,
-            2 => Fault.TooManyRequests,
-            3 => Fault.DropBeforeForward,
-            _ => Fault.None,
-        });
+            {
+                1 => Fault.Unavailable,
+                2 => Fault.TooManyRequests,
+                3 => Fault.DropBeforeForward,
+                _ => Fault.None,
+            });
         await using var client = SdkClients.For(proxy.Address, pipeline);
         var events = Fills.Many(5);
 
@@ -33,7 +33,10 @@ public sealed class transient_retries(PostgresFixture postgres, KafkaFixture kaf
         var ids = events.Select(e => e.EventId.ToString("D")).ToList();
         Assert.All(attempts, a => Assert.Equal(ids, a.EventIds));
         Assert.All(ids, id => Assert.Equal(7, Guid.Parse(id).Version)); // UUIDv7, time-ordered
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"Retry-After: 1 must delay the next attempt by a second; took {watch.Elapsed}");
+        Assert.True(
+            watch.Elapsed >= TimeSpan.FromSeconds(1),
+            $"Retry-After: 1 must delay the next attempt by a second; took {watch.Elapsed}"
+        );
         Assert.Equal(3, client.GetCounters().Retries);
     }
 
