@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,9 @@ public sealed class ApiErrorFunctionMiddleware(ILoggerFactory loggers) : IFuncti
     private readonly ILogger _logger = loggers.CreateLogger("PitPlatform.Http.ApiErrors");
 
     public static bool IsHttpTrigger(FunctionContext context) =>
-        context.FunctionDefinition.InputBindings.Values.Any(b => string.Equals(b.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase));
+        context.FunctionDefinition.InputBindings.Values.Any(b =>
+            string.Equals(b.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase)
+        );
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {

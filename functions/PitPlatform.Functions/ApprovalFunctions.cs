@@ -17,20 +17,20 @@ public sealed class ApprovalFunctions(ApprovalsHandler handler)
     public Task Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/approvals/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.GetAsync(request, id, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.GetAsync(request, id, token), cancellationToken);
 
     [Function("ApproveApproval")]
     public Task Approve(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/approvals/{id}/approve")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.ApproveAsync(request, id, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.ApproveAsync(request, id, token), cancellationToken);
 
     [Function("RejectApproval")]
     public Task Reject(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/approvals/{id}/reject")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.RejectAsync(request, id, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.RejectAsync(request, id, token), cancellationToken);
 }

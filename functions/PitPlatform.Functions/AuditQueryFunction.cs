@@ -10,6 +10,6 @@ public sealed class AuditQueryFunction(AuditQueryHandler handler)
     [Function("AuditQuery")]
     public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
 }

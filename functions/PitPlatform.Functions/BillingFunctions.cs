@@ -16,12 +16,13 @@ public sealed class BillingFunctions(BillingReportJob job, BillingUsageHandler u
     /// only when Postgres is unavailable; pending reports wait for the next one.
     /// </summary>
     [Function("BillingReport")]
-    public Task Report([TimerTrigger("0 15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => job.RunAsync(cancellationToken);
+    public Task Report([TimerTrigger("0 15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        job.RunAsync(cancellationToken);
 
     /// <summary>GET /v1/billing/usage. Authentication is the platform's own API key (in the handler).</summary>
     [Function("BillingUsage")]
     public Task Usage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/billing/usage")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => usage.HandleAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => usage.HandleAsync(request, token), cancellationToken);
 }

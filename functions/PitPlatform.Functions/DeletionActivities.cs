@@ -14,7 +14,9 @@ public sealed class DeletionActivities(GovernanceRequestStore store, ApprovalDec
     public async Task<DeletionStatus> ReadDeletion([ActivityTrigger] string id, CancellationToken cancellationToken)
     {
         var request = await store.FindAsync(Guid.Parse(id), cancellationToken);
-        return request is null ? new DeletionStatus("unknown", DateTime.MinValue) : new DeletionStatus(request.State, request.ExpiresAt.UtcDateTime);
+        return request is null
+            ? new DeletionStatus("unknown", DateTime.MinValue)
+            : new DeletionStatus(request.State, request.ExpiresAt.UtcDateTime);
     }
 
     [Function(nameof(ExpireOverdue))]
@@ -22,11 +24,15 @@ public sealed class DeletionActivities(GovernanceRequestStore store, ApprovalDec
         decisions.ExpireOverdueAsync(cancellationToken);
 
     [Function(nameof(RunDeletionStep))]
-    public async Task<bool> RunDeletionStep([ActivityTrigger] DeletionStepInput input, CancellationToken cancellationToken)
+    public async Task<bool> RunDeletionStep(
+        [ActivityTrigger] DeletionStepInput input,
+        CancellationToken cancellationToken
+    )
     {
         var request = await store.FindAsync(Guid.Parse(input.RequestId), cancellationToken);
         // Only an approved request runs steps; a completed one has nothing left (a replayed activity lands here).
-        if (request is not { State: GovernanceRequestState.Approved }) return false;
+        if (request is not { State: GovernanceRequestState.Approved })
+            return false;
         return await runner.RunStepAsync(request, input.Step, cancellationToken);
     }
 }

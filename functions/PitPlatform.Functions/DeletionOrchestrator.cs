@@ -31,15 +31,27 @@ public static class DeletionOrchestrator
     public static readonly TimeSpan OverdueRecheck = TimeSpan.FromMinutes(1);
 
     [Function(nameof(DeletionOrchestrator))]
-    public static Task<string> Run([OrchestrationTrigger] TaskOrchestrationContext context) => RunAsync(context, MaxWait);
+    public static Task<string> Run([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        RunAsync(context, MaxWait);
 
-    /// <summary>The orchestration with slices of at most <paramref name="maxWait"/>: tests shorten it, as the in-process engine's timers run in real time.</summary>
+    /// <summary>
+    /// The orchestration with slices of at most <paramref name="maxWait"/>: tests shorten it, as the in-process
+    /// engine's timers run in real time.
+    /// </summary>
     internal static async Task<string> RunAsync(TaskOrchestrationContext context, TimeSpan maxWait)
     {
         var id = context.GetInput<string>()!;
         var logger = context.CreateReplaySafeLogger(nameof(DeletionOrchestrator));
-        var retry = new TaskOptions(new TaskRetryOptions(new RetryPolicy(maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(5),
-            backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5))));
+        var retry = new TaskOptions(
+            new TaskRetryOptions(
+                new RetryPolicy(
+                    maxNumberOfAttempts: 8,
+                    firstRetryInterval: TimeSpan.FromSeconds(5),
+                    backoffCoefficient: 2,
+                    maxRetryInterval: TimeSpan.FromMinutes(5)
+                )
+            )
+        );
 
         // Published before the read: a decision the read did not see finds this name when it wakes the orchestration,
         // and its event is buffered until the wait takes it, instead of going nowhere for a whole slice.
@@ -64,17 +76,27 @@ public static class DeletionOrchestrator
             return state.State;
         }
         foreach (var step in DeletionRunner.Steps)
-            await context.CallActivityAsync<bool>(nameof(DeletionActivities.RunDeletionStep), new DeletionStepInput(id, step), retry);
+            await context.CallActivityAsync<bool>(
+                nameof(DeletionActivities.RunDeletionStep),
+                new DeletionStepInput(id, step),
+                retry
+            );
         context.SetCustomStatus("completed");
         return "completed";
     }
 
     /// <summary>
-    /// Waits for a decision until the request's expiry or <paramref name="maxWait"/>, or expires an overdue one; returns
-    /// the request's state read afterwards.
+    /// Waits for a decision until the request's expiry or <paramref name="maxWait"/>, or expires an overdue one;
+    /// returns the request's state read afterwards.
     /// </summary>
-    private static async Task<DeletionStatus> WaitOneSliceAsync(TaskOrchestrationContext context, string id, DeletionStatus state, string eventName,
-        TimeSpan maxWait, TaskOptions retry)
+    private static async Task<DeletionStatus> WaitOneSliceAsync(
+        TaskOrchestrationContext context,
+        string id,
+        DeletionStatus state,
+        string eventName,
+        TimeSpan maxWait,
+        TaskOptions retry
+    )
     {
         var remaining = state.ExpiresAt - context.CurrentUtcDateTime;
         if (remaining <= TimeSpan.Zero)
@@ -84,7 +106,8 @@ public static class DeletionOrchestrator
             await context.CallActivityAsync<int>(nameof(DeletionActivities.ExpireOverdue), id, retry);
             var after = await ReadAsync(context, id, retry);
             // Still pending: the activity's clock says it is not yet due. Wait before asking again, never a tight loop.
-            if (after.State == "pending") await context.CreateTimer(context.CurrentUtcDateTime + OverdueRecheck, CancellationToken.None);
+            if (after.State == "pending")
+                await context.CreateTimer(context.CurrentUtcDateTime + OverdueRecheck, CancellationToken.None);
             return after;
         }
 
@@ -94,7 +117,8 @@ public static class DeletionOrchestrator
         }
         catch (TaskCanceledException)
         {
-            // Timed out: the state read below says what happened (expired, decided without a delivered event, or still pending).
+            // Timed out: the state read below says what happened (expired, decided without a delivered event, or still
+            // pending).
         }
         return await ReadAsync(context, id, retry);
     }

@@ -10,6 +10,6 @@ public sealed class ExportFunction(ExportHandler handler)
     [Function("Export")]
     public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/export")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
 }

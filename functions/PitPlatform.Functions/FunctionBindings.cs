@@ -24,7 +24,11 @@ public static class FunctionBindings
     public const string UsageAggregatorGroup = "usage-aggregator";
     public const string RetentionSweepTopic = "pit.v1.ops.retention_sweep";
     public const string RetentionSweeperGroup = "retention-sweeper";
-    /// <summary>The retention scheduler's timer: daily at 03:00 UTC (<see cref="Governance.Retention.RetentionScheduler.DailySchedule"/>).</summary>
+
+    /// <summary>
+    /// The retention scheduler's timer: daily at 03:00 UTC
+    /// (<see cref="Governance.Retention.RetentionScheduler.DailySchedule"/>).
+    /// </summary>
     public const string RetentionSweepSchedule = "0 0 3 * * *";
 
     // The archiver reads every topic the catalog marks archived, one trigger per topic, all in one group.
@@ -32,7 +36,15 @@ public static class FunctionBindings
     public const string UsageTopic = "pit.v1.acct.usage";
     public const string DeletionTopic = "pit.v1.policy.deletion";
     public const string DeadLetterTopic = "pit.v1.ops.dead_letter";
-    public static readonly IReadOnlyList<string> ArchivedTopics = [TradeFillTopic, NavUpdateTopic, LlmCallTopic, UsageTopic, DeletionTopic, DeadLetterTopic];
+    public static readonly IReadOnlyList<string> ArchivedTopics =
+    [
+        TradeFillTopic,
+        NavUpdateTopic,
+        LlmCallTopic,
+        UsageTopic,
+        DeletionTopic,
+        DeadLetterTopic,
+    ];
 
     /// <summary>
     /// The app setting with the bootstrap servers. The Kafka extension resolves brokerList, Username and Password
@@ -78,36 +90,70 @@ public static class FunctionBindings
         var problems = new List<string>();
         Check(services.GetRequiredService<NavProcessor>(), TradeFillTopic, NavProcessorGroup, problems);
         Check(services.GetRequiredService<NavAnalyticsConsumer>(), NavUpdateTopic, NavAnalyticsGroup, problems);
-        Check(services.GetRequiredService<UsageAggregator>(), [LlmCallTopic, TradeFillTopic], UsageAggregatorGroup, problems);
-        Check(services.GetRequiredService<Governance.Retention.RetentionSweeper>(), RetentionSweepTopic, RetentionSweeperGroup, problems);
+        Check(
+            services.GetRequiredService<UsageAggregator>(),
+            [LlmCallTopic, TradeFillTopic],
+            UsageAggregatorGroup,
+            problems
+        );
+        Check(
+            services.GetRequiredService<Governance.Retention.RetentionSweeper>(),
+            RetentionSweepTopic,
+            RetentionSweeperGroup,
+            problems
+        );
         CheckArchiver(services.GetRequiredService<Archiver>(), problems);
 
         if (!string.IsNullOrEmpty(configuration[SettingNames.KafkaPrefix]))
-            problems.Add($"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the catalog's topic and group names as they are");
+            problems.Add(
+                $"{SettingNames.KafkaPrefix} must be empty in the Functions app: its triggers bind the "
+                    + "catalog's topic and group names as they are"
+            );
 
         var auth = (configuration[SettingNames.KafkaAuth] ?? "none").Trim().ToLowerInvariant();
         if (CompiledForPlaintext && auth != "none")
-            problems.Add($"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for a plaintext broker (PitKafkaPlaintext=true)");
+            problems.Add(
+                $"{SettingNames.KafkaAuth} is '{auth}' but the Kafka triggers were compiled for a plaintext "
+                    + "broker (PitKafkaPlaintext=true)"
+            );
         if (!CompiledForPlaintext && auth == "none")
-            problems.Add($"{SettingNames.KafkaAuth} is 'none' but the Kafka triggers were compiled for Event Hubs (SASL_SSL); set managed-identity or connection-string");
-        if (!CompiledForPlaintext && string.IsNullOrWhiteSpace(configuration[SettingNames.KafkaTriggerConnectionString]))
-            problems.Add($"{SettingNames.KafkaTriggerConnectionString} is not set (the listen-only Event Hubs connection string the Kafka triggers use; a Key Vault reference in Azure)");
+            problems.Add(
+                $"{SettingNames.KafkaAuth} is 'none' but the Kafka triggers were compiled for Event Hubs "
+                    + "(SASL_SSL); set managed-identity or connection-string"
+            );
+        if (
+            !CompiledForPlaintext && string.IsNullOrWhiteSpace(configuration[SettingNames.KafkaTriggerConnectionString])
+        )
+            problems.Add(
+                $"{SettingNames.KafkaTriggerConnectionString} is not set (the listen-only Event Hubs "
+                    + "connection string the Kafka triggers use; a Key Vault reference in Azure)"
+            );
 
         if (problems.Count > 0)
-            throw new InvalidOperationException("Kafka trigger bindings are inconsistent: " + string.Join("; ", problems));
+            throw new InvalidOperationException(
+                "Kafka trigger bindings are inconsistent: " + string.Join("; ", problems)
+            );
     }
 
-    /// <summary>The archive triggers cover exactly the archived topics, each listing the archiver group in the catalog.</summary>
+    /// <summary>
+    /// The archive triggers cover exactly the archived topics, each listing the archiver group in the catalog.
+    /// </summary>
     private static void CheckArchiver(Archiver archiver, List<string> problems)
     {
         if (!string.Equals(archiver.ConsumerGroup, ArchiverGroup, StringComparison.Ordinal))
-            problems.Add($"the archiver consumes as group '{archiver.ConsumerGroup}', its triggers as '{ArchiverGroup}'");
+            problems.Add(
+                $"the archiver consumes as group '{archiver.ConsumerGroup}', its triggers as '{ArchiverGroup}'"
+            );
         if (!archiver.Topics.Order(StringComparer.Ordinal).SequenceEqual(ArchivedTopics.Order(StringComparer.Ordinal)))
-            problems.Add($"the catalog archives [{string.Join(", ", archiver.Topics)}], the archive triggers read [{string.Join(", ", ArchivedTopics)}]");
+            problems.Add(
+                $"the catalog archives [{string.Join(", ", archiver.Topics)}], the archive triggers read "
+                    + $"[{string.Join(", ", ArchivedTopics)}]"
+            );
         foreach (var topic in ArchivedTopics)
         {
             var definition = TopicCatalog.Embedded.Find(topic);
-            if (definition is null) problems.Add($"topic '{topic}' is not in the topic catalog");
+            if (definition is null)
+                problems.Add($"topic '{topic}' is not in the topic catalog");
             else if (!definition.ConsumerGroups.Contains(ArchiverGroup, StringComparer.Ordinal))
                 problems.Add($"the topic catalog does not list group '{ArchiverGroup}' for '{topic}'");
         }
@@ -122,8 +168,14 @@ public static class FunctionBindings
         var name = handler.GetType().Name;
         if (!string.Equals(handler.ConsumerGroup, group, StringComparison.Ordinal))
             problems.Add($"{name} consumes as group '{handler.ConsumerGroup}', its trigger as '{group}'");
-        if (!handler.Topics.Order(StringComparer.Ordinal).SequenceEqual(topics.Order(StringComparer.Ordinal), StringComparer.Ordinal))
-            problems.Add($"{name} reads [{string.Join(", ", handler.Topics)}], its triggers read [{string.Join(", ", topics)}]");
+        if (
+            !handler
+                .Topics.Order(StringComparer.Ordinal)
+                .SequenceEqual(topics.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+        )
+            problems.Add(
+                $"{name} reads [{string.Join(", ", handler.Topics)}], its triggers read [{string.Join(", ", topics)}]"
+            );
 
         foreach (var topic in topics)
         {

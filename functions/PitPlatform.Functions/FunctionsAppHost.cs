@@ -1,11 +1,7 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using PitPlatform.Hosting;
 using PitPlatform.Hosting.Telemetry;
 
@@ -19,7 +15,9 @@ public static class FunctionsAppHost
     /// <summary>The service name of the app's telemetry (cloud_RoleName) and JSON log lines.</summary>
     public const string ServiceName = "pit-functions";
 
-    /// <summary>Set by the deployment (bicep/modules/functionapp.bicep): where telemetry goes, and Entra auth for it.</summary>
+    /// <summary>
+    /// Set by the deployment (bicep/modules/functionapp.bicep): where telemetry goes, and Entra auth for it.
+    /// </summary>
     public const string AppInsightsConnectionSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
     public const string AppInsightsAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
@@ -49,25 +47,31 @@ public static class FunctionsAppHost
     /// <summary>
     /// OpenTelemetry (shared AddPitTelemetry) with the worker's own spans (UseFunctionsWorkerDefaults: the invocation
     /// continues the host's trace) and, where the deployment names an Application Insights resource, the Azure Monitor
-    /// exporter for traces (requests, dependencies, exceptions), logs and the platform's metrics (customMetrics). Nothing
-    /// is sampled, so no error is ever dropped. JSON console lines in Azure and whenever PIT_LOG_FORMAT=json.
+    /// exporter for traces (requests, dependencies, exceptions), logs and the platform's metrics (customMetrics).
+    /// Nothing is sampled, so no error is ever dropped. JSON console lines in Azure and whenever PIT_LOG_FORMAT=json.
     /// </summary>
     private static void AddTelemetry(FunctionsApplicationBuilder builder)
     {
         var connection = builder.Configuration[AppInsightsConnectionSetting];
         var exported = !string.IsNullOrWhiteSpace(connection);
         // PIT_TELEMETRY=off: no OpenTelemetry in the worker (the Functions host's own telemetry is host.json's).
-        var telemetry = builder.Services.AddPitTelemetry(builder.Configuration, ServiceName, exportsTraces: exported)?.UseFunctionsWorkerDefaults();
+        var telemetry = builder
+            .Services.AddPitTelemetry(builder.Configuration, ServiceName, exportsTraces: exported)
+            ?.UseFunctionsWorkerDefaults();
         if (exported && telemetry is not null)
         {
-            var entra = builder.Configuration[AppInsightsAuthenticationSetting]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true;
+            var entra =
+                builder
+                    .Configuration[AppInsightsAuthenticationSetting]
+                    ?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true;
             telemetry.UseAzureMonitorExporter(options =>
             {
                 options.ConnectionString = connection;
                 // Every trace is kept: errors are never sampled away (the classic SDK's adaptive sampling is gone).
                 options.SamplingRatio = 1.0F;
                 options.TracesPerSecond = null;
-                if (entra) options.Credential = AzureCredentials.FromConfiguration(builder.Configuration);
+                if (entra)
+                    options.Credential = AzureCredentials.FromConfiguration(builder.Configuration);
             });
         }
         var runsInAzure = !string.IsNullOrEmpty(builder.Configuration["WEBSITE_INSTANCE_ID"]);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using PitPlatform.Hosting;
@@ -11,14 +12,19 @@ namespace PitPlatform.Functions;
 public sealed class HealthFunctions(HealthHandler handler)
 {
     [Function("Liveness")]
+    [SuppressMessage(
+        "Performance",
+        "CA1822",
+        Justification = "A function of the class the host creates, as its siblings."
+    )]
     public Task Live(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "livez")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, _ => Task.FromResult(HealthHandler.Live()), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, _ => Task.FromResult(HealthHandler.Live()), cancellationToken);
 
     [Function("Readiness")]
     public Task Ready(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "healthz")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, handler.ReadyAsync, cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, handler.ReadyAsync, cancellationToken);
 }

@@ -10,6 +10,6 @@ public sealed class IngestEventsFunction(IngestEventsHandler handler)
     [Function("IngestEvents")]
     public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/events")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
 }

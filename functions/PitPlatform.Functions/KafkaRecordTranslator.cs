@@ -34,11 +34,14 @@ public static class KafkaRecordTranslator
     private static readonly IReadOnlyList<KeyValuePair<string, byte[]>> NoHeaders = [];
 
     public static IReadOnlyList<ConsumedRecord> Translate(
-        IReadOnlyList<byte[]?> values, IReadOnlyDictionary<string, object?> bindingData)
+        IReadOnlyList<byte[]?> values,
+        IReadOnlyDictionary<string, object?> bindingData
+    )
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(bindingData);
-        if (values.Count == 0) return [];
+        if (values.Count == 0)
+            return [];
 
         var partitions = Column(bindingData, PartitionArray, values.Count);
         var offsets = Column(bindingData, OffsetArray, values.Count);
@@ -57,7 +60,8 @@ public static class KafkaRecordTranslator
                 Key: ReadKey(keys[i]),
                 Value: values[i] ?? [],
                 Timestamp: ReadTimestamp(timestamps[i], i),
-                Headers: ReadHeaders(headers[i], i));
+                Headers: ReadHeaders(headers[i], i)
+            );
         }
 
         return records;
@@ -107,38 +111,53 @@ public static class KafkaRecordTranslator
 
     private static long ReadInteger(JsonElement item, string name, int index)
     {
-        if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var number)) return number;
-        if (item.ValueKind == JsonValueKind.String &&
-            long.TryParse(item.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+        if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var number))
+            return number;
+        if (
+            item.ValueKind == JsonValueKind.String
+            && long.TryParse(item.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+        )
+            return parsed;
         throw Malformed($"{name}[{index}] is not an integer");
     }
 
     private static DateTimeOffset ReadTimestamp(JsonElement item, int index)
     {
-        if (item.ValueKind == JsonValueKind.String &&
-            DateTimeOffset.TryParse(item.GetString(), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var timestamp)) return timestamp;
+        if (
+            item.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(
+                item.GetString(),
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var timestamp
+            )
+        )
+            return timestamp;
         if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var unixMilliseconds))
             return DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
         throw Malformed($"{TimestampArray}[{index}] is not a timestamp");
     }
 
-    private static byte[]? ReadKey(JsonElement item) => item.ValueKind switch
-    {
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        JsonValueKind.String => Encoding.UTF8.GetBytes(item.GetString()!),
-        _ => Encoding.UTF8.GetBytes(item.GetRawText()),
-    };
+    private static byte[]? ReadKey(JsonElement item) =>
+        item.ValueKind switch
+        {
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            JsonValueKind.String => Encoding.UTF8.GetBytes(item.GetString()!),
+            _ => Encoding.UTF8.GetBytes(item.GetRawText()),
+        };
 
     private static IReadOnlyList<KeyValuePair<string, byte[]>> ReadHeaders(JsonElement item, int index)
     {
-        if (item.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return NoHeaders;
-        if (item.ValueKind != JsonValueKind.Array) throw Malformed($"{HeadersArray}[{index}] is not a list of headers");
+        if (item.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return NoHeaders;
+        if (item.ValueKind != JsonValueKind.Array)
+            throw Malformed($"{HeadersArray}[{index}] is not a list of headers");
 
         var headers = new List<KeyValuePair<string, byte[]>>(item.GetArrayLength());
         foreach (var header in item.EnumerateArray())
         {
-            if (header.ValueKind != JsonValueKind.Object) throw Malformed($"{HeadersArray}[{index}] holds a non-object header");
+            if (header.ValueKind != JsonValueKind.Object)
+                throw Malformed($"{HeadersArray}[{index}] holds a non-object header");
             string? key = null;
             var value = Array.Empty<byte>();
             foreach (var property in header.EnumerateObject())
@@ -149,7 +168,8 @@ public static class KafkaRecordTranslator
                     value = ReadHeaderValue(property.Value, index);
             }
 
-            if (key is null) throw Malformed($"{HeadersArray}[{index}] has a header without a key");
+            if (key is null)
+                throw Malformed($"{HeadersArray}[{index}] has a header without a key");
             headers.Add(new KeyValuePair<string, byte[]>(key, value));
         }
 
@@ -158,8 +178,10 @@ public static class KafkaRecordTranslator
 
     private static byte[] ReadHeaderValue(JsonElement value, int index)
     {
-        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return [];
-        if (value.ValueKind == JsonValueKind.String && value.TryGetBytesFromBase64(out var bytes)) return bytes;
+        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return [];
+        if (value.ValueKind == JsonValueKind.String && value.TryGetBytesFromBase64(out var bytes))
+            return bytes;
         throw Malformed($"{HeadersArray}[{index}] has a header value that is not base64");
     }
 

@@ -9,16 +9,29 @@ namespace PitPlatform.Functions;
 public sealed class NavAnalyticsFunction(ConsumerGuard<NavAnalyticsConsumer> handler)
 {
     [Function("NavAnalytics")]
-    [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]
+    [ExponentialBackoffRetry(
+        FunctionBindings.RetryForever,
+        FunctionBindings.RetryMinimumInterval,
+        FunctionBindings.RetryMaximumInterval
+    )]
     public Task Run(
-        [KafkaTrigger(FunctionBindings.BrokerListSetting, FunctionBindings.NavUpdateTopic,
+        [KafkaTrigger(
+            FunctionBindings.BrokerListSetting,
+            FunctionBindings.NavUpdateTopic,
             ConsumerGroup = FunctionBindings.NavAnalyticsGroup,
             IsBatched = true,
             Protocol = FunctionBindings.KafkaProtocol,
             AuthenticationMode = FunctionBindings.KafkaAuthenticationMode,
             Username = FunctionBindings.KafkaUsername,
-            Password = FunctionBindings.KafkaPassword)] byte[][] values,
+            Password = FunctionBindings.KafkaPassword
+        )]
+            byte[][] values,
         FunctionContext context,
-        CancellationToken cancellationToken) =>
-        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
+        CancellationToken cancellationToken
+    ) =>
+        handler.HandleObservedAsync(
+            KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData),
+            TimeProvider.System,
+            cancellationToken
+        );
 }

@@ -11,6 +11,6 @@ public sealed class NavChartFunction(NavChartHandler handler)
     public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/series/{series}/nav.svg")] HttpRequest request,
         string series,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, series, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, series, token), cancellationToken);
 }

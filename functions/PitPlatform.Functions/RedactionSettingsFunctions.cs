@@ -10,12 +10,12 @@ public sealed class RedactionSettingsFunctions(RedactionSettingsHandler handler)
     [Function("GetRedactionSettings")]
     public Task Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/admin/redaction")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.GetAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.GetAsync(request, token), cancellationToken);
 
     [Function("SetRedactionSettings")]
     public Task Put(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/admin/redaction")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.PutAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.PutAsync(request, token), cancellationToken);
 }

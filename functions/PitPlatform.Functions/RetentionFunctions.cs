@@ -12,20 +12,35 @@ namespace PitPlatform.Functions;
 public sealed class RetentionFunctions(RetentionScheduler scheduler, ConsumerGuard<RetentionSweeper> sweeper)
 {
     [Function(RetentionScheduler.JobName)]
-    public Task Schedule([TimerTrigger(FunctionBindings.RetentionSweepSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
-        scheduler.RunAsync(cancellationToken);
+    public Task Schedule(
+        [TimerTrigger(FunctionBindings.RetentionSweepSchedule)] TimerInfo timer,
+        CancellationToken cancellationToken
+    ) => scheduler.RunAsync(cancellationToken);
 
     [Function("RetentionSweeper")]
-    [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]
+    [ExponentialBackoffRetry(
+        FunctionBindings.RetryForever,
+        FunctionBindings.RetryMinimumInterval,
+        FunctionBindings.RetryMaximumInterval
+    )]
     public Task Sweep(
-        [KafkaTrigger(FunctionBindings.BrokerListSetting, FunctionBindings.RetentionSweepTopic,
+        [KafkaTrigger(
+            FunctionBindings.BrokerListSetting,
+            FunctionBindings.RetentionSweepTopic,
             ConsumerGroup = FunctionBindings.RetentionSweeperGroup,
             IsBatched = true,
             Protocol = FunctionBindings.KafkaProtocol,
             AuthenticationMode = FunctionBindings.KafkaAuthenticationMode,
             Username = FunctionBindings.KafkaUsername,
-            Password = FunctionBindings.KafkaPassword)] byte[][] values,
+            Password = FunctionBindings.KafkaPassword
+        )]
+            byte[][] values,
         FunctionContext context,
-        CancellationToken cancellationToken) =>
-        sweeper.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
+        CancellationToken cancellationToken
+    ) =>
+        sweeper.HandleObservedAsync(
+            KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData),
+            TimeProvider.System,
+            cancellationToken
+        );
 }

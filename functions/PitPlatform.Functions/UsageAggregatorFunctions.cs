@@ -12,30 +12,56 @@ namespace PitPlatform.Functions;
 public sealed class UsageAggregatorFunctions(ConsumerGuard<UsageAggregator> handler)
 {
     [Function("UsageAggregatorLlmCalls")]
-    [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]
+    [ExponentialBackoffRetry(
+        FunctionBindings.RetryForever,
+        FunctionBindings.RetryMinimumInterval,
+        FunctionBindings.RetryMaximumInterval
+    )]
     public Task RunLlmCalls(
-        [KafkaTrigger(FunctionBindings.BrokerListSetting, FunctionBindings.LlmCallTopic,
+        [KafkaTrigger(
+            FunctionBindings.BrokerListSetting,
+            FunctionBindings.LlmCallTopic,
             ConsumerGroup = FunctionBindings.UsageAggregatorGroup,
             IsBatched = true,
             Protocol = FunctionBindings.KafkaProtocol,
             AuthenticationMode = FunctionBindings.KafkaAuthenticationMode,
             Username = FunctionBindings.KafkaUsername,
-            Password = FunctionBindings.KafkaPassword)] byte[][] values,
+            Password = FunctionBindings.KafkaPassword
+        )]
+            byte[][] values,
         FunctionContext context,
-        CancellationToken cancellationToken) =>
-        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
+        CancellationToken cancellationToken
+    ) =>
+        handler.HandleObservedAsync(
+            KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData),
+            TimeProvider.System,
+            cancellationToken
+        );
 
     [Function("UsageAggregatorTradeFills")]
-    [ExponentialBackoffRetry(FunctionBindings.RetryForever, FunctionBindings.RetryMinimumInterval, FunctionBindings.RetryMaximumInterval)]
+    [ExponentialBackoffRetry(
+        FunctionBindings.RetryForever,
+        FunctionBindings.RetryMinimumInterval,
+        FunctionBindings.RetryMaximumInterval
+    )]
     public Task RunTradeFills(
-        [KafkaTrigger(FunctionBindings.BrokerListSetting, FunctionBindings.TradeFillTopic,
+        [KafkaTrigger(
+            FunctionBindings.BrokerListSetting,
+            FunctionBindings.TradeFillTopic,
             ConsumerGroup = FunctionBindings.UsageAggregatorGroup,
             IsBatched = true,
             Protocol = FunctionBindings.KafkaProtocol,
             AuthenticationMode = FunctionBindings.KafkaAuthenticationMode,
             Username = FunctionBindings.KafkaUsername,
-            Password = FunctionBindings.KafkaPassword)] byte[][] values,
+            Password = FunctionBindings.KafkaPassword
+        )]
+            byte[][] values,
         FunctionContext context,
-        CancellationToken cancellationToken) =>
-        handler.HandleObservedAsync(KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData), TimeProvider.System, cancellationToken);
+        CancellationToken cancellationToken
+    ) =>
+        handler.HandleObservedAsync(
+            KafkaRecordTranslator.Translate(values, context.BindingContext.BindingData),
+            TimeProvider.System,
+            cancellationToken
+        );
 }

@@ -10,6 +10,6 @@ public sealed class UsageQueryFunction(UsageQueryHandler handler)
     [Function("UsageQuery")]
     public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/usage")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
 }

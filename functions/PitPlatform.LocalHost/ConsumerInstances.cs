@@ -15,12 +15,22 @@ public sealed class ConsumerInstances
 
     public ConsumerInstances(string? setting)
     {
-        if (string.IsNullOrWhiteSpace(setting)) return;
-        foreach (var entry in setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (string.IsNullOrWhiteSpace(setting))
+            return;
+        foreach (
+            var entry in setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        )
         {
             var parts = entry.Split('=', StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var count) || count is < 1 or > 64)
-                throw new InvalidOperationException($"{Setting}: '{entry}' is not group=count with a count from 1 to 64");
+            if (
+                parts.Length != 2
+                || parts[0].Length == 0
+                || !int.TryParse(parts[1], out var count)
+                || count is < 1 or > 64
+            )
+                throw new InvalidOperationException(
+                    $"{Setting}: '{entry}' is not group=count with a count from 1 to 64"
+                );
             _counts[parts[0]] = count;
         }
     }

@@ -9,7 +9,11 @@ namespace PitPlatform.LocalHost;
 /// instances).
 /// </summary>
 public sealed class ConsumerLoopsService(
-    IEnumerable<IRecordBatchHandler> handlers, KafkaSettings kafka, ConsumerLoopOptions options, ILoggerFactory loggers) : IHostedService
+    IEnumerable<IRecordBatchHandler> handlers,
+    KafkaSettings kafka,
+    ConsumerLoopOptions options,
+    ILoggerFactory loggers
+) : IHostedService
 {
     private readonly List<KafkaConsumerLoop> _loops = [];
 
@@ -21,13 +25,21 @@ public sealed class ConsumerLoopsService(
         var instances = ConsumerInstances.FromEnvironment();
         var unknown = instances.Named.Except(handlers.Select(h => h.ConsumerGroup)).ToList();
         if (unknown.Count > 0)
-            throw new InvalidOperationException($"{ConsumerInstances.Setting} names no consumer group '{string.Join("', '", unknown)}'");
+            throw new InvalidOperationException(
+                $"{ConsumerInstances.Setting} names no consumer group '{string.Join("', '", unknown)}'"
+            );
         foreach (var handler in handlers)
         {
-            if (only is not null && !only.Contains(handler.ConsumerGroup)) continue;
+            if (only is not null && !only.Contains(handler.ConsumerGroup))
+                continue;
             for (var i = 0; i < instances.For(handler.ConsumerGroup); i++)
             {
-                var loop = new KafkaConsumerLoop(handler, kafka, options, loggers.CreateLogger($"PitPlatform.Consumer.{handler.ConsumerGroup}"));
+                var loop = new KafkaConsumerLoop(
+                    handler,
+                    kafka,
+                    options,
+                    loggers.CreateLogger($"PitPlatform.Consumer.{handler.ConsumerGroup}")
+                );
                 loop.Start();
                 _loops.Add(loop);
             }
@@ -42,11 +54,16 @@ public sealed class ConsumerLoopsService(
     private static HashSet<string>? Selected(IEnumerable<IRecordBatchHandler> handlers)
     {
         var text = Environment.GetEnvironmentVariable("PIT_CONSUMERS");
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
         var unknown = names.Except(handlers.Select(h => h.ConsumerGroup)).ToList();
         if (unknown.Count > 0)
-            throw new InvalidOperationException($"PIT_CONSUMERS names no consumer group '{string.Join("', '", unknown)}'; the groups are {string.Join(", ", handlers.Select(h => h.ConsumerGroup))}");
+            throw new InvalidOperationException(
+                $"PIT_CONSUMERS names no consumer group '{string.Join("', '", unknown)}'; the groups are "
+                    + $"{string.Join(", ", handlers.Select(h => h.ConsumerGroup))}"
+            );
         return names;
     }
 

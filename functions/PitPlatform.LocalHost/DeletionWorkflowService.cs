@@ -6,7 +6,11 @@ namespace PitPlatform.LocalHost;
 /// The local host's stand-in for the Durable orchestrator: drives approved deletions and expiries from the state in
 /// Postgres, every few seconds or at once after an approval. Killed at any point, the next start resumes.
 /// </summary>
-public sealed class DeletionWorkflowService(DeletionDriver driver, DeletionWakeup wakeup, ILogger<DeletionWorkflowService> logger) : BackgroundService
+public sealed class DeletionWorkflowService(
+    DeletionDriver driver,
+    DeletionWakeup wakeup,
+    ILogger<DeletionWorkflowService> logger
+) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Hosting;
@@ -22,7 +21,11 @@ public sealed class LocalEnvironment : IAsyncDisposable
     public Dictionary<string, string?> Settings { get; } = new();
     public List<string> Banner { get; } = [];
 
-    public static async Task<LocalEnvironment> StartAsync(LocalHostOptions options, IConfiguration configuration, CancellationToken cancellationToken)
+    public static async Task<LocalEnvironment> StartAsync(
+        LocalHostOptions options,
+        IConfiguration configuration,
+        CancellationToken cancellationToken
+    )
     {
         var environment = new LocalEnvironment();
         try
@@ -37,11 +40,19 @@ public sealed class LocalEnvironment : IAsyncDisposable
         }
     }
 
-    private async Task ResolveAsync(LocalHostOptions options, IConfiguration configuration, CancellationToken cancellationToken)
+    private async Task ResolveAsync(
+        LocalHostOptions options,
+        IConfiguration configuration,
+        CancellationToken cancellationToken
+    )
     {
-        string? Setting(string name) => options.Settings.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : configuration[name] is { Length: > 0 } c ? c : null;
+        string? Setting(string name) =>
+            options.Settings.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v
+            : configuration[name] is { Length: > 0 } c ? c
+            : null;
         Directory.CreateDirectory(options.StateDirectory);
-        foreach (var (name, value) in options.Settings) Settings[name] = value;
+        foreach (var (name, value) in options.Settings)
+            Settings[name] = value;
 
         var kafka = Setting(SettingNames.KafkaBootstrap);
         if (kafka is null)
@@ -52,47 +63,71 @@ public sealed class LocalEnvironment : IAsyncDisposable
             _embedded[SettingNames.KafkaPrefix] = Setting(SettingNames.KafkaPrefix) ?? "";
             Banner.Add($"Kafka bootstrap servers: {_kafka.BootstrapServers} (embedded, in-memory, development only)");
         }
-        else Banner.Add($"Kafka bootstrap servers: {kafka} (configured)");
+        else
+            Banner.Add($"Kafka bootstrap servers: {kafka} (configured)");
 
         var postgres = Setting(SettingNames.Postgres);
         if (postgres is null)
         {
-            var server = await PostgresServer.StartAsync(Path.Combine(options.StateDirectory, "postgres"), options.Fresh, options.DurablePostgres, cancellationToken)
+            var server = await PostgresServer
+                .StartAsync(
+                    Path.Combine(options.StateDirectory, "postgres"),
+                    options.Fresh,
+                    options.DurablePostgres,
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
             _started.Add(server);
             Settings[SettingNames.Postgres] = _embedded[SettingNames.Postgres] = server.ConnectionString;
             Banner.Add($"Postgres: {server.ConnectionString} (embedded, data in {server.DataDirectory})");
         }
-        else Banner.Add($"Postgres: {Redacted(postgres)} (configured)");
+        else
+            Banner.Add($"Postgres: {Redacted(postgres)} (configured)");
 
         var blob = Setting(SettingNames.Blob);
         if (blob is null)
         {
             var azuriteDir = Path.Combine(options.StateDirectory, "azurite");
-            if (options.Fresh && Directory.Exists(azuriteDir)) Directory.Delete(azuriteDir, recursive: true);
+            if (options.Fresh && Directory.Exists(azuriteDir))
+                Directory.Delete(azuriteDir, recursive: true);
             var azurite = await AzuriteServer.StartAsync(azuriteDir, cancellationToken).ConfigureAwait(false);
             _started.Add(azurite);
             Settings[SettingNames.Blob] = _embedded[SettingNames.Blob] = azurite.ConnectionString;
             Banner.Add($"Blob: {azurite.BlobEndpoint} (embedded Azurite, data in {azuriteDir})");
         }
-        else Banner.Add("Blob: configured storage account");
+        else
+            Banner.Add("Blob: configured storage account");
 
         if (options.EmbeddedIdentityProvider && Setting(SettingNames.OidcAuthority) is null)
         {
-            var provider = await OidcProviderServer.StartAsync(Setting(SettingNames.OidcAudience), Setting(SettingNames.OidcOperatorRole),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var provider = await OidcProviderServer
+                .StartAsync(
+                    Setting(SettingNames.OidcAudience),
+                    Setting(SettingNames.OidcOperatorRole),
+                    cancellationToken: cancellationToken
+                )
+                .ConfigureAwait(false);
             _started.Add(provider);
             Settings[SettingNames.OidcAuthority] = provider.Issuer.ToString();
             Settings[SettingNames.OidcAudience] = provider.Audience;
             Banner.AddRange(provider.Lines);
-            Banner.Add($"  sign in: authorization code with PKCE, client {OidcProviderServer.ClientId}, redirect {OidcProviderServer.RedirectUri}, resource {provider.Audience};"
-                + " add people to a tenant with POST /v1/members");
+            Banner.Add(
+                $"  sign in: authorization code with PKCE, client {OidcProviderServer.ClientId}, redirect "
+                    + $"{OidcProviderServer.RedirectUri}, resource {provider.Audience};"
+                    + " add people to a tenant with POST /v1/members"
+            );
         }
 
         if (Setting(SettingNames.RedactionSecret) is null)
-            Settings[SettingNames.RedactionSecret] = ReadOrCreate(Path.Combine(options.StateDirectory, "redaction-secret"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            Settings[SettingNames.RedactionSecret] = ReadOrCreate(
+                Path.Combine(options.StateDirectory, "redaction-secret"),
+                () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
+            );
         if (Setting(SettingNames.ApiKeyPepper) is null)
-            Settings[SettingNames.ApiKeyPepper] = ReadOrCreate(Path.Combine(options.StateDirectory, "api-key-pepper"), () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            Settings[SettingNames.ApiKeyPepper] = ReadOrCreate(
+                Path.Combine(options.StateDirectory, "api-key-pepper"),
+                () => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
+            );
 
         if (_embedded.Count > 0)
         {
@@ -106,9 +141,11 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_publishedIn is not null) Commands.PublishedEndpoints.Delete(_publishedIn);
+        if (_publishedIn is not null)
+            Commands.PublishedEndpoints.Delete(_publishedIn);
         _publishedIn = null;
-        for (var i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync().ConfigureAwait(false);
+        for (var i = _started.Count - 1; i >= 0; i--)
+            await _started[i].DisposeAsync().ConfigureAwait(false);
         _started.Clear();
         _kafka?.Dispose();
         _kafka = null;
@@ -117,17 +154,20 @@ public sealed class LocalEnvironment : IAsyncDisposable
     /// <summary>Reads a small state file, creating it (readable by the owner only) on first use.</summary>
     public static string ReadOrCreate(string path, Func<string> create)
     {
-        if (File.Exists(path)) return File.ReadAllText(path).Trim();
+        if (File.Exists(path))
+            return File.ReadAllText(path).Trim();
         var value = create();
         File.WriteAllText(path, value);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return value;
     }
 
     private static string Redacted(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!string.IsNullOrEmpty(builder.Password)) builder.Password = "***";
+        if (!string.IsNullOrEmpty(builder.Password))
+            builder.Password = "***";
         return builder.ConnectionString;
     }
 }

@@ -18,8 +18,15 @@ namespace PitPlatform.LocalHost;
 /// </summary>
 public sealed class PitLocalHost : IAsyncDisposable
 {
-    private PitLocalHost(WebApplication app, LocalEnvironment environment, Uri address, ApiKeyText devKey, bool devKeyConfigured,
-        ApiKeyText operatorKey, bool operatorKeyConfigured)
+    private PitLocalHost(
+        WebApplication app,
+        LocalEnvironment environment,
+        Uri address,
+        ApiKeyText devKey,
+        bool devKeyConfigured,
+        ApiKeyText operatorKey,
+        bool operatorKeyConfigured
+    )
     {
         _devKeyConfigured = devKeyConfigured;
         _operatorKeyConfigured = operatorKeyConfigured;
@@ -60,10 +67,18 @@ public sealed class PitLocalHost : IAsyncDisposable
                 : $"Console: {BaseAddress.ToString().TrimEnd('/')}/ (from {ConsoleDirectory})");
 
     /// <param name="runConsumers">false serves HTTP only (tests drive consumer loops themselves).</param>
-    public static async Task<PitLocalHost> StartAsync(LocalHostOptions options, bool runConsumers = true, CancellationToken cancellationToken = default)
+    public static async Task<PitLocalHost> StartAsync(
+        LocalHostOptions options,
+        bool runConsumers = true,
+        CancellationToken cancellationToken = default
+    )
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        var environment = await LocalEnvironment.StartAsync(options, builder.Configuration, cancellationToken).ConfigureAwait(false);
+        var builder = WebApplication.CreateBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory }
+        );
+        var environment = await LocalEnvironment
+            .StartAsync(options, builder.Configuration, cancellationToken)
+            .ConfigureAwait(false);
         try
         {
             builder.Configuration.AddInMemoryCollection(environment.Settings);
@@ -75,7 +90,9 @@ public sealed class PitLocalHost : IAsyncDisposable
             var telemetry = builder.Services.AddPitTelemetry(builder.Configuration, ServiceName);
             telemetry?.WithMetrics(metrics => metrics.AddPrometheusExporter());
             builder.Services.AddPitPlatform(builder.Configuration);
-            builder.Services.AddSingleton(new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 2 });
+            builder.Services.AddSingleton(
+                new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 2 }
+            );
             builder.Services.AddHostedService<DeletionWorkflowService>();
             if (runConsumers)
             {
@@ -93,9 +110,18 @@ public sealed class PitLocalHost : IAsyncDisposable
             if (telemetry is not null) app.MapPrometheusScrapingEndpoint(MetricsPath);
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured ? configured : null;
+            var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured
+                ? configured
+                : null;
             var keys = app.Services.GetRequiredService<ApiKeyStore>();
-            var key = await DevApiKey.EnsureAsync(keys, app.Services.GetRequiredService<TenantStore>(), options.StateDirectory, configuredKey, cancellationToken)
+            var key = await DevApiKey
+                .EnsureAsync(
+                    keys,
+                    app.Services.GetRequiredService<TenantStore>(),
+                    options.StateDirectory,
+                    configuredKey,
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
             var configuredOperatorKey = builder.Configuration["PIT_DEV_OPERATOR_KEY"] is { Length: > 0 } configuredOperator ? configuredOperator : null;
             var operatorKey = await DevOperatorKey.EnsureAsync(keys, options.StateDirectory, configuredOperatorKey, cancellationToken).ConfigureAwait(false);
@@ -110,7 +136,8 @@ public sealed class PitLocalHost : IAsyncDisposable
         }
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => App.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) =>
+        App.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -128,7 +155,9 @@ public sealed class PitLocalHost : IAsyncDisposable
     /// <summary>The service name of the local host's telemetry and JSON log lines.</summary>
     public const string ServiceName = "pit-local-host";
 
-    /// <summary>Prometheus text format (OpenTelemetry's exporter), unauthenticated like the probes: 127.0.0.1 only.</summary>
+    /// <summary>
+    /// Prometheus text format (OpenTelemetry's exporter), unauthenticated like the probes: 127.0.0.1 only.
+    /// </summary>
     public const string MetricsPath = "/metrics";
 
     /// <summary>

@@ -6,9 +6,11 @@ using PitPlatform.LocalHost.Commands;
 // With an operator command as first argument (./pit dlq, ./pit archive) it runs that command instead.
 try
 {
-    if (OperatorCommands.Handles(args)) return await OperatorCommands.RunAsync(args, CancellationToken.None);
+    if (OperatorCommands.Handles(args))
+        return await OperatorCommands.RunAsync(args, CancellationToken.None);
     await using var host = await PitLocalHost.StartAsync(LocalHostOptions.FromEnvironment(args));
-    foreach (var line in host.Banner) Console.WriteLine(line);
+    foreach (var line in host.Banner)
+        Console.WriteLine(line);
     await host.WaitForShutdownAsync();
     return 0;
 }

@@ -2,8 +2,11 @@ using PitPlatform.Contracts.Scheduling;
 
 namespace PitPlatform.LocalHost;
 
-/// <summary>Runs every registered <see cref="IScheduledJob"/> on its local interval, as the Functions timers do in Azure.</summary>
-public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogger<ScheduledJobsService> logger) : BackgroundService
+/// <summary>
+/// Runs every registered <see cref="IScheduledJob"/> on its local interval, as the Functions timers do in Azure.
+/// </summary>
+public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogger<ScheduledJobsService> logger)
+    : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(jobs.Select(job => RunPeriodicallyAsync(job, stoppingToken)));
@@ -15,13 +18,12 @@ public sealed class ScheduledJobsService(IEnumerable<IScheduledJob> jobs, ILogge
         using var timer = new PeriodicTimer(job.LocalInterval);
         try
         {
-            if (job.RunsAtStart) await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
+            if (job.RunsAtStart)
+                await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
                 await RunOnceAsync(job, stoppingToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
     private async Task RunOnceAsync(IScheduledJob job, CancellationToken stoppingToken)

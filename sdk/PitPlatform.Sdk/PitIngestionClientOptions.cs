@@ -2,16 +2,26 @@ using PitPlatform.Sdk.Results;
 
 namespace PitPlatform.Sdk;
 
-/// <summary>Settings of a <see cref="PitIngestionClient"/>. The defaults suit a service sending up to tens of thousands of events a second.</summary>
+/// <summary>
+/// Settings of a <see cref="PitIngestionClient"/>. The defaults suit a service sending up to tens of thousands of
+/// events a second.
+/// </summary>
 public class PitIngestionClientOptions
 {
-    /// <summary>The most events <see cref="PitIngestionClient.Track"/> holds in memory (rounded up to a power of two). Default 65,536.</summary>
+    /// <summary>
+    /// The most events <see cref="PitIngestionClient.Track"/> holds in memory (rounded up to a power of two). Default
+    /// 65,536.
+    /// </summary>
     public int MaxQueueSize { get; set; } = 65_536;
 
-    /// <summary>What Track does when the queue is full. Default <see cref="QueueOverflowPolicy.DropOldest"/> (never blocks).</summary>
+    /// <summary>
+    /// What Track does when the queue is full. Default <see cref="QueueOverflowPolicy.DropOldest"/> (never blocks).
+    /// </summary>
     public QueueOverflowPolicy OverflowPolicy { get; set; } = QueueOverflowPolicy.DropOldest;
 
-    /// <summary>How long Track may wait for room under <see cref="QueueOverflowPolicy.WaitWithTimeout"/>. Default 100 ms.</summary>
+    /// <summary>
+    /// How long Track may wait for room under <see cref="QueueOverflowPolicy.WaitWithTimeout"/>. Default 100 ms.
+    /// </summary>
     public TimeSpan OverflowWaitTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Events per request, 1 to 1,000 (the API's limit). Default 500.</summary>
@@ -29,10 +39,16 @@ public class PitIngestionClientOptions
     /// </summary>
     public int MaxConcurrentSends { get; set; } = 1;
 
-    /// <summary>Retries of one <see cref="PitIngestionClient.SendAsync"/> request after transient failures. Default 8. Background batches retry until delivered or disposed.</summary>
+    /// <summary>
+    /// Retries of one <see cref="PitIngestionClient.SendAsync"/> request after transient failures. Default 8.
+    /// Background batches retry until delivered or disposed.
+    /// </summary>
     public int MaxRetries { get; set; } = 8;
 
-    /// <summary>The first retry's backoff ceiling; it doubles per attempt (full jitter: a random delay up to the ceiling). Default 100 ms.</summary>
+    /// <summary>
+    /// The first retry's backoff ceiling; it doubles per attempt (full jitter: a random delay up to the ceiling).
+    /// Default 100 ms.
+    /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The backoff ceiling's cap. Default 30 s.</summary>
@@ -41,7 +57,9 @@ public class PitIngestionClientOptions
     /// <summary>Timeout of one HTTP attempt. Default 30 s.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <see cref="PitIngestionClient.DisposeAsync"/> tries to deliver what is queued. Default 10 s.</summary>
+    /// <summary>
+    /// How long <see cref="PitIngestionClient.DisposeAsync"/> tries to deliver what is queued. Default 10 s.
+    /// </summary>
     public TimeSpan DisposeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Whether request bodies are gzip-compressed. Default true.</summary>
@@ -53,7 +71,10 @@ public class PitIngestionClientOptions
     /// </summary>
     public Action<PitRejectedEvent>? OnRejected { get; set; }
 
-    /// <summary>The HTTP handler to send through (a proxy, a test handler); null uses a pooled <see cref="System.Net.Http.SocketsHttpHandler"/>.</summary>
+    /// <summary>
+    /// The HTTP handler to send through (a proxy, a test handler); null uses a pooled
+    /// <see cref="System.Net.Http.SocketsHttpHandler"/>.
+    /// </summary>
     public HttpMessageHandler? Transport { get; set; }
 
     /// <summary>Checks the settings and fails naming the first bad one.</summary>
@@ -65,7 +86,11 @@ public class PitIngestionClientOptions
         Require(MaxConcurrentSends is >= 1 and <= 64, nameof(MaxConcurrentSends), "1 to 64");
         Require(MaxRetries is >= 0 and <= 100, nameof(MaxRetries), "0 to 100");
         Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), "positive");
-        Require(RetryDelay > TimeSpan.Zero && MaxRetryDelay >= RetryDelay, nameof(RetryDelay), $"positive and at most {nameof(MaxRetryDelay)}");
+        Require(
+            RetryDelay > TimeSpan.Zero && MaxRetryDelay >= RetryDelay,
+            nameof(RetryDelay),
+            $"positive and at most {nameof(MaxRetryDelay)}"
+        );
         Require(NetworkTimeout > TimeSpan.Zero, nameof(NetworkTimeout), "positive");
         Require(OverflowWaitTimeout >= TimeSpan.Zero, nameof(OverflowWaitTimeout), "zero or positive");
         Require(DisposeTimeout >= TimeSpan.Zero, nameof(DisposeTimeout), "zero or positive");
@@ -73,6 +98,7 @@ public class PitIngestionClientOptions
 
     private static void Require(bool ok, string name, string what)
     {
-        if (!ok) throw new ArgumentOutOfRangeException(name, $"{nameof(PitIngestionClientOptions)}.{name} must be {what}");
+        if (!ok)
+            throw new ArgumentOutOfRangeException(name, $"{nameof(PitIngestionClientOptions)}.{name} must be {what}");
     }
 }

@@ -7,4 +7,11 @@ namespace PitPlatform.Sdk;
 /// <param name="Rejected">Events refused, client-side or by the server.</param>
 /// <param name="Retries">Request attempts repeated after a transient failure.</param>
 /// <param name="Queued">Events waiting in the queue now.</param>
-public readonly record struct PitIngestionCounters(long Tracked, long Dropped, long Delivered, long Rejected, long Retries, long Queued);
+public readonly record struct PitIngestionCounters(
+    long Tracked,
+    long Dropped,
+    long Delivered,
+    long Rejected,
+    long Retries,
+    long Queued
+);

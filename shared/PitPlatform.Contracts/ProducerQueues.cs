@@ -17,6 +17,7 @@ public static class ProducerQueues
 
     internal static IEnumerable<Measurement<long>> Depths()
     {
-        foreach (var (client, records) in Latest) yield return new Measurement<long>(records, new KeyValuePair<string, object?>("client_id", client));
+        foreach (var (client, records) in Latest)
+            yield return new Measurement<long>(records, new KeyValuePair<string, object?>("client_id", client));
     }
 }

@@ -8,7 +8,10 @@ namespace PitPlatform.Governance;
 /// <summary>The governance services (audit trail, deletions, approvals, tenants); AddPitPlatform calls this.</summary>
 public static class GovernanceServiceCollectionExtensions
 {
-    public static IServiceCollection AddPitGovernance(this IServiceCollection services, GovernanceOptions? options = null)
+    public static IServiceCollection AddPitGovernance(
+        this IServiceCollection services,
+        GovernanceOptions? options = null
+    )
     {
         services.AddSingleton(options ?? new GovernanceOptions());
         services.AddSingleton<AuditTrail>();

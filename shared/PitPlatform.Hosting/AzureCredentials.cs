@@ -15,8 +15,11 @@ public static class AzureCredentials
     public const string Setting = "AZURE_TOKEN_CREDENTIALS";
     public const string ManagedIdentityOnly = "ManagedIdentityCredential";
 
-    // One per process and choice: a credential caches its tokens, and building DefaultAzureCredential probes the machine.
-    private static readonly Lazy<TokenCredential> ManagedIdentity = new(() => new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned));
+    // One per process and choice: a credential caches its tokens, and building DefaultAzureCredential probes the
+    // machine.
+    private static readonly Lazy<TokenCredential> ManagedIdentity = new(() =>
+        new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+    );
     private static readonly Lazy<TokenCredential> Default = new(() => new DefaultAzureCredential());
 
     public static TokenCredential FromConfiguration(IConfiguration configuration) =>

@@ -3,11 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using PitPlatform.Access.Admin;
 using PitPlatform.Access.ApiKeys;
-using PitPlatform.Access.RateLimiting;
 using PitPlatform.Access.Http;
+using PitPlatform.Access.RateLimiting;
 using PitPlatform.Contracts;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Consuming;
@@ -39,10 +38,14 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(TopicCatalog.Embedded);
         services.AddSingleton(EventSchema.Embedded);
-        services.AddSingleton(sp => PostgresDataSourceFactory.Create(settings.Postgres, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(_ => settings.BlobCredential is { } blobCredential
-            ? new BlobServiceClient(new Uri(settings.BlobConnectionString), blobCredential)
-            : new BlobServiceClient(settings.BlobConnectionString));
+        services.AddSingleton(sp =>
+            PostgresDataSourceFactory.Create(settings.Postgres, sp.GetRequiredService<ILoggerFactory>())
+        );
+        services.AddSingleton(_ =>
+            settings.BlobCredential is { } blobCredential
+                ? new BlobServiceClient(new Uri(settings.BlobConnectionString), blobCredential)
+                : new BlobServiceClient(settings.BlobConnectionString)
+        );
         services.AddHostedService<PostgresMigrationService>();
 
         services.AddSingleton(sp => new EnvelopeProducer(settings.Kafka, sp.GetRequiredService<TopicCatalog>(), "pit"));
@@ -57,8 +60,11 @@ public static class PitPlatformServiceCollectionExtensions
         if (settings.Identity is { } identity)
         {
             services.AddSingleton(identity);
-            services.AddSingleton(sp => new Access.People.AccessTokenValidator(identity, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<Access.People.AccessTokenValidator>>()));
+            services.AddSingleton(sp => new Access.People.AccessTokenValidator(
+                identity,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Access.People.AccessTokenValidator>>()
+            ));
             services.AddSingleton<Access.People.PersonAuthenticator>();
         }
         services.AddSingleton<Access.People.MembershipStore>();
@@ -75,7 +81,8 @@ public static class PitPlatformServiceCollectionExtensions
             sp.GetRequiredService<EnvelopeProducer>(),
             sp.GetRequiredService<ApiKeyRateLimiter>(),
             sp.GetRequiredService<TenantRedactionPolicies>(),
-            sp.GetRequiredService<ILogger<IngestEventsHandler>>()));
+            sp.GetRequiredService<ILogger<IngestEventsHandler>>()
+        ));
 
         services.AddSingleton<DeadLetterWriter>();
         // Every consumer is handed to the hosts inside its ConsumerGuard (failure classification, splitting, dead
@@ -95,7 +102,9 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<UsageAggregator>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<UsageAggregator>>());
         services.AddSingleton<UsageQueryHandler>();
-        services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
+        services.AddSingleton(sp => new ArchiveStorage(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)
+        ));
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<Archiver>>());
         services.AddPitGovernance(settings.Governance);

@@ -6,7 +6,8 @@ using PitPlatform.Infrastructure.Kafka;
 namespace PitPlatform.Hosting;
 
 /// <summary>Readiness: Kafka answers metadata, Postgres answers a query, Blob answers a service call.</summary>
-public sealed class PlatformHealth(KafkaSettings kafka, NpgsqlDataSource database, BlobServiceClient blobs) : IDisposable
+public sealed class PlatformHealth(KafkaSettings kafka, NpgsqlDataSource database, BlobServiceClient blobs)
+    : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     private readonly Lazy<IAdminClient> _admin = new(() =>
@@ -19,26 +20,30 @@ public sealed class PlatformHealth(KafkaSettings kafka, NpgsqlDataSource databas
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
-        var checks = await Task.WhenAll(
-            Run("kafka", () => Task.Run(() =>
-            {
-                var metadata = _admin.Value.GetMetadata(Timeout);
-                return $"{metadata.Brokers.Count} brokers";
-            }, cancellationToken)),
-            Run("postgres", async () =>
-            {
-                await using var command = database.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                return "query ok";
-            }),
-            Run("blob", async () =>
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(Timeout);
-                await blobs.GetPropertiesAsync(timeout.Token).ConfigureAwait(false);
-                return "service reachable";
-            })).ConfigureAwait(false);
-        return new HealthReport(checks.All(c => c.Value.Status == "ok") ? "healthy" : "unhealthy", checks.ToDictionary());
+        var checks = await Task.WhenAll(Run("kafka", () => Task.Run(
+                        () =>
+                        {
+                            var metadata = _admin.Value.GetMetadata(Timeout);
+                            return $"{metadata.Brokers.Count} brokers";
+                        },
+                        cancellationToken
+                    )), Run("postgres", async () =>
+                {
+                    await using var command = database.CreateCommand("SELECT 1");
+                    await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                    return "query ok";
+                }), Run("blob", async () =>
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(Timeout);
+                    await blobs.GetPropertiesAsync(timeout.Token).ConfigureAwait(false);
+                    return "service reachable";
+                }))
+            .ConfigureAwait(false);
+        return new HealthReport(
+            checks.All(c => c.Value.Status == "ok") ? "healthy" : "unhealthy",
+            checks.ToDictionary()
+        );
     }
 
     private static async Task<KeyValuePair<string, HealthCheck>> Run(string name, Func<Task<string>> check)
@@ -56,7 +61,8 @@ public sealed class PlatformHealth(KafkaSettings kafka, NpgsqlDataSource databas
 
     public void Dispose()
     {
-        if (_admin.IsValueCreated) _admin.Value.Dispose();
+        if (_admin.IsValueCreated)
+            _admin.Value.Dispose();
     }
 }
 

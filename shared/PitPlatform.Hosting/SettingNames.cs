@@ -10,11 +10,15 @@ public static class SettingNames
     public const string KafkaBootstrap = "PIT_KAFKA_BOOTSTRAP";
     public const string KafkaAuth = "PIT_KAFKA_AUTH";
     public const string KafkaConnectionString = "PIT_KAFKA_CONNECTION_STRING";
-    /// <summary>Listen-only Event Hubs connection string for the Functions Kafka triggers (no managed identity there yet).</summary>
+
+    /// <summary>
+    /// Listen-only Event Hubs connection string for the Functions Kafka triggers (no managed identity there yet).
+    /// </summary>
     public const string KafkaTriggerConnectionString = "PIT_KAFKA_TRIGGER_CONNECTION_STRING";
     public const string KafkaPrefix = "PIT_KAFKA_PREFIX";
     public const string KafkaDeliveryTimeoutMs = "PIT_KAFKA_DELIVERY_TIMEOUT_MS";
     public const string Postgres = "PIT_POSTGRES";
+
     /// <summary>password (the connection string's own) or managed-identity (an Entra token as the password).</summary>
     public const string PostgresAuth = "PIT_POSTGRES_AUTH";
     public const string Blob = "PIT_BLOB";
@@ -41,15 +45,27 @@ public static class SettingNames
     public const string RetentionTiers = "PIT_RETENTION_TIERS";
     public const string RetentionSweepPeriodSeconds = "PIT_RETENTION_SWEEP_PERIOD_SECONDS";
     public const string RetentionChunkRows = "PIT_RETENTION_CHUNK_ROWS";
-    /// <summary>json: one JSON object per log line (PitJsonConsoleFormatter); anything else, readable single lines.</summary>
+
+    /// <summary>
+    /// json: one JSON object per log line (PitJsonConsoleFormatter); anything else, readable single lines.
+    /// </summary>
     public const string LogFormat = "PIT_LOG_FORMAT";
-    /// <summary>on (default), off (no OpenTelemetry at all) or traces (every span recorded and exported to nowhere): PitTelemetryMode.</summary>
+
+    /// <summary>
+    /// on (default), off (no OpenTelemetry at all) or traces (every span recorded and exported to nowhere):
+    /// PitTelemetryMode.
+    /// </summary>
     public const string Telemetry = "PIT_TELEMETRY";
 
-    /// <summary>The OpenID Connect issuer whose access tokens the API accepts (Entra ID: https://login.microsoftonline.com/{tenant}/v2.0); unset: API keys only.</summary>
+    /// <summary>
+    /// The OpenID Connect issuer whose access tokens the API accepts (Entra ID:
+    /// https://login.microsoftonline.com/{tenant}/v2.0); unset: API keys only.
+    /// </summary>
     public const string OidcAuthority = "PIT_OIDC_AUTHORITY";
 
-    /// <summary>The audience our access tokens are issued for (Entra ID: the API app registration's Application ID URI).</summary>
+    /// <summary>
+    /// The audience our access tokens are issued for (Entra ID: the API app registration's Application ID URI).
+    /// </summary>
     public const string OidcAudience = "PIT_OIDC_AUDIENCE";
 
     /// <summary>The app role that makes a person a platform operator (default Pit.Operator).</summary>
@@ -58,16 +74,30 @@ public static class SettingNames
     /// <summary>The settings the Functions app reads in Azure; bicep/main.bicep sets exactly these.</summary>
     public static readonly IReadOnlyList<string> SetByDeployment =
     [
-        KafkaBootstrap, KafkaAuth, KafkaTriggerConnectionString, KafkaDeliveryTimeoutMs,
-        Postgres, PostgresAuth, Blob, ArchiveContainer,
-        ApiKeyPepper, RedactionSecret, PageTokenSecret,
-        RateLimitPerSecond, RateLimitBurst, UsageTextSampleRate,
+        KafkaBootstrap,
+        KafkaAuth,
+        KafkaTriggerConnectionString,
+        KafkaDeliveryTimeoutMs,
+        Postgres,
+        PostgresAuth,
+        Blob,
+        ArchiveContainer,
+        ApiKeyPepper,
+        RedactionSecret,
+        PageTokenSecret,
+        RateLimitPerSecond,
+        RateLimitBurst,
+        UsageTextSampleRate,
         // Billing: on when the deployment was given a Stripe key, which it keeps in Key Vault as pit-stripe-secret-key
         // and the reporter reads at run time through PIT_KEY_VAULT_URI (so a rotated key needs no restart).
-        KeyVaultUri, Billing, BillingCurrency,
+        KeyVaultUri,
+        Billing,
+        BillingCurrency,
         ApprovalExpiryHours,
         // Sign-in for people with Microsoft Entra ID (empty authority: API keys only); docs/runbooks/tenants.md.
-        OidcAuthority, OidcAudience, OidcOperatorRole,
+        OidcAuthority,
+        OidcAudience,
+        OidcOperatorRole,
     ];
 
     /// <summary>
@@ -77,16 +107,39 @@ public static class SettingNames
     /// BillingReport timer), lookback and settle delay have defaults (docs/runbooks/billing.md), and the pause
     /// between deletion steps exists for the crash tests.
     /// </summary>
-    public static readonly IReadOnlyList<string> NotSetByDeployment = [KafkaConnectionString, KafkaPrefix,
-        StripeSecretKey, StripeApiBase, BillingIntervalMinutes, BillingLookbackDays, BillingSettleHours, DeletionStepPauseMs,
-        // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local host's.
-        RetentionDefaultDays, RetentionMinDays, RetentionMaxDays, RetentionTiers, RetentionSweepPeriodSeconds, RetentionChunkRows,
-        // In Azure the worker writes JSON lines whatever this says, and its logs reach Application Insights through OpenTelemetry.
+    public static readonly IReadOnlyList<string> NotSetByDeployment =
+    [
+        KafkaConnectionString,
+        KafkaPrefix,
+        StripeSecretKey,
+        StripeApiBase,
+        BillingIntervalMinutes,
+        BillingLookbackDays,
+        BillingSettleHours,
+        DeletionStepPauseMs,
+        // Retention runs on its documented defaults unless an operator overrides them; the sweep period is the local
+        // host's.
+        RetentionDefaultDays,
+        RetentionMinDays,
+        RetentionMaxDays,
+        RetentionTiers,
+        RetentionSweepPeriodSeconds,
+        RetentionChunkRows,
+        // In Azure the worker writes JSON lines whatever this says, and its logs reach Application Insights through
+        // OpenTelemetry.
         LogFormat,
         // A switch for measuring telemetry's cost (./pit load telemetry); Azure runs the default.
-        Telemetry];
+        Telemetry,
+    ];
 
     /// <summary>Settings whose values are secrets: Key Vault references in Azure, never logged.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [KafkaConnectionString, KafkaTriggerConnectionString, ApiKeyPepper, RedactionSecret, PageTokenSecret, StripeSecretKey];
+    [
+        KafkaConnectionString,
+        KafkaTriggerConnectionString,
+        ApiKeyPepper,
+        RedactionSecret,
+        PageTokenSecret,
+        StripeSecretKey,
+    ];
 }

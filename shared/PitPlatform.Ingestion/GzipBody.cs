@@ -8,7 +8,10 @@ namespace PitPlatform.Ingestion;
 /// </summary>
 internal static class GzipBody
 {
-    /// <summary>The decoded bytes; null when they exceed <paramref name="limit"/>. Throws <see cref="InvalidDataException"/> for bytes that are not gzip.</summary>
+    /// <summary>
+    /// The decoded bytes; null when they exceed <paramref name="limit"/>. Throws <see cref="InvalidDataException"/> for
+    /// bytes that are not gzip.
+    /// </summary>
     public static byte[]? Decode(byte[] compressed, int limit)
     {
         using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
@@ -17,7 +20,8 @@ internal static class GzipBody
         int read;
         while ((read = input.Read(buffer)) > 0)
         {
-            if (output.Length + read > limit) return null;
+            if (output.Length + read > limit)
+                return null;
             output.Write(buffer, 0, read);
         }
         return output.ToArray();

@@ -3,7 +3,14 @@ namespace PitPlatform.Ingestion;
 /// <summary>The per-event result list of POST /v1/events (202 and 207 bodies).</summary>
 public sealed record IngestResponse(IReadOnlyList<IngestResult> Data, IngestMeta Meta);
 
-public sealed record IngestResult(string? EventId, string Status, string? Topic = null, int? Partition = null, long? Offset = null, IngestResultError? Error = null)
+public sealed record IngestResult(
+    string? EventId,
+    string Status,
+    string? Topic = null,
+    int? Partition = null,
+    long? Offset = null,
+    IngestResultError? Error = null
+)
 {
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";

@@ -25,7 +25,12 @@ internal sealed class SendSpans
         PitTelemetry.Source.HasListeners() ? new SendSpans(count, Activity.Current) : null;
 
     /// <summary>The trace context for the envelope of event <paramref name="index"/>.</summary>
-    public static (string? Traceparent, string? Tracestate) Context(SendSpans? spans, int index, IngestEvent e, string tenant)
+    public static (string? Traceparent, string? Tracestate) Context(
+        SendSpans? spans,
+        int index,
+        IngestEvent e,
+        string tenant
+    )
     {
         var span = spans?.Start(index, e, tenant);
         var context = span ?? Activity.Current;
@@ -37,7 +42,8 @@ internal sealed class SendSpans
         var span = PitTelemetry.Source.StartActivity(PitTelemetry.SendSpan(e.Topic), ActivityKind.Producer);
         // Each span is the request's child, not the previous event's.
         Activity.Current = _request;
-        if (span is null) return null;
+        if (span is null)
+            return null;
         if (span.IsAllDataRequested)
         {
             // AddTag appends; the span is new, so there is nothing to replace (SetTag would search the list first).
@@ -50,16 +56,20 @@ internal sealed class SendSpans
         return span;
     }
 
-    /// <summary>Tags event <paramref name="index"/>'s span with the envelope's event id (its string, not another one).</summary>
+    /// <summary>
+    /// Tags event <paramref name="index"/>'s span with the envelope's event id (its string, not another one).
+    /// </summary>
     public void Built(int index, string eventId)
     {
-        if (_spans[index] is { IsAllDataRequested: true } span) span.AddTag(PitTelemetry.MessageId, eventId);
+        if (_spans[index] is { IsAllDataRequested: true } span)
+            span.AddTag(PitTelemetry.MessageId, eventId);
     }
 
     /// <summary>Ends event <paramref name="index"/>'s span with Kafka's answer.</summary>
     public void Stop(int index, Exception? error)
     {
-        if (_spans[index] is not { } span) return;
+        if (_spans[index] is not { } span)
+            return;
         if (error is not null)
         {
             span.SetStatus(ActivityStatusCode.Error, error.GetType().Name);

@@ -36,15 +36,26 @@ public sealed class nav_analytics_poison(AnalyticsHost host) : IClassFixture<Ana
         await ProduceAsync(producer, [.. good.Take(5), poison, .. good.Skip(5)]);
 
         var guard = host.Pipeline.Service<ConsumerGuard<NavAnalyticsConsumer>>();
-        await using var loop = new KafkaConsumerLoop(guard, host.Pipeline.Kafka,
-            new ConsumerLoopOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(2), SessionTimeoutMs = 6_000 },
-            NullLogger.Instance);
+        await using var loop = new KafkaConsumerLoop(
+            guard,
+            host.Pipeline.Kafka,
+            new ConsumerLoopOptions
+            {
+                FirstRetryDelay = TimeSpan.FromMilliseconds(100),
+                MaxRetryDelay = TimeSpan.FromSeconds(2),
+                SessionTimeoutMs = 6_000,
+            },
+            NullLogger.Instance
+        );
         loop.Start();
         await loop.Assigned.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         var clock = Stopwatch.StartNew();
         await WaitForPointsAsync(series, good.Count);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the points after the poison were stored {clock.Elapsed} after the loop got its partitions");
+        Assert.True(
+            clock.Elapsed < TimeSpan.FromSeconds(15),
+            $"the points after the poison were stored {clock.Elapsed} after the loop got its partitions"
+        );
         var letter = Assert.Single(ReadDeadLetters(expected: 1));
         Assert.Equal(DeadLetterReason.StoreRefused, letter.Reason);
         Assert.StartsWith("sqlstate 22021:", letter.Error, StringComparison.Ordinal);
@@ -52,13 +63,23 @@ public sealed class nav_analytics_poison(AnalyticsHost host) : IClassFixture<Ana
         Assert.Equal(poison.ToByteArray(), letter.OriginalValue.ToByteArray());
         Assert.Equal(0, await host.Pipeline.Database.CountAsync("nav_points", $"event_id = '{poison.EventId}'"));
         // Every point in each of the five rollup intervals once: failed attempts rolled back with their trigger's work.
-        Assert.Equal(5 * good.Count, await host.Pipeline.Database.ScalarAsync<long>($"SELECT sum(points)::bigint FROM nav_rollups WHERE series = '{series}'"));
+        Assert.Equal(
+            5 * good.Count,
+            await host.Pipeline.Database.ScalarAsync<long>(
+                $"SELECT sum(points)::bigint FROM nav_rollups WHERE series = '{series}'"
+            )
+        );
 
         // After the fix: a NUL can never be stored, so the fix is to the data. The corrected update (same event_id)
         // is replayed through the dead-letter replayer in place of the refused bytes, twice: stored once.
         var corrected = Update(series, t.AddMinutes(20), "USD", fills: 11, id: Guid.Parse(poison.EventId));
-        var stored = new DeadLetterReader(host.Pipeline.Kafka, TopicCatalog.Embedded).ReadAll(cancellationToken: Ct).Letters.Single();
-        var fixedLetter = stored with { Letter = new DeadLetter(stored.Letter) { OriginalValue = corrected.ToByteString() } };
+        var stored = new DeadLetterReader(host.Pipeline.Kafka, TopicCatalog.Embedded)
+            .ReadAll(cancellationToken: Ct)
+            .Letters.Single();
+        var fixedLetter = stored with
+        {
+            Letter = new DeadLetter(stored.Letter) { OriginalValue = corrected.ToByteString() },
+        };
         var replayer = new DeadLetterReplayer(producer, NullLogger<DeadLetterReplayer>.Instance);
         await replayer.ReplayAsync([fixedLetter], Ct);
         await replayer.ReplayAsync([fixedLetter], Ct);
@@ -66,17 +87,31 @@ public sealed class nav_analytics_poison(AnalyticsHost host) : IClassFixture<Ana
         await WaitForPointsAsync(series, good.Count + 2);
 
         Assert.Equal(1, await host.Pipeline.Database.CountAsync("nav_points", $"event_id = '{poison.EventId}'"));
-        Assert.Equal(5 * (good.Count + 2), await host.Pipeline.Database.ScalarAsync<long>($"SELECT sum(points)::bigint FROM nav_rollups WHERE series = '{series}'"));
+        Assert.Equal(
+            5 * (good.Count + 2),
+            await host.Pipeline.Database.ScalarAsync<long>(
+                $"SELECT sum(points)::bigint FROM nav_rollups WHERE series = '{series}'"
+            )
+        );
         Assert.Single(ReadDeadLetters(expected: 1));
     }
 
     private EventEnvelope Update(string series, DateTimeOffset ts, string currency, long fills, Guid? id = null) =>
-        Envelopes.Build(id ?? Guid.NewGuid(), ts, NavProcessor.OutputTopic, CanonicalKey.ForCell(host.Tenant, series, "c1"),
+        Envelopes.Build(
+            id ?? Guid.NewGuid(),
+            ts,
+            NavProcessor.OutputTopic,
+            CanonicalKey.ForCell(host.Tenant, series, "c1"),
             new NAVUpdateEvent
             {
-                Currency = currency, NavMicros = 1_000_000 * fills, CashMicros = -1_000_000, PositionsValueMicros = 1_000_000 * (fills + 1),
-                FillsApplied = fills, SourceEventId = Guid.NewGuid().ToString("D"),
-            });
+                Currency = currency,
+                NavMicros = 1_000_000 * fills,
+                CashMicros = -1_000_000,
+                PositionsValueMicros = 1_000_000 * (fills + 1),
+                FillsApplied = fills,
+                SourceEventId = Guid.NewGuid().ToString("D"),
+            }
+        );
 
     private static async Task ProduceAsync(EnvelopeProducer producer, IReadOnlyList<EventEnvelope> envelopes)
     {
@@ -85,10 +120,22 @@ public sealed class nav_analytics_poison(AnalyticsHost host) : IClassFixture<Ana
     }
 
     private Task WaitForPointsAsync(string series, int points) =>
-        Eventually.WaitForAsync(() => host.Pipeline.Database.CountAsync("nav_points", $"series = '{series}'"),
-            n => n >= points, TimeSpan.FromSeconds(60), $"{points} NAV points");
+        Eventually.WaitForAsync(
+            () => host.Pipeline.Database.CountAsync("nav_points", $"series = '{series}'"),
+            n => n >= points,
+            TimeSpan.FromSeconds(60),
+            $"{points} NAV points"
+        );
 
     private List<DeadLetter> ReadDeadLetters(int expected) =>
-        TopicReader.ReadAll(host.Pipeline.Kafka, DeadLetterWriter.Topic, expected, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1))
-            .Select(r => DeadLetter.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload)).ToList();
+        TopicReader
+            .ReadAll(
+                host.Pipeline.Kafka,
+                DeadLetterWriter.Topic,
+                expected,
+                TimeSpan.FromSeconds(20),
+                TimeSpan.FromSeconds(1)
+            )
+            .Select(r => DeadLetter.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload))
+            .ToList();
 }

@@ -1,12 +1,18 @@
+using System.Globalization;
 using System.Text.Json;
 using Xunit;
 
 namespace PitPlatform.Analytics.Tests;
 
-/// <summary>Paging: every point exactly once, in (ts, cell, currency) order, and tokens that fit only their own query.</summary>
+/// <summary>
+/// Paging: every point exactly once, in (ts, cell, currency) order, and tokens that fit only their own query.
+/// </summary>
 public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<AnalyticsHost>
 {
-    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-11-02T00:00:00Z");
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse(
+        "2026-11-02T00:00:00Z",
+        CultureInfo.InvariantCulture
+    );
 
     /// <summary>3 cells, 2 currencies for one of them, 40 minutes, several points sharing a ts: 200 points.</summary>
     private async Task<string> SeedAsync()
@@ -16,7 +22,8 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
         for (var minute = 0; minute < 40; minute++)
         {
             var ts = Start.AddMinutes(minute);
-            foreach (var cell in new[] { "c2", "c1", "c3" }) records.Add(host.Record(series, cell, ts, 1_000_000L * minute, minute + 1));
+            foreach (var cell in new[] { "c2", "c1", "c3" })
+                records.Add(host.Record(series, cell, ts, 1_000_000L * minute, minute + 1));
             records.Add(host.Record(series, "c1", ts, -5L * minute, minute + 1, currency: "EUR"));
             records.Add(host.Record(series, "c2", ts.AddSeconds(30), 7L * minute, minute + 100));
         }
@@ -25,7 +32,12 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
     }
 
     private static (string, string, string, long) Key(JsonElement p) =>
-        (p.GetProperty("ts").GetString()!, p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!, p.GetProperty("fills_applied").GetInt64());
+        (
+            p.GetProperty("ts").GetString()!,
+            p.GetProperty("cell").GetString()!,
+            p.GetProperty("currency").GetString()!,
+            p.GetProperty("fills_applied").GetInt64()
+        );
 
     [Fact]
     public async Task raw_paging_walks_every_point_once_and_in_order()
@@ -38,9 +50,28 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
         Assert.Equal(29, pages); // 200 points by 7: 28 full pages and one of 4
         Assert.Equal(one.Select(Key), paged.Select(Key));
         Assert.Equal(200, paged.Select(Key).Distinct().Count());
-        var ordered = paged.Select(p => (DateTimeOffset.Parse(p.GetProperty("ts").GetString()!), p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!))
-            .OrderBy(k => k.Item1).ThenBy(k => k.Item2, StringComparer.Ordinal).ThenBy(k => k.Item3, StringComparer.Ordinal).ToList();
-        Assert.Equal(ordered, paged.Select(p => (DateTimeOffset.Parse(p.GetProperty("ts").GetString()!), p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!)));
+        var ordered = paged
+            .Select(p =>
+                (
+                    DateTimeOffset.Parse(p.GetProperty("ts").GetString()!, CultureInfo.InvariantCulture),
+                    p.GetProperty("cell").GetString()!,
+                    p.GetProperty("currency").GetString()!
+                )
+            )
+            .OrderBy(k => k.Item1)
+            .ThenBy(k => k.Item2, StringComparer.Ordinal)
+            .ThenBy(k => k.Item3, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(
+            ordered,
+            paged.Select(p =>
+                (
+                    DateTimeOffset.Parse(p.GetProperty("ts").GetString()!, CultureInfo.InvariantCulture),
+                    p.GetProperty("cell").GetString()!,
+                    p.GetProperty("currency").GetString()!
+                )
+            )
+        );
     }
 
     [Fact]
@@ -52,9 +83,22 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
         // 8 five-minute buckets x (c1 USD, c1 EUR, c2 USD, c3 USD)
         Assert.Equal(32, paged.Count);
         Assert.Equal(11, pages);
-        var keys = paged.Select(p => (p.GetProperty("ts").GetString()!, p.GetProperty("cell").GetString()!, p.GetProperty("currency").GetString()!)).ToList();
+        var keys = paged
+            .Select(p =>
+                (
+                    p.GetProperty("ts").GetString()!,
+                    p.GetProperty("cell").GetString()!,
+                    p.GetProperty("currency").GetString()!
+                )
+            )
+            .ToList();
         Assert.Equal(keys.Distinct().Count(), keys.Count);
-        Assert.Equal(keys.OrderBy(k => DateTimeOffset.Parse(k.Item1)).ThenBy(k => k.Item2, StringComparer.Ordinal).ThenBy(k => k.Item3, StringComparer.Ordinal), keys);
+        Assert.Equal(
+            keys.OrderBy(k => DateTimeOffset.Parse(k.Item1, CultureInfo.InvariantCulture))
+                .ThenBy(k => k.Item2, StringComparer.Ordinal)
+                .ThenBy(k => k.Item3, StringComparer.Ordinal),
+            keys
+        );
     }
 
     [Fact]
@@ -71,7 +115,9 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
     public async Task a_changed_page_token_is_refused()
     {
         var series = await SeedAsync();
-        var token = (await host.GetAsync($"/v1/series/{series}/nav?limit=5")).Meta.GetProperty("next_page_token").GetString()!;
+        var token = (await host.GetAsync($"/v1/series/{series}/nav?limit=5"))
+            .Meta.GetProperty("next_page_token")
+            .GetString()!;
         var forged = token[..10] + (token[10] == 'A' ? 'B' : 'A') + token[11..];
 
         foreach (var bad in new[] { forged, token[..^2], token + "AA", "not-a-token", "%%%" })
@@ -87,9 +133,23 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
     public async Task a_page_token_of_another_query_is_refused()
     {
         var series = await SeedAsync();
-        var token = Uri.EscapeDataString((await host.GetAsync($"/v1/series/{series}/nav?limit=5&cell=c1")).Meta.GetProperty("next_page_token").GetString()!);
+        var token = Uri.EscapeDataString(
+            (await host.GetAsync($"/v1/series/{series}/nav?limit=5&cell=c1"))
+                .Meta.GetProperty("next_page_token")
+                .GetString()!
+        );
 
-        foreach (var other in new[] { "cell=c2", "", "cell=c1&currency=USD", "cell=c1&interval=1m", "cell=c1&from=2026-11-02T00:00:00Z", "cell=c1&to=2026-12-01T00:00:00Z" })
+        foreach (
+            var other in new[]
+            {
+                "cell=c2",
+                "",
+                "cell=c1&currency=USD",
+                "cell=c1&interval=1m",
+                "cell=c1&from=2026-11-02T00:00:00Z",
+                "cell=c1&to=2026-12-01T00:00:00Z",
+            }
+        )
         {
             var answer = await host.GetAsync($"/v1/series/{series}/nav?limit=5&{other}&page_token={token}");
             Assert.True(answer.Status == 400, $"{other}: {answer.Text}");
@@ -103,7 +163,9 @@ public sealed class nav_query_paging(AnalyticsHost host) : IClassFixture<Analyti
     public async Task a_page_token_of_another_tenant_is_refused()
     {
         var series = await SeedAsync();
-        var token = Uri.EscapeDataString((await host.GetAsync($"/v1/series/{series}/nav?limit=5")).Meta.GetProperty("next_page_token").GetString()!);
+        var token = Uri.EscapeDataString(
+            (await host.GetAsync($"/v1/series/{series}/nav?limit=5")).Meta.GetProperty("next_page_token").GetString()!
+        );
         var otherKey = (await host.KeyAsync("paging-other-tenant")).ToString();
 
         var answer = await host.GetAsync($"/v1/series/{series}/nav?limit=5&page_token={token}", otherKey);

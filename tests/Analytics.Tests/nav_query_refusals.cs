@@ -31,7 +31,9 @@ public sealed class nav_query_refusals(AnalyticsHost host) : IClassFixture<Analy
             Assert.Equal("application/json", answer.MediaType);
             Assert.Equal("ERR_VALIDATION", answer.ErrorCode);
             Assert.Equal(parameter, answer.ErrorParameter);
-            Assert.False(string.IsNullOrWhiteSpace(answer.Json!.Value.GetProperty("error").GetProperty("message").GetString()));
+            Assert.False(
+                string.IsNullOrWhiteSpace(answer.Json!.Value.GetProperty("error").GetProperty("message").GetString())
+            );
         }
     }
 }

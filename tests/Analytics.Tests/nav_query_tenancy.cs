@@ -1,3 +1,4 @@
+using System.Globalization;
 using PitPlatform.Access.ApiKeys;
 using Xunit;
 
@@ -10,13 +11,18 @@ public sealed class nav_query_tenancy(AnalyticsHost host) : IClassFixture<Analyt
     public async Task another_tenants_key_sees_nothing_of_the_series()
     {
         var series = AnalyticsHost.NewSeries("tenancy");
-        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z");
-        await host.StoreAsync(Enumerable.Range(0, 10).Select(i => host.Record(series, "c1", t.AddMinutes(i), 1_000_000 * i, i + 1)));
+        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z", CultureInfo.InvariantCulture);
+        await host.StoreAsync(
+            Enumerable.Range(0, 10).Select(i => host.Record(series, "c1", t.AddMinutes(i), 1_000_000 * i, i + 1))
+        );
         var other = (await host.KeyAsync("tenancy-other")).ToString();
 
         foreach (var interval in new[] { "raw", "1m", "1h", "auto" })
         {
-            Assert.NotEqual(0, (await host.GetAsync($"/v1/series/{series}/nav?interval={interval}")).Data.GetArrayLength());
+            Assert.NotEqual(
+                0,
+                (await host.GetAsync($"/v1/series/{series}/nav?interval={interval}")).Data.GetArrayLength()
+            );
             var theirs = await host.GetAsync($"/v1/series/{series}/nav?interval={interval}", other);
             Assert.Equal(200, theirs.Status);
             Assert.Equal(0, theirs.Data.GetArrayLength());
@@ -31,13 +37,37 @@ public sealed class nav_query_tenancy(AnalyticsHost host) : IClassFixture<Analyt
     public async Task each_tenant_sees_only_its_own_points_of_a_shared_series_name()
     {
         var series = AnalyticsHost.NewSeries("shared-name");
-        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z");
-        await host.StoreAsync([host.Record(series, "c1", t, 111, 1), host.Record(series, "c1", t, 222, 1, tenant: "tenancy-b")]);
+        var t = DateTimeOffset.Parse("2026-11-05T09:00:00Z", CultureInfo.InvariantCulture);
+        await host.StoreAsync([
+            host.Record(series, "c1", t, 111, 1),
+            host.Record(series, "c1", t, 222, 1, tenant: "tenancy-b"),
+        ]);
         var keyB = (await host.KeyAsync("tenancy-b")).ToString();
 
-        Assert.Equal(111, (await host.GetAsync($"/v1/series/{series}/nav")).Data.EnumerateArray().Single().GetProperty("nav_micros").GetInt64());
-        Assert.Equal(222, (await host.GetAsync($"/v1/series/{series}/nav", keyB)).Data.EnumerateArray().Single().GetProperty("nav_micros").GetInt64());
-        Assert.Equal(222, (await host.GetAsync($"/v1/series/{series}/nav?interval=1d", keyB)).Data.EnumerateArray().Single().GetProperty("nav_micros").GetInt64());
+        Assert.Equal(
+            111,
+            (await host.GetAsync($"/v1/series/{series}/nav"))
+                .Data.EnumerateArray()
+                .Single()
+                .GetProperty("nav_micros")
+                .GetInt64()
+        );
+        Assert.Equal(
+            222,
+            (await host.GetAsync($"/v1/series/{series}/nav", keyB))
+                .Data.EnumerateArray()
+                .Single()
+                .GetProperty("nav_micros")
+                .GetInt64()
+        );
+        Assert.Equal(
+            222,
+            (await host.GetAsync($"/v1/series/{series}/nav?interval=1d", keyB))
+                .Data.EnumerateArray()
+                .Single()
+                .GetProperty("nav_micros")
+                .GetInt64()
+        );
     }
 
     [Theory]

@@ -33,11 +33,17 @@ internal sealed class ProjectGraph
             }
 
             var directory = Path.GetDirectoryName(file)!;
-            var named = XDocument.Load(file).Descendants()
+            var named = XDocument
+                .Load(file)
+                .Descendants()
                 .Where(element => element.Name.LocalName == "ProjectReference")
-                .Select(element => element.Attribute("Include")?.Value
-                    ?? throw new InvalidOperationException($"{relative}: a ProjectReference without Include"))
-                .Select(include => Relative(root, Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/')))))
+                .Select(element =>
+                    element.Attribute("Include")?.Value
+                    ?? throw new InvalidOperationException($"{relative}: a ProjectReference without Include")
+                )
+                .Select(include =>
+                    Relative(root, Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/'))))
+                )
                 .ToHashSet(StringComparer.Ordinal);
             references[relative] = named;
         }
@@ -79,6 +85,8 @@ internal sealed class ProjectGraph
             }
         }
 
-        throw new InvalidOperationException("the repository root (the directory holding PitPlatform.sln) was not found");
+        throw new InvalidOperationException(
+            "the repository root (the directory holding PitPlatform.sln) was not found"
+        );
     }
 }

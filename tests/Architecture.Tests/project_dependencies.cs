@@ -48,20 +48,22 @@ public sealed class project_dependencies
 
     private static readonly string[] ProductFolders = ["shared/", "functions/", "sdk/"];
 
-    private readonly ProjectGraph graph = ProjectGraph.Load();
+    private readonly ProjectGraph _graph = ProjectGraph.Load();
 
     [Fact]
     public void every_product_project_references_exactly_what_the_allowed_graph_lists()
     {
-        var product = graph.References.Keys.Where(IsProduct).ToList();
+        var product = _graph.References.Keys.Where(IsProduct).ToList();
 
         Assert.Empty(product.Except(Allowed.Keys).Select(p => $"{p}: a product project missing from Allowed"));
         Assert.Empty(Allowed.Keys.Except(product).Select(p => $"{p}: listed in Allowed but no such project"));
         var differences = product.SelectMany(project =>
         {
-            var actual = graph.References[project];
+            var actual = _graph.References[project];
             var allowed = Allowed[project].ToHashSet(StringComparer.Ordinal);
-            return actual.Except(allowed).Select(r => $"{project} -> {r}: a reference Allowed does not list")
+            return actual
+                .Except(allowed)
+                .Select(r => $"{project} -> {r}: a reference Allowed does not list")
                 .Concat(allowed.Except(actual).Select(r => $"{project} -> {r}: listed in Allowed but not referenced"));
         });
         Assert.Empty(differences);
@@ -70,56 +72,69 @@ public sealed class project_dependencies
     [Fact]
     public void contracts_depend_on_no_project_of_ours()
     {
-        Assert.Empty(graph.References[Contracts]);
+        Assert.Empty(_graph.References[Contracts]);
     }
 
     [Fact]
     public void the_sdks_reach_no_server_library()
     {
-        var sdkProjects = graph.References.Keys.Where(p => p.StartsWith("sdk/", StringComparison.Ordinal)).ToList();
+        var sdkProjects = _graph.References.Keys.Where(p => p.StartsWith("sdk/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sdkProjects);
-        var outside = sdkProjects.SelectMany(project => graph.Reachable(project)
-            .Where(r => !r.StartsWith("sdk/", StringComparison.Ordinal)).Select(r => $"{project} reaches {r}"));
+        var outside = sdkProjects.SelectMany(project =>
+            _graph
+                .Reachable(project)
+                .Where(r => !r.StartsWith("sdk/", StringComparison.Ordinal))
+                .Select(r => $"{project} reaches {r}")
+        );
         Assert.Empty(outside);
     }
 
     [Fact]
     public void nothing_in_shared_reaches_a_host_or_a_test_project()
     {
-        var shared = graph.References.Keys.Where(p => p.StartsWith("shared/", StringComparison.Ordinal)).ToList();
+        var shared = _graph.References.Keys.Where(p => p.StartsWith("shared/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(shared);
-        var wrong = shared.SelectMany(project => graph.Reachable(project)
-            .Where(r => !r.StartsWith("shared/", StringComparison.Ordinal)).Select(r => $"{project} reaches {r}"));
+        var wrong = shared.SelectMany(project =>
+            _graph
+                .Reachable(project)
+                .Where(r => !r.StartsWith("shared/", StringComparison.Ordinal))
+                .Select(r => $"{project} reaches {r}")
+        );
         Assert.Empty(wrong);
     }
 
     [Fact]
     public void no_host_references_the_other_host()
     {
-        Assert.DoesNotContain(LocalHost, graph.Reachable(Functions));
-        Assert.DoesNotContain(Functions, graph.Reachable(LocalHost));
+        Assert.DoesNotContain(LocalHost, _graph.Reachable(Functions));
+        Assert.DoesNotContain(Functions, _graph.Reachable(LocalHost));
     }
 
     [Fact]
     public void no_product_project_reaches_a_test_project_but_the_kafka_stand_in()
     {
-        var wrong = graph.References.Keys.Where(IsProduct).SelectMany(project => graph.Reachable(project)
-            .Where(r => r.StartsWith("tests/", StringComparison.Ordinal) && r != KafkaStandIn)
-            .Select(r => $"{project} reaches {r}"));
+        var wrong = _graph
+            .References.Keys.Where(IsProduct)
+            .SelectMany(project =>
+                _graph
+                    .Reachable(project)
+                    .Where(r => r.StartsWith("tests/", StringComparison.Ordinal) && r != KafkaStandIn)
+                    .Select(r => $"{project} reaches {r}")
+            );
         Assert.Empty(wrong);
     }
 
     [Fact]
     public void the_graph_has_no_cycle()
     {
-        var cyclic = graph.References.Keys.Where(p => graph.Reachable(p).Contains(p)).ToList();
+        var cyclic = _graph.References.Keys.Where(p => _graph.Reachable(p).Contains(p)).ToList();
         Assert.True(cyclic.Count == 0, $"projects that reach themselves: {string.Join(", ", cyclic)}");
     }
 
     [Fact]
     public void the_csharp_sdk_ships_without_package_dependencies()
     {
-        var text = File.ReadAllText(Path.Combine(graph.Root, Sdk));
+        var text = File.ReadAllText(Path.Combine(_graph.Root, Sdk));
         Assert.DoesNotContain("<PackageReference", text, StringComparison.Ordinal);
     }
 
@@ -128,10 +143,12 @@ public sealed class project_dependencies
     {
         // The map's "may use" table has a row per project, "| `PitPlatform.Access` | `PitPlatform.Infrastructure` |":
         // every allowed reference (but the Kafka stand-in, a build detail) must appear in its project's row.
-        var map = File.ReadAllText(Path.Combine(graph.Root, "docs", "ARCHITECTURE.md"));
+        var map = File.ReadAllText(Path.Combine(_graph.Root, "docs", "ARCHITECTURE.md"));
         var missing = Allowed
             .SelectMany(entry => entry.Value.Where(r => r != KafkaStandIn).Select(r => (From: entry.Key, To: r)))
-            .Where(edge => !MapRow(map, ShortName(edge.From)).Contains($"`{ShortName(edge.To)}`", StringComparison.Ordinal))
+            .Where(edge =>
+                !MapRow(map, ShortName(edge.From)).Contains($"`{ShortName(edge.To)}`", StringComparison.Ordinal)
+            )
             .Select(edge => $"{ShortName(edge.From)} -> {ShortName(edge.To)}");
         Assert.Empty(missing);
     }

@@ -15,7 +15,11 @@ internal sealed class BlobOutage : HttpPipelinePolicy
     private volatile bool _down;
     private int _refused;
 
-    public bool Down { get => _down; set => _down = value; }
+    public bool Down
+    {
+        get => _down;
+        set => _down = value;
+    }
 
     /// <summary>Requests sent while the storage was down.</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -45,7 +49,8 @@ internal sealed class BlobOutage : HttpPipelinePolicy
 
     private void Redirect(HttpMessage message)
     {
-        if (!_down) return;
+        if (!_down)
+            return;
         Interlocked.Increment(ref _refused);
         message.Request.Uri.Port = _deadPort;
     }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Google.Protobuf;
 using PitPlatform.Processing.Archive;
 using PitPlatform.Testing;
 using Xunit;
@@ -22,12 +21,15 @@ public sealed class archive_ranges(PostgresFixture postgres, KafkaFixture kafka,
         await harness.Archiver.HandleAsync(batch, Ct);
 
         var names = (await harness.SnapshotAsync()).Select(b => b.Name);
-        Assert.Equal([
-            "archive/pit.v1.exec.trade_fill/0/00000000000000000000-00000000000000000004",
-            "archive/pit.v1.exec.trade_fill/0/00000000000000000000-00000000000000000004.manifest.json",
-            "archive/pit.v1.exec.trade_fill/3/00000000000000000010-00000000000000000012",
-            "archive/pit.v1.exec.trade_fill/3/00000000000000000010-00000000000000000012.manifest.json",
-        ], names);
+        Assert.Equal(
+            [
+                "archive/pit.v1.exec.trade_fill/0/00000000000000000000-00000000000000000004",
+                "archive/pit.v1.exec.trade_fill/0/00000000000000000000-00000000000000000004.manifest.json",
+                "archive/pit.v1.exec.trade_fill/3/00000000000000000010-00000000000000000012",
+                "archive/pit.v1.exec.trade_fill/3/00000000000000000010-00000000000000000012.manifest.json",
+            ],
+            names
+        );
     }
 
     [Fact]
@@ -61,11 +63,14 @@ public sealed class archive_ranges(PostgresFixture postgres, KafkaFixture kafka,
         var range = await harness.ReadAsync(ArchiveNames.Range(Topic, 0, 0, 2));
         var manifest = Encoding.UTF8.GetString(await harness.ReadAsync(ArchiveNames.Manifest(Topic, 0, 0, 2)));
         Assert.Equal(
-            "{\"format\":\"pit-archive-manifest/1\",\"topic\":\"pit.v1.exec.trade_fill\",\"partition\":0," +
-            "\"first_offset\":0,\"last_offset\":2,\"count\":3,\"previous_last_offset\":-1,\"gap_before\":0,\"gaps_within\":0," +
-            $"\"range_bytes\":{range.Length},\"range_sha256\":\"{ArchiveManifest.Sha256Hex(range)}\"," +
-            $"\"previous_manifest_sha256\":\"{new string('0', 64)}\",\"created_at\":\"2026-11-22T10:00:02.000Z\"}}",
-            manifest);
+            "{\"format\":\"pit-archive-manifest/1\",\"topic\":\"pit.v1.exec.trade_fill\",\"partition\":0,"
+                + "\"first_offset\":0,\"last_offset\":2,\"count\":3,\"previous_last_offset\":-1,\"gap_before\":"
+                + "0,\"gaps_within\":0,"
+                + $"\"range_bytes\":{range.Length},\"range_sha256\":\"{ArchiveManifest.Sha256Hex(range)}\","
+                + $"\"previous_manifest_sha256\":\"{new string('0', 64)}\",\"created_at\":\"2026-11-22T10:00:02"
+                + $".000Z\"}}",
+            manifest
+        );
     }
 
     [Fact]
@@ -81,8 +86,18 @@ public sealed class archive_ranges(PostgresFixture postgres, KafkaFixture kafka,
         var manifest = ArchiveManifest.Parse(second);
         Assert.Equal(ArchiveManifest.Sha256Hex(first), manifest.PreviousManifestSha256);
         Assert.Equal(2, manifest.PreviousLastOffset);
-        Assert.Equal(new ArchiveChainHead(Topic, 0, 7, ArchiveNames.Manifest(Topic, 0, 3, 7), ArchiveManifest.Sha256Hex(second), 2, 8),
-            await harness.HeadAsync(0));
+        Assert.Equal(
+            new ArchiveChainHead(
+                Topic,
+                0,
+                7,
+                ArchiveNames.Manifest(Topic, 0, 3, 7),
+                ArchiveManifest.Sha256Hex(second),
+                2,
+                8
+            ),
+            await harness.HeadAsync(0)
+        );
     }
 
     [Fact]

@@ -33,7 +33,9 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
 
         await harness.Archiver.HandleAsync(Records(0, 2, 8), Ct);
 
-        var names = (await harness.SnapshotAsync()).Select(b => b.Name).Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix));
+        var names = (await harness.SnapshotAsync())
+            .Select(b => b.Name)
+            .Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal));
         Assert.Equal([ArchiveNames.Range(Topic, 0, 0, 4), ArchiveNames.Range(Topic, 0, 5, 8)], names);
         Assert.Equal(9, (await harness.HeadAsync(0))!.Records);
         Assert.True((await harness.Verifier.VerifyAsync(Topic, 0, Ct)).IsIntact);
@@ -65,7 +67,9 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
 
         await using var second = await StartAsync(postgres, kafka, blob, first.Container);
         var altered = Records(0, 0, 4).Select((r, i) => i == 2 ? Record(0, r.Offset, quantity: 11) : r).ToList();
-        var conflict = await Assert.ThrowsAsync<ArchiveConflictException>(() => second.Archiver.HandleAsync(altered, Ct));
+        var conflict = await Assert.ThrowsAsync<ArchiveConflictException>(() =>
+            second.Archiver.HandleAsync(altered, Ct)
+        );
 
         Assert.Equal(ArchiveNames.Range(Topic, 0, 0, 4), conflict.BlobName);
         Assert.Equal(before, await second.SnapshotAsync());
@@ -83,7 +87,9 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
         await resumed.Archiver.HandleAsync(Records(0, 0, 5), Ct);
         await resumed.Archiver.HandleAsync(Records(0, 6, 9), Ct);
 
-        var names = (await resumed.SnapshotAsync()).Select(b => b.Name).Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix));
+        var names = (await resumed.SnapshotAsync())
+            .Select(b => b.Name)
+            .Where(n => !n.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal));
         Assert.Equal([ArchiveNames.Range(Topic, 0, 0, 5), ArchiveNames.Range(Topic, 0, 6, 9)], names);
         var verification = await resumed.Verifier.VerifyAsync(Topic, 0, Ct);
         Assert.True(verification.IsIntact, verification.FirstBroken?.Summary);
@@ -101,7 +107,10 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
         await using var resumed = await StartAsync(postgres, kafka, blob, interrupted.Container);
         await resumed.Archiver.HandleAsync(Records(0, 0, 4), Ct);
 
-        Assert.Equal(before.Select(b => (b.Name, b.Sha256)), (await resumed.SnapshotAsync()).Select(b => (b.Name, b.Sha256)));
+        Assert.Equal(
+            before.Select(b => (b.Name, b.Sha256)),
+            (await resumed.SnapshotAsync()).Select(b => (b.Name, b.Sha256))
+        );
         Assert.True((await resumed.Verifier.VerifyAsync(Topic, 0, Ct)).IsIntact);
     }
 
@@ -111,9 +120,7 @@ public sealed class archive_redelivery(PostgresFixture postgres, KafkaFixture ka
         await using var harness = await StartAsync(postgres, kafka, blob);
         var rival = harness.ArchiverOn(harness.Container);
 
-        await Task.WhenAll(
-            harness.Archiver.HandleAsync(Records(0, 0, 6), Ct),
-            rival.HandleAsync(Records(0, 0, 9), Ct));
+        await Task.WhenAll(harness.Archiver.HandleAsync(Records(0, 0, 6), Ct), rival.HandleAsync(Records(0, 0, 9), Ct));
 
         var verification = await harness.Verifier.VerifyAsync(Topic, 0, Ct);
         Assert.True(verification.IsIntact, verification.FirstBroken?.Summary);

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Microsoft.Extensions.Logging.Abstractions;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Envelopes;
@@ -9,6 +8,7 @@ using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Processing.Archive;
 using PitPlatform.Testing;
 using Xunit;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace PitPlatform.Archive.Tests;
 
@@ -37,12 +37,22 @@ public sealed class archive_tombstones(PostgresFixture postgres, KafkaFixture ka
         Assert.All(new[] { tombstone, second, last }, r => Assert.Equal(partition, r.Partition));
         Assert.Equal([0L, 1L, 2L, 3L], new[] { first.Offset, tombstone.Offset, second.Offset, last.Offset });
 
-        await using (var loop = new KafkaConsumerLoop(harness.Archiver, harness.Kafka,
-            new ConsumerLoopOptions { MaxBatchWait = TimeSpan.FromSeconds(1), FetchWaitMaxMs = 50 }, NullLogger.Instance))
+        await using (
+            var loop = new KafkaConsumerLoop(
+                harness.Archiver,
+                harness.Kafka,
+                new ConsumerLoopOptions { MaxBatchWait = TimeSpan.FromSeconds(1), FetchWaitMaxMs = 50 },
+                NullLogger.Instance
+            )
+        )
         {
             loop.Start();
-            await Eventually.WaitForAsync(() => Task.FromResult(Committed(harness.Kafka, partition)), c => c == 4, TimeSpan.FromSeconds(60),
-                "the archiver's offset committed past the last tombstone");
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(Committed(harness.Kafka, partition)),
+                c => c == 4,
+                TimeSpan.FromSeconds(60),
+                "the archiver's offset committed past the last tombstone"
+            );
         }
 
         Assert.Equal(0, harness.DeadLetters.Written);
@@ -55,15 +65,21 @@ public sealed class archive_tombstones(PostgresFixture postgres, KafkaFixture ka
     }
 
     private static Contracts.Envelope.V1.EventEnvelope Usage(CanonicalKey key, long value) =>
-        Envelopes.Build(Guid.NewGuid(), ArchiveHarness.Epoch.AddMinutes(value), UsageTopic, key, new UsageRecorded
-        {
-            Meter = "events",
-            Value = value,
-            PeriodStart = Timestamp.FromDateTimeOffset(ArchiveHarness.Epoch),
-            PeriodEnd = Timestamp.FromDateTimeOffset(ArchiveHarness.Epoch.AddHours(1)),
-            StripeCustomerId = "cus_test",
-            Identifier = $"usage-{value}",
-        });
+        Envelopes.Build(
+            Guid.NewGuid(),
+            ArchiveHarness.Epoch.AddMinutes(value),
+            UsageTopic,
+            key,
+            new UsageRecorded
+            {
+                Meter = "events",
+                Value = value,
+                PeriodStart = Timestamp.FromDateTimeOffset(ArchiveHarness.Epoch),
+                PeriodEnd = Timestamp.FromDateTimeOffset(ArchiveHarness.Epoch.AddHours(1)),
+                StripeCustomerId = "cus_test",
+                Identifier = $"usage-{value}",
+            }
+        );
 
     /// <summary>The archiver group's committed offset of the partition (-1 while none).</summary>
     private static long Committed(KafkaSettings settings, int partition)
@@ -73,7 +89,10 @@ public sealed class archive_tombstones(PostgresFixture postgres, KafkaFixture ka
         var config = new ConsumerConfig { GroupId = naming.Group(Archiver.Group), EnableAutoCommit = false };
         settings.Apply(config);
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
-        var committed = consumer.Committed([new TopicPartition(naming.Topic(UsageTopic), partition)], TimeSpan.FromSeconds(5));
+        var committed = consumer.Committed(
+            [new TopicPartition(naming.Topic(UsageTopic), partition)],
+            TimeSpan.FromSeconds(5)
+        );
         return committed.Single().Offset.Value;
     }
 }

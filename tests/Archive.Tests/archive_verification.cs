@@ -36,10 +36,13 @@ public sealed class archive_verification(PostgresFixture postgres, KafkaFixture 
         var verification = await harness.Verifier.VerifyAsync(null, null, Ct);
 
         Assert.True(verification.IsIntact, verification.FirstBroken?.Summary);
-        Assert.Equal([
-            "pit.v1.exec.trade_fill/0: intact, 3 ranges, 12 records, offsets 0..11, head matches",
-            "pit.v1.exec.trade_fill/1: intact, 1 ranges, 2 records, offsets 0..1, head matches",
-        ], verification.Chains.Select(c => c.Summary));
+        Assert.Equal(
+            [
+                "pit.v1.exec.trade_fill/0: intact, 3 ranges, 12 records, offsets 0..11, head matches",
+                "pit.v1.exec.trade_fill/1: intact, 1 ranges, 2 records, offsets 0..1, head matches",
+            ],
+            verification.Chains.Select(c => c.Summary)
+        );
     }
 
     [Fact]
@@ -63,7 +66,12 @@ public sealed class archive_verification(PostgresFixture postgres, KafkaFixture 
     {
         await using var harness = await ArchivedAsync();
         var json = Encoding.UTF8.GetString(await harness.ReadAsync(Middle));
-        await harness.OverwriteAsync(Middle, Encoding.UTF8.GetBytes(json.Replace("\"created_at\":\"2026-11-22T10:00:07", "\"created_at\":\"2026-11-22T10:00:08")));
+        await harness.OverwriteAsync(
+            Middle,
+            Encoding.UTF8.GetBytes(
+                json.Replace("\"created_at\":\"2026-11-22T10:00:07", "\"created_at\":\"2026-11-22T10:00:08")
+            )
+        );
 
         var chain = Partition0(await harness.Verifier.VerifyAsync(Topic, 0, Ct));
 
@@ -102,8 +110,18 @@ public sealed class archive_verification(PostgresFixture postgres, KafkaFixture 
         await using var harness = await ArchivedAsync();
         // The strongest forgery: a well-formed range whose name sorts between two real ones, chained to the first.
         var forgedRange = ArchiveRangeFile.Encode([Fill(0, 99).ToByteArray()]);
-        var forged = new ArchiveManifest(Topic, 0, 4, 4, 1, 3, forgedRange.Length, ArchiveManifest.Sha256Hex(forgedRange),
-            ArchiveManifest.Sha256Hex(await harness.ReadAsync(First)), Epoch).ToCanonicalJson();
+        var forged = new ArchiveManifest(
+            Topic,
+            0,
+            4,
+            4,
+            1,
+            3,
+            forgedRange.Length,
+            ArchiveManifest.Sha256Hex(forgedRange),
+            ArchiveManifest.Sha256Hex(await harness.ReadAsync(First)),
+            Epoch
+        ).ToCanonicalJson();
         await harness.OverwriteAsync(ArchiveNames.Range(Topic, 0, 4, 4), forgedRange);
         await harness.OverwriteAsync(ArchiveNames.Manifest(Topic, 0, 4, 4), forged);
 

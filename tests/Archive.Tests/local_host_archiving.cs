@@ -6,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Archive.Tests;
 
-/// <summary>The local host runs the archiver beside the other consumers, over the same composition root as Azure.</summary>
+/// <summary>
+/// The local host runs the archiver beside the other consumers, over the same composition root as Azure.
+/// </summary>
 public sealed class local_host_archiving(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -24,11 +26,18 @@ public sealed class local_host_archiving(PostgresFixture postgres, KafkaFixture 
 
         var heads = await Eventually.WaitForAsync(
             () => ArchiveChainStore.ReadAllAsync(pipeline.Database.DataSource, null, null, Ct),
-            h => h.Select(x => x.Topic).Distinct().Count() == 2, TimeSpan.FromSeconds(60), "fill and NAV update archived");
+            h => h.Select(x => x.Topic).Distinct().Count() == 2,
+            TimeSpan.FromSeconds(60),
+            "fill and NAV update archived"
+        );
         Assert.Equal(["pit.v1.acct.nav_update", "pit.v1.exec.trade_fill"], heads.Select(h => h.Topic).Order());
 
         var container = pipeline.Service<ArchiveStorage>().Container;
-        var verification = await new ArchiveVerifier(container, pipeline.Database.DataSource).VerifyAsync(null, null, Ct);
+        var verification = await new ArchiveVerifier(container, pipeline.Database.DataSource).VerifyAsync(
+            null,
+            null,
+            Ct
+        );
         Assert.True(verification.IsIntact, verification.FirstBroken?.Summary);
         Assert.Equal(2, verification.Chains.Count);
         Assert.StartsWith("archive-", pipeline.Service<PitSettings>().ArchiveContainer);

@@ -8,7 +8,9 @@ using static PitPlatform.Archive.Tests.ArchiveHarness;
 
 namespace PitPlatform.Archive.Tests;
 
-/// <summary>The operator command: one line per chain, exit 0 when intact, 1 naming the first broken link, 2 on misuse.</summary>
+/// <summary>
+/// The operator command: one line per chain, exit 0 when intact, 1 naming the first broken link, 2 on misuse.
+/// </summary>
 public sealed class pit_archive_verify(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -23,11 +25,14 @@ public sealed class pit_archive_verify(PostgresFixture postgres, KafkaFixture ka
 
         Assert.Equal(0, code);
         Assert.Equal("", errors);
-        Assert.Equal([
-            "pit.v1.exec.trade_fill/0: intact, 1 ranges, 4 records, offsets 0..3, head matches",
-            "pit.v1.exec.trade_fill/2: intact, 1 ranges, 2 records, offsets 0..1, head matches",
-            $"archive verify: 2 chains intact in container {harness.Container.Name}",
-        ], output);
+        Assert.Equal(
+            [
+                "pit.v1.exec.trade_fill/0: intact, 1 ranges, 4 records, offsets 0..3, head matches",
+                "pit.v1.exec.trade_fill/2: intact, 1 ranges, 2 records, offsets 0..1, head matches",
+                $"archive verify: 2 chains intact in container {harness.Container.Name}",
+            ],
+            output
+        );
     }
 
     [Fact]
@@ -65,20 +70,33 @@ public sealed class pit_archive_verify(PostgresFixture postgres, KafkaFixture ka
     public async Task missing_endpoints_are_named()
     {
         var errors = new StringWriter();
-        var code = await ArchiveCommand.RunAsync(new ConfigurationBuilder().Build(), ["verify"], new StringWriter(), errors, Ct);
+        var code = await ArchiveCommand.RunAsync(
+            new ConfigurationBuilder().Build(),
+            ["verify"],
+            new StringWriter(),
+            errors,
+            Ct
+        );
 
         Assert.Equal(2, code);
         Assert.Contains($"{SettingNames.Postgres} and {SettingNames.Blob} not set", errors.ToString());
     }
 
-    private static async Task<(int Code, string[] Output, string Errors)> RunAsync(ArchiveHarness harness, params string[] args)
+    private static async Task<(int Code, string[] Output, string Errors)> RunAsync(
+        ArchiveHarness harness,
+        params string[] args
+    )
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SettingNames.Postgres] = harness.Database.ConnectionString,
-            [SettingNames.Blob] = harness.ConnectionString,
-            [SettingNames.ArchiveContainer] = harness.Container.Name,
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    [SettingNames.Postgres] = harness.Database.ConnectionString,
+                    [SettingNames.Blob] = harness.ConnectionString,
+                    [SettingNames.ArchiveContainer] = harness.Container.Name,
+                }
+            )
+            .Build();
         var output = new StringWriter();
         var errors = new StringWriter();
         var code = await ArchiveCommand.RunAsync(configuration, args, output, errors, Ct);

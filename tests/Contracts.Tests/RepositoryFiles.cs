@@ -13,7 +13,8 @@ internal static class RepositoryFiles
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "PitPlatform.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "PitPlatform.sln")))
+                return dir.FullName;
         }
         throw new InvalidOperationException("PitPlatform.sln not found above " + AppContext.BaseDirectory);
     }

@@ -54,7 +54,11 @@ public sealed class canonical_keys
         var random = new Random(20261122);
         for (var i = 0; i < 5000; i++)
         {
-            var (tenant, series, cell) = (Segment(random), Segment(random), random.Next(4) == 0 ? null : Segment(random));
+            var (tenant, series, cell) = (
+                Segment(random),
+                Segment(random),
+                random.Next(4) == 0 ? null : Segment(random)
+            );
             var key = CanonicalKey.For(tenant, series, cell);
             var parsed = CanonicalKey.Parse(key.ToString());
             Assert.Equal(key, parsed);
@@ -71,7 +75,8 @@ public sealed class canonical_keys
             // Short segments over a small alphabet make near-collisions (shared prefixes, moved separators) likely.
             var triple = (Segment(random, 3), Segment(random, 3), random.Next(3) == 0 ? null : Segment(random, 3));
             var text = CanonicalKey.For(triple.Item1, triple.Item2, triple.Item3).ToString();
-            if (seen.TryGetValue(text, out var earlier)) Assert.Equal(earlier, triple);
+            if (seen.TryGetValue(text, out var earlier))
+                Assert.Equal(earlier, triple);
             seen[text] = triple;
         }
     }
@@ -83,7 +88,8 @@ public sealed class canonical_keys
         var length = random.Next(1, maxLength + 1);
         var chars = new char[length];
         chars[0] = first[random.Next(first.Length)];
-        for (var i = 1; i < length; i++) chars[i] = rest[random.Next(rest.Length)];
+        for (var i = 1; i < length; i++)
+            chars[i] = rest[random.Next(rest.Length)];
         return new string(chars);
     }
 }

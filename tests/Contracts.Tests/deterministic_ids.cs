@@ -9,8 +9,14 @@ public sealed class deterministic_ids
     public void the_same_source_and_processor_give_the_same_id()
     {
         var source = Guid.NewGuid();
-        Assert.Equal(DeterministicGuid.ForDerivedEvent(source, "nav-processor"), DeterministicGuid.ForDerivedEvent(source, "nav-processor"));
-        Assert.NotEqual(DeterministicGuid.ForDerivedEvent(source, "nav-processor"), DeterministicGuid.ForDerivedEvent(source, "other"));
+        Assert.Equal(
+            DeterministicGuid.ForDerivedEvent(source, "nav-processor"),
+            DeterministicGuid.ForDerivedEvent(source, "nav-processor")
+        );
+        Assert.NotEqual(
+            DeterministicGuid.ForDerivedEvent(source, "nav-processor"),
+            DeterministicGuid.ForDerivedEvent(source, "other")
+        );
     }
 
     [Fact]
@@ -26,6 +32,9 @@ public sealed class deterministic_ids
     {
         // RFC 9562 appendix A.4: UUIDv5 of "www.example.com" in the DNS namespace.
         var dns = new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
-        Assert.Equal(new Guid("2ed6657d-e927-568b-95e1-2665a8aea6a2"), DeterministicGuid.Create(dns, "www.example.com"));
+        Assert.Equal(
+            new Guid("2ed6657d-e927-568b-95e1-2665a8aea6a2"),
+            DeterministicGuid.Create(dns, "www.example.com")
+        );
     }
 }

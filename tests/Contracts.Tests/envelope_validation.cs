@@ -17,8 +17,21 @@ public sealed class envelope_validation
     private readonly EnvelopeValidator _validator = new(TopicCatalog.Embedded);
     private readonly EnvelopeBuilder _builder = new(TopicCatalog.Embedded, "test/1.0");
 
-    private EventEnvelope NewEnvelope() => _builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, Topic, Key,
-        new TradeFillEvent { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 1, PriceMicros = 1, Currency = "USD" });
+    private EventEnvelope NewEnvelope() =>
+        _builder.Build(
+            Guid.NewGuid(),
+            DateTimeOffset.UtcNow,
+            Topic,
+            Key,
+            new TradeFillEvent
+            {
+                Instrument = "ACME",
+                Side = TradeSide.Buy,
+                Quantity = 1,
+                PriceMicros = 1,
+                Currency = "USD",
+            }
+        );
 
     private EnvelopeValidationResult Check(EventEnvelope envelope, string? recordKey = null) =>
         _validator.Validate(envelope.ToByteArray(), Encoding.UTF8.GetBytes(recordKey ?? envelope.Key), Topic);
@@ -54,13 +67,27 @@ public sealed class envelope_validation
         var envelope = NewEnvelope();
         switch (field)
         {
-            case "event_id": envelope.EventId = "not-a-uuid"; break;
-            case "ts": envelope.Ts = null; break;
-            case "producer": envelope.Producer = ""; break;
-            case "payload_type": envelope.PayloadType = ""; break;
-            case "payload_sha256": envelope.PayloadSha256 = ByteString.Empty; break;
-            case "key": envelope.Key = "t/demo"; break;
-            case "topic": envelope.Topic = "pit.v1.acct.nav_update"; break;
+            case "event_id":
+                envelope.EventId = "not-a-uuid";
+                break;
+            case "ts":
+                envelope.Ts = null;
+                break;
+            case "producer":
+                envelope.Producer = "";
+                break;
+            case "payload_type":
+                envelope.PayloadType = "";
+                break;
+            case "payload_sha256":
+                envelope.PayloadSha256 = ByteString.Empty;
+                break;
+            case "key":
+                envelope.Key = "t/demo";
+                break;
+            case "topic":
+                envelope.Topic = "pit.v1.acct.nav_update";
+                break;
         }
         Assert.Equal(InvalidEnvelope, Check(envelope).Outcome);
     }
@@ -75,9 +102,15 @@ public sealed class envelope_validation
         var envelope = NewEnvelope();
         switch (field)
         {
-            case "tenant": envelope.Tenant = value; break;
-            case "series": envelope.Series = value; break;
-            case "cell": envelope.Cell = value; break;
+            case "tenant":
+                envelope.Tenant = value;
+                break;
+            case "series":
+                envelope.Series = value;
+                break;
+            case "cell":
+                envelope.Cell = value;
+                break;
         }
         Assert.Equal(KeyMismatch, Check(envelope).Outcome);
     }
@@ -109,21 +142,32 @@ public sealed class envelope_validation
     [Fact]
     public void outcomes_name_the_dead_letter_reasons()
     {
-        Assert.Equal(["valid", "not_envelope", "invalid_envelope", "key_mismatch", "payload_type_mismatch", "payload_hash_mismatch"],
-            Enum.GetValues<EnvelopeValidationOutcome>().Select(o => o.ToReason()));
+        Assert.Equal(
+            [
+                "valid",
+                "not_envelope",
+                "invalid_envelope",
+                "key_mismatch",
+                "payload_type_mismatch",
+                "payload_hash_mismatch",
+            ],
+            Enum.GetValues<EnvelopeValidationOutcome>().Select(o => o.ToReason())
+        );
     }
 
     [Fact]
     public void the_builder_refuses_a_payload_the_topic_does_not_carry()
     {
         Assert.Throws<InvalidOperationException>(() =>
-            _builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, Topic, Key, new NAVUpdateEvent()));
+            _builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, Topic, Key, new NAVUpdateEvent())
+        );
     }
 
     [Fact]
     public void the_builder_refuses_a_topic_outside_the_catalog()
     {
         Assert.Throws<UnknownTopicException>(() =>
-            _builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, "pit.v1.exec.unknown", Key, new TradeFillEvent()));
+            _builder.Build(Guid.NewGuid(), DateTimeOffset.UtcNow, "pit.v1.exec.unknown", Key, new TradeFillEvent())
+        );
     }
 }

@@ -6,9 +6,11 @@ namespace PitPlatform.Contracts.Tests;
 
 public sealed class event_schema
 {
-    private static IReadOnlyList<SchemaError> Check(string json) => EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0");
+    private static IReadOnlyList<SchemaError> Check(string json) =>
+        EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0");
 
-    private const string Fill = """{"type":"exec.trade_fill","series":"alpha","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":100,"price_micros":12500000,"currency":"USD"}}""";
+    private const string Fill =
+        """{"type":"exec.trade_fill","series":"alpha","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":100,"price_micros":12500000,"currency":"USD"}}""";
 
     [Fact]
     public void the_schema_examples_are_valid()
@@ -42,7 +44,9 @@ public sealed class event_schema
     [Fact]
     public void all_errors_of_an_event_are_reported()
     {
-        var errors = Check(Fill.Replace("\"quantity\":100", "\"quantity\":-1").Replace("\"currency\":\"USD\"", "\"currency\":5"));
+        var errors = Check(
+            Fill.Replace("\"quantity\":100", "\"quantity\":-1").Replace("\"currency\":\"USD\"", "\"currency\":5")
+        );
         Assert.Equal(["/data/0/payload/quantity", "/data/0/payload/currency"], errors.Select(e => e.Pointer));
     }
 
@@ -68,7 +72,9 @@ public sealed class event_schema
     [Fact]
     public void a_schema_keyword_the_validator_does_not_implement_fails_at_start_up()
     {
-        var error = Assert.Throws<NotSupportedException>(() => EventSchema.Parse("""{"type":"object","patternProperties":{"^x":{}}}"""));
+        var error = Assert.Throws<NotSupportedException>(() =>
+            EventSchema.Parse("""{"type":"object","patternProperties":{"^x":{}}}""")
+        );
         Assert.Contains("patternProperties", error.Message);
     }
 
@@ -90,10 +96,29 @@ public sealed class event_schema_segments
         for (var i = 0; i < 5000; i++)
         {
             var length = random.Next(0, 70);
-            var segment = new string(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
-            var json = JsonSerializer.Serialize(new { type = "runtime.llm_call", series = segment, payload = new { model = "m", input_tokens = 1, output_tokens = 1 } });
-            var schemaAccepts = EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement).All(e => e.Pointer != "/series");
-            Assert.True(schemaAccepts == PitPlatform.Contracts.Keys.KeySegment.IsValid(segment), $"disagree on \"{segment}\"");
+            var segment = new string(
+                Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()
+            );
+            var json = JsonSerializer.Serialize(
+                new
+                {
+                    type = "runtime.llm_call",
+                    series = segment,
+                    payload = new
+                    {
+                        model = "m",
+                        input_tokens = 1,
+                        output_tokens = 1,
+                    },
+                }
+            );
+            var schemaAccepts = EventSchema
+                .Embedded.Validate(JsonDocument.Parse(json).RootElement)
+                .All(e => e.Pointer != "/series");
+            Assert.True(
+                schemaAccepts == PitPlatform.Contracts.Keys.KeySegment.IsValid(segment),
+                $"disagree on \"{segment}\""
+            );
         }
     }
 }
@@ -103,7 +128,8 @@ public sealed class event_schema_repeated_members
     [Fact]
     public void a_member_given_twice_is_refused()
     {
-        const string json = """{"type":"exec.trade_fill","series":"alpha","series":"beta","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":1,"price_micros":1,"currency":"USD"}}""";
+        const string json =
+            """{"type":"exec.trade_fill","series":"alpha","series":"beta","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":1,"price_micros":1,"currency":"USD"}}""";
         var error = Assert.Single(EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0"));
         Assert.Equal("/data/0/series", error.Pointer);
         Assert.Contains("more than once", error.Message);

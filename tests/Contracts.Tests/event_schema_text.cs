@@ -12,10 +12,13 @@ namespace PitPlatform.Contracts.Tests;
 /// </summary>
 public sealed class event_schema_text
 {
-    private const string Fill = """{"type":"exec.trade_fill","series":"alpha","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":100,"price_micros":12500000,"currency":"USD","fill_id":"F-1"}}""";
-    private const string Llm = """{"type":"runtime.llm_call","series":"assistant","payload":{"model":"gpt-4.1","prompt":"p","response":"r","input_tokens":1,"output_tokens":1,"run_id":"r1","user_id":"u1"}}""";
+    private const string Fill =
+        """{"type":"exec.trade_fill","series":"alpha","cell":"0001","payload":{"instrument":"ACME","side":"buy","quantity":100,"price_micros":12500000,"currency":"USD","fill_id":"F-1"}}""";
+    private const string Llm =
+        """{"type":"runtime.llm_call","series":"assistant","payload":{"model":"gpt-4.1","prompt":"p","response":"r","input_tokens":1,"output_tokens":1,"run_id":"r1","user_id":"u1"}}""";
 
-    private static IReadOnlyList<SchemaError> Check(string json) => EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0");
+    private static IReadOnlyList<SchemaError> Check(string json) =>
+        EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0");
 
     [Theory]
     [InlineData(Fill, "instrument", "ACME")]
@@ -27,7 +30,9 @@ public sealed class event_schema_text
     [InlineData(Llm, "user_id", "u1")]
     public void u0000_in_any_free_text_member_breaks_its_pattern(string source, string member, string value)
     {
-        var error = Assert.Single(Check(source.Replace($"\"{member}\":\"{value}\"", $"\"{member}\":\"{value}\\u0000\"")));
+        var error = Assert.Single(
+            Check(source.Replace($"\"{member}\":\"{value}\"", $"\"{member}\":\"{value}\\u0000\""))
+        );
         Assert.Equal(($"/data/0/payload/{member}", "pattern"), (error.Pointer, error.Keyword));
     }
 
@@ -37,7 +42,11 @@ public sealed class event_schema_text
     [InlineData("\"side\":\"buy\\u0000\"", "/data/0/payload/side", "enum")]
     [InlineData("\"currency\":\"US\\u0000\"", "/data/0/payload/currency", "pattern")]
     [InlineData("\"series\":\"alpha\",\"x\\u0000\":1", "/data/0/x\0", "additionalProperties")]
-    public void u0000_in_a_constrained_member_or_a_name_is_refused_by_the_rule_it_breaks(string replacement, string pointer, string keyword)
+    public void u0000_in_a_constrained_member_or_a_name_is_refused_by_the_rule_it_breaks(
+        string replacement,
+        string pointer,
+        string keyword
+    )
     {
         var member = replacement[..(replacement.IndexOf("\":", StringComparison.Ordinal) + 2)];
         var original = Fill[Fill.IndexOf(member, StringComparison.Ordinal)..];
@@ -55,16 +64,26 @@ public sealed class event_schema_text
     [InlineData("\"type\":\"\\udbff\"", "/data/0/type", "'type'")]
     [InlineData("\"series\":\"alpha\",\"\\ud800\":1", "/data/0/\\ud800", "a member name")]
     [InlineData("\"series\":\"alpha\",\"colour\":[\"\\udc00\"]", "/data/0/colour/0", "'colour'")]
-    public void an_unpaired_surrogate_anywhere_is_the_events_only_error(string replacement, string pointer, string subject)
+    public void an_unpaired_surrogate_anywhere_is_the_events_only_error(
+        string replacement,
+        string pointer,
+        string subject
+    )
     {
-        var json = replacement.StartsWith("\"instrument\"", StringComparison.Ordinal) ? Fill.Replace("\"instrument\":\"ACME\"", replacement)
-            : replacement.StartsWith("\"type\"", StringComparison.Ordinal) ? Fill.Replace("\"type\":\"exec.trade_fill\"", replacement)
+        var json =
+            replacement.StartsWith("\"instrument\"", StringComparison.Ordinal)
+                ? Fill.Replace("\"instrument\":\"ACME\"", replacement)
+            : replacement.StartsWith("\"type\"", StringComparison.Ordinal)
+                ? Fill.Replace("\"type\":\"exec.trade_fill\"", replacement)
             : Fill.Replace("\"series\":\"alpha\"", replacement);
 
         var error = Assert.Single(Check(json));
 
         // Attribute arguments cannot carry an unpaired surrogate, so the expected pointer spells it as an escape.
-        Assert.Equal((pointer.Replace("\\ud800", "\ud800", StringComparison.Ordinal), SchemaError.Text), (error.Pointer, error.Keyword));
+        Assert.Equal(
+            (pointer.Replace("\\ud800", "\ud800", StringComparison.Ordinal), SchemaError.Text),
+            (error.Pointer, error.Keyword)
+        );
         Assert.Equal($"{subject} holds an unpaired UTF-16 surrogate, which is not text", error.Message);
     }
 
@@ -90,8 +109,10 @@ public sealed class event_schema_text
     public void ts_lies_in_the_years_1970_to_9998(string ts, bool valid)
     {
         var errors = Check(Fill.Replace("\"series\"", $"\"ts\":\"{ts}\",\"series\""));
-        if (valid) Assert.Empty(errors);
-        else Assert.Equal(("/data/0/ts", "pattern"), (Assert.Single(errors).Pointer, Assert.Single(errors).Keyword));
+        if (valid)
+            Assert.Empty(errors);
+        else
+            Assert.Equal(("/data/0/ts", "pattern"), (Assert.Single(errors).Pointer, Assert.Single(errors).Keyword));
     }
 
     [Fact]
@@ -100,7 +121,10 @@ public sealed class event_schema_text
         var json = Encoding.UTF8.GetBytes(Fill);
         json[json.AsSpan().IndexOf("ACME"u8) + 1] = 0xE2;
         var error = Assert.Single(EventSchema.Embedded.Validate(JsonDocument.Parse(json).RootElement, "/data/0"));
-        Assert.Equal(("/data/0/payload/instrument", SchemaError.Text, "'instrument' is not valid UTF-8"), (error.Pointer, error.Keyword, error.Message));
+        Assert.Equal(
+            ("/data/0/payload/instrument", SchemaError.Text, "'instrument' is not valid UTF-8"),
+            (error.Pointer, error.Keyword, error.Message)
+        );
     }
 }
 
@@ -122,7 +146,8 @@ public sealed class storable_text
     public void a_raw_string_token_is_judged_by_its_escapes(string raw, TextFault fault)
     {
         Assert.Equal(fault, StorableText.Check(Encoding.UTF8.GetBytes(raw), nulAllowed: false));
-        if (fault != TextFault.Nul) Assert.Equal(fault, StorableText.Check(Encoding.UTF8.GetBytes(raw), nulAllowed: true));
+        if (fault != TextFault.Nul)
+            Assert.Equal(fault, StorableText.Check(Encoding.UTF8.GetBytes(raw), nulAllowed: true));
     }
 
     [Fact]
@@ -133,8 +158,14 @@ public sealed class storable_text
 
         Assert.True(StorableText.Find(document.RootElement, "", nulAllowed: false, findings));
 
-        Assert.Equal([("/a/1", TextFault.Nul, false), ("/b\ud800", TextFault.UnpairedSurrogate, true), ("/b\ud800/c~1d", TextFault.UnpairedSurrogate, false)],
-            findings.Select(f => (f.Pointer, f.Fault, f.IsName)));
+        Assert.Equal(
+            [
+                ("/a/1", TextFault.Nul, false),
+                ("/b\ud800", TextFault.UnpairedSurrogate, true),
+                ("/b\ud800/c~1d", TextFault.UnpairedSurrogate, false),
+            ],
+            findings.Select(f => (f.Pointer, f.Fault, f.IsName))
+        );
         Assert.Equal("'a' holds U+0000, which cannot be stored", findings[0].Message);
     }
 

@@ -1,4 +1,3 @@
-using PitPlatform.Contracts;
 using Xunit;
 
 namespace PitPlatform.Contracts.Tests;

@@ -16,7 +16,12 @@ public sealed class proto_compatibility
     [InlineData("pit/events/v1/exec.proto", "int64 quantity = 3;", "int32 quantity = 3;", "changed type")]
     [InlineData("pit/events/v1/exec.proto", "int64 price_micros = 4;", "int64 price_micros = 40;", "deleted")]
     [InlineData("pit/envelope/v1/envelope.proto", "string tenant = 6;", "string tenant_id = 6;", "changed name")]
-    public async Task a_wire_breaking_edit_fails_buf_breaking(string file, string before, string after, string complaint)
+    public async Task a_wire_breaking_edit_fails_buf_breaking(
+        string file,
+        string before,
+        string after,
+        string complaint
+    )
     {
         var original = Copy(RepositoryFiles.Protos);
         var edited = Copy(RepositoryFiles.Protos);
@@ -25,7 +30,10 @@ public sealed class proto_compatibility
         Assert.Contains(before, text);
         await File.WriteAllTextAsync(path, text.Replace(before, after), TestContext.Current.CancellationToken);
 
-        var (unchanged, unchangedOutput) = await Tool.RunAsync(RepositoryFiles.Buf, ["breaking", original, "--against", original]);
+        var (unchanged, unchangedOutput) = await Tool.RunAsync(
+            RepositoryFiles.Buf,
+            ["breaking", original, "--against", original]
+        );
         var (exit, output) = await Tool.RunAsync(RepositoryFiles.Buf, ["breaking", edited, "--against", original]);
 
         Assert.True(unchanged == 0, unchangedOutput);

@@ -10,11 +10,18 @@ public sealed class topic_catalog
     public void the_embedded_catalog_lists_the_platform_topics()
     {
         var names = TopicCatalog.Embedded.Topics.Select(t => t.Name).ToHashSet();
-        foreach (var required in new[]
-                 {
-                     "pit.v1.exec.trade_fill", "pit.v1.acct.nav_update", "pit.v1.runtime.llm_call", "pit.v1.acct.usage",
-                     "pit.v1.policy.deletion", "pit.v1.ops.retention_sweep", "pit.v1.ops.dead_letter",
-                 })
+        foreach (
+            var required in new[]
+            {
+                "pit.v1.exec.trade_fill",
+                "pit.v1.acct.nav_update",
+                "pit.v1.runtime.llm_call",
+                "pit.v1.acct.usage",
+                "pit.v1.policy.deletion",
+                "pit.v1.ops.retention_sweep",
+                "pit.v1.ops.dead_letter",
+            }
+        )
             Assert.Contains(required, names);
     }
 
@@ -32,7 +39,9 @@ public sealed class topic_catalog
     [InlineData("PIT.v1.exec.trade_fill", "name must be")]
     public void topic_names_outside_the_rules_are_rejected(string name, string problem)
     {
-        var yaml = $"topics:\n  - name: {name}\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: delete\n    payloadTypes: [x]\n";
+        var yaml =
+            $"topics:\n  - name: {name}\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: "
+            + "delete\n    payloadTypes: [x]\n";
         var error = Assert.Throws<InvalidDataException>(() => TopicCatalog.Parse(yaml));
         Assert.Contains(problem, error.Message);
     }
@@ -40,7 +49,9 @@ public sealed class topic_catalog
     [Fact]
     public void an_unknown_cleanup_policy_and_a_duplicate_topic_are_rejected()
     {
-        const string entry = "  - name: pit.v1.exec.a\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: keep\n    payloadTypes: [x]\n";
+        const string entry =
+            "  - name: pit.v1.exec.a\n    partitions: 1\n    retentionDays: 1\n    cleanupPolicy: keep\n    "
+            + "payloadTypes: [x]\n";
         var error = Assert.Throws<InvalidDataException>(() => TopicCatalog.Parse("topics:\n" + entry + entry));
         Assert.Contains("cleanupPolicy", error.Message);
         Assert.Contains("listed twice", error.Message);
@@ -76,12 +87,19 @@ public sealed class topics_named_in_code
             .Select(d => Path.Combine(RepositoryFiles.Root, d))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories))
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .Where(f =>
+                !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")
+            )
             .ToList();
         Assert.NotEmpty(sources);
 
         var unknown = sources
-            .SelectMany(f => pattern.Matches(File.ReadAllText(f)).Select(m => (File: Path.GetRelativePath(RepositoryFiles.Root, f), Topic: m.Groups[1].Value)))
+            .SelectMany(f =>
+                pattern
+                    .Matches(File.ReadAllText(f))
+                    .Select(m => (File: Path.GetRelativePath(RepositoryFiles.Root, f), Topic: m.Groups[1].Value))
+            )
             .Where(x => !known.Contains(x.Topic))
             .Select(x => $"{x.File}: {x.Topic}")
             .ToList();

@@ -4,11 +4,15 @@ using System.Text.Json.Nodes;
 
 namespace PitPlatform.Deployment.Tests;
 
-/// <summary>The Bicep compiler from the Azure.Bicep.CommandLine NuGet package, run on the repository's templates.</summary>
+/// <summary>
+/// The Bicep compiler from the Azure.Bicep.CommandLine NuGet package, run on the repository's templates.
+/// </summary>
 internal static class BicepCli
 {
-    private static readonly string Executable = typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "BicepPath").Value!.Replace('\\', '/');
+    private static readonly string Executable = typeof(BicepCli)
+        .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "BicepPath")
+        .Value!.Replace('\\', '/');
 
     // Secure parameters the parameter files read from the environment; throwaway values, only for compiling.
     private static readonly Dictionary<string, string> ParameterEnvironment = new()
@@ -27,8 +31,10 @@ internal static class BicepCli
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in ParameterEnvironment) start.Environment[name] = value;
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in ParameterEnvironment)
+            start.Environment[name] = value;
         // No telemetry, no update checks: our machines have no internet.
         start.Environment["BICEP_TRACING_ENABLED"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -43,7 +49,9 @@ internal static class BicepCli
         return new BicepResult(process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>Every template under bicep/ compiled to ARM JSON, by path relative to bicep/, in one compiler run.</summary>
+    /// <summary>
+    /// Every template under bicep/ compiled to ARM JSON, by path relative to bicep/, in one compiler run.
+    /// </summary>
     public static readonly Lazy<IReadOnlyDictionary<string, JsonObject>> Built = new(() =>
     {
         var output = Directory.CreateTempSubdirectory("pit-arm-").FullName;
@@ -51,9 +59,22 @@ internal static class BicepCli
         {
             var result = Run(Repository.Path("bicep"), "build", "--pattern", "**/*.bicep", "--outdir", output);
             Assert.True(result.ExitCode == 0, $"bicep build failed:\n{result.Error}");
-            return Directory.EnumerateFiles(Repository.Path("bicep"), "*.bicep", SearchOption.AllDirectories).ToDictionary(
-                f => Path.GetRelativePath(Repository.Path("bicep"), f).Replace('\\', '/'),
-                f => JsonNode.Parse(File.ReadAllText(Path.Combine(output, Path.GetRelativePath(Repository.Path("bicep"), Path.ChangeExtension(f, ".json")))))!.AsObject());
+            return Directory
+                .EnumerateFiles(Repository.Path("bicep"), "*.bicep", SearchOption.AllDirectories)
+                .ToDictionary(
+                    f => Path.GetRelativePath(Repository.Path("bicep"), f).Replace('\\', '/'),
+                    f =>
+                        JsonNode
+                            .Parse(
+                                File.ReadAllText(
+                                    Path.Combine(
+                                        output,
+                                        Path.GetRelativePath(Repository.Path("bicep"), Path.ChangeExtension(f, ".json"))
+                                    )
+                                )
+                            )!
+                            .AsObject()
+                );
         }
         finally
         {
@@ -72,11 +93,25 @@ internal static class BicepCli
         {
             CopyDirectory(Repository.Path("bicep"), copy);
             // A fixed scope, so names built with uniqueString(resourceGroup().id) are literals in the snapshot.
-            var result = Run(copy, "snapshot", $"parameters/{environment}.bicepparam", "--mode", "overwrite",
-                "--tenant-id", "00000000-0000-0000-0000-00000000000a", "--subscription-id", "00000000-0000-0000-0000-00000000000b",
-                "--resource-group", $"pit-{environment}", "--location", "westeurope");
+            var result = Run(
+                copy,
+                "snapshot",
+                $"parameters/{environment}.bicepparam",
+                "--mode",
+                "overwrite",
+                "--tenant-id",
+                "00000000-0000-0000-0000-00000000000a",
+                "--subscription-id",
+                "00000000-0000-0000-0000-00000000000b",
+                "--resource-group",
+                $"pit-{environment}",
+                "--location",
+                "westeurope"
+            );
             Assert.True(result.ExitCode == 0, $"bicep snapshot {environment} failed:\n{result.Error}");
-            var snapshot = JsonNode.Parse(File.ReadAllText(Path.Combine(copy, "parameters", $"{environment}.snapshot.json")))!;
+            var snapshot = JsonNode.Parse(
+                File.ReadAllText(Path.Combine(copy, "parameters", $"{environment}.snapshot.json"))
+            )!;
             return snapshot["predictedResources"]!.AsArray();
         }
         finally
@@ -85,13 +120,19 @@ internal static class BicepCli
         }
     }
 
-    /// <summary>NuGet does not keep file modes when it extracts a package, so the compiler may arrive not executable.</summary>
+    /// <summary>
+    /// NuGet does not keep file modes when it extracts a package, so the compiler may arrive not executable.
+    /// </summary>
     private static void EnsureExecutable()
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (OperatingSystem.IsWindows())
+            return;
         var mode = File.GetUnixFileMode(Executable);
         if (!mode.HasFlag(UnixFileMode.UserExecute))
-            File.SetUnixFileMode(Executable, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(
+                Executable,
+                mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute
+            );
     }
 
     private static void CopyDirectory(string from, string to)

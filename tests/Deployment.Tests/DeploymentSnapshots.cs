@@ -10,15 +10,18 @@ internal static class DeploymentSnapshots
 
     public static TheoryData<string> Environments => ["dev", "prod"];
 
-    public static JsonArray Of(string environment) => environment switch
-    {
-        "dev" => DevSnapshot.Value,
-        "prod" => ProdSnapshot.Value,
-        _ => throw new ArgumentOutOfRangeException(nameof(environment)),
-    };
+    public static JsonArray Of(string environment) =>
+        environment switch
+        {
+            "dev" => DevSnapshot.Value,
+            "prod" => ProdSnapshot.Value,
+            _ => throw new ArgumentOutOfRangeException(nameof(environment)),
+        };
 
     public static IEnumerable<JsonObject> Resources(string environment, string type) =>
-        Of(environment).Select(r => r!.AsObject()).Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
+        Of(environment)
+            .Select(r => r!.AsObject())
+            .Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A snapshot name like "[format(...)]" stays an expression; a literal is the name as deployed.</summary>
     public static string Name(JsonObject resource) => (string)resource["name"]!;

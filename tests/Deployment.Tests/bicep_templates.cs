@@ -6,16 +6,22 @@ namespace PitPlatform.Deployment.Tests;
 public sealed class bicep_templates
 {
     public static TheoryData<string> Templates =>
-        new(Directory.EnumerateFiles(Repository.Path("bicep"), "*.bicep", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(Repository.Path("bicep"), f).Replace('\\', '/')).Order());
+        new(
+            Directory
+                .EnumerateFiles(Repository.Path("bicep"), "*.bicep", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(Repository.Path("bicep"), f).Replace('\\', '/'))
+                .Order()
+        );
 
     [Fact]
     public void every_template_lints_without_a_diagnostic()
     {
         // One linter run over every file: the compiler is a large executable, slow to start.
         var lint = BicepCli.Run(Repository.Path("bicep"), "lint", "--pattern", "**/*.bicep");
-        Assert.True(lint.ExitCode == 0 && lint.Error.Trim().Length == 0 && lint.Output.Trim().Length == 0,
-            $"bicep lint:\n{lint.Output}{lint.Error}");
+        Assert.True(
+            lint.ExitCode == 0 && lint.Error.Trim().Length == 0 && lint.Output.Trim().Length == 0,
+            $"bicep lint:\n{lint.Output}{lint.Error}"
+        );
     }
 
     [Theory]
@@ -27,7 +33,10 @@ public sealed class bicep_templates
         foreach (var section in new[] { "parameters", "outputs" })
         {
             foreach (var (name, definition) in arm[section]?.AsObject() ?? [])
-                Assert.False(string.IsNullOrWhiteSpace((string?)definition?["metadata"]?["description"]), $"{template}: {section[..^1]} '{name}' has no @description");
+                Assert.False(
+                    string.IsNullOrWhiteSpace((string?)definition?["metadata"]?["description"]),
+                    $"{template}: {section[..^1]} '{name}' has no @description"
+                );
         }
     }
 
@@ -35,17 +44,30 @@ public sealed class bicep_templates
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
     public void every_environment_deploys_every_kind_of_resource_the_platform_needs(string environment)
     {
-        var types = DeploymentSnapshots.Of(environment).Select(r => ((string)r!["type"]!).ToLowerInvariant()).ToHashSet();
+        var types = DeploymentSnapshots
+            .Of(environment)
+            .Select(r => ((string)r!["type"]!).ToLowerInvariant())
+            .ToHashSet();
         string[] required =
         [
-            "microsoft.web/serverfarms", "microsoft.web/sites", "microsoft.storage/storageaccounts",
-            "microsoft.storage/storageaccounts/managementpolicies", "microsoft.eventhub/namespaces",
-            "microsoft.eventhub/namespaces/eventhubs", "microsoft.eventhub/namespaces/eventhubs/consumergroups",
-            "microsoft.dbforpostgresql/flexibleservers", "microsoft.dbforpostgresql/flexibleservers/databases",
-            "microsoft.dbforpostgresql/flexibleservers/administrators", "microsoft.keyvault/vaults/secrets",
-            "microsoft.operationalinsights/workspaces", "microsoft.insights/components",
-            "microsoft.authorization/roleassignments", "microsoft.insights/metricalerts",
-            "microsoft.insights/scheduledqueryrules", "microsoft.insights/actiongroups", "microsoft.insights/workbooks",
+            "microsoft.web/serverfarms",
+            "microsoft.web/sites",
+            "microsoft.storage/storageaccounts",
+            "microsoft.storage/storageaccounts/managementpolicies",
+            "microsoft.eventhub/namespaces",
+            "microsoft.eventhub/namespaces/eventhubs",
+            "microsoft.eventhub/namespaces/eventhubs/consumergroups",
+            "microsoft.dbforpostgresql/flexibleservers",
+            "microsoft.dbforpostgresql/flexibleservers/databases",
+            "microsoft.dbforpostgresql/flexibleservers/administrators",
+            "microsoft.keyvault/vaults/secrets",
+            "microsoft.operationalinsights/workspaces",
+            "microsoft.insights/components",
+            "microsoft.authorization/roleassignments",
+            "microsoft.insights/metricalerts",
+            "microsoft.insights/scheduledqueryrules",
+            "microsoft.insights/actiongroups",
+            "microsoft.insights/workbooks",
             "microsoft.insights/diagnosticsettings",
         ];
         Assert.Empty(required.Except(types));
@@ -62,7 +84,10 @@ public sealed class bicep_templates
         var runtime = site["properties"]!["functionAppConfig"]!["runtime"]!;
         Assert.Equal("dotnet-isolated", (string?)runtime["name"]);
         Assert.Equal("10.0", (string?)runtime["version"]);
-        Assert.Equal("SystemAssignedIdentity", (string?)site["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!["type"]);
+        Assert.Equal(
+            "SystemAssignedIdentity",
+            (string?)site["properties"]!["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!["type"]
+        );
     }
 
     [Theory]
@@ -86,12 +111,16 @@ public sealed class bicep_templates
         var account = DeploymentSnapshots.Resources(environment, "Microsoft.Storage/storageAccounts").Single();
         Assert.False((bool)account["properties"]!["allowSharedKeyAccess"]!);
         Assert.False((bool)account["properties"]!["allowBlobPublicAccess"]!);
-        var policy = DeploymentSnapshots.Resources(environment, "Microsoft.Storage/storageAccounts/managementPolicies").Single();
+        var policy = DeploymentSnapshots
+            .Resources(environment, "Microsoft.Storage/storageAccounts/managementPolicies")
+            .Single();
         var actions = policy["properties"]!["policy"]!["rules"]![0]!["definition"]!["actions"]!["baseBlob"]!;
         Assert.NotNull(actions["tierToCool"]);
         Assert.NotNull(actions["tierToArchive"]);
-        var containers = DeploymentSnapshots.Resources(environment, "Microsoft.Storage/storageAccounts/blobServices/containers")
-            .Select(c => DeploymentSnapshots.Name(c).Split('/').Last()).ToList();
+        var containers = DeploymentSnapshots
+            .Resources(environment, "Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Select(c => DeploymentSnapshots.Name(c).Split('/').Last())
+            .ToList();
         Assert.Contains(Processing.Archive.ArchiveStorage.DefaultContainer, containers);
     }
 
@@ -102,7 +131,9 @@ public sealed class bicep_templates
         var server = DeploymentSnapshots.Resources(environment, "Microsoft.DBforPostgreSQL/flexibleServers").Single();
         Assert.Equal("Enabled", (string?)server["properties"]!["authConfig"]!["activeDirectoryAuth"]);
         Assert.Equal("Disabled", (string?)server["properties"]!["authConfig"]!["passwordAuth"]);
-        var admin = DeploymentSnapshots.Resources(environment, "Microsoft.DBforPostgreSQL/flexibleServers/administrators").First();
+        var admin = DeploymentSnapshots
+            .Resources(environment, "Microsoft.DBforPostgreSQL/flexibleServers/administrators")
+            .First();
         Assert.Equal("ServicePrincipal", (string?)admin["properties"]!["principalType"]);
     }
 
@@ -110,8 +141,10 @@ public sealed class bicep_templates
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
     public void the_app_identity_holds_every_role_it_needs(string environment)
     {
-        var roleIds = DeploymentSnapshots.Resources(environment, "Microsoft.Authorization/roleAssignments")
-            .Select(r => ((string)r["properties"]!["roleDefinitionId"]!).Split('/').Last()).ToHashSet();
+        var roleIds = DeploymentSnapshots
+            .Resources(environment, "Microsoft.Authorization/roleAssignments")
+            .Select(r => ((string)r["properties"]!["roleDefinitionId"]!).Split('/').Last())
+            .ToHashSet();
         string[] needed =
         [
             "2b629674-e913-4c01-ae53-ef4638d8f975", // Azure Event Hubs Data Sender
@@ -139,21 +172,32 @@ public sealed class bicep_templates
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
     public void alerts_cover_5xx_rate_consumer_lag_dead_letters_and_postgres_cpu(string environment)
     {
-        var text = string.Join('\n',
-            DeploymentSnapshots.Resources(environment, "Microsoft.Insights/metricAlerts")
+        var text = string.Join(
+            '\n',
+            DeploymentSnapshots
+                .Resources(environment, "Microsoft.Insights/metricAlerts")
                 .Concat(DeploymentSnapshots.Resources(environment, "Microsoft.Insights/scheduledQueryRules"))
-                .SelectMany(Strings));
+                .SelectMany(Strings)
+        );
         Assert.Contains("resultCode) >= 500", text);
         Assert.Contains("pit.consumer.record_age_ms", text);
-        Assert.Contains(Contracts.Catalog.TopicCatalog.Embedded.Topics.Single(t => t.Name.EndsWith(".dead_letter", StringComparison.Ordinal)).Name, text);
+        Assert.Contains(
+            Contracts
+                .Catalog.TopicCatalog.Embedded.Topics.Single(t =>
+                    t.Name.EndsWith(".dead_letter", StringComparison.Ordinal)
+                )
+                .Name,
+            text
+        );
         Assert.Contains("cpu_percent", text);
     }
 
-    private static IEnumerable<string> Strings(JsonNode? node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => Strings(p.Value)),
-        JsonArray a => a.SelectMany(Strings),
-        JsonValue v when v.TryGetValue<string>(out var s) => [s],
-        _ => [],
-    };
+    private static IEnumerable<string> Strings(JsonNode? node) =>
+        node switch
+        {
+            JsonObject o => o.SelectMany(p => Strings(p.Value)),
+            JsonArray a => a.SelectMany(Strings),
+            JsonValue v when v.TryGetValue<string>(out var s) => [s],
+            _ => [],
+        };
 }

@@ -18,8 +18,12 @@ public sealed partial class monitoring_queries
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
     public void every_metric_the_alerts_and_the_workbook_query_is_one_the_code_emits(string environment)
     {
-        var emitted = typeof(PitMetrics).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => f.GetValue(null)).OfType<Instrument>().Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var emitted = typeof(PitMetrics)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.GetValue(null))
+            .OfType<Instrument>()
+            .Select(i => i.Name)
+            .ToHashSet(StringComparer.Ordinal);
         var queries = Queries(environment).ToList();
         var named = queries.SelectMany(MetricNames).ToList();
 
@@ -27,12 +31,16 @@ public sealed partial class monitoring_queries
         Assert.Contains("pit.database.connection_failures", named);
         Assert.DoesNotContain(named, n => !emitted.Contains(n));
         // Consumer spans are the "process {group}" requests.
-        Assert.Contains(queries, q => q.Contains($"name startswith \"{PitTelemetry.ProcessSpan("")}\"", StringComparison.Ordinal));
+        Assert.Contains(queries, q =>
+            q.Contains($"name startswith \"{PitTelemetry.ProcessSpan("")}\"", StringComparison.Ordinal)
+        );
     }
 
     [Theory]
     [MemberData(nameof(DeploymentSnapshots.Environments), MemberType = typeof(DeploymentSnapshots))]
-    public void alerts_cover_error_rate_lag_growth_low_throughput_database_failures_and_dead_letters_and_all_notify_the_action_group(string environment)
+    public void alerts_cover_errors_lag_low_throughput_database_failures_and_dead_letters_for_the_action_group(
+        string environment
+    )
     {
         var scheduled = DeploymentSnapshots.Resources(environment, "Microsoft.Insights/scheduledQueryRules").ToList();
         var metricAlerts = DeploymentSnapshots.Resources(environment, "Microsoft.Insights/metricAlerts").ToList();
@@ -40,9 +48,14 @@ public sealed partial class monitoring_queries
 
         Assert.Contains(queries, q => q.Contains("resultCode) >= 500", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains("growthSeconds", StringComparison.Ordinal));
-        Assert.Contains(queries, q => q.Contains("recordsPerMinute", StringComparison.Ordinal) && q.Contains("lagSeconds >", StringComparison.Ordinal));
+        Assert.Contains(queries, q =>
+            q.Contains("recordsPerMinute", StringComparison.Ordinal)
+            && q.Contains("lagSeconds >", StringComparison.Ordinal)
+        );
         Assert.Contains(queries, q => q.Contains("pit.database.connection_failures", StringComparison.Ordinal));
-        Assert.Contains(metricAlerts, a => string.Join(' ', Strings(a)).Contains(".dead_letter", StringComparison.Ordinal));
+        Assert.Contains(metricAlerts, a =>
+            string.Join(' ', Strings(a)).Contains(".dead_letter", StringComparison.Ordinal)
+        );
         Assert.All(scheduled, r => Assert.NotEmpty(r["properties"]!["actions"]!["actionGroups"]!.AsArray()));
         Assert.All(metricAlerts, r => Assert.NotEmpty(r["properties"]!["actions"]!.AsArray()));
     }
@@ -50,19 +63,25 @@ public sealed partial class monitoring_queries
     /// <summary>Every KQL text of the alert rules and of the workbook (whose items are serialised JSON).</summary>
     private static IEnumerable<string> Queries(string environment)
     {
-        var rules = DeploymentSnapshots.Resources(environment, "Microsoft.Insights/scheduledQueryRules").SelectMany(Strings);
-        var workbooks = DeploymentSnapshots.Resources(environment, "Microsoft.Insights/workbooks")
+        var rules = DeploymentSnapshots
+            .Resources(environment, "Microsoft.Insights/scheduledQueryRules")
+            .SelectMany(Strings);
+        var workbooks = DeploymentSnapshots
+            .Resources(environment, "Microsoft.Insights/workbooks")
             .SelectMany(w => Strings(JsonNode.Parse((string)w["properties"]!["serializedData"]!)));
         return rules.Concat(workbooks).Where(s => s.Contains(" | ", StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> MetricNames(string query)
     {
-        if (!query.Contains("customMetrics", StringComparison.Ordinal)) yield break;
-        foreach (Match match in SingleName().Matches(query)) yield return match.Groups[1].Value;
+        if (!query.Contains("customMetrics", StringComparison.Ordinal))
+            yield break;
+        foreach (Match match in SingleName().Matches(query))
+            yield return match.Groups[1].Value;
         foreach (Match match in NameList().Matches(query))
         {
-            foreach (Match quoted in Quoted().Matches(match.Groups[1].Value)) yield return quoted.Groups[1].Value;
+            foreach (Match quoted in Quoted().Matches(match.Groups[1].Value))
+                yield return quoted.Groups[1].Value;
         }
     }
 
@@ -75,11 +94,12 @@ public sealed partial class monitoring_queries
     [GeneratedRegex("\"([^\"]+)\"")]
     private static partial Regex Quoted();
 
-    private static IEnumerable<string> Strings(JsonNode? node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => Strings(p.Value)),
-        JsonArray a => a.SelectMany(Strings),
-        JsonValue v when v.TryGetValue<string>(out var s) => [s],
-        _ => [],
-    };
+    private static IEnumerable<string> Strings(JsonNode? node) =>
+        node switch
+        {
+            JsonObject o => o.SelectMany(p => Strings(p.Value)),
+            JsonArray a => a.SelectMany(Strings),
+            JsonValue v when v.TryGetValue<string>(out var s) => [s],
+            _ => [],
+        };
 }

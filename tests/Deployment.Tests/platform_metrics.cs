@@ -22,10 +22,15 @@ public sealed class platform_metrics(PostgresFixture postgres, KafkaFixture kafk
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == PitMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == PitMetrics.MeterName)
+                l.EnableMeasurementEvents(instrument);
         };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, ToDictionary(tags))));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, ToDictionary(tags))));
+        listener.SetMeasurementEventCallback<long>(
+            (i, v, tags, _) => measurements.Enqueue((i.Name, v, ToDictionary(tags)))
+        );
+        listener.SetMeasurementEventCallback<double>(
+            (i, v, tags, _) => measurements.Enqueue((i.Name, v, ToDictionary(tags)))
+        );
         listener.Start();
 
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
@@ -36,25 +41,46 @@ public sealed class platform_metrics(PostgresFixture postgres, KafkaFixture kafk
         Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(body, Ct)).StatusCode);
 
         var nav = await Eventually.WaitForAsync(
-            () => Task.FromResult(measurements.FirstOrDefault(m => m.Name == "pit.nav.value_micros" && m.Tags.GetValueOrDefault("series") == series)),
-            m => m.Name is not null, TimeSpan.FromSeconds(60), "NAV metric recorded");
+            () =>
+                Task.FromResult(
+                    measurements.FirstOrDefault(m =>
+                        m.Name == "pit.nav.value_micros" && m.Tags.GetValueOrDefault("series") == series
+                    )
+                ),
+            m => m.Name is not null,
+            TimeSpan.FromSeconds(60),
+            "NAV metric recorded"
+        );
         Assert.Equal(-1_000_000, nav.Value);
         Assert.Equal("demo", nav.Tags["tenant"]);
         Assert.Equal("0001", nav.Tags["cell"]);
         Assert.Equal("USD", nav.Tags["currency"]);
 
         Assert.Contains(measurements, m => m.Name == "pit.ingest.events" && m.Tags["outcome"] == "accepted");
-        Assert.Contains(measurements, m => m.Name == "pit.consumer.record_age_ms" && m.Tags["consumer_group"] == "nav-processor" && m.Value >= 0);
+        Assert.Contains(measurements, m =>
+            m.Name == "pit.consumer.record_age_ms" && m.Tags["consumer_group"] == "nav-processor" && m.Value >= 0
+        );
         // The batch's duration is recorded when its handler returns, just after the NAV it committed.
         await Eventually.WaitForAsync(
-            () => Task.FromResult(measurements.Any(m => m.Name == "pit.consumer.batch_duration_ms" && m.Tags["consumer_group"] == "nav-processor" && m.Tags["outcome"] == "ok")),
-            found => found, TimeSpan.FromSeconds(30), "batch duration recorded");
+            () =>
+                Task.FromResult(
+                    measurements.Any(m =>
+                        m.Name == "pit.consumer.batch_duration_ms"
+                        && m.Tags["consumer_group"] == "nav-processor"
+                        && m.Tags["outcome"] == "ok"
+                    )
+                ),
+            found => found,
+            TimeSpan.FromSeconds(30),
+            "batch duration recorded"
+        );
     }
 
     private static Dictionary<string, string?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var result = new Dictionary<string, string?>();
-        foreach (var tag in tags) result[tag.Key] = tag.Value?.ToString();
+        foreach (var tag in tags)
+            result[tag.Key] = tag.Value?.ToString();
         return result;
     }
 }

@@ -28,10 +28,18 @@ public sealed class llm_usage_slice(PostgresFixture postgres, KafkaFixture kafka
         var usage = await WaitForUsageAsync(pipeline.Http, "from=2026-11-22&to=2026-11-23", calls: 3);
         Assert.Equal(
             ["2026-11-22 gpt-4o USD 2 150 25 2200", "2026-11-23 gpt-4o-mini USD 1 10 10 30"],
-            usage.GetProperty("data").EnumerateArray().Select(Line));
+            usage.GetProperty("data").EnumerateArray().Select(Line)
+        );
         var total = Assert.Single(usage.GetProperty("meta").GetProperty("totals").EnumerateArray().ToList());
-        Assert.Equal((3L, 160L, 35L, 2230L), (total.GetProperty("calls").GetInt64(), total.GetProperty("input_tokens").GetInt64(),
-            total.GetProperty("output_tokens").GetInt64(), total.GetProperty("cost_micros").GetInt64()));
+        Assert.Equal(
+            (3L, 160L, 35L, 2230L),
+            (
+                total.GetProperty("calls").GetInt64(),
+                total.GetProperty("input_tokens").GetInt64(),
+                total.GetProperty("output_tokens").GetInt64(),
+                total.GetProperty("cost_micros").GetInt64()
+            )
+        );
         Assert.Equal(2, usage.GetProperty("meta").GetProperty("days").GetInt32());
         Assert.Equal(3, await pipeline.Database.CountAsync("llm_calls"));
     }
@@ -40,7 +48,9 @@ public sealed class llm_usage_slice(PostgresFixture postgres, KafkaFixture kafka
     public async Task each_tenant_reads_only_its_own_usage()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
-        var otherKey = await pipeline.Service<ApiKeyStore>().CreateAsync("acme", [ApiKeyScope.Ingest, ApiKeyScope.Read], "usage isolation", cancellationToken: Ct);
+        var otherKey = await pipeline
+            .Service<ApiKeyStore>()
+            .CreateAsync("acme", [ApiKeyScope.Ingest, ApiKeyScope.Read], "usage isolation", cancellationToken: Ct);
         using var other = new HttpClient { BaseAddress = pipeline.Host.BaseAddress };
         other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", otherKey.ToString());
 
@@ -58,21 +68,45 @@ public sealed class llm_usage_slice(PostgresFixture postgres, KafkaFixture kafka
     public async Task a_call_without_cost_counts_its_tokens_and_shows_no_currency()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
-        var body = JsonSerializer.Serialize(new
-        {
-            data = new[]
+        var body = JsonSerializer.Serialize(
+            new
             {
-                new { type = "runtime.llm_call", ts = "2026-11-22T09:00:00Z", series = "assistant", payload = new { model = "local-llm", input_tokens = 12, output_tokens = 3 } },
-            },
-        });
+                data = new[]
+                {
+                    new
+                    {
+                        type = "runtime.llm_call",
+                        ts = "2026-11-22T09:00:00Z",
+                        series = "assistant",
+                        payload = new
+                        {
+                            model = "local-llm",
+                            input_tokens = 12,
+                            output_tokens = 3,
+                        },
+                    },
+                },
+            }
+        );
 
         await PostAsync(pipeline.Http, body);
 
         var usage = await WaitForUsageAsync(pipeline.Http, "from=2026-11-22&to=2026-11-22", calls: 1);
         var row = Assert.Single(usage.GetProperty("data").EnumerateArray().ToList());
         Assert.False(row.TryGetProperty("currency", out _));
-        Assert.Equal((12L, 3L, 0L), (row.GetProperty("input_tokens").GetInt64(), row.GetProperty("output_tokens").GetInt64(), row.GetProperty("cost_micros").GetInt64()));
-        Assert.False(Assert.Single(usage.GetProperty("meta").GetProperty("totals").EnumerateArray().ToList()).TryGetProperty("currency", out _));
+        Assert.Equal(
+            (12L, 3L, 0L),
+            (
+                row.GetProperty("input_tokens").GetInt64(),
+                row.GetProperty("output_tokens").GetInt64(),
+                row.GetProperty("cost_micros").GetInt64()
+            )
+        );
+        Assert.False(
+            Assert
+                .Single(usage.GetProperty("meta").GetProperty("totals").EnumerateArray().ToList())
+                .TryGetProperty("currency", out _)
+        );
     }
 
     [Fact]
@@ -80,52 +114,92 @@ public sealed class llm_usage_slice(PostgresFixture postgres, KafkaFixture kafka
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
-        foreach (var (query, parameter) in new[]
-                 {
-                     ("from=2026-11-30&to=2026-11-01", "from/to"), ("from=2026-11-31", "from"), ("to=22-11-2026", "to"),
-                     ("from=2025-01-01&to=2026-11-30", "from/to"), ("from=2026-11-22T00:00:00Z", "from"),
-                 })
+        foreach (
+            var (query, parameter) in new[]
+            {
+                ("from=2026-11-30&to=2026-11-01", "from/to"),
+                ("from=2026-11-31", "from"),
+                ("to=22-11-2026", "to"),
+                ("from=2025-01-01&to=2026-11-30", "from/to"),
+                ("from=2026-11-22T00:00:00Z", "from"),
+            }
+        )
         {
             var response = await pipeline.Http.GetAsync($"/v1/usage?{query}", Ct);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error");
+            var error = JsonDocument
+                .Parse(await response.Content.ReadAsStringAsync(Ct))
+                .RootElement.GetProperty("error");
             Assert.Equal("ERR_VALIDATION", error.GetProperty("code").GetString());
             Assert.Equal(parameter, error.GetProperty("details").GetProperty("parameter").GetString());
         }
 
         var answer = JsonDocument.Parse(await pipeline.Http.GetStringAsync("/v1/usage", Ct)).RootElement;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), answer.GetProperty("meta").GetProperty("to").GetString());
-        Assert.Equal(today.AddDays(-29).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), answer.GetProperty("meta").GetProperty("from").GetString());
+        Assert.Equal(
+            today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            answer.GetProperty("meta").GetProperty("to").GetString()
+        );
+        Assert.Equal(
+            today.AddDays(-29).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            answer.GetProperty("meta").GetProperty("from").GetString()
+        );
         Assert.Equal(0, answer.GetProperty("data").GetArrayLength());
     }
 
     private static string Call(Guid id, string model, long input, long output, long cost, string ts) =>
-        JsonSerializer.Serialize(new
-        {
-            data = new[]
+        JsonSerializer.Serialize(
+            new
             {
-                new
+                data = new[]
                 {
-                    type = "runtime.llm_call", event_id = id, ts, series = "assistant",
-                    payload = new { model, input_tokens = input, output_tokens = output, prompt = "hello", response = "hi", cost_micros = cost, currency = "USD" },
+                    new
+                    {
+                        type = "runtime.llm_call",
+                        event_id = id,
+                        ts,
+                        series = "assistant",
+                        payload = new
+                        {
+                            model,
+                            input_tokens = input,
+                            output_tokens = output,
+                            prompt = "hello",
+                            response = "hi",
+                            cost_micros = cost,
+                            currency = "USD",
+                        },
+                    },
                 },
-            },
-        });
+            }
+        );
 
     private static async Task PostAsync(HttpClient client, string body)
     {
-        var response = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        var response = await client.PostAsync(
+            "/v1/events",
+            new StringContent(body, Encoding.UTF8, "application/json"),
+            Ct
+        );
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
     }
 
     private static Task<JsonElement> WaitForUsageAsync(HttpClient client, string query, long calls) =>
         Eventually.WaitForAsync(
             async () => JsonDocument.Parse(await client.GetStringAsync($"/v1/usage?{query}", Ct)).RootElement.Clone(),
-            usage => usage.GetProperty("meta").GetProperty("totals").EnumerateArray().Sum(t => t.GetProperty("calls").GetInt64()) >= calls,
-            Patience, $"{calls} calls in GET /v1/usage?{query}");
+            usage =>
+                usage
+                    .GetProperty("meta")
+                    .GetProperty("totals")
+                    .EnumerateArray()
+                    .Sum(t => t.GetProperty("calls").GetInt64()) >= calls,
+            Patience,
+            $"{calls} calls in GET /v1/usage?{query}"
+        );
 
     private static string Line(JsonElement row) =>
-        $"{row.GetProperty("day").GetString()} {row.GetProperty("model").GetString()} {row.GetProperty("currency").GetString()} " +
-        $"{row.GetProperty("calls").GetInt64()} {row.GetProperty("input_tokens").GetInt64()} {row.GetProperty("output_tokens").GetInt64()} {row.GetProperty("cost_micros").GetInt64()}";
+        $"{row.GetProperty("day").GetString()} {row.GetProperty("model").GetString()} "
+        + $"{row.GetProperty("currency").GetString()} "
+        + $"{row.GetProperty("calls").GetInt64()} {row.GetProperty("input_tokens").GetInt64()} "
+        + $"{row.GetProperty("output_tokens").GetInt64()} {row.GetProperty("cost_micros").GetInt64()}";
 }

@@ -18,7 +18,8 @@ namespace PitPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// The NAV processor under faults, through real consumer loops on a real broker and Postgres. Each test ends with the
-/// exact state its fills must leave (<see cref="FillScenario.AssertExactStateAsync"/>): no fill lost, none applied twice.
+/// exact state its fills must leave (<see cref="FillScenario.AssertExactStateAsync"/>): no fill lost, none applied
+/// twice.
 /// </summary>
 public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
@@ -26,17 +27,28 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
 
     private static readonly ConsumerLoopOptions FastRetries = new()
     {
-        MaxBatchSize = 200, FirstRetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(2), SessionTimeoutMs = 6_000,
+        MaxBatchSize = 200,
+        FirstRetryDelay = TimeSpan.FromMilliseconds(100),
+        MaxRetryDelay = TimeSpan.FromSeconds(2),
+        SessionTimeoutMs = 6_000,
     };
 
     [Fact]
     public async Task postgres_restarted_in_the_middle_of_a_batch_loses_and_doubles_nothing()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "pit-tests", "pg-restart-" + Guid.NewGuid().ToString("N")[..8]);
+        var directory = Path.Combine(
+            Path.GetTempPath(),
+            "pit-tests",
+            "pg-restart-" + Guid.NewGuid().ToString("N")[..8]
+        );
         await using var server = await PostgresServer.StartAsync(directory, fresh: true, durable: false, Ct);
         try
         {
-            var database = new TestDatabase("public", server.ConnectionString, NpgsqlDataSource.Create(server.ConnectionString));
+            var database = new TestDatabase(
+                "public",
+                server.ConnectionString,
+                NpgsqlDataSource.Create(server.ConnectionString)
+            );
             await using var pipeline = await TestPipeline.StartAsync(database, kafka, blob, runConsumers: false);
             var scenario = new FillScenario(3_000);
             await scenario.ProduceAsync(pipeline.Kafka);
@@ -67,10 +79,16 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
         await privateKafka.InitializeAsync();
         try
         {
-            await using var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), privateKafka, blob, runConsumers: false);
+            await using var pipeline = await TestPipeline.StartAsync(
+                await postgres.CreateDatabaseAsync(migrate: false),
+                privateKafka,
+                blob,
+                runConsumers: false
+            );
             var input = pipeline.Naming.Topic(NavProcessor.InputTopic);
             const int leader = 2;
-            for (var p = 0; p < TopicCatalog.Embedded.Require(NavProcessor.InputTopic).Partitions; p++) privateKafka.Mock!.SetPartitionLeader(input, p, leader);
+            for (var p = 0; p < TopicCatalog.Embedded.Require(NavProcessor.InputTopic).Partitions; p++)
+                privateKafka.Mock!.SetPartitionLeader(input, p, leader);
             var scenario = new FillScenario(4_000);
             await scenario.ProduceAsync(pipeline.Kafka);
 
@@ -78,9 +96,17 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
             await using (var loop = new KafkaConsumerLoop(slow, pipeline.Kafka, FastRetries, NullLogger.Instance))
             {
                 loop.Start();
-                await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"), n => n >= 400, TimeSpan.FromSeconds(60), "some fills applied");
+                await Eventually.WaitForAsync(
+                    () => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"),
+                    n => n >= 400,
+                    TimeSpan.FromSeconds(60),
+                    "some fills applied"
+                );
                 privateKafka.Mock!.SetBrokerDown(leader);
-                var appliedWhenDown = await pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'");
+                var appliedWhenDown = await pipeline.Database.CountAsync(
+                    "processed_events",
+                    "consumer = 'nav-processor'"
+                );
                 await Task.Delay(TimeSpan.FromSeconds(10), Ct);
                 privateKafka.Mock.SetBrokerUp(leader);
                 Assert.True(appliedWhenDown < scenario.Count, "the outage began before the end");
@@ -118,7 +144,12 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
         await b.Assigned.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         await FillScenario.ProduceAsync(pipeline.Kafka, scenario.Fills.Skip(2_000));
         await scenario.WaitUntilAppliedAsync(pipeline.Database, TimeSpan.FromSeconds(120));
-        await Eventually.WaitForAsync(() => Task.FromResult(second.Batches), n => n > 0, TimeSpan.FromSeconds(60), "the second consumer to get partitions");
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(second.Batches),
+            n => n > 0,
+            TimeSpan.FromSeconds(60),
+            "the second consumer to get partitions"
+        );
 
         await scenario.AssertExactStateAsync(pipeline.Database, pipeline.Kafka);
     }
@@ -128,20 +159,56 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         var scenario = new FillScenario(10, cells: 1);
-        var poison = new EnvelopeBuilder(TopicCatalog.Embedded, "scenario/1.0").Build(Guid.NewGuid(), DateTimeOffset.UtcNow, NavProcessor.InputTopic,
+        var poison = new EnvelopeBuilder(TopicCatalog.Embedded, "scenario/1.0").Build(
+            Guid.NewGuid(),
+            DateTimeOffset.UtcNow,
+            NavProcessor.InputTopic,
             CanonicalKey.ForCell("demo", "faults", "c00"),
-            new TradeFillEvent { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 0, PriceMicros = 1, Currency = "USD" });
-        await FillScenario.ProduceAsync(pipeline.Kafka, scenario.Fills.Take(5).Append(poison).Concat(scenario.Fills.Skip(5)));
+            new TradeFillEvent
+            {
+                Instrument = "ACME",
+                Side = TradeSide.Buy,
+                Quantity = 0,
+                PriceMicros = 1,
+                Currency = "USD",
+            }
+        );
+        await FillScenario.ProduceAsync(
+            pipeline.Kafka,
+            scenario.Fills.Take(5).Append(poison).Concat(scenario.Fills.Skip(5))
+        );
 
-        await using (var loop = new KafkaConsumerLoop(pipeline.Service<NavProcessor>(), pipeline.Kafka, FastRetries, NullLogger.Instance))
+        await using (
+            var loop = new KafkaConsumerLoop(
+                pipeline.Service<NavProcessor>(),
+                pipeline.Kafka,
+                FastRetries,
+                NullLogger.Instance
+            )
+        )
         {
             loop.Start();
             await scenario.WaitUntilAppliedAsync(pipeline.Database, TimeSpan.FromSeconds(60));
         }
 
         await scenario.AssertExactStateAsync(pipeline.Database, pipeline.Kafka);
-        var letter = DeadLetter.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(
-            Assert.Single(TopicReader.ReadAll(pipeline.Kafka, DeadLetterWriter.Topic, expected: 2, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1))).Message.Value).Payload);
+        var letter = DeadLetter.Parser.ParseFrom(
+            EventEnvelope
+                .Parser.ParseFrom(
+                    Assert
+                        .Single(
+                            TopicReader.ReadAll(
+                                pipeline.Kafka,
+                                DeadLetterWriter.Topic,
+                                expected: 2,
+                                TimeSpan.FromSeconds(20),
+                                TimeSpan.FromSeconds(1)
+                            )
+                        )
+                        .Message.Value
+                )
+                .Payload
+        );
         Assert.Equal(DeadLetterReason.InvalidPayload, letter.Reason);
         Assert.Equal(5, letter.SourceOffset);
         Assert.Equal(poison.ToByteArray(), letter.OriginalValue.ToByteArray());
@@ -155,16 +222,42 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
         await scenario.ProduceAsync(pipeline.Kafka);
         await scenario.ProduceAsync(pipeline.Kafka);
 
-        await using (var processor = new KafkaConsumerLoop(pipeline.Service<NavProcessor>(), pipeline.Kafka, new ConsumerLoopOptions { MaxBatchSize = 1_000 }, NullLogger.Instance))
-        await using (var analytics = new KafkaConsumerLoop(pipeline.Service<NavAnalyticsConsumer>(), pipeline.Kafka, new ConsumerLoopOptions { MaxBatchSize = 1_000 }, NullLogger.Instance))
+        await using (
+            var processor = new KafkaConsumerLoop(
+                pipeline.Service<NavProcessor>(),
+                pipeline.Kafka,
+                new ConsumerLoopOptions { MaxBatchSize = 1_000 },
+                NullLogger.Instance
+            )
+        )
+        await using (
+            var analytics = new KafkaConsumerLoop(
+                pipeline.Service<NavAnalyticsConsumer>(),
+                pipeline.Kafka,
+                new ConsumerLoopOptions { MaxBatchSize = 1_000 },
+                NullLogger.Instance
+            )
+        )
         {
             processor.Start();
             analytics.Start();
             await scenario.WaitUntilAppliedAsync(pipeline.Database, TimeSpan.FromSeconds(120));
-            await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("nav_points"), n => n >= 10_000, TimeSpan.FromSeconds(120), "10,000 NAV points");
+            await Eventually.WaitForAsync(
+                () => pipeline.Database.CountAsync("nav_points"),
+                n => n >= 10_000,
+                TimeSpan.FromSeconds(120),
+                "10,000 NAV points"
+            );
             // Both copies of every fill have been read once the processor's consumed offsets reach the end.
-            await Eventually.WaitForAsync(() => pipeline.Database.ScalarAsync<long>("SELECT coalesce(sum(handled_through + 1), 0)::bigint FROM consumer_watermarks"),
-                n => n >= 20_000, TimeSpan.FromSeconds(120), "both copies handled");
+            await Eventually.WaitForAsync(
+                () =>
+                    pipeline.Database.ScalarAsync<long>(
+                        "SELECT coalesce(sum(handled_through + 1), 0)::bigint FROM consumer_watermarks"
+                    ),
+                n => n >= 20_000,
+                TimeSpan.FromSeconds(120),
+                "both copies handled"
+            );
         }
 
         await scenario.AssertExactStateAsync(pipeline.Database, pipeline.Kafka);
@@ -172,7 +265,8 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
     }
 
     /// <summary>Stops Postgres as a crash would just as one batch starts, and starts it again a second later.</summary>
-    private sealed class RestartsPostgresDuringBatch(IRecordBatchHandler inner, PostgresServer server, int atBatch) : IRecordBatchHandler
+    private sealed class RestartsPostgresDuringBatch(IRecordBatchHandler inner, PostgresServer server, int atBatch)
+        : IRecordBatchHandler
     {
         private int _batches;
         public int Failures { get; private set; }
@@ -190,11 +284,14 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
             // stopping it only after the handler started raced with small batches that committed first. Not
             // cancellable: the server must come back whatever the loop does meanwhile.
             await server.StopAsync(immediate: true, CancellationToken.None);
-            var restart = Task.Run(async () =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
-                await server.RestartAsync(CancellationToken.None);
-            }, CancellationToken.None);
+            var restart = Task.Run(
+                async () =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                    await server.RestartAsync(CancellationToken.None);
+                },
+                CancellationToken.None
+            );
             try
             {
                 await inner.HandleAsync(batch, cancellationToken);
@@ -216,7 +313,9 @@ public sealed class nav_processor_faults(PostgresFixture postgres, KafkaFixture 
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _batches;
         public Task Holding => _holding.Task;
+
         public void Release() => _released.TrySetResult();
+
         public string ConsumerGroup => inner.ConsumerGroup;
         public IReadOnlyList<string> Topics => inner.Topics;
 

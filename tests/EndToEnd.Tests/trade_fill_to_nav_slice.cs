@@ -5,7 +5,9 @@ using Xunit;
 
 namespace PitPlatform.EndToEnd.Tests;
 
-/// <summary>POST /v1/events -> Kafka -> NAV processor -> Kafka -> analytics -> GET /v1/series/{series}/nav, over real HTTP.</summary>
+/// <summary>
+/// POST /v1/events -> Kafka -> NAV processor -> Kafka -> analytics -> GET /v1/series/{series}/nav, over real HTTP.
+/// </summary>
 public sealed class trade_fill_to_nav_slice(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -35,7 +37,15 @@ public sealed class trade_fill_to_nav_slice(PostgresFixture postgres, KafkaFixtu
         Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TradeFills.Body(id), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TradeFills.Body(id), Ct)).StatusCode);
         // A second, different fill proves the processor went past both copies of the first.
-        Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TradeFills.Body(Guid.NewGuid(), side: "sell", quantity: 40, priceMicros: 13_000_000), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (
+                await pipeline.PostEventsAsync(
+                    TradeFills.Body(Guid.NewGuid(), side: "sell", quantity: 40, priceMicros: 13_000_000),
+                    Ct
+                )
+            ).StatusCode
+        );
 
         var points = await WaitForPointsAsync(pipeline, "alpha", "0001", 2);
         Assert.Equal([1L, 2L], points.Select(p => p.GetProperty("fills_applied").GetInt64()));
@@ -59,15 +69,25 @@ public sealed class trade_fill_to_nav_slice(PostgresFixture postgres, KafkaFixtu
         using var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct));
         Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
         foreach (var component in new[] { "kafka", "postgres", "blob" })
-            Assert.Equal("ok", body.RootElement.GetProperty("checks").GetProperty(component).GetProperty("status").GetString());
+            Assert.Equal(
+                "ok",
+                body.RootElement.GetProperty("checks").GetProperty(component).GetProperty("status").GetString()
+            );
     }
 
-    internal static async Task<List<JsonElement>> WaitForPointsAsync(TestPipeline pipeline, string series, string cell, int count)
+    internal static async Task<List<JsonElement>> WaitForPointsAsync(
+        TestPipeline pipeline,
+        string series,
+        string cell,
+        int count
+    )
     {
         var json = await Eventually.WaitForAsync(
             async () => await pipeline.Http.GetStringAsync($"/v1/series/{series}/nav?cell={cell}", Ct),
             text => JsonDocument.Parse(text).RootElement.GetProperty("data").GetArrayLength() >= count,
-            Patience, $"{count} NAV points");
+            Patience,
+            $"{count} NAV points"
+        );
         return JsonDocument.Parse(json).RootElement.GetProperty("data").EnumerateArray().ToList();
     }
 }

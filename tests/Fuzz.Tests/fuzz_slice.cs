@@ -1,4 +1,3 @@
-using PitPlatform.Fuzz;
 using PitPlatform.Hosting;
 using PitPlatform.LocalHost;
 using PitPlatform.Testing;
@@ -20,23 +19,53 @@ public sealed class fuzz_slice(PostgresFixture postgres, KafkaFixture kafka, Blo
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_fixed_seed_slice_gets_no_5xx_malformed_error_or_hang_and_leaves_ingest_and_every_consumer_current()
+    public async Task a_fixed_seed_slice_gets_no_5xx_malformed_error_or_hang_and_leaves_every_consumer_current()
     {
-        await using var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: true,
-            settings: new Dictionary<string, string?> { [SettingNames.RateLimitPerSecond] = "1000000", [SettingNames.RateLimitBurst] = "10000000" });
+        await using var pipeline = await TestPipeline.StartAsync(
+            await postgres.CreateDatabaseAsync(migrate: false),
+            kafka,
+            blob,
+            runConsumers: true,
+            settings: new Dictionary<string, string?>
+            {
+                [SettingNames.RateLimitPerSecond] = "1000000",
+                [SettingNames.RateLimitBurst] = "10000000",
+            }
+        );
         var target = await FuzzSession.TargetAsync(pipeline.Host.BaseAddress, pipeline.Host.DevKey.ToString(), Ct);
         var output = new StringWriter();
 
         var report = await new FuzzRunner(target, new FuzzOptions { Concurrency = 4 }, output).RunAsync(
-            new FuzzGenerator(Seed, DevApiKey.Tenant), Enumerable.Range(0, Requests),
-            send: c => KnownFindings.For(c)?.Handling != KnownFindings.Handling.HoldBack, Ct);
-        FuzzSession.Print(report, Seed, pipeline.Host.BaseAddress, output, bodyDirectory: null, known: c => KnownFindings.For(c)?.Owner);
-        var ingest = await PostChecks.IngestAsync(pipeline.Host.BaseAddress, pipeline.Host.DevKey.ToString(), TimeSpan.FromSeconds(60), output, Ct);
-        var consumers = await PostChecks.ConsumersCurrentAsync(pipeline.Kafka, FuzzSession.Groups(pipeline.Host.Services), TimeSpan.FromSeconds(60), output, Ct);
+            new FuzzGenerator(Seed, DevApiKey.Tenant),
+            Enumerable.Range(0, Requests),
+            send: c => KnownFindings.For(c)?.Handling != KnownFindings.Handling.HoldBack,
+            Ct
+        );
+        FuzzSession.Print(report, Seed, pipeline.Host.BaseAddress, output, bodyDirectory: null, known: c =>
+            KnownFindings.For(c)?.Owner
+        );
+        var ingest = await PostChecks.IngestAsync(
+            pipeline.Host.BaseAddress,
+            pipeline.Host.DevKey.ToString(),
+            TimeSpan.FromSeconds(60),
+            output,
+            Ct
+        );
+        var consumers = await PostChecks.ConsumersCurrentAsync(
+            pipeline.Kafka,
+            FuzzSession.Groups(pipeline.Host.Services),
+            TimeSpan.FromSeconds(60),
+            output,
+            Ct
+        );
         TestContext.Current.TestOutputHelper?.WriteLine(output.ToString());
 
         // A 5xx of a known finding is tolerated; a malformed answer (no error body) never is.
-        var unknown = report.Findings.Where(f => f.Malformed || f.Hang || KnownFindings.For(f.Case)?.Handling != KnownFindings.Handling.Tolerate5xx).ToList();
+        var unknown = report
+            .Findings.Where(f =>
+                f.Malformed || f.Hang || KnownFindings.For(f.Case)?.Handling != KnownFindings.Handling.Tolerate5xx
+            )
+            .ToList();
         Assert.True(unknown.Count == 0, $"{unknown.Count} findings outside the known list:\n{output}");
         Assert.True(report.Requests > Requests * 9 / 10, $"only {report.Requests} of {Requests} were sent:\n{output}");
         Assert.True(ingest is null, ingest);

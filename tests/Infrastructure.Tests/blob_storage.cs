@@ -6,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Infrastructure.Tests;
 
-/// <summary>The Blob paths the platform relies on work against Azurite with the package set that restores here.</summary>
+/// <summary>
+/// The Blob paths the platform relies on work against Azurite with the package set that restores here.
+/// </summary>
 public sealed class blob_storage(BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -35,7 +37,9 @@ public sealed class blob_storage(BlobFixture blob)
     public async Task a_missing_blob_is_a_404_request_failure()
     {
         var container = await blob.CreateContainerAsync();
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => container.GetBlobClient("nothing").DownloadContentAsync(Ct));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() =>
+            container.GetBlobClient("nothing").DownloadContentAsync(Ct)
+        );
         Assert.Equal(404, error.Status);
     }
 }

@@ -11,10 +11,13 @@ namespace PitPlatform.Infrastructure.Tests;
 public sealed class consumer_loop_commits(KafkaFixture kafka)
 {
     private const string Topic = "pit.v1.ops.retention_sweep";
+
     // The batch wait gathers all the test's records into one batch even on a busy machine, so attempts are countable.
     private static readonly ConsumerLoopOptions Options = new()
     {
-        FirstRetryDelay = TimeSpan.FromMilliseconds(50), SessionTimeoutMs = 6000, MaxBatchWait = TimeSpan.FromMilliseconds(500),
+        FirstRetryDelay = TimeSpan.FromMilliseconds(50),
+        SessionTimeoutMs = 6000,
+        MaxBatchWait = TimeSpan.FromMilliseconds(500),
     };
 
     [Fact]
@@ -25,7 +28,12 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
         await using (var loop = new KafkaConsumerLoop(handler, settings, Options, NullLogger.Instance))
         {
             loop.Start();
-            await Eventually.WaitForAsync(() => Task.FromResult(loop.CommittedBatches), n => n >= 1, TimeSpan.FromSeconds(30), "a commit");
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(loop.CommittedBatches),
+                n => n >= 1,
+                TimeSpan.FromSeconds(30),
+                "a commit"
+            );
         }
         Assert.Equal(3, handler.Attempts);
         Assert.Equal(Enumerable.Range(0, 5).Select(i => (long)i), handler.Succeeded.Select(r => r.Offset).Order());
@@ -40,7 +48,12 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
         await using (var first = new KafkaConsumerLoop(stuck, settings, Options, NullLogger.Instance))
         {
             first.Start();
-            await Eventually.WaitForAsync(() => Task.FromResult(stuck.Attempts), n => n >= 1, TimeSpan.FromSeconds(30), "a first attempt");
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(stuck.Attempts),
+                n => n >= 1,
+                TimeSpan.FromSeconds(30),
+                "a first attempt"
+            );
         }
         Assert.Equal(0, await CommittedAsync(settings));
 
@@ -48,7 +61,12 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
         await using (var second = new KafkaConsumerLoop(healthy, settings, Options, NullLogger.Instance))
         {
             second.Start();
-            await Eventually.WaitForAsync(() => Task.FromResult(healthy.Succeeded.Count), n => n >= 3, TimeSpan.FromSeconds(30), "redelivery");
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(healthy.Succeeded.Count),
+                n => n >= 3,
+                TimeSpan.FromSeconds(30),
+                "redelivery"
+            );
         }
         Assert.Equal([0L, 1L, 2L], healthy.Succeeded.Select(r => r.Offset).Order());
     }
@@ -70,9 +88,15 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
     private async Task<KafkaSettings> SettingsWithRecordsAsync(int count)
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        using var producer = new ProducerBuilder<byte[], byte[]>(
+            new ProducerConfig { BootstrapServers = kafka.BootstrapServers }
+        ).Build();
         for (var i = 0; i < count; i++)
-            await producer.ProduceAsync(new TopicPartition(naming.Topic(Topic), 0), new Message<byte[], byte[]> { Value = [(byte)i] }, TestContext.Current.CancellationToken);
+            await producer.ProduceAsync(
+                new TopicPartition(naming.Topic(Topic), 0),
+                new Message<byte[], byte[]> { Value = [(byte)i] },
+                TestContext.Current.CancellationToken
+            );
         return kafka.Settings(naming);
     }
 
@@ -81,7 +105,13 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
     {
         await Task.Yield();
         var naming = new Contracts.Catalog.KafkaNaming(settings.Prefix);
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = naming.Group(RecordingHandler.Group) }).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(
+            new ConsumerConfig
+            {
+                BootstrapServers = kafka.BootstrapServers,
+                GroupId = naming.Group(RecordingHandler.Group),
+            }
+        ).Build();
         var committed = consumer.Committed([new TopicPartition(naming.Topic(Topic), 0)], TimeSpan.FromSeconds(10));
         return committed.Single().Offset.Value is var o && o < 0 ? 0 : o;
     }
@@ -97,13 +127,17 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
 
         public Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref _attempts) <= failures) throw new TimeoutException("simulated transient failure");
-            lock (Succeeded) Succeeded.AddRange(batch);
+            if (Interlocked.Increment(ref _attempts) <= failures)
+                throw new TimeoutException("simulated transient failure");
+            lock (Succeeded)
+                Succeeded.AddRange(batch);
             return Task.CompletedTask;
         }
     }
 
-    /// <summary>Fails with a non-cancellation error only once the loop is stopping, as a dropped connection would.</summary>
+    /// <summary>
+    /// Fails with a non-cancellation error only once the loop is stopping, as a dropped connection would.
+    /// </summary>
     private sealed class FailsOnStopHandler : IRecordBatchHandler
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -113,7 +147,10 @@ public sealed class consumer_loop_commits(KafkaFixture kafka)
         public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
-            try { await Task.Delay(Timeout.Infinite, cancellationToken); }
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
             catch (OperationCanceledException) { }
             throw new TimeoutException("connection lost while the host stopped");
         }

@@ -34,16 +34,39 @@ public sealed class consumer_loop_headers(KafkaFixture kafka)
     private async Task<List<ConsumedRecord>> ConsumeOneAsync(bool readsHeaders)
     {
         var naming = await kafka.CreateCatalogTopicsAsync();
-        using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        using (
+            var producer = new ProducerBuilder<byte[], byte[]>(
+                new ProducerConfig { BootstrapServers = kafka.BootstrapServers }
+            ).Build()
+        )
         {
-            await producer.ProduceAsync(new TopicPartition(naming.Topic(Topic), 0),
-                new Message<byte[], byte[]> { Value = [7], Headers = new Headers { { "ce_id", "abc"u8.ToArray() } } }, TestContext.Current.CancellationToken);
+            await producer.ProduceAsync(
+                new TopicPartition(naming.Topic(Topic), 0),
+                new Message<byte[], byte[]>
+                {
+                    Value = [7],
+                    Headers = new Headers { { "ce_id", "abc"u8.ToArray() } },
+                },
+                TestContext.Current.CancellationToken
+            );
         }
         var handler = new RecordingHandler(readsHeaders);
-        await using (var loop = new KafkaConsumerLoop(handler, kafka.Settings(naming), new ConsumerLoopOptions { SessionTimeoutMs = 6000 }, NullLogger.Instance))
+        await using (
+            var loop = new KafkaConsumerLoop(
+                handler,
+                kafka.Settings(naming),
+                new ConsumerLoopOptions { SessionTimeoutMs = 6000 },
+                NullLogger.Instance
+            )
+        )
         {
             loop.Start();
-            await Eventually.WaitForAsync(() => Task.FromResult(handler.Records.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the record");
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(handler.Records.Count),
+                n => n >= 1,
+                TimeSpan.FromSeconds(30),
+                "the record"
+            );
         }
         return handler.Records;
     }
@@ -57,7 +80,8 @@ public sealed class consumer_loop_headers(KafkaFixture kafka)
 
         public Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
-            lock (Records) Records.AddRange(batch);
+            lock (Records)
+                Records.AddRange(batch);
             return Task.CompletedTask;
         }
     }

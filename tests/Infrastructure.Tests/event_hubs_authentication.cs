@@ -2,25 +2,37 @@ using Azure.Core;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using PitPlatform.Hosting;
-using PitPlatform.Infrastructure.Kafka;
 using Xunit;
 
 namespace PitPlatform.Infrastructure.Tests;
 
-/// <summary>Event Hubs' Kafka endpoint: SASL PLAIN with a connection string, or OAUTHBEARER with an Entra token.</summary>
+/// <summary>
+/// Event Hubs' Kafka endpoint: SASL PLAIN with a connection string, or OAUTHBEARER with an Entra token.
+/// </summary>
 public sealed class event_hubs_authentication
 {
-    private static PitSettings Settings(string auth, TokenCredential? credential = null, string? connectionString = null) =>
-        PitSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SettingNames.KafkaBootstrap] = "pitns.servicebus.windows.net:9093",
-            [SettingNames.KafkaAuth] = auth,
-            [SettingNames.KafkaConnectionString] = connectionString,
-            [SettingNames.Postgres] = "Host=db;Username=pit",
-            [SettingNames.Blob] = "UseDevelopmentStorage=true",
-            [SettingNames.ApiKeyPepper] = "a-pepper-of-sixteen-chars",
-            [SettingNames.RedactionSecret] = "a-redaction-secret-of-at-least-32-bytes",
-        }).Build(), credential);
+    private static PitSettings Settings(
+        string auth,
+        TokenCredential? credential = null,
+        string? connectionString = null
+    ) =>
+        PitSettings.FromConfiguration(
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(
+                    new Dictionary<string, string?>
+                    {
+                        [SettingNames.KafkaBootstrap] = "pitns.servicebus.windows.net:9093",
+                        [SettingNames.KafkaAuth] = auth,
+                        [SettingNames.KafkaConnectionString] = connectionString,
+                        [SettingNames.Postgres] = "Host=db;Username=pit",
+                        [SettingNames.Blob] = "UseDevelopmentStorage=true",
+                        [SettingNames.ApiKeyPepper] = "a-pepper-of-sixteen-chars",
+                        [SettingNames.RedactionSecret] = "a-redaction-secret-of-at-least-32-bytes",
+                    }
+                )
+                .Build(),
+            credential
+        );
 
     [Fact]
     public void managed_identity_uses_oauthbearer_with_a_token_for_the_namespace()
@@ -42,7 +54,10 @@ public sealed class event_hubs_authentication
     [Fact]
     public void a_connection_string_uses_sasl_plain_as_event_hubs_asks()
     {
-        var kafka = Settings("connection-string", connectionString: "Endpoint=sb://pitns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s").Kafka;
+        var kafka = Settings(
+            "connection-string",
+            connectionString: "Endpoint=sb://pitns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s"
+        ).Kafka;
         var config = new ProducerConfig();
         kafka.Apply(config);
 
@@ -69,7 +84,9 @@ public sealed class event_hubs_authentication
             return new AccessToken($"token-{Interlocked.Increment(ref _issued)}", DateTimeOffset.UtcNow.AddHours(1));
         }
 
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+        public override ValueTask<AccessToken> GetTokenAsync(
+            TokenRequestContext requestContext,
+            CancellationToken cancellationToken
+        ) => ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

@@ -4,7 +4,9 @@ using Xunit;
 
 namespace PitPlatform.Infrastructure.Tests;
 
-/// <summary>How many brokers the local host's embedded Kafka has: one unless PIT_EMBEDDED_KAFKA_BROKERS says otherwise.</summary>
+/// <summary>
+/// How many brokers the local host's embedded Kafka has: one unless PIT_EMBEDDED_KAFKA_BROKERS says otherwise.
+/// </summary>
 public sealed class local_embedded_kafka_brokers
 {
     [Theory]

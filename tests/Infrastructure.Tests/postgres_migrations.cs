@@ -24,7 +24,11 @@ public sealed class postgres_migrations(PostgresFixture postgres)
     {
         await using var database = await postgres.CreateDatabaseAsync(migrate: false);
 
-        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresMigrator.MigrateAsync(database.DataSource, TestContext.Current.CancellationToken)));
+        var runs = await Task.WhenAll(
+            Enumerable
+                .Range(0, 4)
+                .Select(_ => PostgresMigrator.MigrateAsync(database.DataSource, TestContext.Current.CancellationToken))
+        );
 
         Assert.Equal(PostgresMigrator.Migrations.Count, runs.Sum(r => r.Count));
     }
@@ -37,12 +41,18 @@ public sealed class postgres_migrations_into_a_new_schema(PostgresFixture postgr
     {
         await using var existing = await postgres.CreateDatabaseAsync(migrate: false);
         var schema = "fresh_" + Guid.NewGuid().ToString("N")[..8];
-        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(existing.ConnectionString) { SearchPath = schema }.ConnectionString;
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(existing.ConnectionString)
+        {
+            SearchPath = schema,
+        }.ConnectionString;
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
 
         await PostgresMigrator.MigrateAsync(dataSource, TestContext.Current.CancellationToken);
 
-        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name = 'processed_events'");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT count(*) FROM information_schema.tables WHERE table_schema = '{schema}' AND table_name "
+                + "= 'processed_events'"
+        );
         Assert.Equal(1L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 }
@@ -50,12 +60,16 @@ public sealed class postgres_migrations_into_a_new_schema(PostgresFixture postgr
 public sealed class postgres_data_source(PostgresFixture postgres)
 {
     [Fact]
-    public async Task statements_are_prepared_automatically_and_connections_are_not_reset_unless_the_connection_string_says_otherwise()
+    public async Task statements_are_auto_prepared_and_connections_not_reset_unless_the_connection_string_says_so()
     {
         await using var database = await postgres.CreateDatabaseAsync(migrate: false);
-        await using var defaults = PostgresDataSourceFactory.Create(new PostgresSettings { ConnectionString = database.ConnectionString });
+        await using var defaults = PostgresDataSourceFactory.Create(
+            new PostgresSettings { ConnectionString = database.ConnectionString }
+        );
         var explicitValues = database.ConnectionString + ";Max Auto Prepare=0;NoResetOnClose=false";
-        await using var chosen = PostgresDataSourceFactory.Create(new PostgresSettings { ConnectionString = explicitValues });
+        await using var chosen = PostgresDataSourceFactory.Create(
+            new PostgresSettings { ConnectionString = explicitValues }
+        );
 
         var applied = new Npgsql.NpgsqlConnectionStringBuilder(defaults.ConnectionString);
         var kept = new Npgsql.NpgsqlConnectionStringBuilder(chosen.ConnectionString);
@@ -63,6 +77,7 @@ public sealed class postgres_data_source(PostgresFixture postgres)
         Assert.Equal((64, true), (applied.MaxAutoPrepare, applied.NoResetOnClose));
         Assert.Equal((0, false), (kept.MaxAutoPrepare, kept.NoResetOnClose));
         await using var command = defaults.CreateCommand("SELECT 1");
-        for (var i = 0; i < 6; i++) Assert.Equal(1, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        for (var i = 0; i < 6; i++)
+            Assert.Equal(1, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 }

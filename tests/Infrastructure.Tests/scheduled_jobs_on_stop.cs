@@ -21,7 +21,9 @@ public sealed class scheduled_jobs_on_stop
         Assert.True(service.ExecuteTask!.IsCompletedSuccessfully, $"the service ended {service.ExecuteTask.Status}");
     }
 
-    /// <summary>Runs at start and fails with a non-cancellation error once the host is stopping, as a dropped connection would.</summary>
+    /// <summary>
+    /// Runs at start and fails with a non-cancellation error once the host is stopping, as a dropped connection would.
+    /// </summary>
     private sealed class FailsOnStopJob : IScheduledJob
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,7 +35,10 @@ public sealed class scheduled_jobs_on_stop
         public async Task RunAsync(CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
-            try { await Task.Delay(Timeout.Infinite, cancellationToken); }
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
             catch (OperationCanceledException) { }
             throw new TimeoutException("connection lost while the host stopped");
         }

@@ -3,7 +3,9 @@ using Xunit;
 
 namespace PitPlatform.Infrastructure.Tests;
 
-/// <summary>How the fixtures choose Kafka and Postgres: explicit variable, then containers on request, then embedded.</summary>
+/// <summary>
+/// How the fixtures choose Kafka and Postgres: explicit variable, then containers on request, then embedded.
+/// </summary>
 public sealed class test_component_precedence
 {
     private static readonly Func<bool> DockerFound = () => true;
@@ -18,7 +20,10 @@ public sealed class test_component_precedence
     [InlineData("")]
     [InlineData("false")]
     public void without_the_switch_the_embedded_components_run_and_docker_is_never_asked(string? containers) =>
-        Assert.Equal(ComponentSource.Embedded, TestComponents.Choose(null, containers, () => throw new InvalidOperationException("Docker was asked")));
+        Assert.Equal(
+            ComponentSource.Embedded,
+            TestComponents.Choose(null, containers, () => throw new InvalidOperationException("Docker was asked"))
+        );
 
     [Theory]
     [InlineData("true")]

@@ -9,7 +9,8 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
-    public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero).AddTicks(GetTimestamp());
+    public override DateTimeOffset GetUtcNow() =>
+        new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero).AddTicks(GetTimestamp());
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

@@ -54,16 +54,24 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
     [InlineData("PUT", "/v1/admin/keys", new[] { "GET", "POST" })]
     [InlineData("HEAD", "/livez", new[] { "GET" })]
     [InlineData("FUZZ", "/v1/deletions/abc/approve", new[] { "POST" })]
-    public async Task a_method_the_path_does_not_take_is_405_with_allow_and_the_error_body(string method, string path, string[] allowed)
+    public async Task a_method_the_path_does_not_take_is_405_with_allow_and_the_error_body(
+        string method,
+        string path,
+        string[] allowed
+    )
     {
         var answer = await Pipeline.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, answer.StatusCode);
         Assert.Equal(allowed.Order(), answer.Content.Headers.Allow.Order());
-        if (method == "HEAD") return; // a HEAD answer has no body by definition
+        if (method == "HEAD")
+            return; // a HEAD answer has no body by definition
         var error = await ErrorAsync(answer);
         Assert.Equal("ERR_METHOD_NOT_ALLOWED", error.GetProperty("code").GetString());
-        Assert.Equal(allowed.Order(), error.GetProperty("details").GetProperty("allow").EnumerateArray().Select(m => m.GetString()!).Order());
+        Assert.Equal(
+            allowed.Order(),
+            error.GetProperty("details").GetProperty("allow").EnumerateArray().Select(m => m.GetString()!).Order()
+        );
     }
 
     [Theory]
@@ -72,15 +80,23 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
     [InlineData("POST", "/v1/admin/keys", true)]
     [InlineData("POST", "/v1/admin/keys", false)]
     [InlineData("PUT", "/v1/admin/retention", false)]
-    public async Task an_admin_body_over_64_KiB_is_413_ERR_PAYLOAD_TOO_LARGE_with_the_limit(string method, string path, bool withLength)
+    public async Task an_admin_body_over_64_KiB_is_413_ERR_PAYLOAD_TOO_LARGE_with_the_limit(
+        string method,
+        string path,
+        bool withLength
+    )
     {
         var json = "{\"name\":\"" + new string('x', 70 * 1024) + "\"}";
         HttpContent content = withLength
             ? new StringContent(json, Encoding.UTF8, "application/json")
-            : new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(json))); // sent chunked: no Content-Length to refuse early
+            // sent chunked: no Content-Length to refuse early
+            : new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new("application/json");
 
-        var answer = await Pipeline.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = content }, Ct);
+        var answer = await Pipeline.Http.SendAsync(
+            new HttpRequestMessage(new HttpMethod(method), path) { Content = content },
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, answer.StatusCode);
         var error = await ErrorAsync(answer);
@@ -91,9 +107,10 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
     [Fact]
     public async Task a_malformed_chunked_body_is_400_ERR_BAD_REQUEST_with_the_error_body()
     {
-        var request = "PUT /v1/admin/redaction HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                      $"Authorization: Bearer {Pipeline.Host.DevKey}\r\nContent-Type: application/json\r\n" +
-                      "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+        var request =
+            "PUT /v1/admin/redaction HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + $"Authorization: Bearer {Pipeline.Host.DevKey}\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
 
         var (status, body) = await SendRawAsync(request);
 
@@ -107,8 +124,8 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
     {
         var logs = host.Logs;
         logs.Clear();
-        // A broken dependency, not a hook: the usage query's table is gone from this pipeline's own schema, so the query
-        // fails with an error that is no outage (42P01) and escapes the handler.
+        // A broken dependency, not a hook: the usage query's table is gone from this pipeline's own schema, so the
+        // query fails with an error that is no outage (42P01) and escapes the handler.
         await host.BreakUsageTableAsync();
         const string requestId = "error-bodies-7f3c9a1e";
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/usage?from=2026-01-01&to=2026-01-31");
@@ -128,8 +145,12 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
         Assert.Matches("^[0-9a-f]{32}$", made);
         Assert.Equal([made], withoutId.Headers.GetValues("X-Request-Id"));
 
-        var entries = await Eventually.WaitForAsync(() => Task.FromResult(logs.ToArray()), e => e.Count(x => x.Level >= LogLevel.Error) >= 2,
-            TimeSpan.FromSeconds(10), "the two errors to be logged");
+        var entries = await Eventually.WaitForAsync(
+            () => Task.FromResult(logs.ToArray()),
+            e => e.Count(x => x.Level >= LogLevel.Error) >= 2,
+            TimeSpan.FromSeconds(10),
+            "the two errors to be logged"
+        );
         var aboutFirst = entries.Where(e => e.Message.Contains(requestId, StringComparison.Ordinal)).ToList();
         var errors = entries.Where(e => e.Level >= LogLevel.Error).ToList();
         Assert.Equal(2, errors.Count); // one per request: not again by Kestrel, the routing or the handler
@@ -141,15 +162,20 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
         {
             var text = e.Message + " " + e.Exception;
             Assert.DoesNotContain(Pipeline.Host.DevKey.ToString(), text, StringComparison.Ordinal);
-            Assert.DoesNotContain(Pipeline.Host.DevKey.ToString()[13..], text, StringComparison.Ordinal); // the secret alone
-            Assert.DoesNotContain("from=2026-01-01", text, StringComparison.Ordinal); // the query string is the client's text
+            // the secret alone
+            Assert.DoesNotContain(Pipeline.Host.DevKey.ToString()[13..], text, StringComparison.Ordinal);
+            // the query string is the client's text
+            Assert.DoesNotContain("from=2026-01-01", text, StringComparison.Ordinal);
         }
     }
 
     private async Task<HttpResponseMessage> SendRawPathAsync(string method, string rawPath)
     {
         // As sent: .NET's Uri would resolve the dot segments before they reach the server.
-        var uri = new Uri(Pipeline.Host.BaseAddress.ToString().TrimEnd('/') + rawPath, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        var uri = new Uri(
+            Pipeline.Host.BaseAddress.ToString().TrimEnd('/') + rawPath,
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }
+        );
         return await Pipeline.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), uri), Ct);
     }
 
@@ -161,11 +187,13 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
         var received = new MemoryStream();
         var buffer = new byte[8192];
         int read;
-        while ((read = await socket.ReceiveAsync(buffer, Ct)) > 0) received.Write(buffer, 0, read);
+        while ((read = await socket.ReceiveAsync(buffer, Ct)) > 0)
+            received.Write(buffer, 0, read);
         var text = Encoding.UTF8.GetString(received.ToArray());
         var status = int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         var body = text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
-        if (text.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) body = Dechunk(body);
+        if (text.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+            body = Dechunk(body);
         return (status, body);
     }
 
@@ -177,7 +205,8 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
         {
             var end = chunked.IndexOf("\r\n", at, StringComparison.Ordinal);
             var size = Convert.ToInt32(chunked[at..end], 16);
-            if (size == 0) return result.ToString();
+            if (size == 0)
+                return result.ToString();
             result.Append(chunked, end + 2, size);
             at = end + 2 + size + 2;
         }
@@ -205,7 +234,10 @@ public sealed class api_error_bodies(ErrorBodiesHost host) : IClassFixture<Error
     }
 }
 
-/// <summary>A local host for <see cref="api_error_bodies"/>, on a database of its own that its 500 test may break, with its log captured.</summary>
+/// <summary>
+/// A local host for <see cref="api_error_bodies"/>, on a database of its own that its 500 test may break, with its log
+/// captured.
+/// </summary>
 public sealed class ErrorBodiesHost(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob) : IAsyncLifetime
 {
     public TestPipeline Pipeline { get; private set; } = null!;
@@ -219,22 +251,32 @@ public sealed class ErrorBodiesHost(PostgresFixture postgres, KafkaFixture kafka
         Pipeline.Service<ILoggerFactory>().AddProvider(new CaptureProvider(Logs));
     }
 
-    public Task BreakUsageTableAsync() => Pipeline.Database.ExecuteAsync("ALTER TABLE IF EXISTS usage_daily RENAME TO usage_daily_broken");
+    public Task BreakUsageTableAsync() =>
+        Pipeline.Database.ExecuteAsync("ALTER TABLE IF EXISTS usage_daily RENAME TO usage_daily_broken");
 
     public ValueTask DisposeAsync() => Pipeline.DisposeAsync();
 
     private sealed class CaptureProvider(ConcurrentQueue<CapturedLog> logs) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new Capture(categoryName, logs);
+
         public void Dispose() { }
     }
 
     private sealed class Capture(string category, ConcurrentQueue<CapturedLog> logs) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
         public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            logs.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception));
+
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        ) => logs.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception));
     }
 }
 

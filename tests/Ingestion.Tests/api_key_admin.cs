@@ -13,7 +13,8 @@ public sealed class api_key_admin(PostgresFixture postgres, KafkaFixture kafka, 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private TestPipeline _pipeline = null!;
 
-    public async ValueTask InitializeAsync() => _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+    public async ValueTask InitializeAsync() =>
+        _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
     public ValueTask DisposeAsync() => _pipeline.DisposeAsync();
 
@@ -35,7 +36,10 @@ public sealed class api_key_admin(PostgresFixture postgres, KafkaFixture kafka, 
     {
         var (key, prefix) = await Keys.CreateAsync(_pipeline, ["ingest"]);
         using var client = Keys.Client(_pipeline, key);
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/v1/events", TestEvents.Content(TestEvents.Fills(1)), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await client.PostAsync("/v1/events", TestEvents.Content(TestEvents.Fills(1)), Ct)).StatusCode
+        );
 
         var revoked = await _pipeline.Http.DeleteAsync($"/v1/admin/keys/{prefix}", Ct);
         var after = await client.PostAsync("/v1/events", TestEvents.Content(TestEvents.Fills(1)), Ct);
@@ -53,11 +57,23 @@ public sealed class api_key_admin(PostgresFixture postgres, KafkaFixture kafka, 
         using var client = Keys.Client(_pipeline, key);
         await client.GetAsync("/v1/series/alpha/nav", Ct);
 
-        var listed = await Eventually.WaitForAsync(async () =>
-        {
-            var text = await _pipeline.Http.GetStringAsync("/v1/admin/keys", Ct);
-            return (Text: text, Key: JsonDocument.Parse(text).RootElement.GetProperty("data").EnumerateArray().Single(k => k.GetProperty("prefix").GetString() == prefix));
-        }, x => x.Key.TryGetProperty("last_used_at", out _), TimeSpan.FromSeconds(10), "last_used_at");
+        var listed = await Eventually.WaitForAsync(
+            async () =>
+            {
+                var text = await _pipeline.Http.GetStringAsync("/v1/admin/keys", Ct);
+                return (
+                    Text: text,
+                    Key: JsonDocument
+                        .Parse(text)
+                        .RootElement.GetProperty("data")
+                        .EnumerateArray()
+                        .Single(k => k.GetProperty("prefix").GetString() == prefix)
+                );
+            },
+            x => x.Key.TryGetProperty("last_used_at", out _),
+            TimeSpan.FromSeconds(10),
+            "last_used_at"
+        );
 
         Assert.DoesNotContain(key[(5 + 8 + 1)..], listed.Text);
         Assert.DoesNotContain("hash", listed.Text);
@@ -70,7 +86,11 @@ public sealed class api_key_admin(PostgresFixture postgres, KafkaFixture kafka, 
     public async Task keys_without_the_admin_scope_cannot_administer_keys()
     {
         using var reader = await Keys.CreateClientAsync(_pipeline, ["read", "ingest", "approver"]);
-        var create = await reader.PostAsJsonAsync("/v1/admin/keys", new { scopes = new[] { "admin" }, name = "escalation" }, Ct);
+        var create = await reader.PostAsJsonAsync(
+            "/v1/admin/keys",
+            new { scopes = new[] { "admin" }, name = "escalation" },
+            Ct
+        );
         var list = await reader.GetAsync("/v1/admin/keys", Ct);
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
@@ -86,6 +106,9 @@ public sealed class api_key_admin(PostgresFixture postgres, KafkaFixture kafka, 
         var response = await _pipeline.Http.PostAsync("/v1/admin/keys", TestEvents.Content(body), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(pointer, error.RootElement.GetProperty("error").GetProperty("details").GetProperty("pointer").GetString());
+        Assert.Equal(
+            pointer,
+            error.RootElement.GetProperty("error").GetProperty("details").GetProperty("pointer").GetString()
+        );
     }
 }

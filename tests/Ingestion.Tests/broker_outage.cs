@@ -25,27 +25,53 @@ public sealed class broker_outage(PostgresFixture postgres, BlobFixture blob)
         await kafka.InitializeAsync();
         try
         {
-            await using var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob,
-                runConsumers: false, new Dictionary<string, string?> { [SettingNames.KafkaDeliveryTimeoutMs] = "3000" });
-            Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(TestEvents.Fills(10), Ct)).StatusCode);
+            await using var pipeline = await TestPipeline.StartAsync(
+                await postgres.CreateDatabaseAsync(migrate: false),
+                kafka,
+                blob,
+                runConsumers: false,
+                new Dictionary<string, string?> { [SettingNames.KafkaDeliveryTimeoutMs] = "3000" }
+            );
+            Assert.Equal(
+                HttpStatusCode.Accepted,
+                (await pipeline.PostEventsAsync(TestEvents.Fills(10), Ct)).StatusCode
+            );
 
             var inFlight = pipeline.PostEventsAsync(TestEvents.Fills(1000), Ct);
             await Task.Delay(3, Ct);
-            foreach (var broker in kafka.Mock!.BrokerIds) kafka.Mock.SetBrokerDown(broker);
+            foreach (var broker in kafka.Mock!.BrokerIds)
+                kafka.Mock.SetBrokerDown(broker);
             var during = await inFlight;
             var whileDown = await pipeline.PostEventsAsync(TestEvents.Fills(5), Ct);
-            foreach (var broker in kafka.Mock.BrokerIds) kafka.Mock.SetBrokerUp(broker);
-            var after = await Eventually.WaitForAsync(() => pipeline.PostEventsAsync(TestEvents.Fills(5), Ct),
-                r => r.StatusCode == HttpStatusCode.Accepted, TimeSpan.FromSeconds(60), "ingest to recover");
+            foreach (var broker in kafka.Mock.BrokerIds)
+                kafka.Mock.SetBrokerUp(broker);
+            var after = await Eventually.WaitForAsync(
+                () => pipeline.PostEventsAsync(TestEvents.Fills(5), Ct),
+                r => r.StatusCode == HttpStatusCode.Accepted,
+                TimeSpan.FromSeconds(60),
+                "ingest to recover"
+            );
 
-            Assert.Contains(during.StatusCode, new[] { HttpStatusCode.Accepted, (HttpStatusCode)207, HttpStatusCode.ServiceUnavailable });
+            Assert.Contains(
+                during.StatusCode,
+                new[] { HttpStatusCode.Accepted, (HttpStatusCode)207, HttpStatusCode.ServiceUnavailable }
+            );
             Assert.Equal(HttpStatusCode.ServiceUnavailable, whileDown.StatusCode);
             Assert.Equal("ERR_UNAVAILABLE", await Errors.CodeAsync(whileDown));
             var accepted = await AcceptedIdsAsync(during);
-            var stored = TopicReader.ReadAll(pipeline.Kafka, "pit.v1.exec.trade_fill", expected: 10 + accepted.Count + 5, TimeSpan.FromSeconds(30))
-                .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).EventId).ToHashSet();
+            var stored = TopicReader
+                .ReadAll(
+                    pipeline.Kafka,
+                    "pit.v1.exec.trade_fill",
+                    expected: 10 + accepted.Count + 5,
+                    TimeSpan.FromSeconds(30)
+                )
+                .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).EventId)
+                .ToHashSet();
             Assert.Subset(stored, accepted);
-            TestContext.Current.TestOutputHelper?.WriteLine($"in-flight batch: {during.StatusCode}, {accepted.Count} of 1000 accepted");
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"in-flight batch: {during.StatusCode}, {accepted.Count} of 1000 accepted"
+            );
             Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
         }
         finally
@@ -56,10 +82,14 @@ public sealed class broker_outage(PostgresFixture postgres, BlobFixture blob)
 
     private static async Task<HashSet<string>> AcceptedIdsAsync(HttpResponseMessage response)
     {
-        if (response.StatusCode == HttpStatusCode.ServiceUnavailable) return [];
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            return [];
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-        return body.RootElement.GetProperty("data").EnumerateArray()
+        return body
+            .RootElement.GetProperty("data")
+            .EnumerateArray()
             .Where(r => r.GetProperty("status").GetString() == "accepted")
-            .Select(r => r.GetProperty("event_id").GetString()!).ToHashSet();
+            .Select(r => r.GetProperty("event_id").GetString()!)
+            .ToHashSet();
     }
 }

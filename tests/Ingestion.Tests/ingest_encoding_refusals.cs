@@ -27,7 +27,10 @@ public sealed class ingest_encoding_refusals(PostgresFixture postgres, KafkaFixt
             content.Headers.ContentType = new("application/json");
             responses.Add(await pipeline.Http.PostAsync("/v1/events", content, Ct));
         }
-        var escapedNul = await pipeline.PostEventsAsync(TestEvents.Fills(1).Replace("\"series\":\"alpha\"", "\"series\":\"al\\u0000pha\""), Ct);
+        var escapedNul = await pipeline.PostEventsAsync(
+            TestEvents.Fills(1).Replace("\"series\":\"alpha\"", "\"series\":\"al\\u0000pha\""),
+            Ct
+        );
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
         Assert.Equal("ERR_MALFORMED_JSON", await Errors.CodeAsync(responses[0]));
@@ -36,7 +39,9 @@ public sealed class ingest_encoding_refusals(PostgresFixture postgres, KafkaFixt
     }
 }
 
-/// <summary>An event within the body limit but over Event Hubs' per-record limit once enveloped is refused alone.</summary>
+/// <summary>
+/// An event within the body limit but over Event Hubs' per-record limit once enveloped is refused alone.
+/// </summary>
 public sealed class ingest_event_size_refusals(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     [Fact]
@@ -45,14 +50,22 @@ public sealed class ingest_event_size_refusals(PostgresFixture postgres, KafkaFi
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         // 262,144 four-byte characters in each of prompt and response: 2 MiB of text, under the 5 MB body limit.
         var text = string.Concat(Enumerable.Repeat("\U0001F600", 262_144));
-        var big = "{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{\"model\":\"m\",\"input_tokens\":1,\"output_tokens\":1,"
+        var big =
+            "{\"type\":\"runtime.llm_call\",\"series\":\"s\",\"payload\":{\"model\":\"m\",\"input_tokens\":1,"
+            + "\"output_tokens\":1,"
             + $"\"prompt\":\"{text}\",\"response\":\"{text}\"}}}}";
-        var small = """{"type":"runtime.llm_call","series":"s","payload":{"model":"m","input_tokens":1,"output_tokens":1}}""";
+        var small =
+            """{"type":"runtime.llm_call","series":"s","payload":{"model":"m","input_tokens":1,"output_tokens":1}}""";
 
-        var response = await pipeline.PostEventsAsync($"{{\"data\":[{small},{big},{small}]}}", TestContext.Current.CancellationToken);
+        var response = await pipeline.PostEventsAsync(
+            $"{{\"data\":[{small},{big},{small}]}}",
+            TestContext.Current.CancellationToken
+        );
 
         Assert.Equal((HttpStatusCode)207, response.StatusCode);
-        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var body = System.Text.Json.JsonDocument.Parse(
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)
+        );
         var results = body.RootElement.GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(["accepted", "rejected", "accepted"], results.Select(r => r.GetProperty("status").GetString()));
         Assert.Equal("ERR_EVENT_TOO_LARGE", results[1].GetProperty("error").GetProperty("code").GetString());

@@ -7,7 +7,9 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>Content-Encoding: gzip bodies (the SDK's) are decoded within the body limit; other encodings are refused.</summary>
+/// <summary>
+/// Content-Encoding: gzip bodies (the SDK's) are decoded within the body limit; other encodings are refused.
+/// </summary>
 public sealed class ingest_gzip_bodies(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -61,7 +63,8 @@ public sealed class ingest_gzip_bodies(PostgresFixture postgres, KafkaFixture ka
     private static byte[] Gzip(byte[] plain)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(plain);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+            gzip.Write(plain);
         return output.ToArray();
     }
 }

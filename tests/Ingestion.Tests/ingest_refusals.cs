@@ -7,25 +7,45 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>Every refusal of POST /v1/events is a structured error, never a 500, and never costs an accepted event.</summary>
+/// <summary>
+/// Every refusal of POST /v1/events is a structured error, never a 500, and never costs an accepted event.
+/// </summary>
 public sealed class ingest_refusals(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob) : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private TestPipeline _pipeline = null!;
 
-    public async ValueTask InitializeAsync() => _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+    public async ValueTask InitializeAsync() =>
+        _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
     public ValueTask DisposeAsync() => _pipeline.DisposeAsync();
 
-    private static string Fill(string? eventId = null, string series = "alpha", string extra = "", string payloadExtra = "") =>
-        "{\"type\":\"exec.trade_fill\"" + (eventId is null ? "" : $",\"event_id\":\"{eventId}\"") + $",\"series\":\"{series}\",\"cell\":\"0001\"{extra}," +
-        "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"" + payloadExtra + "}}";
+    private static string Fill(
+        string? eventId = null,
+        string series = "alpha",
+        string extra = "",
+        string payloadExtra = ""
+    ) =>
+        "{\"type\":\"exec.trade_fill\""
+        + (eventId is null ? "" : $",\"event_id\":\"{eventId}\"")
+        + $",\"series\":\"{series}\",\"cell\":\"0001\"{extra},"
+        + "\"payload\":{\"instrument\":\"ACME\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"curr"
+        + "ency\":\"USD\""
+        + payloadExtra
+        + "}}";
 
     private static string Batch(params string[] events) => "{\"data\":[" + string.Join(",", events) + "]}";
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string body, string? key = "dev", string contentType = "application/json")
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(
+        string body,
+        string? key = "dev",
+        string contentType = "application/json"
+    )
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = new StringContent(body, Encoding.UTF8) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.Authorization = key switch
         {
@@ -114,17 +134,30 @@ public sealed class ingest_refusals(PostgresFixture postgres, KafkaFixture kafka
             Fill(payloadExtra: ",\"price_micros\":12.5").Replace("\"price_micros\":1000000,", ""),
             Fill(extra: ",\"colour\":\"red\""),
             "{\"type\":\"exec.unknown\",\"series\":\"alpha\",\"payload\":{}}",
-            Fill(series: "bad series"));
+            Fill(series: "bad series")
+        );
 
         var (status, response) = await PostAsync(body);
 
         Assert.Equal((HttpStatusCode)207, status);
         var results = response.GetProperty("data").EnumerateArray().ToList();
-        Assert.Equal(["accepted", "rejected", "rejected", "rejected", "rejected"], results.Select(r => r.GetProperty("status").GetString()));
-        Assert.Equal("/data/1/payload/price_micros", results[1].GetProperty("error").GetProperty("details").GetProperty("pointer").GetString());
-        Assert.Equal("/data/2/colour", results[2].GetProperty("error").GetProperty("details").GetProperty("pointer").GetString());
+        Assert.Equal(
+            ["accepted", "rejected", "rejected", "rejected", "rejected"],
+            results.Select(r => r.GetProperty("status").GetString())
+        );
+        Assert.Equal(
+            "/data/1/payload/price_micros",
+            results[1].GetProperty("error").GetProperty("details").GetProperty("pointer").GetString()
+        );
+        Assert.Equal(
+            "/data/2/colour",
+            results[2].GetProperty("error").GetProperty("details").GetProperty("pointer").GetString()
+        );
         Assert.Equal("ERR_UNKNOWN_EVENT_TYPE", results[3].GetProperty("error").GetProperty("code").GetString());
-        Assert.Equal("/data/4/series", results[4].GetProperty("error").GetProperty("details").GetProperty("pointer").GetString());
+        Assert.Equal(
+            "/data/4/series",
+            results[4].GetProperty("error").GetProperty("details").GetProperty("pointer").GetString()
+        );
         Assert.Equal(1, response.GetProperty("meta").GetProperty("accepted").GetInt32());
         Assert.Equal(4, response.GetProperty("meta").GetProperty("rejected").GetInt32());
         Assert.True(results[0].GetProperty("offset").GetInt64() >= 0);
@@ -142,7 +175,9 @@ public sealed class ingest_refusals(PostgresFixture postgres, KafkaFixture kafka
     public async Task a_repeated_event_id_in_one_batch_is_a_duplicate_or_a_conflict()
     {
         var id = Guid.NewGuid().ToString();
-        var (status, response) = await PostAsync(Batch(Fill(id), Fill(id), Fill(id, extra: ",\"ts\":\"2026-01-01T00:00:00Z\"")));
+        var (status, response) = await PostAsync(
+            Batch(Fill(id), Fill(id), Fill(id, extra: ",\"ts\":\"2026-01-01T00:00:00Z\""))
+        );
 
         Assert.Equal((HttpStatusCode)207, status);
         var results = response.GetProperty("data").EnumerateArray().ToList();
@@ -155,7 +190,11 @@ public sealed class ingest_refusals(PostgresFixture postgres, KafkaFixture kafka
     {
         var (status, response) = await PostAsync(Batch(Fill(), Fill()));
         Assert.Equal(HttpStatusCode.Accepted, status);
-        var ids = response.GetProperty("data").EnumerateArray().Select(r => Guid.Parse(r.GetProperty("event_id").GetString()!)).ToList();
+        var ids = response
+            .GetProperty("data")
+            .EnumerateArray()
+            .Select(r => Guid.Parse(r.GetProperty("event_id").GetString()!))
+            .ToList();
         Assert.Equal(2, ids.Distinct().Count());
     }
 }

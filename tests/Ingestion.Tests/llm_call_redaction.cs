@@ -7,7 +7,9 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>LLM calls reach Kafka redacted: PII in prompt and response replaced, the user identifier HMAC-hashed.</summary>
+/// <summary>
+/// LLM calls reach Kafka redacted: PII in prompt and response replaced, the user identifier HMAC-hashed.
+/// </summary>
 public sealed class llm_call_redaction(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -25,7 +27,9 @@ public sealed class llm_call_redaction(PostgresFixture postgres, KafkaFixture ka
         var response = await pipeline.PostEventsAsync(body, Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var record = Assert.Single(TopicReader.ReadAll(pipeline.Kafka, "pit.v1.runtime.llm_call", 1, TimeSpan.FromSeconds(20)));
+        var record = Assert.Single(
+            TopicReader.ReadAll(pipeline.Kafka, "pit.v1.runtime.llm_call", 1, TimeSpan.FromSeconds(20))
+        );
         var call = LlmCallEvent.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(record.Message.Value).Payload);
         Assert.Equal("Mail [redacted:email] about order ORD-2026-000123, card [redacted:card]", call.Prompt);
         Assert.Equal("Called [redacted:phone] from [redacted:ip]", call.Response);

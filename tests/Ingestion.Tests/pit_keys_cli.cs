@@ -14,8 +14,24 @@ public sealed class pit_keys_cli(PostgresFixture postgres, KafkaFixture kafka, B
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
-        var created = await Pit(pipeline, "keys", "create", "--scopes", "ingest,read", "--name", "cli key", "--rate", "5", "--burst", "10");
-        var prefix = System.Text.Json.JsonDocument.Parse(created).RootElement.GetProperty("data").GetProperty("prefix").GetString()!;
+        var created = await Pit(
+            pipeline,
+            "keys",
+            "create",
+            "--scopes",
+            "ingest,read",
+            "--name",
+            "cli key",
+            "--rate",
+            "5",
+            "--burst",
+            "10"
+        );
+        var prefix = System
+            .Text.Json.JsonDocument.Parse(created)
+            .RootElement.GetProperty("data")
+            .GetProperty("prefix")
+            .GetString()!;
         var listed = await Pit(pipeline, "keys", "list");
         var revoked = await Pit(pipeline, "keys", "revoke", prefix);
 
@@ -28,9 +44,15 @@ public sealed class pit_keys_cli(PostgresFixture postgres, KafkaFixture kafka, B
     private static async Task<string> Pit(TestPipeline pipeline, params string[] arguments)
     {
         var root = PitPlatform.LocalHost.Embedded.RepositoryRoot.Find()!;
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
         info.ArgumentList.Add(Path.Combine(root, "pit"));
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
         info.Environment["PIT_URL"] = pipeline.Host.BaseAddress.ToString().TrimEnd('/');
         info.Environment["PIT_ADMIN_KEY"] = pipeline.Host.DevKey.ToString();
         using var process = Process.Start(info)!;

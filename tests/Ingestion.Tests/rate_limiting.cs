@@ -61,7 +61,9 @@ public sealed class rate_limiting_buckets
     }
 }
 
-/// <summary>Over HTTP: 429 with Retry-After and RateLimit-* headers, and a refused request writes nothing to Kafka.</summary>
+/// <summary>
+/// Over HTTP: 429 with Retry-After and RateLimit-* headers, and a refused request writes nothing to Kafka.
+/// </summary>
 public sealed class rate_limiting_over_http(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -80,9 +82,22 @@ public sealed class rate_limiting_over_http(PostgresFixture postgres, KafkaFixtu
         Assert.Equal("0", ok.Headers.GetValues("RateLimit-Remaining").Single());
         Assert.Equal((HttpStatusCode)429, refused.StatusCode);
         // 2 events at 1/s, less whatever refilled while the first request ran.
-        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 2);
+        Assert.InRange(
+            int.Parse(
+                refused.Headers.GetValues("Retry-After").Single(),
+                System.Globalization.CultureInfo.InvariantCulture
+            ),
+            1,
+            2
+        );
         Assert.Equal("ERR_RATE_LIMITED", await Errors.CodeAsync(refused));
-        var records = TopicReader.ReadAll(pipeline.Kafka, "pit.v1.exec.trade_fill", expected: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+        var records = TopicReader.ReadAll(
+            pipeline.Kafka,
+            "pit.v1.exec.trade_fill",
+            expected: 3,
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromSeconds(1)
+        );
         Assert.Equal(3, records.Count);
     }
 }

@@ -6,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>One redactor serves every thread with the same answers, handles a 1 MB text, and fails closed on a timeout.</summary>
+/// <summary>
+/// One redactor serves every thread with the same answers, handles a 1 MB text, and fails closed on a timeout.
+/// </summary>
 public sealed class redaction_concurrency
 {
     private static readonly PiiRedactor Redactor = new();
@@ -33,7 +35,8 @@ public sealed class redaction_concurrency
     {
         const int n = 10_000;
         var sequential = new RedactionResult[n];
-        for (var i = 0; i < n; i++) sequential[i] = Redactor.Redact(Mixed(i), Policies[i % Policies.Length]);
+        for (var i = 0; i < n; i++)
+            sequential[i] = Redactor.Redact(Mixed(i), Policies[i % Policies.Length]);
 
         var parallel = new RedactionResult[n];
         Parallel.For(0, n, i => parallel[i] = Redactor.Redact(Mixed(i), Policies[i % Policies.Length]));
@@ -50,8 +53,10 @@ public sealed class redaction_concurrency
     public void a_one_megabyte_text_is_redacted_like_its_parts()
     {
         var block = new StringBuilder();
-        foreach (var (text, _, _) in redaction_corpus.Positives) block.Append(text).Append('\n');
-        foreach (var text in redaction_corpus.Negatives) block.Append(text).Append('\n');
+        foreach (var (text, _, _) in redaction_corpus.Positives)
+            block.Append(text).Append('\n');
+        foreach (var text in redaction_corpus.Negatives)
+            block.Append(text).Append('\n');
         var part = block.ToString();
         var repeats = (1 << 20) / part.Length + 1;
         var large = string.Concat(Enumerable.Repeat(part, repeats));

@@ -19,13 +19,11 @@ public sealed class redaction_corpus
         ("Contact J.Smith+tag@mail.example.co.uk.", PiiKind.Email, "J.Smith+tag@mail.example.co.uk"),
         ("cc <ops-team@sub.example.org>", PiiKind.Email, "ops-team@sub.example.org"),
         ("user_42@example.io, thanks", PiiKind.Email, "user_42@example.io"),
-
         ("applicant 123-45-6789 on file", PiiKind.Ssn, "123-45-6789"),
         ("SSN 123456789", PiiKind.Ssn, "123456789"),
         ("ssn: 078-05-1120", PiiKind.Ssn, "078-05-1120"),
         ("Social Security Number 123 45 6789.", PiiKind.Ssn, "123 45 6789"),
         ("SSN#219099999 verified", PiiKind.Ssn, "219099999"),
-
         ("call +14155552671 now", PiiKind.Phone, "+14155552671"),
         ("UK office +44 20 7946 0958", PiiKind.Phone, "+44 20 7946 0958"),
         ("Tel: (555) 123-4567", PiiKind.Phone, "(555) 123-4567"),
@@ -36,7 +34,6 @@ public sealed class redaction_corpus
         ("Berlin +49-30-1234-5678", PiiKind.Phone, "+49-30-1234-5678"),
         ("mobile 07700 900123", PiiKind.Phone, "07700 900123"),
         ("toll free 1-800-555-0199", PiiKind.Phone, "1-800-555-0199"),
-
         ("card 4111 1111 1111 1111 exp 12/27", PiiKind.Card, "4111 1111 1111 1111"),
         ("card 4111-1111-1111-1111", PiiKind.Card, "4111-1111-1111-1111"),
         ("pan=4111111111111111;", PiiKind.Card, "4111111111111111"),
@@ -46,7 +43,6 @@ public sealed class redaction_corpus
         ("discover 6011111111111117", PiiKind.Card, "6011111111111117"),
         ("visa13 4222222222222", PiiKind.Card, "4222222222222"),
         ("card 4111 1111 1111 1111 2025 on file", PiiKind.Card, "4111 1111 1111 1111"),
-
         ("from 203.0.113.7 at noon", PiiKind.Ip, "203.0.113.7"),
         ("client_ip:198.51.100.23", PiiKind.Ip, "198.51.100.23"),
         ("connect 10.0.0.1:8080", PiiKind.Ip, "10.0.0.1"),
@@ -137,7 +133,8 @@ public sealed class redaction_corpus
     public static TheoryData<string, PiiKind, string> PositiveCases()
     {
         var data = new TheoryData<string, PiiKind, string>();
-        foreach (var (text, kind, pii) in Positives) data.Add(text, kind, pii);
+        foreach (var (text, kind, pii) in Positives)
+            data.Add(text, kind, pii);
         return data;
     }
 
@@ -153,7 +150,11 @@ public sealed class redaction_corpus
 
     [Theory]
     [MemberData(nameof(PositiveCases))]
-    public void a_positive_is_redacted_by_its_own_detector_and_nothing_else_changes(string text, PiiKind kind, string pii)
+    public void a_positive_is_redacted_by_its_own_detector_and_nothing_else_changes(
+        string text,
+        PiiKind kind,
+        string pii
+    )
     {
         var result = Redactor.Redact(text, RedactionPolicy.Default);
 

@@ -3,7 +3,9 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>Hash tokens are stable within a tenant, whatever the formatting, and never shared across tenants or kinds.</summary>
+/// <summary>
+/// Hash tokens are stable within a tenant, whatever the formatting, and never shared across tenants or kinds.
+/// </summary>
 public sealed class redaction_hash_tokens
 {
     private static readonly TenantRedactionKeys Keys = new("throwaway test secret, 32+ bytes long");

@@ -5,11 +5,15 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>Each mode, for each detector family, writes exactly what the policy promises and leaves the text around it alone.</summary>
+/// <summary>
+/// Each mode, for each detector family, writes exactly what the policy promises and leaves the text around it alone.
+/// </summary>
 public sealed class redaction_modes
 {
     private static readonly PiiRedactor Redactor = new();
-    private static readonly byte[] TenantKey = new TenantRedactionKeys("throwaway test secret, 32+ bytes long").KeyFor("acme");
+    private static readonly byte[] TenantKey = new TenantRedactionKeys("throwaway test secret, 32+ bytes long").KeyFor(
+        "acme"
+    );
 
     /// <summary>Kind, value as written, its mask, and the normalised value the Hash token is computed from.</summary>
     private static readonly (PiiKind Kind, string Value, string Masked, string Normalised)[] Family =
@@ -32,7 +36,9 @@ public sealed class redaction_modes
 
     public static TheoryData<PiiKind, string, string> Hashes() => Project(row => (row.Kind, row.Value, row.Normalised));
 
-    private static TheoryData<T1, T2> Project<T1, T2>(Func<(PiiKind Kind, string Value, string Masked, string Normalised), (T1, T2)> pick)
+    private static TheoryData<T1, T2> Project<T1, T2>(
+        Func<(PiiKind Kind, string Value, string Masked, string Normalised), (T1, T2)> pick
+    )
     {
         var data = new TheoryData<T1, T2>();
         foreach (var row in Family)
@@ -43,7 +49,9 @@ public sealed class redaction_modes
         return data;
     }
 
-    private static TheoryData<T1, T2, T3> Project<T1, T2, T3>(Func<(PiiKind Kind, string Value, string Masked, string Normalised), (T1, T2, T3)> pick)
+    private static TheoryData<T1, T2, T3> Project<T1, T2, T3>(
+        Func<(PiiKind Kind, string Value, string Masked, string Normalised), (T1, T2, T3)> pick
+    )
     {
         var data = new TheoryData<T1, T2, T3>();
         foreach (var row in Family)
@@ -54,12 +62,16 @@ public sealed class redaction_modes
         return data;
     }
 
-    private static string Redact(string value, RedactionPolicy policy) => Redactor.Redact($"before {value} after", policy).Text;
+    private static string Redact(string value, RedactionPolicy policy) =>
+        Redactor.Redact($"before {value} after", policy).Text;
 
     [Theory]
     [MemberData(nameof(Values))]
     public void replace_writes_the_kind_label(PiiKind kind, string value) =>
-        Assert.Equal($"before [redacted:{redaction_corpus.Label(kind)}] after", Redact(value, RedactionPolicy.Uniform(RedactionMode.Replace)));
+        Assert.Equal(
+            $"before [redacted:{redaction_corpus.Label(kind)}] after",
+            Redact(value, RedactionPolicy.Uniform(RedactionMode.Replace))
+        );
 
     [Theory]
     [MemberData(nameof(Masks))]
@@ -68,11 +80,20 @@ public sealed class redaction_modes
 
     [Theory]
     [MemberData(nameof(Hashes))]
-    public void hash_writes_the_first_12_hex_of_the_tenant_hmac_of_the_normalised_value(PiiKind kind, string value, string normalised)
+    public void hash_writes_the_first_12_hex_of_the_tenant_hmac_of_the_normalised_value(
+        PiiKind kind,
+        string value,
+        string normalised
+    )
     {
         var label = redaction_corpus.Label(kind);
-        var mac = Convert.ToHexStringLower(HMACSHA256.HashData(TenantKey, Encoding.UTF8.GetBytes($"{label}:{normalised}")));
-        Assert.Equal($"before [{label}:{mac[..12]}] after", Redact(value, RedactionPolicy.Uniform(RedactionMode.Hash, TenantKey)));
+        var mac = Convert.ToHexStringLower(
+            HMACSHA256.HashData(TenantKey, Encoding.UTF8.GetBytes($"{label}:{normalised}"))
+        );
+        Assert.Equal(
+            $"before [{label}:{mac[..12]}] after",
+            Redact(value, RedactionPolicy.Uniform(RedactionMode.Hash, TenantKey))
+        );
     }
 
     [Theory]
@@ -87,14 +108,22 @@ public sealed class redaction_modes
     [Fact]
     public void the_default_policy_replaces_for_every_detector_and_keeps_raw_storage_off()
     {
-        Assert.All(Enum.GetValues<PiiKind>(), kind => Assert.Equal(RedactionMode.Replace, RedactionPolicy.Default.ModeFor(kind)));
+        Assert.All(Enum.GetValues<PiiKind>(), kind =>
+            Assert.Equal(RedactionMode.Replace, RedactionPolicy.Default.ModeFor(kind))
+        );
         Assert.False(RedactionPolicy.Default.StoreRaw);
     }
 
     [Fact]
     public void each_detector_follows_its_own_mode()
     {
-        var policy = RedactionPolicy.Default with { Email = RedactionMode.Mask, Card = RedactionMode.Remove, Ip = RedactionMode.Hash, TenantKey = TenantKey };
+        var policy = RedactionPolicy.Default with
+        {
+            Email = RedactionMode.Mask,
+            Card = RedactionMode.Remove,
+            Ip = RedactionMode.Hash,
+            TenantKey = TenantKey,
+        };
 
         var result = Redactor.Redact("a@example.com 555-123-4567 card 4111111111111111; ip 203.0.113.7", policy);
 
@@ -105,7 +134,10 @@ public sealed class redaction_modes
     [Fact]
     public void the_counts_add_up_per_detector()
     {
-        var result = Redactor.Redact("a@example.com, b@example.com, 555-123-4567, 10.0.0.1 and 10.0.0.2", RedactionPolicy.Default);
+        var result = Redactor.Redact(
+            "a@example.com, b@example.com, 555-123-4567, 10.0.0.1 and 10.0.0.2",
+            RedactionPolicy.Default
+        );
 
         Assert.Equal(2, result.Count(PiiKind.Email));
         Assert.Equal(1, result.Count(PiiKind.Phone));
@@ -117,7 +149,11 @@ public sealed class redaction_modes
     [Fact]
     public void hashing_without_a_tenant_key_is_a_wiring_mistake_and_throws()
     {
-        Assert.Throws<ArgumentException>(() => Redactor.Redact("a@example.com", RedactionPolicy.Default with { Email = RedactionMode.Hash }));
-        Assert.Throws<ArgumentException>(() => Redactor.Redact("a@example.com", RedactionPolicy.Uniform(RedactionMode.Hash, new byte[16])));
+        Assert.Throws<ArgumentException>(() =>
+            Redactor.Redact("a@example.com", RedactionPolicy.Default with { Email = RedactionMode.Hash })
+        );
+        Assert.Throws<ArgumentException>(() =>
+            Redactor.Redact("a@example.com", RedactionPolicy.Uniform(RedactionMode.Hash, new byte[16]))
+        );
     }
 }

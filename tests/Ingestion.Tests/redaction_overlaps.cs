@@ -4,7 +4,9 @@ using Xunit;
 
 namespace PitPlatform.Ingestion.Tests;
 
-/// <summary>Overlapping detections resolve deterministically: the longest span wins, then the leftmost, then the lower kind.</summary>
+/// <summary>
+/// Overlapping detections resolve deterministically: the longest span wins, then the leftmost, then the lower kind.
+/// </summary>
 public sealed class redaction_overlaps
 {
     private static readonly PiiRedactor Redactor = new();
@@ -33,7 +35,13 @@ public sealed class redaction_overlaps
     [Fact]
     public void the_longest_span_wins_and_spans_touching_it_are_dropped()
     {
-        List<PiiSpan> spans = [new(0, 4, PiiKind.Card), new(3, 10, PiiKind.Phone), new(12, 4, PiiKind.Ip), new(20, 2, PiiKind.Ssn)];
+        List<PiiSpan> spans =
+        [
+            new(0, 4, PiiKind.Card),
+            new(3, 10, PiiKind.Phone),
+            new(12, 4, PiiKind.Ip),
+            new(20, 2, PiiKind.Ssn),
+        ];
 
         Assert.Equal([new(3, 10, PiiKind.Phone), new(20, 2, PiiKind.Ssn)], SpanSelection.Resolve(spans));
     }
@@ -41,14 +49,27 @@ public sealed class redaction_overlaps
     [Fact]
     public void among_equally_long_spans_the_leftmost_wins_then_the_lower_kind()
     {
-        Assert.Equal([new PiiSpan(0, 5, PiiKind.Ip)], SpanSelection.Resolve([new(2, 5, PiiKind.Email), new(0, 5, PiiKind.Ip)]));
-        Assert.Equal([new PiiSpan(0, 5, PiiKind.Phone)], SpanSelection.Resolve([new(0, 5, PiiKind.Card), new(0, 5, PiiKind.Phone)]));
+        Assert.Equal(
+            [new PiiSpan(0, 5, PiiKind.Ip)],
+            SpanSelection.Resolve([new(2, 5, PiiKind.Email), new(0, 5, PiiKind.Ip)])
+        );
+        Assert.Equal(
+            [new PiiSpan(0, 5, PiiKind.Phone)],
+            SpanSelection.Resolve([new(0, 5, PiiKind.Card), new(0, 5, PiiKind.Phone)])
+        );
     }
 
     [Fact]
     public void the_order_the_detectors_report_in_does_not_change_the_outcome()
     {
-        PiiSpan[] spans = [new(0, 4, PiiKind.Card), new(3, 10, PiiKind.Phone), new(5, 10, PiiKind.Email), new(14, 3, PiiKind.Ip), new(30, 9, PiiKind.Ssn)];
+        PiiSpan[] spans =
+        [
+            new(0, 4, PiiKind.Card),
+            new(3, 10, PiiKind.Phone),
+            new(5, 10, PiiKind.Email),
+            new(14, 3, PiiKind.Ip),
+            new(30, 9, PiiKind.Ssn),
+        ];
         var expected = SpanSelection.Resolve([.. spans]);
 
         var random = new Random(7);

@@ -11,7 +11,13 @@ public sealed class redaction_raw_storage
     [Fact]
     public void with_raw_storage_on_the_text_comes_back_unchanged_and_nothing_is_counted()
     {
-        var result = new PiiRedactor().Redact(Text, RedactionPolicy.Uniform(RedactionMode.Mask) with { StoreRaw = true });
+        var result = new PiiRedactor().Redact(
+            Text,
+            RedactionPolicy.Uniform(RedactionMode.Mask) with
+            {
+                StoreRaw = true,
+            }
+        );
 
         Assert.Same(Text, result.Text);
         Assert.Equal(0, result.Total);

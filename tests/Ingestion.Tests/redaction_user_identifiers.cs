@@ -26,7 +26,10 @@ public sealed class redaction_user_identifiers
 
     [Fact]
     public void the_same_user_id_hashes_differently_for_different_tenants() =>
-        Assert.NotEqual(UserIdentifierHasher.HashUserId("u-123", Keys.KeyFor("acme")), UserIdentifierHasher.HashUserId("u-123", Keys.KeyFor("globex")));
+        Assert.NotEqual(
+            UserIdentifierHasher.HashUserId("u-123", Keys.KeyFor("acme")),
+            UserIdentifierHasher.HashUserId("u-123", Keys.KeyFor("globex"))
+        );
 
     [Theory]
     [InlineData("user_id", true)]

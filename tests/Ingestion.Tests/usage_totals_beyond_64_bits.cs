@@ -18,12 +18,16 @@ public sealed class usage_totals_beyond_64_bits(UsageTotalsHost host) : IClassFi
     [Fact]
     public async Task the_usage_totals_are_exact_past_the_64_bit_range()
     {
-        var answer = await host.Pipeline.Http.GetAsync($"/v1/usage?from={UsageTotalsHost.Day:yyyy-MM-dd}&to={UsageTotalsHost.Day:yyyy-MM-dd}", Ct);
+        var answer = await host.Pipeline.Http.GetAsync(
+            $"/v1/usage?from={UsageTotalsHost.Day:yyyy-MM-dd}&to={UsageTotalsHost.Day:yyyy-MM-dd}",
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct));
         var total = Assert.Single(body.RootElement.GetProperty("meta").GetProperty("totals").EnumerateArray());
-        Assert.Equal("18446744073709551612", total.GetProperty("cost_micros").GetRawText()); // 2 x (2^63 - 2), an integer
+        // 2 x (2^63 - 2), an integer
+        Assert.Equal("18446744073709551612", total.GetProperty("cost_micros").GetRawText());
         Assert.Equal("2000000000000000000", total.GetProperty("input_tokens").GetRawText());
         Assert.Equal(2, body.RootElement.GetProperty("data").GetArrayLength());
     }
@@ -35,7 +39,10 @@ public sealed class usage_totals_beyond_64_bits(UsageTotalsHost host) : IClassFi
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct));
-        var meters = body.RootElement.GetProperty("data").EnumerateArray().ToDictionary(m => m.GetProperty("meter").GetString()!, m => m.GetProperty("quantity").GetInt64());
+        var meters = body
+            .RootElement.GetProperty("data")
+            .EnumerateArray()
+            .ToDictionary(m => m.GetProperty("meter").GetString()!, m => m.GetProperty("quantity").GetInt64());
         Assert.Equal(long.MaxValue, meters["llm_cost_micros"]);
         Assert.Equal(long.MaxValue, meters["llm_tokens"]);
     }
@@ -53,10 +60,12 @@ public sealed class UsageTotalsHost(PostgresFixture postgres, KafkaFixture kafka
         Pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         foreach (var model in new[] { "model-a", "model-b" })
         {
-            await using var command = Pipeline.Database.DataSource.CreateCommand("""
+            await using var command = Pipeline.Database.DataSource.CreateCommand(
+                """
                 INSERT INTO usage_daily (tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros)
                 VALUES ($1, $2, $3, 'USD', 1, 1000000000000000000, 9223372036854775806, 9223372036854775806)
-                """);
+                """
+            );
             command.Parameters.Add(new() { Value = DevApiKey.Tenant });
             command.Parameters.Add(new() { Value = Day });
             command.Parameters.Add(new() { Value = model });

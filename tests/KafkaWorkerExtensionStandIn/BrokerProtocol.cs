@@ -1,6 +1,8 @@
 namespace Microsoft.Azure.Functions.Worker;
 
-/// <summary>The broker's security protocol (librdkafka's security.protocol); values as in the published package.</summary>
+/// <summary>
+/// The broker's security protocol (librdkafka's security.protocol); values as in the published package.
+/// </summary>
 public enum BrokerProtocol
 {
     NotSet = -1,

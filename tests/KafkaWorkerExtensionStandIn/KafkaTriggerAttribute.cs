@@ -8,7 +8,9 @@ namespace Microsoft.Azure.Functions.Worker;
 /// has but the package lacks fails the GitHub workflow's build with the real package.
 /// </summary>
 [BindingCapabilities(KnownBindingCapabilities.FunctionLevelRetry)]
-public sealed class KafkaTriggerAttribute(string brokerList, string topic) : TriggerBindingAttribute, ISupportCardinality
+public sealed class KafkaTriggerAttribute(string brokerList, string topic)
+    : TriggerBindingAttribute,
+        ISupportCardinality
 {
     public string BrokerList { get; } = brokerList;
 

@@ -22,10 +22,17 @@ public class EnvelopeValidationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _envelope = new EnvelopeBuilder(Samples.Catalog, "pit-ingest/1.0.0").Build(Guid.NewGuid(), DateTimeOffset.UtcNow, Samples.Topic, Samples.Key, Samples.Payload300());
+        _envelope = new EnvelopeBuilder(Samples.Catalog, "pit-ingest/1.0.0").Build(
+            Guid.NewGuid(),
+            DateTimeOffset.UtcNow,
+            Samples.Topic,
+            Samples.Key,
+            Samples.Payload300()
+        );
         _bytes = _envelope.ToByteArray();
         _recordKey = Encoding.UTF8.GetBytes(_envelope.Key);
-        if (!_validator.Validate(_envelope, _recordKey, Samples.Topic).IsValid) throw new InvalidOperationException("sample envelope is invalid");
+        if (!_validator.Validate(_envelope, _recordKey, Samples.Topic).IsValid)
+            throw new InvalidOperationException("sample envelope is invalid");
     }
 
     [Benchmark(Baseline = true, Description = "raw: SHA-256 of the payload")]

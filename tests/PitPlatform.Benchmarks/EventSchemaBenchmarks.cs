@@ -44,5 +44,6 @@ public class EventSchemaBenchmarks
 
 internal static class JsonElementExtensions
 {
-    public static int GetArrayLengthOrZero(this JsonElement element) => element.ValueKind == JsonValueKind.Array ? element.GetArrayLength() : 0;
+    public static int GetArrayLengthOrZero(this JsonElement element) =>
+        element.ValueKind == JsonValueKind.Array ? element.GetArrayLength() : 0;
 }

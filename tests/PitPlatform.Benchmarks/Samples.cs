@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Contracts.Keys;
@@ -15,9 +14,18 @@ internal static class Samples
     /// <summary>A trade fill whose protobuf encoding is 300 bytes.</summary>
     public static TradeFillEvent Payload300()
     {
-        var fill = new TradeFillEvent { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD", FeeMicros = 1_000 };
+        var fill = new TradeFillEvent
+        {
+            Instrument = "ACME",
+            Side = TradeSide.Buy,
+            Quantity = 100,
+            PriceMicros = 12_500_000,
+            Currency = "USD",
+            FeeMicros = 1_000,
+        };
         fill.FillId = new string('f', 300 - fill.CalculateSize() - 3);
-        if (fill.CalculateSize() != 300) throw new InvalidOperationException($"payload is {fill.CalculateSize()} bytes");
+        if (fill.CalculateSize() != 300)
+            throw new InvalidOperationException($"payload is {fill.CalculateSize()} bytes");
         return fill;
     }
 

@@ -16,11 +16,20 @@ public class SdkEncodeBenchmarks
 {
     private readonly EventEncoder _encoder = new(EventSchemaValidator.Embedded);
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly TradeFillEvent _fill = new("alpha", "0001") { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD", Timestamp = DateTimeOffset.UtcNow };
+    private readonly TradeFillEvent _fill = new("alpha", "0001")
+    {
+        Instrument = "ACME",
+        Side = TradeSide.Buy,
+        Quantity = 100,
+        PriceMicros = 12_500_000,
+        Currency = "USD",
+        Timestamp = DateTimeOffset.UtcNow,
+    };
     private List<EncodedEvent> _batch = null!;
 
     [GlobalSetup]
-    public void Setup() => _batch = Enumerable.Range(0, 500).Select(_ => _encoder.Encode(_fill, "", out var _)!).ToList();
+    public void Setup() =>
+        _batch = Enumerable.Range(0, 500).Select(_ => _encoder.Encode(_fill, "", out var _)!).ToList();
 
     [Benchmark(Baseline = true, Description = "raw: write the event with Utf8JsonWriter")]
     public int WriteOnly()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using PitPlatform.Sdk;
 using PitPlatform.Sdk.Events;
@@ -13,6 +14,7 @@ namespace PitPlatform.Benchmarks;
 /// The client points at a closed port, so its background sender holds one batch and sends nothing.
 /// </summary>
 [MemoryDiagnoser]
+[SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet runs [GlobalCleanup], which disposes both.")]
 public class SdkTrackBenchmarks
 {
     private const int PerInvoke = 65_536;
@@ -25,13 +27,38 @@ public class SdkTrackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new PitIngestionClientOptions { MaxQueueSize = 4 * PerInvoke, FlushInterval = TimeSpan.FromHours(1), DisposeTimeout = TimeSpan.Zero };
-        _client = new PitIngestionClient(new Uri("http://127.0.0.1:1"), "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", options);
-        _fullClient = new PitIngestionClient(new Uri("http://127.0.0.1:1"), "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
-            new PitIngestionClientOptions { MaxQueueSize = 1024, FlushInterval = TimeSpan.FromHours(1), DisposeTimeout = TimeSpan.Zero });
+        var options = new PitIngestionClientOptions
+        {
+            MaxQueueSize = 4 * PerInvoke,
+            FlushInterval = TimeSpan.FromHours(1),
+            DisposeTimeout = TimeSpan.Zero,
+        };
+        _client = new PitIngestionClient(
+            new Uri("http://127.0.0.1:1"),
+            "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+            options
+        );
+        _fullClient = new PitIngestionClient(
+            new Uri("http://127.0.0.1:1"),
+            "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+            new PitIngestionClientOptions
+            {
+                MaxQueueSize = 1024,
+                FlushInterval = TimeSpan.FromHours(1),
+                DisposeTimeout = TimeSpan.Zero,
+            }
+        );
         _queue = new ConcurrentQueue<PitEvent>();
-        _fill = new TradeFillEvent("alpha", "0001") { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD" };
-        for (var i = 0; i < 4096; i++) _fullClient.Track(_fill);
+        _fill = new TradeFillEvent("alpha", "0001")
+        {
+            Instrument = "ACME",
+            Side = TradeSide.Buy,
+            Quantity = 100,
+            PriceMicros = 12_500_000,
+            Currency = "USD",
+        };
+        for (var i = 0; i < 4096; i++)
+            _fullClient.Track(_fill);
     }
 
     [IterationSetup]
@@ -52,14 +79,16 @@ public class SdkTrackBenchmarks
     public long RawIncrement()
     {
         long last = 0;
-        for (var i = 0; i < PerInvoke; i++) last = Interlocked.Increment(ref _counter);
+        for (var i = 0; i < PerInvoke; i++)
+            last = Interlocked.Increment(ref _counter);
         return last;
     }
 
     [Benchmark(OperationsPerInvoke = PerInvoke, Description = "raw: ConcurrentQueue.Enqueue")]
     public int RawConcurrentQueue()
     {
-        for (var i = 0; i < PerInvoke; i++) _queue.Enqueue(_fill);
+        for (var i = 0; i < PerInvoke; i++)
+            _queue.Enqueue(_fill);
         return _queue.Count;
     }
 
@@ -67,7 +96,8 @@ public class SdkTrackBenchmarks
     public bool Track()
     {
         var ok = true;
-        for (var i = 0; i < PerInvoke; i++) ok &= _client.Track(_fill);
+        for (var i = 0; i < PerInvoke; i++)
+            ok &= _client.Track(_fill);
         return ok;
     }
 
@@ -75,16 +105,29 @@ public class SdkTrackBenchmarks
     public bool TrackFull()
     {
         var ok = true;
-        for (var i = 0; i < PerInvoke; i++) ok &= _fullClient.Track(_fill);
+        for (var i = 0; i < PerInvoke; i++)
+            ok &= _fullClient.Track(_fill);
         return ok;
     }
 
-    [Benchmark(OperationsPerInvoke = PerInvoke, Description = "new TradeFillEvent + Track (the event's own allocation)")]
+    [Benchmark(
+        OperationsPerInvoke = PerInvoke,
+        Description = "new TradeFillEvent + Track (the event's own allocation)"
+    )]
     public bool CreateAndTrack()
     {
         var ok = true;
         for (var i = 0; i < PerInvoke; i++)
-            ok &= _client.Track(new TradeFillEvent("alpha", "0001") { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 100, PriceMicros = 12_500_000, Currency = "USD" });
+            ok &= _client.Track(
+                new TradeFillEvent("alpha", "0001")
+                {
+                    Instrument = "ACME",
+                    Side = TradeSide.Buy,
+                    Quantity = 100,
+                    PriceMicros = 12_500_000,
+                    Currency = "USD",
+                }
+            );
         return ok;
     }
 }

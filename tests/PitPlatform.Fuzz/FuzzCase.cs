@@ -1,9 +1,17 @@
+using System.Globalization;
 using System.Text;
 
 namespace PitPlatform.Fuzz;
 
 /// <summary>Which key a case sends: one with every scope, a narrower one, none, or a made-up one.</summary>
-public enum KeyKind { Admin, Read, Ingest, None, Garbage }
+public enum KeyKind
+{
+    Admin,
+    Read,
+    Ingest,
+    None,
+    Garbage,
+}
 
 /// <summary>
 /// One generated request, exactly as it goes on the wire: method and target as written (dot segments, percent
@@ -11,13 +19,21 @@ public enum KeyKind { Admin, Read, Ingest, None, Garbage }
 /// findings are listed under.
 /// </summary>
 public sealed record FuzzCase(
-    int Index, string Category, string Operation, string Method, string Target, KeyKind Key,
-    IReadOnlyList<KeyValuePair<string, string>> Headers, byte[]? Body)
+    int Index,
+    string Category,
+    string Operation,
+    string Method,
+    string Target,
+    KeyKind Key,
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    byte[]? Body
+)
 {
     /// <summary>The mutation without the member or parameter it hit: the key of the known findings.</summary>
     public string Kind => Category.Split(' ')[0];
 
-    public string? Header(string name) => Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
     public override string ToString() => $"#{Index} {Category} {Method} {Shorten(Target, 120)} ({Operation})";
 
@@ -28,19 +44,28 @@ public sealed record FuzzCase(
     public string Curl(Uri baseAddress, string? bodyDirectory = null)
     {
         var line = new StringBuilder();
-        if (Body is { Length: > 0 } && Body.Length <= 2048) line.Append("printf '").Append(PrintfEscape(Body)).Append("' | ");
-        line.Append("curl -sS -i --path-as-is -X ").Append(Quote(Method)).Append(' ')
+        if (Body is { Length: > 0 } && Body.Length <= 2048)
+            line.Append("printf '").Append(PrintfEscape(Body)).Append("' | ");
+        line.Append("curl -sS -i --path-as-is -X ")
+            .Append(Quote(Method))
+            .Append(' ')
             .Append(Quote(baseAddress.ToString().TrimEnd('/') + Target));
         switch (Key)
         {
-            case KeyKind.None: break;
-            case KeyKind.Garbage: break; // sent as one of the headers below
-            default: line.Append(" -H \"Authorization: Bearer $PIT_KEY\""); break;
+            case KeyKind.None:
+                break;
+            case KeyKind.Garbage:
+                break; // sent as one of the headers below
+            default:
+                line.Append(" -H \"Authorization: Bearer $PIT_KEY\"");
+                break;
         }
-        foreach (var (name, value) in Headers) line.Append(" -H ").Append(Quote($"{name}: {value}"));
+        foreach (var (name, value) in Headers)
+            line.Append(" -H ").Append(Quote($"{name}: {value}"));
         if (Body is { Length: > 0 })
         {
-            if (Body.Length <= 2048) line.Append(" --data-binary @-");
+            if (Body.Length <= 2048)
+                line.Append(" --data-binary @-");
             else if (bodyDirectory is not null)
             {
                 Directory.CreateDirectory(bodyDirectory);
@@ -48,9 +73,14 @@ public sealed record FuzzCase(
                 File.WriteAllBytes(file, Body);
                 line.Append(" --data-binary @").Append(Quote(file));
             }
-            else line.Append($" --data-binary @case-{Index}.body  # {Body.Length} bytes");
+            else
+                line.Append(CultureInfo.InvariantCulture, $" --data-binary @case-{Index}.body  # {Body.Length} bytes");
         }
-        if (Key is not KeyKind.Admin and not KeyKind.None and not KeyKind.Garbage) line.Append($"  # PIT_KEY: a key with the {Key.ToString().ToLowerInvariant()} scope only");
+        if (Key is not KeyKind.Admin and not KeyKind.None and not KeyKind.Garbage)
+            line.Append(
+                CultureInfo.InvariantCulture,
+                $"  # PIT_KEY: a key with the {Key.ToString().ToLowerInvariant()} scope only"
+            );
         return line.ToString();
     }
 
@@ -61,11 +91,14 @@ public sealed record FuzzCase(
         var text = new StringBuilder(bytes.Length);
         foreach (var b in bytes)
         {
-            if (b is >= 0x20 and < 0x7f && b != '\'' && b != '\\' && b != '%') text.Append((char)b);
-            else text.Append($"\\x{b:x2}");
+            if (b is >= 0x20 and < 0x7f && b != '\'' && b != '\\' && b != '%')
+                text.Append((char)b);
+            else
+                text.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}");
         }
         return text.ToString();
     }
 
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + $"...({text.Length} chars)";
+    private static string Shorten(string text, int max) =>
+        text.Length <= max ? text : text[..max] + $"...({text.Length} chars)";
 }

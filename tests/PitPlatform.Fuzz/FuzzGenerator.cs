@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -35,9 +34,18 @@ public sealed class FuzzGenerator
         using var schema = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.EventSchema));
         _eventSchema = schema.RootElement.Clone();
         _events = new SchemaValues(ResolveEventSchema);
-        _eventTypes = [.. _eventSchema.GetProperty("definitions").EnumerateObject()
-            .Where(d => d.Value.TryGetProperty("properties", out var p) && p.TryGetProperty("type", out var t) && t.TryGetProperty("enum", out _))
-            .Select(d => d.Name)];
+        _eventTypes =
+        [
+            .. _eventSchema
+                .GetProperty("definitions")
+                .EnumerateObject()
+                .Where(d =>
+                    d.Value.TryGetProperty("properties", out var p)
+                    && p.TryGetProperty("type", out var t)
+                    && t.TryGetProperty("enum", out _)
+                )
+                .Select(d => d.Name),
+        ];
     }
 
     public IReadOnlyList<string> Operations => [.. _operations.Select(o => o.Id)];
@@ -47,7 +55,9 @@ public sealed class FuzzGenerator
     private JsonElement ResolveEventSchema(JsonElement node)
     {
         while (node.ValueKind == JsonValueKind.Object && node.TryGetProperty("$ref", out var reference))
-            node = _eventSchema.GetProperty("definitions").GetProperty(reference.GetString()!["#/definitions/".Length..]);
+            node = _eventSchema
+                .GetProperty("definitions")
+                .GetProperty(reference.GetString()!["#/definitions/".Length..]);
         return node;
     }
 
@@ -64,7 +74,10 @@ public sealed class FuzzGenerator
     {
         var rng = new Random(Mix(_seed, index));
         // POST /v1/events is the busiest and widest surface: it gets as many draws as all the others together.
-        var operation = rng.Next(2) == 0 ? _operations.Single(o => o.Id == "POST /v1/events") : _operations[rng.Next(_operations.Count)];
+        var operation =
+            rng.Next(2) == 0
+                ? _operations.Single(o => o.Id == "POST /v1/events")
+                : _operations[rng.Next(_operations.Count)];
         var request = Valid(operation, rng);
         var roll = rng.Next(100);
         return roll switch
@@ -87,8 +100,16 @@ public sealed class FuzzGenerator
         var draft = new Draft(operation.Id, operation.Method, operation.Path);
         if (operation.Path == "/v1/events")
         {
-            draft.Json = new JsonObject { ["data"] = new JsonArray([.. Enumerable.Range(0, rng.Next(10) == 0 ? rng.Next(2, 40) : rng.Next(1, 4)).Select(_ => Event(rng))]) };
-            if (rng.Next(4) == 0) draft.Headers.Add(new("X-Request-Id", SchemaValues.Chars(rng, "abcdef0123456789", 32)));
+            draft.Json = new JsonObject
+            {
+                ["data"] = new JsonArray([
+                    .. Enumerable
+                        .Range(0, rng.Next(10) == 0 ? rng.Next(2, 40) : rng.Next(1, 4))
+                        .Select(_ => Event(rng)),
+                ]),
+            };
+            if (rng.Next(4) == 0)
+                draft.Headers.Add(new("X-Request-Id", SchemaValues.Chars(rng, "abcdef0123456789", 32)));
             return draft;
         }
         // Half the time a documented request (the spec's examples), else values generated from the parameter schemas.
@@ -106,8 +127,10 @@ public sealed class FuzzGenerator
                     draft.Query.Add(new(pair[..eq], pair[(eq + 1)..]));
                 }
             }
-            foreach (var (name, value) in documented.Headers) draft.Headers.Add(new(name, value));
-            if (documented.Body is not null) draft.Json = JsonNode.Parse(documented.Body);
+            foreach (var (name, value) in documented.Headers)
+                draft.Headers.Add(new(name, value));
+            if (documented.Body is not null)
+                draft.Json = JsonNode.Parse(documented.Body);
             return draft;
         }
         foreach (var parameter in operation.Parameters)
@@ -115,23 +138,36 @@ public sealed class FuzzGenerator
             var name = parameter.GetProperty("name").GetString()!;
             var location = parameter.GetProperty("in").GetString();
             var required = parameter.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.True;
-            if (!required && rng.Next(2) == 0) continue;
+            if (!required && rng.Next(2) == 0)
+                continue;
             var value = ParameterValue(parameter, rng);
             switch (location)
             {
-                case "path": draft.Path = draft.Path.Replace("{" + name + "}", Uri.EscapeDataString(value), StringComparison.Ordinal); break;
-                case "query": draft.Query.Add(new(name, Uri.EscapeDataString(value))); break;
-                case "header": draft.Headers.Add(new(name, value)); break;
+                case "path":
+                    draft.Path = draft.Path.Replace(
+                        "{" + name + "}",
+                        Uri.EscapeDataString(value),
+                        StringComparison.Ordinal
+                    );
+                    break;
+                case "query":
+                    draft.Query.Add(new(name, Uri.EscapeDataString(value)));
+                    break;
+                case "header":
+                    draft.Headers.Add(new(name, value));
+                    break;
             }
         }
-        if (operation.RequestMedia is { } media) draft.Json = _api.Valid(media.GetProperty("schema"), rng);
+        if (operation.RequestMedia is { } media)
+            draft.Json = _api.Valid(media.GetProperty("schema"), rng);
         return draft;
     }
 
     private string ParameterValue(JsonElement parameter, Random rng)
     {
         var examples = new List<JsonElement>();
-        if (parameter.TryGetProperty("example", out var single)) examples.Add(single);
+        if (parameter.TryGetProperty("example", out var single))
+            examples.Add(single);
         var schema = parameter.GetProperty("schema");
         var generated = _api.Valid(schema, rng);
         if (examples.Count > 0 && rng.Next(3) == 0)
@@ -150,8 +186,10 @@ public sealed class FuzzGenerator
         node["series"] = "fz-" + SchemaValues.Segment(rng, 1, 12);
         if (node.ContainsKey("tenant") || rng.Next(20) == 0)
         {
-            if (_tenant is null) node.Remove("tenant");
-            else node["tenant"] = _tenant;
+            if (_tenant is null)
+                node.Remove("tenant");
+            else
+                node["tenant"] = _tenant;
         }
         return node;
     }
@@ -160,24 +198,98 @@ public sealed class FuzzGenerator
 
     private static readonly string[] Boundaries =
     [
-        "0", "-1", "1", "-0", "0.0", "1.5", "1e3", "1E+2", "-1e-7", "2147483647", "2147483648", "-2147483649", "4294967296",
-        "9007199254740993", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-        "18446744073709551616", "1e19", "1e308", "1e309", "-1e309", "123456789012345678901234567890", "0.1e1", "1000000000000", "1000000000001",
+        "0",
+        "-1",
+        "1",
+        "-0",
+        "0.0",
+        "1.5",
+        "1e3",
+        "1E+2",
+        "-1e-7",
+        "2147483647",
+        "2147483648",
+        "-2147483649",
+        "4294967296",
+        "9007199254740993",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551616",
+        "1e19",
+        "1e308",
+        "1e309",
+        "-1e309",
+        "123456789012345678901234567890",
+        "0.1e1",
+        "1000000000000",
+        "1000000000001",
     ];
 
     private static readonly string[] Dates =
     [
-        "0001-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59.9999999Z", "10000-01-01T00:00:00Z",
-        "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2024-02-29T12:00:00Z", "2026-02-29T12:00:00Z", "2026-02-30T00:00:00Z",
-        "2026-13-01T00:00:00Z", "2026-11-22T24:00:00Z", "2026-12-31T23:59:60Z", "2026-11-22T09:30:00", "2026-11-22T09:30:00+14:00",
-        "2026-11-22T09:30:00-23:59", "2026-11-22T09:30:00+24:00", "2026-11-22t09:30:00z", "2026-11-22 09:30:00Z",
-        "2026-11-22T09:30:00.123456789012Z", "2026-11-22", "2026-W47-7", "1732267800", "", " ", "now", "0001-01-01T00:00:00+01:00",
+        "0001-01-01T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59.9999999Z",
+        "10000-01-01T00:00:00Z",
+        "1970-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "2024-02-29T12:00:00Z",
+        "2026-02-29T12:00:00Z",
+        "2026-02-30T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-11-22T24:00:00Z",
+        "2026-12-31T23:59:60Z",
+        "2026-11-22T09:30:00",
+        "2026-11-22T09:30:00+14:00",
+        "2026-11-22T09:30:00-23:59",
+        "2026-11-22T09:30:00+24:00",
+        "2026-11-22t09:30:00z",
+        "2026-11-22 09:30:00Z",
+        "2026-11-22T09:30:00.123456789012Z",
+        "2026-11-22",
+        "2026-W47-7",
+        "1732267800",
+        "",
+        " ",
+        "now",
+        "0001-01-01T00:00:00+01:00",
         "9999-12-31T23:59:59-01:00",
     ];
 
-    private static readonly string[] Days = ["0001-01-01", "0000-00-00", "9999-12-31", "2026-02-30", "2026-13-01", "2026-1-1", "20260101", "-2026-01-01", "2026-01-01T00:00:00Z", "", "9999-99-99", "2026-00-10"];
+    private static readonly string[] Days =
+    [
+        "0001-01-01",
+        "0000-00-00",
+        "9999-12-31",
+        "2026-02-30",
+        "2026-13-01",
+        "2026-1-1",
+        "20260101",
+        "-2026-01-01",
+        "2026-01-01T00:00:00Z",
+        "",
+        "9999-99-99",
+        "2026-00-10",
+    ];
 
-    private static readonly string[] Periods = ["9999-12", "0001-01", "0000-01", "0000-00", "2026-13", "2026-00", "2026-1", "999-12", "10000-01", "2026-12-01", "", "2026"];
+    private static readonly string[] Periods =
+    [
+        "9999-12",
+        "0001-01",
+        "0000-01",
+        "0000-00",
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        "999-12",
+        "10000-01",
+        "2026-12-01",
+        "",
+        "2026",
+    ];
 
     /// <summary>Strings that stress the text paths, each named by the category its finding is listed under.</summary>
     private static readonly (string Category, string Json)[] Strings =
@@ -214,8 +326,10 @@ public sealed class FuzzGenerator
                 draft.Category = "json.missing_member";
                 break;
             case 1:
-                var host = parent is not null && Get(parent, key!) is JsonObject inner ? inner : draft.Json as JsonObject;
-                if (host is not null) host["zz_extra_" + rng.Next(100)] = rng.Next(2) == 0 ? "extra" : new JsonObject { ["nested"] = 1 };
+                var host =
+                    parent is not null && Get(parent, key!) is JsonObject inner ? inner : draft.Json as JsonObject;
+                if (host is not null)
+                    host["zz_extra_" + rng.Next(100)] = rng.Next(2) == 0 ? "extra" : new JsonObject { ["nested"] = 1 };
                 draft.Category = "json.extra_member";
                 break;
             case 2 or 3 when parent is not null:
@@ -223,7 +337,15 @@ public sealed class FuzzGenerator
                 draft.Category = "number.boundary";
                 break;
             case 4 when parent is not null:
-                JsonNode?[] others = [JsonValue.Create("text"), JsonValue.Create(42), JsonValue.Create(true), null, new JsonArray(1, 2), new JsonObject()];
+                JsonNode?[] others =
+                [
+                    JsonValue.Create("text"),
+                    JsonValue.Create(42),
+                    JsonValue.Create(true),
+                    null,
+                    new JsonArray(1, 2),
+                    new JsonObject(),
+                ];
                 Set(parent, key!, others[rng.Next(others.Length)]);
                 draft.Category = "json.wrong_type";
                 break;
@@ -249,33 +371,77 @@ public sealed class FuzzGenerator
         return draft;
     }
 
-    private static string Huge(Random rng) => new('h', rng.Next(4) switch { 0 => 129, 1 => 4_096, 2 => 70_000, _ => 262_145 });
+    private static string Huge(Random rng) =>
+        new(
+            'h',
+            rng.Next(4) switch
+            {
+                0 => 129,
+                1 => 4_096,
+                2 => 70_000,
+                _ => 262_145,
+            }
+        );
 
     /// <summary>Text- and byte-level damage to the JSON itself.</summary>
     private static Draft MutateJsonText(Draft draft, Random rng)
     {
         var text = draft.Text();
         var bytes = Encoding.UTF8.GetBytes(text);
-        (string, byte[]) pick = rng.Next(11) switch
+        var pick = rng.Next(11) switch
         {
             0 => ("json.truncated", bytes[..Math.Max(0, bytes.Length - 1 - rng.Next(Math.Max(1, bytes.Length / 2)))]),
             1 => ("json.trailing_garbage", [.. bytes, .. "}}]x"u8]),
-            2 => ("json.root_not_object", Encoding.UTF8.GetBytes(new[] { "[]", "1", "\"data\"", "null", "true", "[" + text + "]" }[rng.Next(6)])),
+            2 => (
+                "json.root_not_object",
+                Encoding.UTF8.GetBytes(new[] { "[]", "1", "\"data\"", "null", "true", "[" + text + "]" }[rng.Next(6)])
+            ),
             3 => ("json.empty_body", []),
             4 => ("json.bom", [0xEF, 0xBB, 0xBF, .. bytes]),
-            5 => ("json.duplicate_key", Encoding.UTF8.GetBytes(text.Length > 2 && text[0] == '{' ? "{\"data\":[]," + text[1..] : text)),
-            6 => ("utf8.invalid", InjectBytes(bytes, rng, [[0xC3, 0x28], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80]])),
-            7 => ("utf8.invalid", InjectBytes(bytes, rng, [[0xED, 0xA0, 0x80]])),
+            5 => (
+                "json.duplicate_key",
+                Encoding.UTF8.GetBytes(text.Length > 2 && text[0] == '{' ? "{\"data\":[]," + text[1..] : text)
+            ),
+            6 => (
+                "utf8.invalid",
+                InjectBytes(
+                    bytes,
+                    rng,
+                    [
+                        [0xC3, 0x28],
+                        [0xFF],
+                        [0xC0, 0xAF],
+                        [0xED, 0xA0, 0x80],
+                        [0xF4, 0x90, 0x80, 0x80],
+                        [0x80],
+                    ]
+                )
+            ),
+            7 => (
+                "utf8.invalid",
+                InjectBytes(
+                    bytes,
+                    rng,
+                    [
+                        [0xED, 0xA0, 0x80],
+                    ]
+                )
+            ),
             8 => ("json.single_quotes", Encoding.UTF8.GetBytes(text.Replace('"', '\''))),
             9 => ("json.comments", Encoding.UTF8.GetBytes("/* c */" + text + "// c")),
-            _ => ("json.nan", Encoding.UTF8.GetBytes(text.Length > 2 && text[0] == '{' ? "{\"n\":NaN," + text[1..] : "NaN")),
+            _ => (
+                "json.nan",
+                Encoding.UTF8.GetBytes(text.Length > 2 && text[0] == '{' ? "{\"n\":NaN," + text[1..] : "NaN")
+            ),
         };
         draft.Category = pick.Item1;
         draft.RawBody = pick.Item2;
         return draft;
     }
 
-    /// <summary>Bytes inside a string value (after the first quote past the middle), where a parser meets them late.</summary>
+    /// <summary>
+    /// Bytes inside a string value (after the first quote past the middle), where a parser meets them late.
+    /// </summary>
     private static byte[] InjectBytes(byte[] bytes, Random rng, byte[][] choices)
     {
         var quotes = Enumerable.Range(0, bytes.Length).Where(i => bytes[i] == '"').ToList();
@@ -303,7 +469,8 @@ public sealed class FuzzGenerator
                 var first = (JsonObject)data[0]!;
                 first["event_id"] = Guid.NewGuid().ToString();
                 var again = first.DeepClone();
-                if (rng.Next(2) == 0) ((JsonObject)again)["cell"] = "other";
+                if (rng.Next(2) == 0)
+                    ((JsonObject)again)["cell"] = "other";
                 data.Add(again);
                 draft.Category = "events.repeated_event_id";
                 break;
@@ -338,7 +505,22 @@ public sealed class FuzzGenerator
             1 => ("param.date", Uri.EscapeDataString(Dates[rng.Next(Dates.Length)])),
             2 => ("param.day", Days[rng.Next(Days.Length)]),
             3 => ("param.period", Periods[rng.Next(Periods.Length)]),
-            4 => ("param.string", new[] { "", "%20", "%E2%9C%93", "%F0%9F%98%80", "..", "%2F", "a%2Fb", "%26x%3D1", "<script>", "'%20OR%201=1--" }[rng.Next(10)]),
+            4 => (
+                "param.string",
+                new[]
+                {
+                    "",
+                    "%20",
+                    "%E2%9C%93",
+                    "%F0%9F%98%80",
+                    "..",
+                    "%2F",
+                    "a%2Fb",
+                    "%26x%3D1",
+                    "<script>",
+                    "'%20OR%201=1--",
+                }[rng.Next(10)]
+            ),
             5 => ("param.control", new[] { "%0A", "%0D%0A", "%7F", "%01", "%1B%5B31m" }[rng.Next(5)]),
             6 => ("string.nul", "a%00b"),
             7 => ("utf8.invalid", new[] { "%FF", "%C3%28", "%ED%A0%80", "%C0%AF", "%80" }[rng.Next(5)]),
@@ -347,20 +529,26 @@ public sealed class FuzzGenerator
         // Type-aware draws where the parameter has a type: numbers for integers, dates for date-times, and so on.
         if (rng.Next(2) == 0)
         {
-            if (SchemaValues.Type(schema) == "integer") (category, value) = ("param.number", Boundaries[rng.Next(Boundaries.Length)]);
-            else if (schema.TryGetProperty("format", out var f) && f.GetString() == "date-time") (category, value) = ("param.date", Uri.EscapeDataString(Dates[rng.Next(Dates.Length)]));
-            else if (name is "from" or "to" && draft.Operation.EndsWith("/v1/usage", StringComparison.Ordinal)) (category, value) = ("param.day", Extreme(Days, rng));
-            else if (name == "period") (category, value) = ("param.period", Extreme(Periods, rng));
+            if (SchemaValues.Type(schema) == "integer")
+                (category, value) = ("param.number", Boundaries[rng.Next(Boundaries.Length)]);
+            else if (schema.TryGetProperty("format", out var f) && f.GetString() == "date-time")
+                (category, value) = ("param.date", Uri.EscapeDataString(Dates[rng.Next(Dates.Length)]));
+            else if (name is "from" or "to" && draft.Operation.EndsWith("/v1/usage", StringComparison.Ordinal))
+                (category, value) = ("param.day", Extreme(Days, rng));
+            else if (name == "period")
+                (category, value) = ("param.period", Extreme(Periods, rng));
         }
         draft.Query.RemoveAll(q => q.Key == name);
         draft.Query.Add(new(name, value));
-        if (rng.Next(8) == 0) draft.Query.Add(new(name, value));
+        if (rng.Next(8) == 0)
+            draft.Query.Add(new(name, value));
         draft.Category = $"{category} {name}";
         return draft;
     }
 
     /// <summary>Half the time one of the first three values, the ends of the calendar; else any.</summary>
-    private static string Extreme(string[] values, Random rng) => values[rng.Next(rng.Next(2) == 0 ? 3 : values.Length)];
+    private static string Extreme(string[] values, Random rng) =>
+        values[rng.Next(rng.Next(2) == 0 ? 3 : values.Length)];
 
     private static Draft MutateMedia(Draft draft, Random rng)
     {
@@ -369,8 +557,20 @@ public sealed class FuzzGenerator
         switch (rng.Next(8))
         {
             case 0:
-                draft.ContentType = new[] { "", "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                    "application/json; charset=utf-16", "APPLICATION/JSON", "application/json-patch+json", "application/jsonx", "*/*", "application/json;;;" }[rng.Next(11)];
+                draft.ContentType = new[]
+                {
+                    "",
+                    "text/plain",
+                    "application/xml",
+                    "application/x-www-form-urlencoded",
+                    "multipart/form-data; boundary=x",
+                    "application/json; charset=utf-16",
+                    "APPLICATION/JSON",
+                    "application/json-patch+json",
+                    "application/jsonx",
+                    "*/*",
+                    "application/json;;;",
+                }[rng.Next(11)];
                 draft.Category = "media.content_type";
                 break;
             case 1:
@@ -384,7 +584,10 @@ public sealed class FuzzGenerator
                 break;
             case 3:
                 var bad = Gzip(body);
-                draft.RawBody = rng.Next(2) == 0 ? bad[..(bad.Length / 2)] : [.. bad[..10], .. new byte[] { 1, 2, 3, 4, 5 }, .. bad[15..]];
+                draft.RawBody =
+                    rng.Next(2) == 0
+                        ? bad[..(bad.Length / 2)]
+                        : [.. bad[..10], .. new byte[] { 1, 2, 3, 4, 5 }, .. bad[15..]];
                 draft.Headers.Add(new("Content-Encoding", "gzip"));
                 draft.Category = "gzip.bad";
                 break;
@@ -400,7 +603,12 @@ public sealed class FuzzGenerator
                 draft.Category = "gzip.bomb";
                 break;
             case 6:
-                draft.Headers.Add(new("Content-Encoding", new[] { "br", "deflate", "gzip, gzip", "identity", "x-unknown", "GZIP" }[rng.Next(6)]));
+                draft.Headers.Add(
+                    new(
+                        "Content-Encoding",
+                        new[] { "br", "deflate", "gzip, gzip", "identity", "x-unknown", "GZIP" }[rng.Next(6)]
+                    )
+                );
                 draft.Category = "media.content_encoding";
                 break;
             default:
@@ -415,21 +623,51 @@ public sealed class FuzzGenerator
     private static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(bytes);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+            gzip.Write(bytes);
         return output.ToArray();
     }
 
     private static readonly string[] OddPaths =
     [
-        "/", "/v1", "/v1/", "/v2/events", "/v1/eventz", "/v1/events/", "//v1//events", "/V1/EVENTS", "/v1/series//nav", "/v1/series/alpha",
-        "/v1/admin", "/.env", "/v1/events%00", "/v1/events;x=1", "/v1/%65vents", "/v1/series/alpha/nav.png", "/v1/deletions/",
-        "/v1/approvals//approve", "/favicon.ico", "/v1/admin/keys/abcdefgh/extra", "/livez/", "/HEALTHZ",
+        "/",
+        "/v1",
+        "/v1/",
+        "/v2/events",
+        "/v1/eventz",
+        "/v1/events/",
+        "//v1//events",
+        "/V1/EVENTS",
+        "/v1/series//nav",
+        "/v1/series/alpha",
+        "/v1/admin",
+        "/.env",
+        "/v1/events%00",
+        "/v1/events;x=1",
+        "/v1/%65vents",
+        "/v1/series/alpha/nav.png",
+        "/v1/deletions/",
+        "/v1/approvals//approve",
+        "/favicon.ico",
+        "/v1/admin/keys/abcdefgh/extra",
+        "/livez/",
+        "/HEALTHZ",
     ];
 
     private static readonly string[] DotPaths =
     [
-        "/v1/../x", "/v1/./events", "/v1/series/a/../../usage", "/v1/%2e%2e/usage", "/./v1/usage", "/v1/admin/keys/..", "/v1/admin/keys/.",
-        "/../../etc/passwd", "/v1/series/%2e/nav", "/v1/series/../series/alpha/nav", "/v1/.%2e/v1/audit", "/v1/admin/redaction/..;/keys",
+        "/v1/../x",
+        "/v1/./events",
+        "/v1/series/a/../../usage",
+        "/v1/%2e%2e/usage",
+        "/./v1/usage",
+        "/v1/admin/keys/..",
+        "/v1/admin/keys/.",
+        "/../../etc/passwd",
+        "/v1/series/%2e/nav",
+        "/v1/series/../series/alpha/nav",
+        "/v1/.%2e/v1/audit",
+        "/v1/admin/redaction/..;/keys",
     ];
 
     private static Draft MutatePath(Draft draft, Random rng)
@@ -438,7 +676,9 @@ public sealed class FuzzGenerator
         {
             case 0:
                 draft.Path = OddPaths[rng.Next(OddPaths.Length)];
-                draft.Category = draft.Path.Contains("%00", StringComparison.Ordinal) ? "http.invalid_target" : "path.unknown";
+                draft.Category = draft.Path.Contains("%00", StringComparison.Ordinal)
+                    ? "http.invalid_target"
+                    : "path.unknown";
                 break;
             case 1:
                 draft.Path = DotPaths[rng.Next(DotPaths.Length)];
@@ -447,7 +687,21 @@ public sealed class FuzzGenerator
             default:
                 var segments = draft.Path.Split('/');
                 var index = rng.Next(1, segments.Length);
-                segments[index] = new[] { "", "%00", "%2F", "%E2%9C%93", "%FF", new string('p', 2000), "a b", "%20", "~", "*", ":", "@" }[rng.Next(12)];
+                segments[index] = new[]
+                {
+                    "",
+                    "%00",
+                    "%2F",
+                    "%E2%9C%93",
+                    "%FF",
+                    new string('p', 2000),
+                    "a b",
+                    "%20",
+                    "~",
+                    "*",
+                    ":",
+                    "@",
+                }[rng.Next(12)];
                 draft.Path = string.Join('/', segments);
                 // A NUL in the path or a raw space in the target is no valid HTTP request: the server refuses it before
                 // the application (Kestrel: 400 without a body), as the spec says.
@@ -459,8 +713,26 @@ public sealed class FuzzGenerator
 
     private Draft MutateMethod(Draft draft, Random rng)
     {
-        var taken = _operations.Where(o => o.Path == _operations.Single(x => x.Id == draft.Operation).Path).Select(o => o.Method).ToHashSet();
-        var others = new[] { "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FUZZ", "get", "PROPFIND" }.Where(m => !taken.Contains(m)).ToList();
+        var taken = _operations
+            .Where(o => o.Path == _operations.Single(x => x.Id == draft.Operation).Path)
+            .Select(o => o.Method)
+            .ToHashSet();
+        var others = new[]
+        {
+            "GET",
+            "POST",
+            "PUT",
+            "DELETE",
+            "PATCH",
+            "OPTIONS",
+            "HEAD",
+            "TRACE",
+            "FUZZ",
+            "get",
+            "PROPFIND",
+        }
+            .Where(m => !taken.Contains(m))
+            .ToList();
         draft.Method = others[rng.Next(others.Count)];
         draft.Category = "method.not_allowed";
         return draft;
@@ -476,11 +748,23 @@ public sealed class FuzzGenerator
                 break;
             case 1:
                 draft.Key = KeyKind.Garbage;
-                draft.Headers.Add(new("Authorization", new[]
-                {
-                    "Bearer", "Bearer ", "Bearer pit_", "Bearer pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
-                    "Bearer pit_AAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", "Bearer " + new string('k', 8000), "Bearer pit_aaaaaaaa_b%00", "Token x",
-                }[rng.Next(9)]));
+                draft.Headers.Add(
+                    new(
+                        "Authorization",
+                        new[]
+                        {
+                            "Bearer",
+                            "Bearer ",
+                            "Bearer pit_",
+                            "Bearer pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+                            "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+                            "Bearer pit_AAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+                            "Bearer " + new string('k', 8000),
+                            "Bearer pit_aaaaaaaa_b%00",
+                            "Token x",
+                        }[rng.Next(9)]
+                    )
+                );
                 draft.Category = "auth.garbage";
                 break;
             default:
@@ -503,7 +787,15 @@ public sealed class FuzzGenerator
             case 1:
                 var depth = new[] { 33, 100, 1000, 10_000 }[rng.Next(4)];
                 var nested = new string('[', depth) + new string(']', depth);
-                draft.RawBody = Encoding.UTF8.GetBytes(draft.Json is JsonObject ? "{\"data\":[{\"type\":\"exec.trade_fill\",\"payload\":" + nested + "}],\"deep\":" + nested + "}" : nested);
+                draft.RawBody = Encoding.UTF8.GetBytes(
+                    draft.Json is JsonObject
+                        ? "{\"data\":[{\"type\":\"exec.trade_fill\",\"payload\":"
+                            + nested
+                            + "}],\"deep\":"
+                            + nested
+                            + "}"
+                        : nested
+                );
                 draft.ContentType ??= "application/json";
                 draft.Category = "size.deep_nesting";
                 break;
@@ -531,14 +823,16 @@ public sealed class FuzzGenerator
                 foreach (var (name, child) in o.ToList())
                 {
                     yield return ($"{path}/{name}", o, name);
-                    foreach (var inner in Members(child, $"{path}/{name}")) yield return inner;
+                    foreach (var inner in Members(child, $"{path}/{name}"))
+                        yield return inner;
                 }
                 break;
             case JsonArray a:
                 for (var i = 0; i < Math.Min(a.Count, 3); i++)
                 {
                     yield return ($"{path}/{i}", a, i);
-                    foreach (var inner in Members(a[i], $"{path}/{i}")) yield return inner;
+                    foreach (var inner in Members(a[i], $"{path}/{i}"))
+                        yield return inner;
                 }
                 break;
         }
@@ -548,14 +842,18 @@ public sealed class FuzzGenerator
 
     internal static void Set(JsonNode parent, object key, JsonNode? value)
     {
-        if (key is string name) parent[name] = value;
-        else parent[(int)key] = value;
+        if (key is string name)
+            parent[name] = value;
+        else
+            parent[(int)key] = value;
     }
 
     private static void Remove(JsonNode parent, object key)
     {
-        if (key is string name) ((JsonObject)parent).Remove(name);
-        else ((JsonArray)parent).RemoveAt((int)key);
+        if (key is string name)
+            ((JsonObject)parent).Remove(name);
+        else
+            ((JsonArray)parent).RemoveAt((int)key);
     }
 
     /// <summary>A request being built: the parts a mutation may change.</summary>
@@ -574,7 +872,9 @@ public sealed class FuzzGenerator
         public KeyKind Key { get; set; } = KeyKind.Admin;
         public string Category { get; set; } = "valid";
 
-        /// <summary>Puts JSON text as it is (numbers beyond double, escapes .NET would not write) at a member.</summary>
+        /// <summary>
+        /// Puts JSON text as it is (numbers beyond double, escapes .NET would not write) at a member.
+        /// </summary>
         public void Raw(JsonNode parent, object key, string json)
         {
             var token = $"__raw_{_raw.Count}__";
@@ -584,8 +884,14 @@ public sealed class FuzzGenerator
 
         public string Text()
         {
-            var text = Json?.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "";
-            foreach (var (token, json) in _raw) text = text.Replace("\"" + token + "\"", json, StringComparison.Ordinal);
+            var text = Json?.ToJsonString(
+                new JsonSerializerOptions
+                {
+                    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                }
+            ) ?? "";
+            foreach (var (token, json) in _raw)
+                text = text.Replace("\"" + token + "\"", json, StringComparison.Ordinal);
             return text;
         }
 
@@ -593,8 +899,10 @@ public sealed class FuzzGenerator
         {
             var body = RawBody ?? (Json is null ? null : Encoding.UTF8.GetBytes(Text()));
             var headers = new List<KeyValuePair<string, string>>(Headers);
-            if (body is not null && !string.IsNullOrEmpty(ContentType)) headers.Insert(0, new("Content-Type", ContentType));
-            var target = Query.Count == 0 ? Path : Path + "?" + string.Join("&", Query.Select(q => q.Key + "=" + q.Value));
+            if (body is not null && !string.IsNullOrEmpty(ContentType))
+                headers.Insert(0, new("Content-Type", ContentType));
+            var target =
+                Query.Count == 0 ? Path : Path + "?" + string.Join("&", Query.Select(q => q.Key + "=" + q.Value));
             return new FuzzCase(index, category ?? Category, Operation, Method, target, Key, headers, body);
         }
     }

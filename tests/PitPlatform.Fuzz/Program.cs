@@ -13,21 +13,36 @@ using PitPlatform.LocalHost;
 //   5xx, malformed error, hang or failed check; --case I sends only case I of the seed, to reproduce one finding.
 var output = Console.Out;
 int? requests = null;
-var seed = Environment.GetEnvironmentVariable("PIT_FUZZ_SEED") is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : 20261207;
+var seed = Environment.GetEnvironmentVariable("PIT_FUZZ_SEED") is { Length: > 0 } s
+    ? int.Parse(s, CultureInfo.InvariantCulture)
+    : 20261207;
 int? only = null;
 var options = new FuzzOptions();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--case": only = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--concurrency": options = options with { Concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
-        case "--timeout": options = options with { RequestTimeout = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)) }; break;
+        case "--seed":
+            seed = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--case":
+            only = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--concurrency":
+            options = options with { Concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--timeout":
+            options = options with
+            {
+                RequestTimeout = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture)),
+            };
+            break;
         default:
             if (!int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
             {
-                Console.Error.WriteLine("usage: ./pit fuzz [requests] [--seed N] [--case I] [--concurrency N] [--timeout S]");
+                Console.Error.WriteLine(
+                    "usage: ./pit fuzz [requests] [--seed N] [--case I] [--concurrency N] [--timeout S]"
+                );
                 return 2;
             }
             requests = n;
@@ -46,10 +61,15 @@ string adminKey;
 if (Environment.GetEnvironmentVariable("PIT_URL") is { Length: > 0 } url)
 {
     baseAddress = new Uri(url);
-    adminKey = Environment.GetEnvironmentVariable("PIT_ADMIN_KEY") is { Length: > 0 } k ? k
-        : File.Exists(Path.Combine(root, ".pit", "dev-api-key")) ? File.ReadAllText(Path.Combine(root, ".pit", "dev-api-key")).Trim()
+    adminKey =
+        Environment.GetEnvironmentVariable("PIT_ADMIN_KEY") is { Length: > 0 } k ? k
+        : File.Exists(Path.Combine(root, ".pit", "dev-api-key"))
+            ? File.ReadAllText(Path.Combine(root, ".pit", "dev-api-key")).Trim()
         : throw new InvalidOperationException("set PIT_ADMIN_KEY to a key with every scope of the tenant to fuzz");
-    output.WriteLine($"target {baseAddress} (PIT_URL): the requests act on the admin key's tenant; consumer lag is checked only in-process");
+    output.WriteLine(
+        $"target {baseAddress} (PIT_URL): the requests act on the admin key's tenant; consumer lag is "
+            + "checked only in-process"
+    );
 }
 else
 {
@@ -58,18 +78,21 @@ else
     var log = new StreamWriter(hostLog) { AutoFlush = true };
     Console.SetOut(log);
     state = Path.Combine(Path.GetTempPath(), "pit-fuzz-" + Guid.NewGuid().ToString("N")[..8]);
-    host = await PitLocalHost.StartAsync(new LocalHostOptions
-    {
-        StateDirectory = state,
-        HttpPort = 0,
-        DurablePostgres = false,
-        Settings = new Dictionary<string, string?>
+    host = await PitLocalHost.StartAsync(
+        new LocalHostOptions
         {
-            // The fuzzer's answers are about input, not the development key's rate.
-            [SettingNames.RateLimitPerSecond] = "1000000",
-            [SettingNames.RateLimitBurst] = "10000000",
+            StateDirectory = state,
+            HttpPort = 0,
+            DurablePostgres = false,
+            Settings = new Dictionary<string, string?>
+            {
+                // The fuzzer's answers are about input, not the development key's rate.
+                [SettingNames.RateLimitPerSecond] = "1000000",
+                [SettingNames.RateLimitBurst] = "10000000",
+            },
         },
-    }, runConsumers: true);
+        runConsumers: true
+    );
     baseAddress = host.BaseAddress;
     adminKey = host.DevKey.ToString();
     output.WriteLine($"local host {baseAddress} started in-process on embedded components (its log: {hostLog})");
@@ -79,11 +102,23 @@ var status = 0;
 try
 {
     var generator = new FuzzGenerator(seed, host is null ? null : DevApiKey.Tenant);
-    output.WriteLine($"seed {seed} (PIT_FUZZ_SEED or --seed to change): {generator.Operations.Count} operations of docs/API_SPEC.yaml, event types {string.Join(", ", generator.EventTypes)}");
+    output.WriteLine(
+        $"seed {seed} (PIT_FUZZ_SEED or --seed to change): {generator.Operations.Count} operations of "
+            + $"docs/API_SPEC.yaml, event types {string.Join(", ", generator.EventTypes)}"
+    );
     var target = await FuzzSession.TargetAsync(baseAddress, adminKey);
     var report = await new FuzzRunner(target, options, output).RunAsync(generator, indexes);
-    FuzzSession.Print(report, seed, baseAddress, output, Path.Combine(work, "bodies"), known: c => KnownFindings.For(c)?.Owner, show: 25);
-    if (report.ServerErrors.Count > 0 || report.Malformed.Count > 0 || report.Hangs.Count > 0) status = 1;
+    FuzzSession.Print(
+        report,
+        seed,
+        baseAddress,
+        output,
+        Path.Combine(work, "bodies"),
+        known: c => KnownFindings.For(c)?.Owner,
+        show: 25
+    );
+    if (report.ServerErrors.Count > 0 || report.Malformed.Count > 0 || report.Hangs.Count > 0)
+        status = 1;
 
     var ingest = await PostChecks.IngestAsync(baseAddress, adminKey, TimeSpan.FromSeconds(60), output);
     if (ingest is not null)
@@ -93,8 +128,12 @@ try
     }
     if (host is not null)
     {
-        var lag = await PostChecks.ConsumersCurrentAsync(host.Services.GetRequiredService<KafkaSettings>(), FuzzSession.Groups(host.Services),
-            TimeSpan.FromSeconds(60), output);
+        var lag = await PostChecks.ConsumersCurrentAsync(
+            host.Services.GetRequiredService<KafkaSettings>(),
+            FuzzSession.Groups(host.Services),
+            TimeSpan.FromSeconds(60),
+            output
+        );
         if (lag is not null)
         {
             output.WriteLine("FAILED: " + lag);
@@ -105,7 +144,9 @@ try
 }
 finally
 {
-    if (host is not null) await host.DisposeAsync();
-    if (state is not null && Directory.Exists(state)) Directory.Delete(state, recursive: true);
+    if (host is not null)
+        await host.DisposeAsync();
+    if (state is not null && Directory.Exists(state))
+        Directory.Delete(state, recursive: true);
 }
 return status;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +37,11 @@ internal static class TelemetryCostLoad
                           $"{pairs} pairs off/{on}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         return await AlternateAsync(pairs, nav: false, on, async host =>
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+            {
+                BaseAddress = host.BaseAddress,
+                Timeout = TimeSpan.FromMinutes(2),
+            };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.DevKey.ToString());
             // Unmeasured: connections, producer metadata, the first requests of a fresh host.
             var warmUp = Math.Max(Batch * Clients, events / 10);
@@ -47,7 +50,12 @@ internal static class TelemetryCostLoad
             var before = cpu.Read();
             var rate = await sustained(http, events, Batch, Clients);
             var after = cpu.Read();
-            return (rate, $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events (host, broker, generator)", warmUp + events);
+            return (
+                rate,
+                $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events (host, "
+                    + "broker, generator)",
+                warmUp + events
+            );
         });
     }
 
@@ -83,39 +91,46 @@ internal static class TelemetryCostLoad
             var on = await PhaseAsync(pair, onMode, nav, phase);
             rates.Add((off, on));
         }
-        Console.WriteLine("on/off per pair: " + string.Join(", ", rates.Select(r => $"{100 * r.On / r.Off:F1}%")) +
-                          $"; overall (mean on / mean off) {100 * rates.Average(r => r.On) / rates.Average(r => r.Off):F1}% (target >= 90%); " +
-                          $"load average now {LoadAverage()}");
+        Console.WriteLine(
+            "on/off per pair: "
+                + string.Join(", ", rates.Select(r => $"{100 * r.On / r.Off:F1}%"))
+                + "; overall (mean on / mean off) "
+                + $"{100 * rates.Average(r => r.On) / rates.Average(r => r.Off):F1}% (target >= 90%); "
+                + $"load average now {LoadAverage()}"
+        );
         return 0;
     }
 
-    private static async Task<double> PhaseAsync(int pair, PitTelemetryMode mode, bool nav, Func<PitLocalHost, Task<(double Rate, string Detail, int Count)>> phase)
+    private static async Task<double> PhaseAsync(
+        int pair,
+        PitTelemetryMode mode,
+        bool nav,
+        Func<PitLocalHost, Task<(double Rate, string Detail, int Count)>> phase
+    )
     {
         var state = Path.Combine(Path.GetTempPath(), "pit-load-" + Guid.NewGuid().ToString("N")[..8]);
         var spans = DiscardingExporter.SpansExported;
-        var host = await PitLocalHost.StartAsync(new LocalHostOptions
-        {
-            StateDirectory = state,
-            HttpPort = 0,
-            DurablePostgres = false,
-            EmbeddedKafkaBrokers = LocalHostOptions.EmbeddedKafkaBrokersFromEnvironment(),
-            EmbeddedKafkaRebalanceDelay = nav ? LocalHostOptions.SharedGroupRebalanceDelay : TimeSpan.Zero,
-            Settings = new Dictionary<string, string?>
+        var host = await PitLocalHost.StartAsync(
+            new LocalHostOptions
             {
                 [SettingNames.RateLimitPerSecond] = "10000000",
                 [SettingNames.RateLimitBurst] = "10000000",
                 [SettingNames.Telemetry] = mode.ToString().ToLowerInvariant(),
             },
-        }, runConsumers: false);
+            runConsumers: false
+        );
         (double Rate, string Detail, int Count) result;
         var scrapes = 0;
         var loadBefore = LoadAverage();
         try
         {
             if (mode == PitTelemetryMode.Off && PitTelemetry.Source.HasListeners())
-                throw new InvalidOperationException("telemetry is off, yet something listens to the platform's spans (a previous host's provider?)");
+                throw new InvalidOperationException(
+                    "telemetry is off, yet something listens to the platform's spans (a previous host's provider?)"
+                );
             using var stop = new CancellationTokenSource();
-            var scraper = mode == PitTelemetryMode.Off ? Task.CompletedTask : ScrapeAsync(host, () => scrapes++, stop.Token);
+            var scraper =
+                mode == PitTelemetryMode.Off ? Task.CompletedTask : ScrapeAsync(host, () => scrapes++, stop.Token);
             result = await phase(host);
             await stop.CancelAsync();
             await scraper;
@@ -133,7 +148,9 @@ internal static class TelemetryCostLoad
         return result.Rate;
     }
 
-    /// <summary>GET /metrics at once and then every <see cref="ScrapeEvery"/>, as Prometheus would, until the phase ends.</summary>
+    /// <summary>
+    /// GET /metrics at once and then every <see cref="ScrapeEvery"/>, as Prometheus would, until the phase ends.
+    /// </summary>
     private static async Task ScrapeAsync(PitLocalHost host, Action scraped, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
@@ -150,9 +167,7 @@ internal static class TelemetryCostLoad
                 await Task.Delay(ScrapeEvery, stop);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 
     private static int PostgresPort(PitLocalHost host) =>

@@ -4,7 +4,9 @@ using Xunit;
 
 namespace PitPlatform.Testing;
 
-/// <summary>One Azurite per test run (from the repository's node_modules), or the account named by PIT_TEST_BLOB.</summary>
+/// <summary>
+/// One Azurite per test run (from the repository's node_modules), or the account named by PIT_TEST_BLOB.
+/// </summary>
 public sealed class BlobFixture : IAsyncLifetime
 {
     private AzuriteServer? _azurite;
@@ -27,14 +29,18 @@ public sealed class BlobFixture : IAsyncLifetime
     /// <summary>A new, empty container for one test.</summary>
     public async Task<BlobContainerClient> CreateContainerAsync()
     {
-        var container = new BlobServiceClient(ConnectionString).GetBlobContainerClient("t" + Guid.NewGuid().ToString("N")[..20]);
+        var container = new BlobServiceClient(ConnectionString).GetBlobContainerClient(
+            "t" + Guid.NewGuid().ToString("N")[..20]
+        );
         await container.CreateAsync();
         return container;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_azurite is not null) await _azurite.DisposeAsync();
-        if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(Path.GetDirectoryName(_directory)!, recursive: true);
+        if (_azurite is not null)
+            await _azurite.DisposeAsync();
+        if (_directory is not null && Directory.Exists(_directory))
+            Directory.Delete(Path.GetDirectoryName(_directory)!, recursive: true);
     }
 }

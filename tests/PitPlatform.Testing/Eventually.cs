@@ -9,8 +9,10 @@ public static class Eventually
         while (true)
         {
             var value = await probe();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout} waiting for {what}; last value: {value}");
+            if (done(value))
+                return value;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"timed out after {timeout} waiting for {what}; last value: {value}");
             await Task.Delay(50);
         }
     }

@@ -10,7 +10,8 @@ namespace PitPlatform.Testing;
 /// <summary>
 /// One Kafka-protocol broker per test run, chosen by <see cref="TestComponents"/>: the broker named by
 /// PIT_TEST_KAFKA_BOOTSTRAP, an Apache Kafka container (PIT_TEST_CONTAINERS=true), or librdkafka's mock cluster
-/// (3 brokers, in this process). Each test gets its own topic and group prefix, with every catalog topic created under it.
+/// (3 brokers, in this process). Each test gets its own topic and group prefix, with every catalog topic created under
+/// it.
 /// </summary>
 public sealed class KafkaFixture : IAsyncLifetime
 {
@@ -72,19 +73,25 @@ public sealed class KafkaFixture : IAsyncLifetime
             return naming;
         }
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        await admin.CreateTopicsAsync(TopicCatalog.Embedded.Topics.Select(t => new TopicSpecification
-        {
-            Name = naming.Topic(t.Name), NumPartitions = t.Partitions, ReplicationFactor = 1,
-        }));
+        await admin.CreateTopicsAsync(
+            TopicCatalog.Embedded.Topics.Select(t => new TopicSpecification
+            {
+                Name = naming.Topic(t.Name),
+                NumPartitions = t.Partitions,
+                ReplicationFactor = 1,
+            })
+        );
         return naming;
     }
 
-    public KafkaSettings Settings(KafkaNaming naming) => new() { BootstrapServers = BootstrapServers, Prefix = naming.Prefix };
+    public KafkaSettings Settings(KafkaNaming naming) =>
+        new() { BootstrapServers = BootstrapServers, Prefix = naming.Prefix };
 
     public async ValueTask DisposeAsync()
     {
         Mock?.Dispose();
-        if (_container is not null) await _container.DisposeAsync();
+        if (_container is not null)
+            await _container.DisposeAsync();
     }
 
     // The wait strategy watches the controller's log; the first test should not race the broker's listener.

@@ -24,7 +24,9 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     private PostgresFixture(ComponentSource source) => _chosen = source;
 
-    /// <summary>A fixture on its own Postgres container, whatever the environment says (needs a Docker engine).</summary>
+    /// <summary>
+    /// A fixture on its own Postgres container, whatever the environment says (needs a Docker engine).
+    /// </summary>
     public static PostgresFixture InContainer() => new(ComponentSource.Container);
 
     public ComponentSource Source { get; private set; }
@@ -47,7 +49,11 @@ public sealed class PostgresFixture : IAsyncLifetime
                 break;
             default:
                 _directory = Path.Combine(Path.GetTempPath(), "pit-tests", Guid.NewGuid().ToString("N")[..12]);
-                Server = await PostgresServer.StartAsync(Path.Combine(_directory, "postgres"), fresh: true, durable: false);
+                Server = await PostgresServer.StartAsync(
+                    Path.Combine(_directory, "postgres"),
+                    fresh: true,
+                    durable: false
+                );
                 _connectionString = Server.ConnectionString;
                 break;
         }
@@ -57,23 +63,32 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task<TestDatabase> CreateDatabaseAsync(bool migrate = true)
     {
         var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
-        var connectionString = new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(_connectionString)
+        {
+            SearchPath = schema,
+        }.ConnectionString;
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using (var command = dataSource.CreateCommand($"CREATE SCHEMA {schema}")) await command.ExecuteNonQueryAsync();
-        if (migrate) await PostgresMigrator.MigrateAsync(dataSource);
+        await using (var command = dataSource.CreateCommand($"CREATE SCHEMA {schema}"))
+            await command.ExecuteNonQueryAsync();
+        if (migrate)
+            await PostgresMigrator.MigrateAsync(dataSource);
         return new TestDatabase(schema, connectionString, dataSource);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Server is not null) await Server.DisposeAsync();
-        if (_container is not null) await _container.DisposeAsync();
-        if (_directory is not null && Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        if (Server is not null)
+            await Server.DisposeAsync();
+        if (_container is not null)
+            await _container.DisposeAsync();
+        if (_directory is not null && Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
     }
 }
 
 /// <summary>A test's private schema.</summary>
-public sealed record TestDatabase(string Schema, string ConnectionString, NpgsqlDataSource DataSource) : IAsyncDisposable
+public sealed record TestDatabase(string Schema, string ConnectionString, NpgsqlDataSource DataSource)
+    : IAsyncDisposable
 {
     public async Task<long> CountAsync(string table, string where = "true")
     {

@@ -24,16 +24,24 @@ public static class TestComponents
     public const string ContainersVariable = "PIT_TEST_CONTAINERS";
 
     public static ComponentSource Choose(string externalVariable) =>
-        Choose(Environment.GetEnvironmentVariable(externalVariable), Environment.GetEnvironmentVariable(ContainersVariable),
-            () => DockerEngine.Available);
+        Choose(
+            Environment.GetEnvironmentVariable(externalVariable),
+            Environment.GetEnvironmentVariable(ContainersVariable),
+            () => DockerEngine.Available
+        );
 
     /// <summary>The rule itself; Docker is only asked about when containers are requested.</summary>
     public static ComponentSource Choose(string? external, string? containers, Func<bool> dockerAvailable)
     {
-        if (!string.IsNullOrEmpty(external)) return ComponentSource.External;
-        if (!IsOn(containers)) return ComponentSource.Embedded;
+        if (!string.IsNullOrEmpty(external))
+            return ComponentSource.External;
+        if (!IsOn(containers))
+            return ComponentSource.Embedded;
         if (!dockerAvailable())
-            throw new InvalidOperationException($"{ContainersVariable}={containers} asks for Kafka and Postgres containers, but {DockerEngine.NotFound}; unset it to use the embedded components");
+            throw new InvalidOperationException(
+                $"{ContainersVariable}={containers} asks for Kafka and Postgres containers, but "
+                    + $"{DockerEngine.NotFound}; unset it to use the embedded components"
+            );
         return ComponentSource.Container;
     }
 

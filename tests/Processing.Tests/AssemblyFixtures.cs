@@ -3,4 +3,3 @@ using Xunit;
 
 [assembly: AssemblyFixture(typeof(PostgresFixture))]
 [assembly: AssemblyFixture(typeof(KafkaFixture))]
-

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,15 +25,24 @@ internal sealed class ProcessorHarness : IAsyncDisposable
         Database = database;
         Kafka = kafka;
         Producer = producer;
-        DeadLetters = new DeadLetterWriter(TopicCatalog.Embedded, Producer, TimeProvider.System, NullLogger<DeadLetterWriter>.Instance);
+        DeadLetters = new DeadLetterWriter(
+            TopicCatalog.Embedded,
+            Producer,
+            TimeProvider.System,
+            NullLogger<DeadLetterWriter>.Instance
+        );
         Processor = NewProcessor();
     }
 
-    /// <summary>Another processor on the same store and broker: the same one after a restart, whose memory is gone.</summary>
+    /// <summary>
+    /// Another processor on the same store and broker: the same one after a restart, whose memory is gone.
+    /// </summary>
     public NavProcessor NewProcessor() =>
         new(Database.DataSource, TopicCatalog.Embedded, Producer, DeadLetters, NullLogger<NavProcessor>.Instance);
 
-    /// <summary>The processor (or <paramref name="inner"/>) inside the guard both hosts hand it batches through.</summary>
+    /// <summary>
+    /// The processor (or <paramref name="inner"/>) inside the guard both hosts hand it batches through.
+    /// </summary>
     public ConsumerGuard Guard(ConsumerFailurePolicy? policy = null, IRecordBatchHandler? inner = null) =>
         new(inner ?? Processor, DeadLetters, policy ?? ConsumerFailurePolicy.Default, NullLogger.Instance);
 
@@ -55,19 +65,46 @@ internal sealed class ProcessorHarness : IAsyncDisposable
     }
 
     public EventEnvelope FillEnvelope(
-        Guid id, long quantity = 10, long price = 1_000_000, string cell = "0001", TradeSide side = TradeSide.Buy, string instrument = "ACME") =>
-        Envelopes.Build(id, DateTimeOffset.Parse("2026-11-22T10:00:00Z"), NavProcessor.InputTopic, CanonicalKey.ForCell("demo", "alpha", cell),
-            new TradeFillEvent { Instrument = instrument, Side = side, Quantity = quantity, PriceMicros = price, Currency = "USD" });
+        Guid id,
+        long quantity = 10,
+        long price = 1_000_000,
+        string cell = "0001",
+        TradeSide side = TradeSide.Buy,
+        string instrument = "ACME"
+    ) =>
+        Envelopes.Build(
+            id,
+            DateTimeOffset.Parse("2026-11-22T10:00:00Z", CultureInfo.InvariantCulture),
+            NavProcessor.InputTopic,
+            CanonicalKey.ForCell("demo", "alpha", cell),
+            new TradeFillEvent
+            {
+                Instrument = instrument,
+                Side = side,
+                Quantity = quantity,
+                PriceMicros = price,
+                Currency = "USD",
+            }
+        );
 
     /// <summary>A record as the broker would deliver it, at the next offset of partition 0.</summary>
-    public ConsumedRecord Record(EventEnvelope envelope) => Record(Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray());
+    public ConsumedRecord Record(EventEnvelope envelope) =>
+        Record(Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray());
 
     public ConsumedRecord Record(byte[]? key, byte[] value) =>
         new(NavProcessor.InputTopic, 0, _offset++, key, value, DateTimeOffset.UtcNow, []);
 
     /// <summary>A record at a chosen position and append time (a replay, or a recreated topic).</summary>
     public static ConsumedRecord RecordAt(long offset, EventEnvelope envelope, DateTimeOffset appended) =>
-        new(NavProcessor.InputTopic, 0, offset, Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray(), appended, []);
+        new(
+            NavProcessor.InputTopic,
+            0,
+            offset,
+            Encoding.UTF8.GetBytes(envelope.Key),
+            envelope.ToByteArray(),
+            appended,
+            []
+        );
 
     public async ValueTask DisposeAsync()
     {

@@ -6,8 +6,23 @@ namespace PitPlatform.Processing.Tests;
 
 public sealed class cell_book
 {
-    private static TradeFillEvent Fill(TradeSide side, long quantity, long price, long fee = 0, string instrument = "ACME", string currency = "USD") =>
-        new() { Instrument = instrument, Side = side, Quantity = quantity, PriceMicros = price, FeeMicros = fee, Currency = currency };
+    private static TradeFillEvent Fill(
+        TradeSide side,
+        long quantity,
+        long price,
+        long fee = 0,
+        string instrument = "ACME",
+        string currency = "USD"
+    ) =>
+        new()
+        {
+            Instrument = instrument,
+            Side = side,
+            Quantity = quantity,
+            PriceMicros = price,
+            FeeMicros = fee,
+            Currency = currency,
+        };
 
     [Fact]
     public void a_buy_moves_cash_into_the_position_and_the_fee_out_of_nav()
@@ -40,7 +55,9 @@ public sealed class cell_book
     public void overflow_is_an_error_and_leaves_the_book_unchanged()
     {
         var book = new CellBook([new CashBalance("USD", 7, 1)], [new Position("ACME", "USD", 1, 1)]);
-        Assert.Throws<Contracts.MoneyOverflowException>(() => book.Apply(Fill(TradeSide.Buy, 1_000_000_000_000, long.MaxValue / 1000)));
+        Assert.Throws<Contracts.MoneyOverflowException>(() =>
+            book.Apply(Fill(TradeSide.Buy, 1_000_000_000_000, long.MaxValue / 1000))
+        );
         Assert.Equal(7, book.Cash.Single().CashMicros);
         Assert.Equal(1, book.Positions.Single().Quantity);
     }
@@ -59,16 +76,32 @@ public sealed class cell_book
         // Money is integer micros end to end; decimal text exists for display only.
         var assemblies = new[]
         {
-            typeof(CellBook).Assembly, typeof(Contracts.Money).Assembly, typeof(Ingestion.IngestEventsHandler).Assembly,
-            typeof(Access.ApiKeys.ApiKeyStore).Assembly, typeof(Infrastructure.Kafka.EnvelopeProducer).Assembly,
+            typeof(CellBook).Assembly,
+            typeof(Contracts.Money).Assembly,
+            typeof(Ingestion.IngestEventsHandler).Assembly,
+            typeof(Access.ApiKeys.ApiKeyStore).Assembly,
+            typeof(Infrastructure.Kafka.EnvelopeProducer).Assembly,
             typeof(Billing.Metering.BillingReporter).Assembly,
         };
-        const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static
-            | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly;
-        var floating = assemblies.SelectMany(a => a.GetTypes())
-            .SelectMany(t => t.GetProperties(all).Select(p => (t, Name: p.Name, Type: p.PropertyType))
-                .Concat(t.GetFields(all).Select(f => (t, Name: f.Name, Type: f.FieldType)))
-                .Concat(t.GetMethods(all).SelectMany(m => m.GetParameters().Select(p => (t, Name: $"{m.Name}({p.Name})", Type: p.ParameterType)))))
+        const System.Reflection.BindingFlags all =
+            System.Reflection.BindingFlags.Instance
+            | System.Reflection.BindingFlags.Static
+            | System.Reflection.BindingFlags.Public
+            | System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.DeclaredOnly;
+        var floating = assemblies
+            .SelectMany(a => a.GetTypes())
+            .SelectMany(t =>
+                t.GetProperties(all)
+                    .Select(p => (t, Name: p.Name, Type: p.PropertyType))
+                    .Concat(t.GetFields(all).Select(f => (t, Name: f.Name, Type: f.FieldType)))
+                    .Concat(
+                        t.GetMethods(all)
+                            .SelectMany(m =>
+                                m.GetParameters().Select(p => (t, Name: $"{m.Name}({p.Name})", Type: p.ParameterType))
+                            )
+                    )
+            )
             .Where(x => x.Type == typeof(double) || x.Type == typeof(float) || x.Type == typeof(decimal))
             .Select(x => $"{x.t.FullName}.{x.Name}")
             .ToList();

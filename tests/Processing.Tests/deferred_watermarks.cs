@@ -14,8 +14,10 @@ public sealed class deferred_watermarks(PostgresFixture postgres)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static List<ConsumedRecord> Records(int partition, long from, long to) =>
-        Enumerable.Range((int)from, (int)(to - from + 1))
-            .Select(o => new ConsumedRecord(Topic, partition, o, null, [], DateTimeOffset.UtcNow.AddMinutes(-5), [])).ToList();
+        Enumerable
+            .Range((int)from, (int)(to - from + 1))
+            .Select(o => new ConsumedRecord(Topic, partition, o, null, [], DateTimeOffset.UtcNow.AddMinutes(-5), []))
+            .ToList();
 
     private static Task<long?> StoredMarkAsync(TestDatabase database, int partition) =>
         database.ScalarAsync<long?>($"SELECT handled_through FROM consumer_watermarks WHERE partition = {partition}");
@@ -28,7 +30,12 @@ public sealed class deferred_watermarks(PostgresFixture postgres)
 
         cache.Defer(database.DataSource, Records(0, 0, 9));
 
-        await Eventually.WaitForAsync(() => StoredMarkAsync(database, 0), m => m == 9, TimeSpan.FromSeconds(30), "the timer to store the mark");
+        await Eventually.WaitForAsync(
+            () => StoredMarkAsync(database, 0),
+            m => m == 9,
+            TimeSpan.FromSeconds(30),
+            "the timer to store the mark"
+        );
     }
 
     [Fact]
@@ -81,7 +88,12 @@ public sealed class deferred_watermarks(PostgresFixture postgres)
         await using var cache = new WatermarkCache(Consumer, storeDeferredAfter: Never);
         cache.Defer(database.DataSource, Records(0, 0, 9));
         // Meanwhile another processor (a rebalance) stored a higher mark for the same partition.
-        await ConsumerWatermarks.AdvanceAsync(database.DataSource, Consumer, ConsumerWatermarks.Heads(Records(0, 10, 50)), Ct);
+        await ConsumerWatermarks.AdvanceAsync(
+            database.DataSource,
+            Consumer,
+            ConsumerWatermarks.Heads(Records(0, 10, 50)),
+            Ct
+        );
 
         await cache.StorePendingAsync(database.DataSource, Ct);
 

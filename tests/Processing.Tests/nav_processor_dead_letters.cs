@@ -67,7 +67,10 @@ public sealed class nav_processor_dead_letters(PostgresFixture postgres, KafkaFi
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
         var envelope = harness.FillEnvelope(Guid.NewGuid());
 
-        await harness.Processor.HandleAsync([harness.Record("t/evil/s/alpha/c/0001"u8.ToArray(), envelope.ToByteArray())], Ct);
+        await harness.Processor.HandleAsync(
+            [harness.Record("t/evil/s/alpha/c/0001"u8.ToArray(), envelope.ToByteArray())],
+            Ct
+        );
 
         Assert.Equal(0, await harness.Database.CountAsync("cell_cash"));
         Assert.Equal("key_mismatch", SingleDeadLetter(harness).Reason);

@@ -28,10 +28,15 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
 
     private static readonly ConsumerLoopOptions Loop = new()
     {
-        MaxBatchSize = 50, FirstRetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(2), SessionTimeoutMs = 6_000,
+        MaxBatchSize = 50,
+        FirstRetryDelay = TimeSpan.FromMilliseconds(100),
+        MaxRetryDelay = TimeSpan.FromSeconds(2),
+        SessionTimeoutMs = 6_000,
     };
 
-    /// <summary>A permanent failure waits for nothing: what the good fills need beyond their own work is the splitting.</summary>
+    /// <summary>
+    /// A permanent failure waits for nothing: what the good fills need beyond their own work is the splitting.
+    /// </summary>
     private static readonly TimeSpan PermanentBound = TimeSpan.FromSeconds(15);
 
     [Fact]
@@ -55,7 +60,10 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
 
         var elapsed = await RunUntilAppliedAsync(harness, harness.Guard(), good.Count);
 
-        Assert.True(elapsed < PermanentBound, $"the fills after the poison were applied {elapsed} after the loop got its partitions");
+        Assert.True(
+            elapsed < PermanentBound,
+            $"the fills after the poison were applied {elapsed} after the loop got its partitions"
+        );
         var letter = Assert.Single(DeadLetters(harness, expected: 1));
         Assert.Equal(DeadLetterReason.StoreRefused, letter.Reason);
         Assert.StartsWith("sqlstate 22021:", letter.Error, StringComparison.Ordinal);
@@ -63,9 +71,18 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
         Assert.Equal(poison.ToByteArray(), letter.OriginalValue.ToByteArray());
         // Each good fill applied once, the poison not at all.
         Assert.Equal(good.Count, await harness.Database.CountAsync("processed_events", "consumer = 'nav-processor'"));
-        Assert.Equal(10, await harness.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash WHERE cell = '0001'"));
-        Assert.Equal(10, await harness.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash WHERE cell = '0002'"));
-        Assert.Equal(55, await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE cell = '0001'"));
+        Assert.Equal(
+            10,
+            await harness.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash WHERE cell = '0001'")
+        );
+        Assert.Equal(
+            10,
+            await harness.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash WHERE cell = '0002'")
+        );
+        Assert.Equal(
+            55,
+            await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE cell = '0001'")
+        );
         Assert.Equal(1, await harness.Database.CountAsync("cell_positions", "cell = '0001'"));
         // One NAV update per good fill and none for the poison, each computed without it: a small group whose write
         // Postgres might refuse does not emit its updates before the write.
@@ -76,8 +93,10 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
         {
             var ofCell = updates.Where(u => good.Single(g => g.EventId == u.SourceEventId).Cell == cell).ToList();
             Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), ofCell.Select(u => u.FillsApplied).Order());
-            Assert.Equal(await harness.Database.ScalarAsync<long>($"SELECT cash_micros FROM cell_cash WHERE cell = '{cell}'"),
-                ofCell.MaxBy(u => u.FillsApplied)!.CashMicros);
+            Assert.Equal(
+                await harness.Database.ScalarAsync<long>($"SELECT cash_micros FROM cell_cash WHERE cell = '{cell}'"),
+                ofCell.MaxBy(u => u.FillsApplied)!.CashMicros
+            );
         }
     }
 
@@ -87,9 +106,18 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
         // A store whose rule was wrong: instruments of up to 8 characters. The fix is a migration that drops the rule;
         // the letter's bytes are then replayed as they are, which is what `./pit dlq replay` does.
-        await harness.Database.ExecuteAsync("ALTER TABLE cell_positions ADD CONSTRAINT instrument_is_short CHECK (length(instrument) <= 8)");
+        await harness.Database.ExecuteAsync(
+            "ALTER TABLE cell_positions ADD CONSTRAINT instrument_is_short CHECK (length(instrument) <= 8)"
+        );
         var refused = harness.FillEnvelope(Guid.NewGuid(), quantity: 2, instrument: "BRK.A-CLASS-2026");
-        await ProduceAsync(harness, [harness.FillEnvelope(Guid.NewGuid(), quantity: 1), refused, harness.FillEnvelope(Guid.NewGuid(), quantity: 3)]);
+        await ProduceAsync(
+            harness,
+            [
+                harness.FillEnvelope(Guid.NewGuid(), quantity: 1),
+                refused,
+                harness.FillEnvelope(Guid.NewGuid(), quantity: 3),
+            ]
+        );
 
         await using var loop = new KafkaConsumerLoop(harness.Guard(), harness.Kafka, Loop, NullLogger.Instance);
         loop.Start();
@@ -101,8 +129,10 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
 
         await harness.Database.ExecuteAsync("ALTER TABLE cell_positions DROP CONSTRAINT instrument_is_short");
         var replayer = new DeadLetterReplayer(harness.Producer, NullLogger<DeadLetterReplayer>.Instance);
-        var chosen = new DeadLetterReader(harness.Kafka, TopicCatalog.Embedded).ReadAll(cancellationToken: Ct).Letters
-            .Where(new DeadLetterFilter(Reason: DeadLetterReason.StoreRefused).Matches).ToList();
+        var chosen = new DeadLetterReader(harness.Kafka, TopicCatalog.Embedded)
+            .ReadAll(cancellationToken: Ct)
+            .Letters.Where(new DeadLetterFilter(Reason: DeadLetterReason.StoreRefused).Matches)
+            .ToList();
         await replayer.ReplayAsync(chosen, Ct);
         await WaitForProcessedAsync(harness, 3);
         // A second replay changes nothing: a later fill of the same cell (same partition) is read after it.
@@ -111,8 +141,16 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
         await WaitForProcessedAsync(harness, 4);
 
         Assert.Equal(4, await harness.Database.ScalarAsync<long>("SELECT fills_applied FROM cell_cash"));
-        Assert.Equal(2, await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE instrument = 'BRK.A-CLASS-2026'"));
-        Assert.Equal(8, await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE instrument = 'ACME'"));
+        Assert.Equal(
+            2,
+            await harness.Database.ScalarAsync<long>(
+                "SELECT quantity FROM cell_positions WHERE instrument = 'BRK.A-CLASS-2026'"
+            )
+        );
+        Assert.Equal(
+            8,
+            await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE instrument = 'ACME'")
+        );
         Assert.Single(DeadLetters(harness, expected: 1));
     }
 
@@ -132,7 +170,11 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
             harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 3)),
         };
         var counting = new CountingHandler(harness.Processor, batch[2].Offset);
-        var policy = new ConsumerFailurePolicy { MaxUnknownAttempts = 5, FirstRetryDelay = TimeSpan.FromMilliseconds(100) };
+        var policy = new ConsumerFailurePolicy
+        {
+            MaxUnknownAttempts = 5,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(100),
+        };
 
         var clock = Stopwatch.StartNew();
         await harness.Guard(policy, counting).HandleAsync(batch, Ct);
@@ -159,14 +201,30 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
         {
             var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
             await PostgresMigrator.MigrateAsync(dataSource, Ct);
-            await using var harness = await ProcessorHarness.StartAsync(new TestDatabase("public", server.ConnectionString, dataSource), kafka);
-            var fills = Enumerable.Range(0, 200).Select(i => harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"{i % 5:0000}")).ToList();
+            await using var harness = await ProcessorHarness.StartAsync(
+                new TestDatabase("public", server.ConnectionString, dataSource),
+                kafka
+            );
+            var fills = Enumerable
+                .Range(0, 200)
+                .Select(i => harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"{i % 5:0000}"))
+                .ToList();
             await ProduceAsync(harness, fills);
 
             // Postgres goes down as the third batch starts and comes back two seconds later: longer than any unknown
             // failure's attempts would take, so a misclassified outage would dead-letter fills.
             var outage = new StopsPostgresAtBatch(harness.Processor, server, atBatch: 3, TimeSpan.FromSeconds(2));
-            await using (var loop = new KafkaConsumerLoop(harness.Guard(inner: outage), harness.Kafka, Loop with { MaxBatchSize = 20 }, NullLogger.Instance))
+            await using (
+                var loop = new KafkaConsumerLoop(
+                    harness.Guard(inner: outage),
+                    harness.Kafka,
+                    Loop with
+                    {
+                        MaxBatchSize = 20,
+                    },
+                    NullLogger.Instance
+                )
+            )
             {
                 loop.Start();
                 await WaitForProcessedAsync(harness, fills.Count, TimeSpan.FromSeconds(90));
@@ -174,8 +232,14 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
             await outage.Restarted;
 
             Assert.True(outage.Failures > 0, "the batch during the outage failed and was retried");
-            Assert.Equal(fills.Count, await harness.Database.CountAsync("processed_events", "consumer = 'nav-processor'"));
-            Assert.Equal(fills.Count, await harness.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash"));
+            Assert.Equal(
+                fills.Count,
+                await harness.Database.CountAsync("processed_events", "consumer = 'nav-processor'")
+            );
+            Assert.Equal(
+                fills.Count,
+                await harness.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash")
+            );
             Assert.Empty(DeadLetters(harness, expected: 1, TimeSpan.FromSeconds(3)));
         }
         finally
@@ -191,8 +255,15 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
         Assert.All(outcomes, o => Assert.True(o.IsStored, o.Error?.Message));
     }
 
-    /// <summary>Runs a loop over <paramref name="handler"/> until <paramref name="fills"/> are processed; the time from its assignment.</summary>
-    private static async Task<TimeSpan> RunUntilAppliedAsync(ProcessorHarness harness, IRecordBatchHandler handler, int fills)
+    /// <summary>
+    /// Runs a loop over <paramref name="handler"/> until <paramref name="fills"/> are processed; the time from its
+    /// assignment.
+    /// </summary>
+    private static async Task<TimeSpan> RunUntilAppliedAsync(
+        ProcessorHarness harness,
+        IRecordBatchHandler handler,
+        int fills
+    )
     {
         await using var loop = new KafkaConsumerLoop(handler, harness.Kafka, Loop, NullLogger.Instance);
         loop.Start();
@@ -203,25 +274,46 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
     }
 
     private static Task WaitForProcessedAsync(ProcessorHarness harness, int count, TimeSpan? timeout = null) =>
-        Eventually.WaitForAsync(async () =>
-        {
-            try
+        Eventually.WaitForAsync(
+            async () =>
             {
-                return await harness.Database.CountAsync("processed_events", "consumer = 'nav-processor'");
-            }
-            catch (NpgsqlException)
-            {
-                return -1;
-            }
-        }, n => n >= count, timeout ?? TimeSpan.FromSeconds(60), $"{count} processed fills");
+                try
+                {
+                    return await harness.Database.CountAsync("processed_events", "consumer = 'nav-processor'");
+                }
+                catch (NpgsqlException)
+                {
+                    return -1;
+                }
+            },
+            n => n >= count,
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"{count} processed fills"
+        );
 
     private static List<DeadLetter> DeadLetters(ProcessorHarness harness, int expected, TimeSpan? timeout = null) =>
-        TopicReader.ReadAll(harness.Kafka, DeadLetterWriter.Topic, expected, timeout ?? TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1))
-            .Select(r => DeadLetter.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload)).ToList();
+        TopicReader
+            .ReadAll(
+                harness.Kafka,
+                DeadLetterWriter.Topic,
+                expected,
+                timeout ?? TimeSpan.FromSeconds(20),
+                TimeSpan.FromSeconds(1)
+            )
+            .Select(r => DeadLetter.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload))
+            .ToList();
 
     private static List<NAVUpdateEvent> NavUpdates(ProcessorHarness harness, int expected) =>
-        TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1))
-            .Select(r => NAVUpdateEvent.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload)).ToList();
+        TopicReader
+            .ReadAll(
+                harness.Kafka,
+                NavProcessor.OutputTopic,
+                expected,
+                TimeSpan.FromSeconds(20),
+                TimeSpan.FromSeconds(1)
+            )
+            .Select(r => NAVUpdateEvent.Parser.ParseFrom(EventEnvelope.Parser.ParseFrom(r.Message.Value).Payload))
+            .ToList();
 
     /// <summary>The real processor, counting the batches in which one record was handed over alone.</summary>
     private sealed class CountingHandler(IRecordBatchHandler inner, long offset) : IRecordBatchHandler
@@ -233,13 +325,21 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
 
         public Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
         {
-            if (batch.Count == 1 && batch[0].Offset == offset) Interlocked.Increment(ref _alone);
+            if (batch.Count == 1 && batch[0].Offset == offset)
+                Interlocked.Increment(ref _alone);
             return inner.HandleAsync(batch, cancellationToken);
         }
     }
 
-    /// <summary>Stops Postgres as a crash would just as one batch starts, and starts it again after <paramref name="down"/>.</summary>
-    private sealed class StopsPostgresAtBatch(IRecordBatchHandler inner, PostgresServer server, int atBatch, TimeSpan down) : IRecordBatchHandler
+    /// <summary>
+    /// Stops Postgres as a crash would just as one batch starts, and starts it again after <paramref name="down"/>.
+    /// </summary>
+    private sealed class StopsPostgresAtBatch(
+        IRecordBatchHandler inner,
+        PostgresServer server,
+        int atBatch,
+        TimeSpan down
+    ) : IRecordBatchHandler
     {
         private int _batches;
         private Task? _restart;
@@ -254,11 +354,14 @@ public sealed class nav_processor_poison(PostgresFixture postgres, KafkaFixture 
             {
                 // Not cancellable: the server must come back whatever the loop does meanwhile.
                 await server.StopAsync(immediate: true, CancellationToken.None);
-                _restart = Task.Run(async () =>
-                {
-                    await Task.Delay(down, CancellationToken.None);
-                    await server.RestartAsync(CancellationToken.None);
-                }, CancellationToken.None);
+                _restart = Task.Run(
+                    async () =>
+                    {
+                        await Task.Delay(down, CancellationToken.None);
+                        await server.RestartAsync(CancellationToken.None);
+                    },
+                    CancellationToken.None
+                );
             }
             try
             {

@@ -26,10 +26,16 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
         CREATE TRIGGER refuse_fail BEFORE INSERT OR UPDATE ON cell_positions FOR EACH ROW EXECUTE FUNCTION refuse_fail();
         """;
 
-    /// <summary>Applies ten fills over cells c0 and c1, makes FAIL positions refused, and returns a batch whose second fill is one.</summary>
+    /// <summary>
+    /// Applies ten fills over cells c0 and c1, makes FAIL positions refused, and returns a batch whose second fill is
+    /// one.
+    /// </summary>
     private static async Task<ConsumedRecord[]> TenAppliedThenAFailingPairAsync(ProcessorHarness harness)
     {
-        var first = Enumerable.Range(0, 10).Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}"))).ToList();
+        var first = Enumerable
+            .Range(0, 10)
+            .Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 2}")))
+            .ToList();
         await harness.Processor.HandleAsync(first, Ct);
         await harness.Database.ExecuteAsync(RefuseInstrumentFail);
         return
@@ -59,8 +65,14 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
 
         Assert.Equal(12, await harness.Database.CountAsync("processed_events"));
         Assert.Equal(12, await harness.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash"));
-        Assert.Equal(3, await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE instrument = 'FAIL'"));
-        Assert.Equal(second[^1].Offset, await harness.Database.ScalarAsync<long>("SELECT handled_through FROM consumer_watermarks"));
+        Assert.Equal(
+            3,
+            await harness.Database.ScalarAsync<long>("SELECT quantity FROM cell_positions WHERE instrument = 'FAIL'")
+        );
+        Assert.Equal(
+            second[^1].Offset,
+            await harness.Database.ScalarAsync<long>("SELECT handled_through FROM consumer_watermarks")
+        );
     }
 
     [Fact]
@@ -74,7 +86,13 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
         await harness.Processor.HandleAsync(second, Ct);
 
         // 10 updates, then the second batch's two twice: once from the failed attempt, once from the redelivery.
-        var updates = TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected: 14, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
+        var updates = TopicReader.ReadAll(
+            harness.Kafka,
+            NavProcessor.OutputTopic,
+            expected: 14,
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromSeconds(1)
+        );
         Assert.Equal(14, updates.Count);
         var byEvent = updates.GroupBy(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId).ToList();
         Assert.Equal(12, byEvent.Count);
@@ -86,8 +104,18 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
     {
         await using var harness = await ProcessorHarness.StartAsync(postgres, kafka);
         await harness.Database.ExecuteAsync(RefuseInstrumentFail);
-        var batch = Enumerable.Range(0, 150)
-            .Select(i => harness.Record(harness.FillEnvelope(Guid.NewGuid(), quantity: 1, cell: $"c{i % 3}", instrument: i == 75 ? "FAIL" : "ACME")))
+        var batch = Enumerable
+            .Range(0, 150)
+            .Select(i =>
+                harness.Record(
+                    harness.FillEnvelope(
+                        Guid.NewGuid(),
+                        quantity: 1,
+                        cell: $"c{i % 3}",
+                        instrument: i == 75 ? "FAIL" : "ACME"
+                    )
+                )
+            )
             .ToList();
         await Assert.ThrowsAsync<PostgresException>(() => harness.Processor.HandleAsync(batch, Ct));
         await harness.Database.ExecuteAsync("DROP TRIGGER refuse_fail ON cell_positions");
@@ -97,8 +125,17 @@ public sealed class nav_processor_write_failures(PostgresFixture postgres, Kafka
         Assert.Equal(150, await harness.Database.CountAsync("processed_events"));
         // An update of the failed attempt would have been produced before the redelivery's, so a second's wait after
         // the 150th would find it.
-        var updates = TopicReader.ReadAll(harness.Kafka, NavProcessor.OutputTopic, expected: 150, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
+        var updates = TopicReader.ReadAll(
+            harness.Kafka,
+            NavProcessor.OutputTopic,
+            expected: 150,
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromSeconds(1)
+        );
         Assert.Equal(150, updates.Count);
-        Assert.Equal(150, updates.Select(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId).Distinct().Count());
+        Assert.Equal(
+            150,
+            updates.Select(u => EventEnvelope.Parser.ParseFrom(u.Message.Value).EventId).Distinct().Count()
+        );
     }
 }

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Nav;
 using PitPlatform.Processing.Usage;
@@ -7,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Processing.Tests;
 
-/// <summary>LLM usage per tenant, UTC day, model and currency, and events per tenant, day and topic: exact, each event once.</summary>
+/// <summary>
+/// LLM usage per tenant, UTC day, model and currency, and events per tenant, day and topic: exact, each event once.
+/// </summary>
 public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafka)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -18,12 +19,43 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
         await using var harness = await UsageHarness.StartAsync(postgres, kafka);
         var batch = new[]
         {
-            harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(input: 100, output: 20, cost: 1_500), ts: "2026-11-22T00:00:00Z")),
-            harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(input: 250, output: 30, cost: 2_750), ts: "2026-11-22T23:59:59.999Z")),
-            harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(input: 7, output: 1, cost: 11), ts: "2026-11-23T00:00:00Z")),
-            harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(model: "gpt-4o-mini", input: 5, output: 5, cost: 3))),
-            harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(currency: "EUR", input: 1, output: 2, cost: 4))),
-            harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(input: 1_000, output: 1_000, cost: 1_000_000), tenant: "other")),
+            harness.Record(
+                harness.CallEnvelope(
+                    Guid.NewGuid(),
+                    UsageHarness.Call(input: 100, output: 20, cost: 1_500),
+                    ts: "2026-11-22T00:00:00Z"
+                )
+            ),
+            harness.Record(
+                harness.CallEnvelope(
+                    Guid.NewGuid(),
+                    UsageHarness.Call(input: 250, output: 30, cost: 2_750),
+                    ts: "2026-11-22T23:59:59.999Z"
+                )
+            ),
+            harness.Record(
+                harness.CallEnvelope(
+                    Guid.NewGuid(),
+                    UsageHarness.Call(input: 7, output: 1, cost: 11),
+                    ts: "2026-11-23T00:00:00Z"
+                )
+            ),
+            harness.Record(
+                harness.CallEnvelope(
+                    Guid.NewGuid(),
+                    UsageHarness.Call(model: "gpt-4o-mini", input: 5, output: 5, cost: 3)
+                )
+            ),
+            harness.Record(
+                harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(currency: "EUR", input: 1, output: 2, cost: 4))
+            ),
+            harness.Record(
+                harness.CallEnvelope(
+                    Guid.NewGuid(),
+                    UsageHarness.Call(input: 1_000, output: 1_000, cost: 1_000_000),
+                    tenant: "other"
+                )
+            ),
         };
 
         await harness.Aggregator.HandleAsync(batch[..3], Ct);
@@ -37,9 +69,16 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
                 "demo 2026-11-23 gpt-4o USD 1 7 1 11",
                 "other 2026-11-22 gpt-4o USD 1 1000 1000 1000000",
             ],
-            await UsageRowsAsync(harness));
+            await UsageRowsAsync(harness)
+        );
         Assert.Equal(6, await harness.Database.CountAsync("llm_calls"));
-        Assert.Equal(4, await harness.Database.ScalarAsync<long>("SELECT events FROM events_daily WHERE tenant = 'demo' AND day = '2026-11-22' AND topic = 'pit.v1.runtime.llm_call'"));
+        Assert.Equal(
+            4,
+            await harness.Database.ScalarAsync<long>(
+                "SELECT events FROM events_daily WHERE tenant = 'demo' AND day = '2026-11-22' AND topic = "
+                    + "'pit.v1.runtime.llm_call'"
+            )
+        );
     }
 
     [Fact]
@@ -62,7 +101,10 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
     {
         await using var harness = await UsageHarness.StartAsync(postgres, kafka);
         var id = Guid.NewGuid();
-        await harness.Aggregator.HandleAsync([harness.Record(harness.CallEnvelope(id, UsageHarness.Call(cost: 10)))], Ct);
+        await harness.Aggregator.HandleAsync(
+            [harness.Record(harness.CallEnvelope(id, UsageHarness.Call(cost: 10)))],
+            Ct
+        );
 
         var conflicting = harness.Record(harness.CallEnvelope(id, UsageHarness.Call(cost: 999_999)));
         await harness.Aggregator.HandleAsync([conflicting], Ct);
@@ -78,7 +120,10 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
     public async Task a_total_that_would_overflow_is_dead_lettered_and_the_rest_applied()
     {
         await using var harness = await UsageHarness.StartAsync(postgres, kafka);
-        await harness.Aggregator.HandleAsync([harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(cost: long.MaxValue - 5)))], Ct);
+        await harness.Aggregator.HandleAsync(
+            [harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(cost: long.MaxValue - 5)))],
+            Ct
+        );
 
         var overflowing = harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(cost: 6)));
         var fine = harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(cost: 5)));
@@ -106,7 +151,10 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
         await harness.Aggregator.HandleAsync(batch, Ct);
 
         Assert.Equal(["demo 2026-11-22 gpt-4o USD 1 100 20 7"], await UsageRowsAsync(harness));
-        Assert.Equal(["invalid_payload", "invalid_payload", "not_envelope"], harness.DeadLetters(3).Select(l => l.Reason).Order());
+        Assert.Equal(
+            ["invalid_payload", "invalid_payload", "not_envelope"],
+            harness.DeadLetters(3).Select(l => l.Reason).Order()
+        );
     }
 
     [Fact]
@@ -114,7 +162,14 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
     {
         await using var harness = await UsageHarness.StartAsync(postgres, kafka);
 
-        await harness.Aggregator.HandleAsync([harness.Record(harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(currency: "", cost: 0, input: 12, output: 3)))], Ct);
+        await harness.Aggregator.HandleAsync(
+            [
+                harness.Record(
+                    harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(currency: "", cost: 0, input: 12, output: 3))
+                ),
+            ],
+            Ct
+        );
 
         Assert.Equal(["demo 2026-11-22 gpt-4o  1 12 3 0"], await UsageRowsAsync(harness));
     }
@@ -137,10 +192,18 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
         await harness.Aggregator.HandleAsync([harness.Record(fill)], Ct);
 
         var counts = new List<string>();
-        await using (var command = harness.Database.DataSource.CreateCommand("SELECT tenant, day, topic, events FROM events_daily ORDER BY 1, 2, 3"))
+        await using (
+            var command = harness.Database.DataSource.CreateCommand(
+                "SELECT tenant, day, topic, events FROM events_daily ORDER BY 1, 2, 3"
+            )
+        )
         await using (var reader = await command.ExecuteReaderAsync(Ct))
         {
-            while (await reader.ReadAsync(Ct)) counts.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {reader.GetString(2)} {reader.GetInt64(3)}");
+            while (await reader.ReadAsync(Ct))
+                counts.Add(
+                    $"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} "
+                        + $"{reader.GetString(2)} {reader.GetInt64(3)}"
+                );
         }
         Assert.Equal(
             [
@@ -149,7 +212,8 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
                 $"demo 2026-11-23 {NavProcessor.InputTopic} 1",
                 $"other 2026-11-22 {NavProcessor.InputTopic} 1",
             ],
-            counts);
+            counts
+        );
         Assert.Equal(0, await harness.Database.CountAsync("cell_cash"));
     }
 
@@ -172,12 +236,17 @@ public sealed class usage_aggregates(PostgresFixture postgres, KafkaFixture kafk
     {
         var rows = new List<string>();
         await using var command = harness.Database.DataSource.CreateCommand(
-            "SELECT tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros FROM usage_daily ORDER BY 1, 2, 3, 4");
+            "SELECT tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros FROM "
+                + "usage_daily ORDER BY 1, 2, 3, 4"
+        );
         await using var reader = await command.ExecuteReaderAsync(Ct);
         while (await reader.ReadAsync(Ct))
         {
-            rows.Add($"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {reader.GetString(2)} {reader.GetString(3)} " +
-                     $"{reader.GetInt64(4)} {reader.GetInt64(5)} {reader.GetInt64(6)} {reader.GetInt64(7)}");
+            rows.Add(
+                $"{reader.GetString(0)} {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {reader.GetString(2)} "
+                    + $"{reader.GetString(3)} "
+                    + $"{reader.GetInt64(4)} {reader.GetInt64(5)} {reader.GetInt64(6)} {reader.GetInt64(7)}"
+            );
         }
         return rows;
     }

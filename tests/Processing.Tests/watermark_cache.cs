@@ -5,7 +5,9 @@ using Xunit;
 
 namespace PitPlatform.Processing.Tests;
 
-/// <summary>When a consumer reads its stored watermarks, and when the marks it already knows make that needless.</summary>
+/// <summary>
+/// When a consumer reads its stored watermarks, and when the marks it already knows make that needless.
+/// </summary>
 public sealed class watermark_cache(PostgresFixture postgres)
 {
     private const string Consumer = "cache-test";
@@ -14,10 +16,18 @@ public sealed class watermark_cache(PostgresFixture postgres)
     private static readonly DateTimeOffset Appended = DateTimeOffset.UtcNow.AddMinutes(-5);
 
     private static List<ConsumedRecord> Records(long from, long to) =>
-        Enumerable.Range((int)from, (int)(to - from + 1)).Select(o => new ConsumedRecord(Topic, 0, o, null, [], Appended, [])).ToList();
+        Enumerable
+            .Range((int)from, (int)(to - from + 1))
+            .Select(o => new ConsumedRecord(Topic, 0, o, null, [], Appended, []))
+            .ToList();
 
-    /// <summary>A cache that read the store for records 0-9 of partition 0, handled them and raised the mark to 9.</summary>
-    private static async Task<WatermarkCache> CacheThatHandledTheFirstTenAsync(TestDatabase database, TimeSpan? refreshAfter)
+    /// <summary>
+    /// A cache that read the store for records 0-9 of partition 0, handled them and raised the mark to 9.
+    /// </summary>
+    private static async Task<WatermarkCache> CacheThatHandledTheFirstTenAsync(
+        TestDatabase database,
+        TimeSpan? refreshAfter
+    )
     {
         var cache = new WatermarkCache(Consumer, refreshAfter);
         await cache.LoadAsync(database.DataSource, Records(0, 9), Ct);
@@ -29,7 +39,12 @@ public sealed class watermark_cache(PostgresFixture postgres)
     public async Task a_first_batch_reads_the_stored_marks()
     {
         await using var database = await postgres.CreateDatabaseAsync();
-        await ConsumerWatermarks.AdvanceAsync(database.DataSource, Consumer, ConsumerWatermarks.Heads(Records(0, 9)), Ct);
+        await ConsumerWatermarks.AdvanceAsync(
+            database.DataSource,
+            Consumer,
+            ConsumerWatermarks.Heads(Records(0, 9)),
+            Ct
+        );
 
         var marks = await new WatermarkCache(Consumer).LoadAsync(database.DataSource, Records(5, 14), Ct);
 

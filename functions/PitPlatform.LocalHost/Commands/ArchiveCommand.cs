@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using PitPlatform.Hosting;
 using PitPlatform.Processing.Archive;
@@ -17,10 +16,19 @@ public static class ArchiveCommand
     public const string Name = "archive";
     private const string Usage = "usage: ./pit archive verify [--topic TOPIC] [--partition N]";
 
-    public static Task<int> RunAsync(IConfiguration configuration, string[] args, CancellationToken cancellationToken) =>
-        RunAsync(configuration, args, Console.Out, Console.Error, cancellationToken);
+    public static Task<int> RunAsync(
+        IConfiguration configuration,
+        string[] args,
+        CancellationToken cancellationToken
+    ) => RunAsync(configuration, args, Console.Out, Console.Error, cancellationToken);
 
-    public static async Task<int> RunAsync(IConfiguration configuration, string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        IConfiguration configuration,
+        string[] args,
+        TextWriter output,
+        TextWriter errors,
+        CancellationToken cancellationToken
+    )
     {
         if (!TryParse(args, out var topic, out var partition, out var problem))
         {
@@ -29,26 +37,48 @@ public static class ArchiveCommand
         }
         var postgres = configuration[SettingNames.Postgres];
         var blob = configuration[SettingNames.Blob];
-        var missing = new[] { (SettingNames.Postgres, postgres), (SettingNames.Blob, blob) }.Where(s => string.IsNullOrWhiteSpace(s.Item2)).Select(s => s.Item1).ToList();
+        var missing = new[] { (SettingNames.Postgres, postgres), (SettingNames.Blob, blob) }
+            .Where(s => string.IsNullOrWhiteSpace(s.Item2))
+            .Select(s => s.Item1)
+            .ToList();
         if (missing.Count > 0)
         {
-            await errors.WriteLineAsync($"{string.Join(" and ", missing)} not set: set them, or run ./pit up in another terminal so its endpoints are published").ConfigureAwait(false);
+            await errors
+                .WriteLineAsync(
+                    $"{string.Join(" and ", missing)} not set: set them, or run ./pit up in another terminal "
+                        + "so its endpoints are published"
+                )
+                .ConfigureAwait(false);
             return 2;
         }
 
-        var containerName = configuration[SettingNames.ArchiveContainer] is { Length: > 0 } c ? c : ArchiveStorage.DefaultContainer;
+        var containerName = configuration[SettingNames.ArchiveContainer] is { Length: > 0 } c
+            ? c
+            : ArchiveStorage.DefaultContainer;
         await using var database = NpgsqlDataSource.Create(postgres!);
         var container = new BlobServiceClient(blob).GetBlobContainerClient(containerName);
-        var verification = await new ArchiveVerifier(container, database).VerifyAsync(topic, partition, cancellationToken).ConfigureAwait(false);
+        var verification = await new ArchiveVerifier(container, database)
+            .VerifyAsync(topic, partition, cancellationToken)
+            .ConfigureAwait(false);
 
-        foreach (var chain in verification.Chains) await output.WriteLineAsync(chain.Summary).ConfigureAwait(false);
+        foreach (var chain in verification.Chains)
+            await output.WriteLineAsync(chain.Summary).ConfigureAwait(false);
         if (verification.FirstBroken is { } broken)
         {
-            await errors.WriteLineAsync($"archive verify: first broken link: {broken.BrokenAt}: {broken.Problem} (see docs/runbooks/archive.md)").ConfigureAwait(false);
+            await errors
+                .WriteLineAsync(
+                    $"archive verify: first broken link: {broken.BrokenAt}: {broken.Problem} (see "
+                        + "docs/runbooks/archive.md)"
+                )
+                .ConfigureAwait(false);
             return 1;
         }
-        await output.WriteLineAsync($"archive verify: {verification.Chains.Count} chains intact in container {containerName}" +
-            (verification.RedactedRanges > 0 ? $", {verification.RedactedRanges} ranges redacted" : "")).ConfigureAwait(false);
+        await output
+            .WriteLineAsync(
+                $"archive verify: {verification.Chains.Count} chains intact in container {containerName}"
+                    + (verification.RedactedRanges > 0 ? $", {verification.RedactedRanges} ranges redacted" : "")
+            )
+            .ConfigureAwait(false);
         return 0;
     }
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace PitPlatform.LocalHost.Commands;
 
 /// <summary>
@@ -10,14 +8,16 @@ namespace PitPlatform.LocalHost.Commands;
 public static class OperatorCommands
 {
     /// <summary>Each command: its name (args[0]) and what runs it with the remaining arguments.</summary>
-    private static readonly Dictionary<string, Func<IConfiguration, string[], CancellationToken, Task<int>>> Commands = new(StringComparer.Ordinal)
-    {
-        ["dlq"] = (configuration, args, cancellationToken) => DeadLetterCommand.RunAsync(configuration, args, Console.Out, TimeProvider.System, cancellationToken),
-        [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
-        [AuditCommand.Name] = AuditCommand.RunAsync,
-        [BillingCommand.Name] = BillingCommand.RunAsync,
-        [OperatorKeyCommand.Name] = OperatorKeyCommand.RunAsync,
-    };
+    private static readonly Dictionary<string, Func<IConfiguration, string[], CancellationToken, Task<int>>> Commands =
+        new(StringComparer.Ordinal)
+        {
+            ["dlq"] = (configuration, args, cancellationToken) =>
+                DeadLetterCommand.RunAsync(configuration, args, Console.Out, TimeProvider.System, cancellationToken),
+            [ArchiveCommand.Name] = ArchiveCommand.RunAsync,
+            [AuditCommand.Name] = AuditCommand.RunAsync,
+            [BillingCommand.Name] = BillingCommand.RunAsync,
+            [OperatorKeyCommand.Name] = OperatorKeyCommand.RunAsync,
+        };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);
 

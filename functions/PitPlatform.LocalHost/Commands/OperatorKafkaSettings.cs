@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using PitPlatform.Hosting;
 using PitPlatform.Infrastructure.Kafka;
 
@@ -13,9 +12,13 @@ public static class OperatorKafkaSettings
     public static KafkaSettings FromConfiguration(IConfiguration configuration)
     {
         var problems = new List<string>();
-        var settings = KafkaSettingsReader.Read(configuration, problems,
-            "Kafka bootstrap servers; or run ./pit up in another terminal, whose endpoints are used");
-        if (problems.Count > 0) throw new MissingSettingsException(problems);
+        var settings = KafkaSettingsReader.Read(
+            configuration,
+            problems,
+            "Kafka bootstrap servers; or run ./pit up in another terminal, whose endpoints are used"
+        );
+        if (problems.Count > 0)
+            throw new MissingSettingsException(problems);
         return settings;
     }
 }

@@ -15,7 +15,8 @@ public static class PublishedEndpoints
     {
         var path = Path.Combine(stateDirectory, FileName);
         File.WriteAllText(path, JsonSerializer.Serialize(settings));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public static void Delete(string stateDirectory) => File.Delete(Path.Combine(stateDirectory, FileName));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace PitPlatform.LocalHost.Embedded;
 
@@ -10,7 +11,8 @@ public sealed class AzuriteServer : IAsyncDisposable
 {
     // Azurite's fixed development account, published in Azurite's documentation; it protects nothing.
     private const string Account = "devstoreaccount1";
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
     private readonly string _pidFile;
 
@@ -20,14 +22,18 @@ public sealed class AzuriteServer : IAsyncDisposable
         _pidFile = pidFile;
         Port = port;
         BlobEndpoint = $"http://127.0.0.1:{port}/{Account}";
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
     }
 
     public int Port { get; }
     public string BlobEndpoint { get; }
     public string ConnectionString { get; }
 
-    public static async Task<AzuriteServer> StartAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    public static async Task<AzuriteServer> StartAsync(
+        string dataDirectory,
+        CancellationToken cancellationToken = default
+    )
     {
         var executable = FindExecutable();
         Directory.CreateDirectory(dataDirectory);
@@ -40,27 +46,43 @@ public sealed class AzuriteServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[]
-                 {
-                     "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", dataDirectory,
-                     "--disableTelemetry", "--loose", "--skipApiVersionCheck", "--silent",
-                 })
+        foreach (
+            var argument in new[]
+            {
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                port.ToString(CultureInfo.InvariantCulture),
+                "--location",
+                dataDirectory,
+                "--disableTelemetry",
+                "--loose",
+                "--skipApiVersionCheck",
+                "--silent",
+            }
+        )
             info.ArgumentList.Add(argument);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start Azurite");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await File.WriteAllTextAsync(pidFile, process.Id.ToString(), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(pidFile, process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken)
+            .ConfigureAwait(false);
         var server = new AzuriteServer(process, port, pidFile);
         try
         {
-            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => !process.HasExited, cancellationToken).ConfigureAwait(false);
+            await FreePort
+                .WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => !process.HasExited, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch
         {
             await server.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"Azurite did not start listening on {port}" + (process.HasExited ? $" (exit code {process.ExitCode})" : ""));
+            throw new InvalidOperationException(
+                $"Azurite did not start listening on {port}"
+                    + (process.HasExited ? $" (exit code {process.ExitCode})" : "")
+            );
         }
         return server;
     }
@@ -73,16 +95,19 @@ public sealed class AzuriteServer : IAsyncDisposable
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
         _process.Dispose();
-        if (File.Exists(_pidFile)) File.Delete(_pidFile);
+        if (File.Exists(_pidFile))
+            File.Delete(_pidFile);
     }
 
     private static void KillLeftover(string pidFile)
     {
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile), out var pid)) return;
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile), out var pid))
+            return;
         try
         {
             using var leftover = Process.GetProcessById(pid);
-            if (leftover.ProcessName.Contains("node", StringComparison.OrdinalIgnoreCase)) leftover.Kill(entireProcessTree: true);
+            if (leftover.ProcessName.Contains("node", StringComparison.OrdinalIgnoreCase))
+                leftover.Kill(entireProcessTree: true);
         }
         catch (ArgumentException)
         {
@@ -93,11 +118,15 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>PIT_AZURITE, else node_modules/.bin/azurite-blob under the repository root.</summary>
     public static string FindExecutable()
     {
-        if (Environment.GetEnvironmentVariable("PIT_AZURITE") is { Length: > 0 } configured) return configured;
+        if (Environment.GetEnvironmentVariable("PIT_AZURITE") is { Length: > 0 } configured)
+            return configured;
         var root = RepositoryRoot.Find();
         var candidate = root is null ? null : Path.Combine(root, "node_modules", ".bin", "azurite-blob");
         return candidate is not null && File.Exists(candidate)
             ? candidate
-            : throw new InvalidOperationException("Azurite not found: run `npm ci` at the repository root, set PIT_AZURITE, or set PIT_BLOB to a storage account");
+            : throw new InvalidOperationException(
+                "Azurite not found: run `npm ci` at the repository root, set PIT_AZURITE, or set PIT_BLOB to "
+                    + "a storage account"
+            );
     }
 }

@@ -14,7 +14,12 @@ public static class FreePort
     }
 
     /// <summary>Waits until something accepts connections on the port.</summary>
-    public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<bool>? stillAlive = null, CancellationToken cancellationToken = default)
+    public static async Task WaitUntilListeningAsync(
+        int port,
+        TimeSpan timeout,
+        Func<bool>? stillAlive = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -5,16 +5,27 @@ namespace PitPlatform.LocalHost.Embedded;
 /// <summary>Runs a short command to completion and fails with its output when it fails.</summary>
 public static class ProcessRunner
 {
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task<string> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        CancellationToken cancellationToken = default
+    )
     {
-        var (exitCode, output, command) = await TryRunAsync(fileName, arguments, timeout, cancellationToken).ConfigureAwait(false);
-        if (exitCode != 0) throw new InvalidOperationException($"{command} exited with {exitCode}: {output.Trim()}");
+        var (exitCode, output, command) = await TryRunAsync(fileName, arguments, timeout, cancellationToken)
+            .ConfigureAwait(false);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"{command} exited with {exitCode}: {output.Trim()}");
         return output;
     }
 
     /// <summary>Runs the command and returns its exit code and combined output, whatever the exit code.</summary>
     public static async Task<(int ExitCode, string Output, string Command)> TryRunAsync(
-        string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        CancellationToken cancellationToken = default
+    )
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -22,7 +33,8 @@ public static class ProcessRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -35,7 +47,9 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}");
+            throw new TimeoutException(
+                $"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}"
+            );
         }
         var output = await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false);
         return (process.ExitCode, output, $"{fileName} {string.Join(' ', info.ArgumentList)}");

@@ -5,12 +5,14 @@ public static class RepositoryRoot
 {
     public static string? Find()
     {
-        if (Environment.GetEnvironmentVariable("PIT_REPO_ROOT") is { Length: > 0 } configured) return configured;
+        if (Environment.GetEnvironmentVariable("PIT_REPO_ROOT") is { Length: > 0 } configured)
+            return configured;
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "PitPlatform.sln"))) return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "PitPlatform.sln")))
+                    return dir.FullName;
             }
         }
         return null;

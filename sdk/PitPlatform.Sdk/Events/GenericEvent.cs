@@ -10,7 +10,8 @@ namespace PitPlatform.Sdk.Events;
 /// <param name="series">The series.</param>
 /// <param name="cell">The cell, or null.</param>
 /// <param name="payload">The payload object.</param>
-public sealed class GenericEvent(string type, string series, string? cell, JsonElement payload) : PitEvent(type, series, cell)
+public sealed class GenericEvent(string type, string series, string? cell, JsonElement payload)
+    : PitEvent(type, series, cell)
 {
     /// <summary>The payload as given.</summary>
     public JsonElement Payload { get; } = payload.Clone();
@@ -18,12 +19,15 @@ public sealed class GenericEvent(string type, string series, string? cell, JsonE
     /// <inheritdoc />
     protected override void WritePayloadMembers(Utf8JsonWriter writer)
     {
-        foreach (var member in Payload.EnumerateObject()) member.WriteTo(writer);
+        foreach (var member in Payload.EnumerateObject())
+            member.WriteTo(writer);
     }
 
     private protected override void WritePayload(Utf8JsonWriter writer)
     {
-        if (Payload.ValueKind == JsonValueKind.Object) base.WritePayload(writer);
-        else Payload.WriteTo(writer); // not an object: written as is, so validation reports it
+        if (Payload.ValueKind == JsonValueKind.Object)
+            base.WritePayload(writer);
+        else
+            Payload.WriteTo(writer); // not an object: written as is, so validation reports it
     }
 }

@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace PitPlatform.Sdk.Events;
 
-/// <summary>One call to a language model (<c>runtime.llm_call</c>). Prompt and response are redacted server-side.</summary>
+/// <summary>
+/// One call to a language model (<c>runtime.llm_call</c>). Prompt and response are redacted server-side.
+/// </summary>
 /// <param name="series">The series (for example the application).</param>
 /// <param name="cell">An optional cell.</param>
 public sealed class LlmCallEvent(string series, string? cell = null) : PitEvent("runtime.llm_call", series, cell)
@@ -44,15 +46,23 @@ public sealed class LlmCallEvent(string series, string? cell = null) : PitEvent(
     protected override void WritePayloadMembers(Utf8JsonWriter writer)
     {
         writer.WriteString("model", Model);
-        if (Prompt is not null) writer.WriteString("prompt", Prompt);
-        if (Response is not null) writer.WriteString("response", Response);
+        if (Prompt is not null)
+            writer.WriteString("prompt", Prompt);
+        if (Response is not null)
+            writer.WriteString("response", Response);
         writer.WriteNumber("input_tokens", InputTokens);
         writer.WriteNumber("output_tokens", OutputTokens);
-        if (CostMicros is { } cost) writer.WriteNumber("cost_micros", cost);
-        if (Currency is not null) writer.WriteString("currency", Currency);
-        if (LatencyMs is { } latency) writer.WriteNumber("latency_ms", latency);
-        if (RunId is not null) writer.WriteString("run_id", RunId);
-        if (UserId is not null) writer.WriteString("user_id", UserId);
-        if (Flagged is { } flagged) writer.WriteBoolean("flagged", flagged);
+        if (CostMicros is { } cost)
+            writer.WriteNumber("cost_micros", cost);
+        if (Currency is not null)
+            writer.WriteString("currency", Currency);
+        if (LatencyMs is { } latency)
+            writer.WriteNumber("latency_ms", latency);
+        if (RunId is not null)
+            writer.WriteString("run_id", RunId);
+        if (UserId is not null)
+            writer.WriteString("user_id", UserId);
+        if (Flagged is { } flagged)
+            writer.WriteBoolean("flagged", flagged);
     }
 }

@@ -9,7 +9,9 @@ namespace PitPlatform.Sdk.Events;
 /// </summary>
 public abstract class PitEvent
 {
-    /// <summary>Makes an event of <paramref name="type"/> in <paramref name="series"/> (and <paramref name="cell"/>).</summary>
+    /// <summary>
+    /// Makes an event of <paramref name="type"/> in <paramref name="series"/> (and <paramref name="cell"/>).
+    /// </summary>
     /// <param name="type">The event type, such as <c>exec.trade_fill</c>.</param>
     /// <param name="series">The series (a key segment).</param>
     /// <param name="cell">The cell (a key segment), or null for series-scoped events.</param>
@@ -48,10 +50,19 @@ public abstract class PitEvent
         writer.WriteStartObject();
         writer.WriteString(JsonNames.Type, Type);
         writer.WriteString(JsonNames.EventId, EventId);
-        if (Timestamp is { } ts) writer.WriteString(JsonNames.Ts, ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        if (Tenant is not null) writer.WriteString(JsonNames.Tenant, Tenant);
+        if (Timestamp is { } ts)
+            writer.WriteString(
+                JsonNames.Ts,
+                ts.UtcDateTime.ToString(
+                    "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
+                    System.Globalization.CultureInfo.InvariantCulture
+                )
+            );
+        if (Tenant is not null)
+            writer.WriteString(JsonNames.Tenant, Tenant);
         writer.WriteString(JsonNames.Series, Series);
-        if (Cell is not null) writer.WriteString(JsonNames.Cell, Cell);
+        if (Cell is not null)
+            writer.WriteString(JsonNames.Cell, Cell);
         writer.WritePropertyName(JsonNames.Payload);
         WritePayload(writer);
         writer.WriteEndObject();

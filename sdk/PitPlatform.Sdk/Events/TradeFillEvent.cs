@@ -40,6 +40,7 @@ public sealed class TradeFillEvent(string series, string cell) : PitEvent("exec.
         writer.WriteNumber("price_micros", PriceMicros);
         writer.WriteString("currency", Currency);
         writer.WriteNumber("fee_micros", FeeMicros);
-        if (FillId is not null) writer.WriteString("fill_id", FillId);
+        if (FillId is not null)
+            writer.WriteString("fill_id", FillId);
     }
 }

@@ -12,28 +12,35 @@ internal static class Uuid7
     private const int BufferSize = 4096;
 
     [ThreadStatic]
-    private static byte[]? t_random;
+    private static byte[]? _random;
 
     [ThreadStatic]
-    private static int t_used;
+    private static int _used;
 
     public static Guid New()
     {
-        var random = t_random;
-        if (random is null || t_used > BufferSize - 10)
+        var random = _random;
+        if (random is null || _used > BufferSize - 10)
         {
-            random = t_random ??= new byte[BufferSize];
+            random = _random ??= new byte[BufferSize];
             RandomNumberGenerator.Fill(random);
-            t_used = 0;
+            _used = 0;
         }
-        var r = random.AsSpan(t_used, 10);
-        t_used += 10;
+        var r = random.AsSpan(_used, 10);
+        _used += 10;
         var ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         return new Guid(
             (int)(ms >> 16),
             (short)ms,
             (short)(0x7000 | ((r[0] & 0x0F) << 8) | r[1]),
             (byte)(0x80 | (r[2] & 0x3F)),
-            r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9]
+        );
     }
 }

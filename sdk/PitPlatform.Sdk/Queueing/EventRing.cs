@@ -5,7 +5,8 @@ namespace PitPlatform.Sdk.Queueing;
 /// carries a sequence number that says whether it is free for the producer at a position or filled for the consumer.
 /// Producers may also dequeue, which is how drop-oldest makes room.
 /// </summary>
-internal sealed class EventRing<T> where T : class
+internal sealed class EventRing<T>
+    where T : class
 {
     private struct Cell
     {
@@ -23,7 +24,8 @@ internal sealed class EventRing<T> where T : class
         var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity));
         _cells = new Cell[size];
         _mask = size - 1;
-        for (var i = 0; i < size; i++) _cells[i].Sequence = i;
+        for (var i = 0; i < size; i++)
+            _cells[i].Sequence = i;
     }
 
     public int Capacity => _cells.Length;
@@ -32,7 +34,8 @@ internal sealed class EventRing<T> where T : class
     public long Enqueued => Volatile.Read(ref _enqueue.Value);
 
     /// <summary>Items in the ring now (a snapshot: others may be adding or taking).</summary>
-    public int Count => (int)Math.Clamp(Volatile.Read(ref _enqueue.Value) - Volatile.Read(ref _dequeue.Value), 0, _cells.Length);
+    public int Count =>
+        (int)Math.Clamp(Volatile.Read(ref _enqueue.Value) - Volatile.Read(ref _dequeue.Value), 0, _cells.Length);
 
     public bool TryEnqueue(T item)
     {
@@ -52,8 +55,10 @@ internal sealed class EventRing<T> where T : class
                 }
                 position = seen;
             }
-            else if (difference < 0) return false; // full: the consumer has not freed this cell yet
-            else position = Volatile.Read(ref _enqueue.Value);
+            else if (difference < 0)
+                return false; // full: the consumer has not freed this cell yet
+            else
+                position = Volatile.Read(ref _enqueue.Value);
         }
     }
 
@@ -81,7 +86,8 @@ internal sealed class EventRing<T> where T : class
                 item = null; // empty (or a producer is between claiming and filling this cell)
                 return false;
             }
-            else position = Volatile.Read(ref _dequeue.Value);
+            else
+                position = Volatile.Read(ref _dequeue.Value);
         }
     }
 }

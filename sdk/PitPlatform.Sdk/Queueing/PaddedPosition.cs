@@ -6,5 +6,6 @@ namespace PitPlatform.Sdk.Queueing;
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct PaddedPosition
 {
-    [FieldOffset(64)] public long Value;
+    [FieldOffset(64)]
+    public long Value;
 }

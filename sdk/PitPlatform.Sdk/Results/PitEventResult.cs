@@ -7,4 +7,11 @@ namespace PitPlatform.Sdk.Results;
 /// <param name="Topic">The Kafka topic it was stored in, when accepted.</param>
 /// <param name="Partition">The partition, when accepted.</param>
 /// <param name="Offset">The offset, when accepted.</param>
-public sealed record PitEventResult(Guid EventId, PitEventStatus Status, PitEventError? Error = null, string? Topic = null, int? Partition = null, long? Offset = null);
+public sealed record PitEventResult(
+    Guid EventId,
+    PitEventStatus Status,
+    PitEventError? Error = null,
+    string? Topic = null,
+    int? Partition = null,
+    long? Offset = null
+);

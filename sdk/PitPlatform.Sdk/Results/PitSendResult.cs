@@ -1,6 +1,8 @@
 namespace PitPlatform.Sdk.Results;
 
-/// <summary>The per-event outcomes of one <see cref="PitIngestionClient.SendAsync"/> call, in the order given.</summary>
+/// <summary>
+/// The per-event outcomes of one <see cref="PitIngestionClient.SendAsync"/> call, in the order given.
+/// </summary>
 public sealed class PitSendResult
 {
     /// <summary>Wraps the per-event results.</summary>
@@ -10,8 +12,10 @@ public sealed class PitSendResult
         Results = results;
         foreach (var result in results)
         {
-            if (result.Status == PitEventStatus.Rejected) Rejected++;
-            else Accepted++;
+            if (result.Status == PitEventStatus.Rejected)
+                Rejected++;
+            else
+                Accepted++;
         }
     }
 

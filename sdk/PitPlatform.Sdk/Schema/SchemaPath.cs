@@ -1,6 +1,8 @@
 namespace PitPlatform.Sdk.Schema;
 
-/// <summary>Where validation is: a base pointer plus member names, made into a JSON pointer only for an error.</summary>
+/// <summary>
+/// Where validation is: a base pointer plus member names, made into a JSON pointer only for an error.
+/// </summary>
 internal sealed class SchemaPath(string basePointer)
 {
     private readonly List<string> _tokens = [];
@@ -9,7 +11,8 @@ internal sealed class SchemaPath(string basePointer)
 
     public void Pop() => _tokens.RemoveAt(_tokens.Count - 1);
 
-    public string Pointer => _tokens.Count == 0 ? basePointer : basePointer + "/" + string.Join("/", _tokens.Select(Escape));
+    public string Pointer =>
+        _tokens.Count == 0 ? basePointer : basePointer + "/" + string.Join("/", _tokens.Select(Escape));
 
     public string Child(string token) => Pointer + "/" + Escape(token);
 

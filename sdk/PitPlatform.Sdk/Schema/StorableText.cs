@@ -7,27 +7,33 @@ using PitPlatform.Sdk.Results;
 namespace PitPlatform.Sdk.Schema;
 
 /// <summary>
-/// The server's StorableText for events (shared/PitPlatform.Contracts/Schema), copied because the SDK ships alone: finds
-/// the strings (values and member names) holding an unpaired surrogate escape or bytes that are not UTF-8, which
+/// The server's StorableText for events (shared/PitPlatform.Contracts/Schema), copied because the SDK ships alone:
+/// finds the strings (values and member names) holding an unpaired surrogate escape or bytes that are not UTF-8, which
 /// System.Text.Json cannot read, with the same pointers and messages as the server.
 /// </summary>
 internal static class StorableText
 {
-    private const int None = 0, UnpairedSurrogate = 1, InvalidUtf8 = 2;
+    private const int None = 0,
+        UnpairedSurrogate = 1,
+        InvalidUtf8 = 2;
 
     /// <summary>Adds an error for every such string; true when there was one. Cheap when there is none.</summary>
     public static bool Find(JsonElement element, string pointer, ref List<PitEventError>? errors)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        if (raw.IndexOf("\\u"u8) < 0 && Utf8.IsValid(raw)) return false;
+        if (raw.IndexOf("\\u"u8) < 0 && Utf8.IsValid(raw))
+            return false;
         var walker = new Walker(pointer);
         walker.Walk(element);
-        if (walker.Errors is null) return false;
+        if (walker.Errors is null)
+            return false;
         (errors ??= []).AddRange(walker.Errors);
         return true;
     }
 
-    /// <summary>Where the walk is; a pointer and a name are made only for an error, so clean text costs no strings.</summary>
+    /// <summary>
+    /// Where the walk is; a pointer and a name are made only for an error, so clean text costs no strings.
+    /// </summary>
     private sealed class Walker(string basePointer)
     {
         private readonly List<(JsonProperty Member, int Index)> _path = [];
@@ -39,7 +45,8 @@ internal static class StorableText
             switch (element.ValueKind)
             {
                 case JsonValueKind.String:
-                    if (Check(JsonMarshal.GetRawUtf8Value(element)) is var fault and not None) Add(isName: false, fault);
+                    if (Check(JsonMarshal.GetRawUtf8Value(element)) is var fault and not None)
+                        Add(isName: false, fault);
                     break;
                 case JsonValueKind.Array:
                     var index = 0;
@@ -55,7 +62,8 @@ internal static class StorableText
                     {
                         var nameFault = Check(JsonMarshal.GetRawUtf8PropertyName(member));
                         _path.Add((member, -1));
-                        if (nameFault != None) Add(isName: true, nameFault);
+                        if (nameFault != None)
+                            Add(isName: true, nameFault);
                         Walk(member.Value);
                         _path.RemoveAt(_path.Count - 1);
                     }
@@ -68,21 +76,35 @@ internal static class StorableText
             string? name = null;
             for (var i = _path.Count - 1; i >= 0 && name is null; i--)
             {
-                if (_path[i].Index < 0) name = NameOf(_path[i].Member);
+                if (_path[i].Index < 0)
+                    name = NameOf(_path[i].Member);
             }
             var pointer = new StringBuilder(basePointer);
             foreach (var (member, index) in _path)
             {
                 pointer.Append('/');
-                if (index >= 0) pointer.Append(index);
-                else pointer.Append(NameOf(member).Replace("~", "~0").Replace("/", "~1"));
+                if (index >= 0)
+                    pointer.Append(index);
+                else
+                    pointer.Append(NameOf(member).Replace("~", "~0").Replace("/", "~1"));
             }
-            (Errors ??= []).Add(new PitEventError(PitEventError.Validation,
-                $"{(isName ? "a member name" : name is null ? "the value" : $"'{name}'")} {(fault == InvalidUtf8 ? "is not valid UTF-8" : "holds an unpaired UTF-16 surrogate, which is not text")}",
-                pointer.ToString()));
+            (Errors ??= []).Add(
+                new PitEventError(
+                    PitEventError.Validation,
+                    $"{(isName ? "a member name" : name is null ? "the value" : $"'{name}'")} "
+                        + (
+                            fault == InvalidUtf8
+                                ? "is not valid UTF-8"
+                                : "holds an unpaired UTF-16 surrogate, which is not text"
+                        ),
+                    pointer.ToString()
+                )
+            );
         }
 
-        /// <summary>A member's name as far as it can be read; JsonProperty.Name throws on exactly the names at fault.</summary>
+        /// <summary>
+        /// A member's name as far as it can be read; JsonProperty.Name throws on exactly the names at fault.
+        /// </summary>
         private static string NameOf(JsonProperty member)
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(member);
@@ -92,7 +114,8 @@ internal static class StorableText
 
     private static int Check(ReadOnlySpan<byte> raw)
     {
-        if (!Utf8.IsValid(raw)) return InvalidUtf8;
+        if (!Utf8.IsValid(raw))
+            return InvalidUtf8;
         var at = raw.IndexOf((byte)'\\');
         while (at >= 0 && at + 1 < raw.Length)
         {
@@ -101,11 +124,17 @@ internal static class StorableText
                 at = Next(raw, at + 2);
                 continue;
             }
-            if (char.IsLowSurrogate((char)unit)) return UnpairedSurrogate;
+            if (char.IsLowSurrogate((char)unit))
+                return UnpairedSurrogate;
             if (char.IsHighSurrogate((char)unit))
             {
-                if (raw.Length < at + 12 || raw[at + 6] != (byte)'\\' || raw[at + 7] != (byte)'u' || !TryHex(raw, at + 8, out var low)
-                    || !char.IsLowSurrogate((char)low))
+                if (
+                    raw.Length < at + 12
+                    || raw[at + 6] != (byte)'\\'
+                    || raw[at + 7] != (byte)'u'
+                    || !TryHex(raw, at + 8, out var low)
+                    || !char.IsLowSurrogate((char)low)
+                )
                     return UnpairedSurrogate;
                 at = Next(raw, at + 12);
                 continue;
@@ -115,7 +144,9 @@ internal static class StorableText
         return None;
     }
 
-    /// <summary>A member name as far as it can be read: escapes decoded, an unpaired surrogate kept, bad bytes as U+FFFD.</summary>
+    /// <summary>
+    /// A member name as far as it can be read: escapes decoded, an unpaired surrogate kept, bad bytes as U+FFFD.
+    /// </summary>
     private static string Decode(ReadOnlySpan<byte> raw)
     {
         var text = Encoding.UTF8.GetString(raw);
@@ -128,20 +159,40 @@ internal static class StorableText
                 continue;
             }
             var escaped = text[++i];
-            if (escaped == 'u' && i + 4 < text.Length && ushort.TryParse(text.AsSpan(i + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var unit))
+            if (
+                escaped == 'u'
+                && i + 4 < text.Length
+                && ushort.TryParse(
+                    text.AsSpan(i + 1, 4),
+                    System.Globalization.NumberStyles.AllowHexSpecifier,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var unit
+                )
+            )
             {
                 decoded.Append((char)unit);
                 i += 4;
                 continue;
             }
-            decoded.Append(escaped switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escaped });
+            decoded.Append(
+                escaped switch
+                {
+                    'b' => '\b',
+                    'f' => '\f',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    _ => escaped,
+                }
+            );
         }
         return decoded.ToString();
     }
 
     private static int Next(ReadOnlySpan<byte> raw, int from)
     {
-        if (from >= raw.Length) return -1;
+        if (from >= raw.Length)
+            return -1;
         var next = raw[from..].IndexOf((byte)'\\');
         return next < 0 ? -1 : from + next;
     }
@@ -149,7 +200,8 @@ internal static class StorableText
     private static bool TryHex(ReadOnlySpan<byte> raw, int at, out int unit)
     {
         unit = 0;
-        if (at + 4 > raw.Length) return false;
+        if (at + 4 > raw.Length)
+            return false;
         for (var i = at; i < at + 4; i++)
         {
             var digit = raw[i] switch
@@ -159,7 +211,8 @@ internal static class StorableText
                 >= (byte)'A' and <= (byte)'F' => raw[i] - 'A' + 10,
                 _ => -1,
             };
-            if (digit < 0) return false;
+            if (digit < 0)
+                return false;
             unit = unit * 16 + digit;
         }
         return true;

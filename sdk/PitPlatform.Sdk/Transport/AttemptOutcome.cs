@@ -6,7 +6,13 @@ namespace PitPlatform.Sdk.Transport;
 /// One HTTP attempt: per-event results (202/207), or a failure of the whole request, transient or not.
 /// <see cref="MinSupportedSdk"/> is the server's <c>Pit-Min-Supported-Sdk</c> header, when sent.
 /// </summary>
-internal sealed record AttemptOutcome(int Status, PitEventResult[]? Results, PitIngestionException? Failure, TimeSpan? RetryAfter, string? MinSupportedSdk)
+internal sealed record AttemptOutcome(
+    int Status,
+    PitEventResult[]? Results,
+    PitIngestionException? Failure,
+    TimeSpan? RetryAfter,
+    string? MinSupportedSdk
+)
 {
     public bool IsTransient => Failure?.IsTransient == true;
 }

@@ -1,6 +1,8 @@
 namespace PitPlatform.Sdk.Transport;
 
-/// <summary>A client's counters and its standing with the server, shared by the foreground and background paths.</summary>
+/// <summary>
+/// A client's counters and its standing with the server, shared by the foreground and background paths.
+/// </summary>
 internal sealed class ClientState
 {
     public long Dropped;
@@ -8,6 +10,8 @@ internal sealed class ClientState
     public long Rejected;
     public long Retries;
 
-    /// <summary>The server's minimum SDK version when it is above this one; null while this version is supported.</summary>
+    /// <summary>
+    /// The server's minimum SDK version when it is above this one; null while this version is supported.
+    /// </summary>
     public volatile string? UnsupportedBecause;
 }

@@ -12,11 +12,19 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
 {
     private const string Unavailable = "ERR_UNAVAILABLE";
 
-    /// <summary>One result per event, in order. Throws <see cref="PitIngestionException"/> when the request as a whole fails for good.</summary>
+    /// <summary>
+    /// One result per event, in order. Throws <see cref="PitIngestionException"/> when the request as a whole fails for
+    /// good.
+    /// </summary>
     /// <param name="events">The batch, at most one request's worth.</param>
-    /// <param name="maxRetries">Retries after transient failures; <see cref="int.MaxValue"/> retries until cancelled.</param>
+    /// <param name="maxRetries">Retries after transient failures; <see cref="int.MaxValue"/> retries until
+    /// cancelled.</param>
     /// <param name="cancellationToken">Stops retrying.</param>
-    public async Task<PitEventResult[]> DeliverAsync(IReadOnlyList<EncodedEvent> events, int maxRetries, CancellationToken cancellationToken)
+    public async Task<PitEventResult[]> DeliverAsync(
+        IReadOnlyList<EncodedEvent> events,
+        int maxRetries,
+        CancellationToken cancellationToken
+    )
     {
         var results = new PitEventResult?[events.Count];
         var pending = Enumerable.Range(0, events.Count).ToList();
@@ -24,7 +32,9 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
         {
             ThrowIfUnsupported();
             var batch = pending.Select(i => events[i]).ToList();
-            var outcome = await transport.SendAsync(RequestBody.Build(batch, options.EnableGzip), batch.Count, cancellationToken).ConfigureAwait(false);
+            var outcome = await transport
+                .SendAsync(RequestBody.Build(batch, options.EnableGzip), batch.Count, cancellationToken)
+                .ConfigureAwait(false);
             Observe(outcome);
             if (outcome.Results is { } answered)
             {
@@ -32,14 +42,29 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
                 for (var j = 0; j < answered.Length; j++)
                 {
                     var result = answered[j];
-                    if (result.Error?.Code == Unavailable) again.Add(pending[j]);
-                    else results[pending[j]] = result with { EventId = events[pending[j]].Event.EventId, Error = Repoint(result.Error, j) };
+                    if (result.Error?.Code == Unavailable)
+                        again.Add(pending[j]);
+                    else
+                        results[pending[j]] = result with
+                        {
+                            EventId = events[pending[j]].Event.EventId,
+                            Error = Repoint(result.Error, j),
+                        };
                 }
-                if (again.Count == 0) return results!;
+                if (again.Count == 0)
+                    return results!;
                 if (attempt >= maxRetries)
                 {
                     foreach (var i in again)
-                        results[i] = new PitEventResult(events[i].Event.EventId, PitEventStatus.Rejected, new PitEventError(Unavailable, "Kafka did not acknowledge the event after every retry; send it again later", null));
+                        results[i] = new PitEventResult(
+                            events[i].Event.EventId,
+                            PitEventStatus.Rejected,
+                            new PitEventError(
+                                Unavailable,
+                                "Kafka did not acknowledge the event after every retry; send it again later",
+                                null
+                            )
+                        );
                     return results!;
                 }
                 pending = again;
@@ -50,7 +75,16 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
             }
             Interlocked.Increment(ref state.Retries);
             var delay = Backoff.Delay(attempt + 1, options.RetryDelay, options.MaxRetryDelay, outcome.RetryAfter);
-            Activity.Current?.AddEvent(new ActivityEvent("pit.ingest.retry", tags: new ActivityTagsCollection { ["pit.attempt"] = attempt + 1, ["pit.delay_ms"] = (long)delay.TotalMilliseconds }));
+            Activity.Current?.AddEvent(
+                new ActivityEvent(
+                    "pit.ingest.retry",
+                    tags: new ActivityTagsCollection
+                    {
+                        ["pit.attempt"] = attempt + 1,
+                        ["pit.delay_ms"] = (long)delay.TotalMilliseconds,
+                    }
+                )
+            );
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -66,16 +100,30 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
     private void ThrowIfUnsupported()
     {
         if (state.UnsupportedBecause is { } minimum)
-            throw new PitIngestionException($"the server no longer accepts PitPlatform.Sdk {PitIngestionClient.SdkVersion} (min_supported_sdk {minimum}); upgrade the package", 426, PitEventError.SdkUnsupported, isTransient: false);
+            throw new PitIngestionException(
+                $"the server no longer accepts PitPlatform.Sdk {PitIngestionClient.SdkVersion} "
+                    + $"(min_supported_sdk {minimum}); upgrade the package",
+                426,
+                PitEventError.SdkUnsupported,
+                isTransient: false
+            );
     }
 
-    /// <summary>The server's pointers are into the request it saw (<c>/data/j/...</c>); they are made relative to the event.</summary>
+    /// <summary>
+    /// The server's pointers are into the request it saw (<c>/data/j/...</c>); they are made relative to the event.
+    /// </summary>
     private static PitEventError? Repoint(PitEventError? error, int index)
     {
-        if (error?.Pointer is not { } pointer) return error;
+        if (error?.Pointer is not { } pointer)
+            return error;
         var prefix = $"/data/{index}";
-        return pointer.StartsWith(prefix, StringComparison.Ordinal) && (pointer.Length == prefix.Length || pointer[prefix.Length] == '/')
-            ? error with { Pointer = pointer[prefix.Length..] }
+        return
+            pointer.StartsWith(prefix, StringComparison.Ordinal)
+            && (pointer.Length == prefix.Length || pointer[prefix.Length] == '/')
+            ? error with
+            {
+                Pointer = pointer[prefix.Length..],
+            }
             : error;
     }
 }

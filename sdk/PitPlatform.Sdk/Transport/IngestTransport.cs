@@ -6,7 +6,9 @@ using PitPlatform.Sdk.Results;
 
 namespace PitPlatform.Sdk.Transport;
 
-/// <summary>One POST /v1/events attempt: headers, timeout, and the answer read into an <see cref="AttemptOutcome"/>.</summary>
+/// <summary>
+/// One POST /v1/events attempt: headers, timeout, and the answer read into an <see cref="AttemptOutcome"/>.
+/// </summary>
 internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string apiKey, PitIngestionClientOptions options)
 {
     public const string ApiVersionHeader = "Pit-Api-Version";
@@ -16,14 +18,22 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
     private readonly AuthenticationHeaderValue _authorization = new("Bearer", apiKey);
     private readonly ProductInfoHeaderValue _userAgent = new("pit-sdk-dotnet", PitIngestionClient.SdkVersion);
 
-    public async Task<AttemptOutcome> SendAsync(ArraySegment<byte> body, int events, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome> SendAsync(
+        ArraySegment<byte> body,
+        int events,
+        CancellationToken cancellationToken
+    )
     {
         using var activity = PitIngestionClient.ActivitySource.StartActivity("pit.ingest.send", ActivityKind.Client);
         activity?.SetTag("pit.events", events);
         activity?.SetTag("server.address", eventsUri.Host);
-        using var request = new HttpRequestMessage(HttpMethod.Post, eventsUri) { Content = new ByteArrayContent(body.Array!, body.Offset, body.Count) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, eventsUri)
+        {
+            Content = new ByteArrayContent(body.Array!, body.Offset, body.Count),
+        };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (options.EnableGzip) request.Content.Headers.ContentEncoding.Add("gzip");
+        if (options.EnableGzip)
+            request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.Authorization = _authorization;
         request.Headers.UserAgent.Add(_userAgent);
         request.Headers.Add(ApiVersionHeader, PitIngestionClient.ApiVersion);
@@ -33,27 +43,43 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
         timeout.CancelAfter(options.NetworkTimeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token)
+                .ConfigureAwait(false);
             var text = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             var outcome = Read(response, text, events);
             activity?.SetTag("http.response.status_code", outcome.Status);
-            if (outcome.Failure is not null) activity?.SetStatus(ActivityStatusCode.Error, outcome.Failure.ErrorCode);
+            if (outcome.Failure is not null)
+                activity?.SetStatus(ActivityStatusCode.Error, outcome.Failure.ErrorCode);
             return outcome;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e)
+            when (e is HttpRequestException or IOException
+                || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            )
         {
             // No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe
             // because the event ids are kept and the consumers deduplicate on them.
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
-            var what = e is OperationCanceledException ? $"no answer within {options.NetworkTimeout.TotalSeconds:0.#} s" : e.Message;
-            return new AttemptOutcome(0, null, new PitIngestionException($"POST {eventsUri} failed: {what}", 0, null, isTransient: true, e), null, null);
+            var what =
+                e is OperationCanceledException
+                    ? $"no answer within {options.NetworkTimeout.TotalSeconds:0.#} s"
+                    : e.Message;
+            return new AttemptOutcome(
+                0,
+                null,
+                new PitIngestionException($"POST {eventsUri} failed: {what}", 0, null, isTransient: true, e),
+                null,
+                null
+            );
         }
     }
 
     private AttemptOutcome Read(HttpResponseMessage response, byte[] body, int events)
     {
         var status = (int)response.StatusCode;
-        var minimum = response.Headers.TryGetValues(MinSupportedSdkHeader, out var values) ? values.FirstOrDefault() : null;
+        var minimum = response.Headers.TryGetValues(MinSupportedSdkHeader, out var values)
+            ? values.FirstOrDefault()
+            : null;
         var retryAfter = response.Headers.RetryAfter is { } header
             ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
             : null;
@@ -62,13 +88,31 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
             var results = TryReadResults(body, events);
             return results is not null
                 ? new AttemptOutcome(status, results, null, null, minimum)
-                // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known, so resend.
-                : new AttemptOutcome(status, null, new PitIngestionException($"the API answered {status} with an unreadable body", status, null, isTransient: true), null, minimum);
+                // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known,
+                // so resend.
+                : new AttemptOutcome(
+                    status,
+                    null,
+                    new PitIngestionException(
+                        $"the API answered {status} with an unreadable body",
+                        status,
+                        null,
+                        isTransient: true
+                    ),
+                    null,
+                    minimum
+                );
         }
         var (code, message) = TryReadError(body);
         var transient = status is 408 or 429 or 500 or 502 or 503 or 504;
-        if (status == (int)HttpStatusCode.UpgradeRequired) code ??= PitEventError.SdkUnsupported;
-        var failure = new PitIngestionException($"POST {eventsUri} answered {status} {code}: {message ?? response.ReasonPhrase}", status, code, transient);
+        if (status == (int)HttpStatusCode.UpgradeRequired)
+            code ??= PitEventError.SdkUnsupported;
+        var failure = new PitIngestionException(
+            $"POST {eventsUri} answered {status} {code}: {message ?? response.ReasonPhrase}",
+            status,
+            code,
+            transient
+        );
         return new AttemptOutcome(status, null, failure, retryAfter, minimum);
     }
 
@@ -77,12 +121,22 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (!document.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() != events) return null;
+            if (
+                !document.RootElement.TryGetProperty("data", out var data)
+                || data.ValueKind != JsonValueKind.Array
+                || data.GetArrayLength() != events
+            )
+                return null;
             var results = new PitEventResult[events];
             var i = 0;
             foreach (var item in data.EnumerateArray())
             {
-                var id = item.TryGetProperty("event_id", out var idText) && idText.ValueKind == JsonValueKind.String && Guid.TryParse(idText.GetString(), out var parsed) ? parsed : Guid.Empty;
+                var id =
+                    item.TryGetProperty("event_id", out var idText)
+                    && idText.ValueKind == JsonValueKind.String
+                    && Guid.TryParse(idText.GetString(), out var parsed)
+                        ? parsed
+                        : Guid.Empty;
                 var status = item.GetProperty("status").GetString() switch
                 {
                     "accepted" => PitEventStatus.Accepted,
@@ -92,18 +146,38 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
                 PitEventError? error = null;
                 if (item.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object)
                 {
-                    var pointer = e.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object
-                        && details.TryGetProperty("pointer", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                    error = new PitEventError(e.GetProperty("code").GetString() ?? "ERR_UNKNOWN", e.GetProperty("message").GetString() ?? "", pointer);
+                    var pointer =
+                        e.TryGetProperty("details", out var details)
+                        && details.ValueKind == JsonValueKind.Object
+                        && details.TryGetProperty("pointer", out var p)
+                        && p.ValueKind == JsonValueKind.String
+                            ? p.GetString()
+                            : null;
+                    error = new PitEventError(
+                        e.GetProperty("code").GetString() ?? "ERR_UNKNOWN",
+                        e.GetProperty("message").GetString() ?? "",
+                        pointer
+                    );
                 }
-                results[i++] = new PitEventResult(id, status, error,
-                    item.TryGetProperty("topic", out var topic) && topic.ValueKind == JsonValueKind.String ? topic.GetString() : null,
-                    item.TryGetProperty("partition", out var partition) && partition.ValueKind == JsonValueKind.Number ? partition.GetInt32() : null,
-                    item.TryGetProperty("offset", out var offset) && offset.ValueKind == JsonValueKind.Number ? offset.GetInt64() : null);
+                results[i++] = new PitEventResult(
+                    id,
+                    status,
+                    error,
+                    item.TryGetProperty("topic", out var topic) && topic.ValueKind == JsonValueKind.String
+                        ? topic.GetString()
+                        : null,
+                    item.TryGetProperty("partition", out var partition) && partition.ValueKind == JsonValueKind.Number
+                        ? partition.GetInt32()
+                        : null,
+                    item.TryGetProperty("offset", out var offset) && offset.ValueKind == JsonValueKind.Number
+                        ? offset.GetInt64()
+                        : null
+                );
             }
             return results;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        catch (Exception e)
+            when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
             return null; // not the API's result shape; the caller treats the answer as unknown
         }

@@ -11,14 +11,20 @@ internal static class RequestBody
     public static ArraySegment<byte> Build(IReadOnlyList<EncodedEvent> events, bool gzip)
     {
         var size = Open.Length + Close.Length + events.Count;
-        foreach (var e in events) size += e.Json.Length;
+        foreach (var e in events)
+            size += e.Json.Length;
         var output = new MemoryStream(gzip ? size / 4 + 64 : size);
-        using (var target = gzip ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true) : (Stream)new NonClosing(output))
+        using (
+            var target = gzip
+                ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)
+                : (Stream)new NonClosing(output)
+        )
         {
             target.Write(Open);
             for (var i = 0; i < events.Count; i++)
             {
-                if (i > 0) target.WriteByte((byte)',');
+                if (i > 0)
+                    target.WriteByte((byte)',');
                 target.Write(events[i].Json);
             }
             target.Write(Close);
@@ -33,13 +39,24 @@ internal static class RequestBody
         public override bool CanSeek => false;
         public override bool CanWrite => true;
         public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => inner.Position;
+            set => throw new NotSupportedException();
+        }
+
         public override void Flush() => inner.Flush();
+
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
         public override void SetLength(long value) => throw new NotSupportedException();
+
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
         public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
         public override void WriteByte(byte value) => inner.WriteByte(value);
     }
 }

@@ -9,7 +9,12 @@ namespace TradeFillProducer;
 internal sealed class Desk(int seed, string series, IReadOnlyList<string> cells)
 {
     private static readonly (string Instrument, long StartMicros)[] Instruments =
-        [("ACME", 12_500_000), ("GLOBX", 48_200_000), ("INITECH", 3_150_000), ("UMBRL", 101_750_000)];
+    [
+        ("ACME", 12_500_000),
+        ("GLOBX", 48_200_000),
+        ("INITECH", 3_150_000),
+        ("UMBRL", 101_750_000),
+    ];
 
     private readonly Random _random = new(seed);
     private readonly long[] _prices = Instruments.Select(i => i.StartMicros).ToArray();

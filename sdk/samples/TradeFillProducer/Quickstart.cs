@@ -3,7 +3,9 @@ using PitPlatform.Sdk.Events;
 
 namespace TradeFillProducer;
 
-/// <summary>The SDK README's quickstart, verbatim between the markers (a test runs it and checks the README quotes it).</summary>
+/// <summary>
+/// The SDK README's quickstart, verbatim between the markers (a test runs it and checks the README quotes it).
+/// </summary>
 public static class Quickstart
 {
     /// <summary>Sends one fill awaited and tracks another; returns the awaited one's status.</summary>
@@ -29,10 +31,16 @@ public static class Quickstart
         Console.WriteLine($"{sent.Results[0].EventId}: {sent.Results[0].Status}");
 
         // Fire and forget: queued, batched and retried in the background; never blocks, never throws.
-        client.Track(new TradeFillEvent("alpha", "0001")
-        {
-            Instrument = "ACME", Side = TradeSide.Sell, Quantity = 40, PriceMicros = 13_000_000, Currency = "USD",
-        });
+        client.Track(
+            new TradeFillEvent("alpha", "0001")
+            {
+                Instrument = "ACME",
+                Side = TradeSide.Sell,
+                Quantity = 40,
+                PriceMicros = 13_000_000,
+                Currency = "USD",
+            }
+        );
         await client.FlushAsync(); // optional: DisposeAsync flushes too, within a deadline
         // quickstart:end
         return sent.Results[0].Status.ToString();

@@ -1,7 +1,13 @@
 namespace PitPlatform.Access.ApiKeys;
 
 /// <summary>Who is calling: the tenant, scopes and rate of an authenticated key, named by its public prefix.</summary>
-public sealed record ApiKeyPrincipal(string KeyPrefix, string Tenant, IReadOnlySet<string> Scopes, int? RatePerSecond = null, int? Burst = null)
+public sealed record ApiKeyPrincipal(
+    string KeyPrefix,
+    string Tenant,
+    IReadOnlySet<string> Scopes,
+    int? RatePerSecond = null,
+    int? Burst = null
+)
 {
     private readonly string? _principal;
 
@@ -15,7 +21,9 @@ public sealed record ApiKeyPrincipal(string KeyPrefix, string Tenant, IReadOnlyS
         init => _principal = string.IsNullOrEmpty(value) ? null : value;
     }
 
-    /// <summary>Whether the key's tenant is suspended: <see cref="Http.RequestAuthentication"/> refuses such a key.</summary>
+    /// <summary>
+    /// Whether the key's tenant is suspended: <see cref="Http.RequestAuthentication"/> refuses such a key.
+    /// </summary>
     public bool TenantSuspended { get; init; }
 
     /// <summary>The plan of the key's tenant (free when the tenant has no record).</summary>

@@ -8,7 +8,9 @@ public static class ApiKeyScope
     public const string Admin = "admin";
     public const string Approver = "approver";
 
-    /// <summary>A platform operator: manages tenants (/v1/tenants) and belongs to none (<see cref="Tenants.OperatorKeys"/>).</summary>
+    /// <summary>
+    /// A platform operator: manages tenants (/v1/tenants) and belongs to none (<see cref="Tenants.OperatorKeys"/>).
+    /// </summary>
     public const string Operator = "operator";
 
     /// <summary>The scopes within a tenant: those a tenant's admin may grant. Operator is not among them.</summary>

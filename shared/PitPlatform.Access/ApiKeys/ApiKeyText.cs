@@ -19,12 +19,17 @@ public readonly record struct ApiKeyText(string Prefix, string Secret)
     public static bool TryParse(string? text, out ApiKeyText key)
     {
         key = default;
-        if (text is null || text.Length != 4 + PrefixLength + 1 + SecretLength || !text.StartsWith("pit_", StringComparison.Ordinal)
-            || text[4 + PrefixLength] != '_')
+        if (
+            text is null
+            || text.Length != 4 + PrefixLength + 1 + SecretLength
+            || !text.StartsWith("pit_", StringComparison.Ordinal)
+            || text[4 + PrefixLength] != '_'
+        )
             return false;
         var prefix = text.Substring(4, PrefixLength);
         var secret = text[(5 + PrefixLength)..];
-        if (!prefix.All(IsKeyChar) || !secret.All(IsKeyChar)) return false;
+        if (!prefix.All(IsKeyChar) || !secret.All(IsKeyChar))
+            return false;
         key = new ApiKeyText(prefix, secret);
         return true;
     }

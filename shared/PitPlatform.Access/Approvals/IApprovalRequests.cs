@@ -11,7 +11,13 @@ public interface IApprovalRequests
 {
     /// <param name="kind">What is asked (redaction, retention); an approval kind of that name applies it.</param>
     /// <param name="payload">The change to apply on approval.</param>
-    Task<ApprovalRequested> RequestAsync(ApiKeyPrincipal requester, string kind, JsonObject payload, string reason, CancellationToken cancellationToken = default);
+    Task<ApprovalRequested> RequestAsync(
+        ApiKeyPrincipal requester,
+        string kind,
+        JsonObject payload,
+        string reason,
+        CancellationToken cancellationToken = default
+    );
 }
 
 /// <summary>A recorded request: its id (GET /v1/approvals/{id}) and when it expires unanswered.</summary>

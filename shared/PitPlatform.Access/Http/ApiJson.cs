@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace PitPlatform.Access.Http;
 
-/// <summary>JSON settings of every API response: snake_case names, as in the request bodies and the event schema.</summary>
+/// <summary>
+/// JSON settings of every API response: snake_case names, as in the request bodies and the event schema.
+/// </summary>
 public static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)

@@ -14,8 +14,11 @@ public static class ApiRequestId
 
     public static string Of(HttpContext context)
     {
-        if (context.Items.TryGetValue(ItemKey, out var known) && known is string id) return id;
-        id = context.Request.Headers[Header].FirstOrDefault() is { Length: > 0 and <= 128 } given ? given : Guid.NewGuid().ToString("N");
+        if (context.Items.TryGetValue(ItemKey, out var known) && known is string id)
+            return id;
+        id = context.Request.Headers[Header].FirstOrDefault() is { Length: > 0 and <= 128 } given
+            ? given
+            : Guid.NewGuid().ToString("N");
         context.Items[ItemKey] = id;
         return id;
     }

@@ -17,13 +17,20 @@ public static class JsonRequestBody
     /// not JSON or not UTF-8, ERR_INVALID_STRING for a string holding U+0000 or an unpaired surrogate (details.pointer
     /// names the string or the member whose name it is).
     /// </returns>
-    /// <exception cref="RequestBodyTooLargeException">The body is over <see cref="RequestBodyLimit.JsonBodyBytes"/> (answered 413).</exception>
-    public static async Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(HttpRequest request, JsonDocumentOptions options, CancellationToken cancellationToken)
+    /// <exception cref="RequestBodyTooLargeException">The body is over <see cref="RequestBodyLimit.JsonBodyBytes"/>
+    /// (answered 413).</exception>
+    public static async Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(
+        HttpRequest request,
+        JsonDocumentOptions options,
+        CancellationToken cancellationToken
+    )
     {
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(RequestBodyLimit.Bounded(request), options, cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument
+                .ParseAsync(RequestBodyLimit.Bounded(request), options, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (JsonException)
         {
@@ -37,20 +44,25 @@ public static class JsonRequestBody
         return (document, null);
     }
 
-    public static Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        ParseAsync(request, default, cancellationToken);
+    public static Task<(JsonDocument? Body, IResult? Failure)> ParseAsync(
+        HttpRequest request,
+        CancellationToken cancellationToken
+    ) => ParseAsync(request, default, cancellationToken);
 
     /// <summary>
-    /// The 400 for the first string in <paramref name="element"/> (at <paramref name="pointer"/> in the body) whose text
-    /// no store can hold, or null when there is none. JsonDocument checks neither UTF-8 nor escapes inside strings
+    /// The 400 for the first string in <paramref name="element"/> (at <paramref name="pointer"/> in the body) whose
+    /// text no store can hold, or null when there is none. JsonDocument checks neither UTF-8 nor escapes inside strings
     /// until they are read, and then it throws.
     /// </summary>
-    /// <param name="skipMember">A top-level member whose value another check owns (the events of POST /v1/events, refused one by one).</param>
+    /// <param name="skipMember">A top-level member whose value another check owns (the events of POST /v1/events,
+    /// refused one by one).</param>
     public static IResult? Refusal(JsonElement element, string pointer = "", string? skipMember = null)
     {
-        if (!StorableText.MayHoldFault(element)) return null;
+        if (!StorableText.MayHoldFault(element))
+            return null;
         var findings = new List<TextFinding>();
-        if (!StorableText.Find(element, pointer, nulAllowed: false, findings, skipMember)) return null;
+        if (!StorableText.Find(element, pointer, nulAllowed: false, findings, skipMember))
+            return null;
         var first = findings[0];
         return first.Fault == TextFault.InvalidUtf8
             ? ApiErrors.BadRequest("ERR_MALFORMED_JSON", "the body is not valid UTF-8", new { pointer = first.Pointer })

@@ -26,11 +26,12 @@ public static class OutageGuard
     }
 
     /// <summary>Connection failures and transient server states, not query errors (those are bugs).</summary>
-    public static bool IsOutage(Exception e) => e switch
-    {
-        PostgresException postgres => postgres.IsTransient,
-        NpgsqlException => true,
-        TimeoutException => true,
-        _ => false,
-    };
+    public static bool IsOutage(Exception e) =>
+        e switch
+        {
+            PostgresException postgres => postgres.IsTransient,
+            NpgsqlException => true,
+            TimeoutException => true,
+            _ => false,
+        };
 }

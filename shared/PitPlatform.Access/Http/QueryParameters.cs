@@ -30,8 +30,12 @@ public static class QueryParameters
     {
         value = null;
         var text = request.Query[name].FirstOrDefault();
-        if (text is null) return true;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return false;
+        if (text is null)
+            return true;
+        if (
+            !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+        )
+            return false;
         value = parsed.ToUniversalTime();
         return true;
     }
@@ -42,33 +46,52 @@ public static class QueryParameters
         to = null;
         if (!TryTime(request, "from", out from) || !TryTime(request, "to", out to))
             return Refusal("from and to must be RFC 3339 date-times", "from/to");
-        if (from is { } f && (f < Earliest || f >= End)) return Refusal($"from must be {Years}", "from");
-        if (to is { } t && (t < Earliest || t >= End)) return Refusal($"to must be {Years}", "to");
-        if (from > to) return Refusal("from must not be after to", "from/to");
+        if (from is { } f && (f < Earliest || f >= End))
+            return Refusal($"from must be {Years}", "from");
+        if (to is { } t && (t < Earliest || t >= End))
+            return Refusal($"to must be {Years}", "to");
+        if (from > to)
+            return Refusal("from must not be after to", "from/to");
         return null;
     }
 
-    /// <summary>An optional UTC day, <c>yyyy-MM-dd</c>; <paramref name="fallback"/> when absent. Null, or the refusal.</summary>
+    /// <summary>
+    /// An optional UTC day, <c>yyyy-MM-dd</c>; <paramref name="fallback"/> when absent. Null, or the refusal.
+    /// </summary>
     public static IResult? Day(HttpRequest request, string name, DateOnly fallback, out DateOnly value)
     {
         value = fallback;
         var text = request.Query[name].FirstOrDefault();
-        if (text is null) return null;
+        if (text is null)
+            return null;
         if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
             return Refusal($"{name} must be a UTC day, yyyy-MM-dd", name);
         return value < FirstDay || value > LastDay ? Refusal($"{name} must be a day {Years}", name) : null;
     }
 
-    /// <summary>An optional calendar month, <c>yyyy-MM</c>, as its first day; <paramref name="fallback"/> when absent. Null, or the refusal.</summary>
+    /// <summary>
+    /// An optional calendar month, <c>yyyy-MM</c>, as its first day; <paramref name="fallback"/> when absent. Null, or
+    /// the refusal.
+    /// </summary>
     public static IResult? Month(HttpRequest request, string name, DateOnly fallback, out DateOnly value)
     {
         value = fallback;
         var text = request.Query[name].FirstOrDefault();
-        if (text is null) return null;
-        if (!DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        if (text is null)
+            return null;
+        if (
+            !DateOnly.TryParseExact(
+                text + "-01",
+                "yyyy-MM-dd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out value
+            )
+        )
             return Refusal($"{name} must be a calendar month, yyyy-MM", name);
         return value < FirstDay || value > LastDay ? Refusal($"{name} must be a month {Years}", name) : null;
     }
 
-    private static IResult Refusal(string message, string parameter) => ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter });
+    private static IResult Refusal(string message, string parameter) =>
+        ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter });
 }

@@ -10,7 +10,8 @@ public sealed class ResultWithHeaders(IResult inner, IReadOnlyList<KeyValuePair<
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        foreach (var (name, value) in headers) httpContext.Response.Headers[name] = value;
+        foreach (var (name, value) in headers)
+            httpContext.Response.Headers[name] = value;
         return inner.ExecuteAsync(httpContext);
     }
 }

@@ -11,14 +11,20 @@ namespace PitPlatform.Access.People;
 /// Validates OpenID Connect access tokens with Microsoft.IdentityModel: the provider's discovery document and signing
 /// keys (JWKS, cached and refreshed by the configuration manager, so a key rotation is followed), the configured issuer
 /// exactly, our audience, an asymmetric signature (<c>alg: none</c> and symmetric algorithms refused), and the lifetime
-/// against <see cref="TimeProvider"/> with <see cref="IdentitySettings.ClockSkew"/>. There is no other path to a person:
-/// a token that fails any check is no one.
+/// against <see cref="TimeProvider"/> with <see cref="IdentitySettings.ClockSkew"/>. There is no other path to a
+/// person: a token that fails any check is no one.
 /// </summary>
 public class AccessTokenValidator
 {
     private static readonly string[] Algorithms =
-        [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
-         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384];
+    [
+        SecurityAlgorithms.RsaSha256,
+        SecurityAlgorithms.RsaSha384,
+        SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256,
+        SecurityAlgorithms.EcdsaSha256,
+        SecurityAlgorithms.EcdsaSha384,
+    ];
 
     private readonly IdentitySettings _settings;
     private readonly TimeProvider _time;
@@ -26,17 +32,26 @@ public class AccessTokenValidator
     private readonly ConfigurationManager<OpenIdConnectConfiguration> _configuration;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public AccessTokenValidator(IdentitySettings settings, TimeProvider time, ILogger<AccessTokenValidator> logger, HttpClient? http = null)
+    public AccessTokenValidator(
+        IdentitySettings settings,
+        TimeProvider time,
+        ILogger<AccessTokenValidator> logger,
+        HttpClient? http = null
+    )
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _time = time;
         _logger = logger;
         // Plain http only for a provider on this machine (the embedded one); anything else must be https.
-        var retriever = http is null ? new HttpDocumentRetriever { RequireHttps = !settings.Authority.IsLoopback }
+        var retriever = http is null
+            ? new HttpDocumentRetriever { RequireHttps = !settings.Authority.IsLoopback }
             : new HttpDocumentRetriever(http) { RequireHttps = !settings.Authority.IsLoopback };
         _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(
-            new Uri(settings.Authority, ".well-known/openid-configuration").ToString(), new OpenIdConnectConfigurationRetriever(), retriever);
+            new Uri(settings.Authority, ".well-known/openid-configuration").ToString(),
+            new OpenIdConnectConfigurationRetriever(),
+            retriever
+        );
     }
 
     /// <protected>For mocking.</protected>
@@ -49,10 +64,16 @@ public class AccessTokenValidator
     }
 
     /// <summary>Whether the text has the shape of a JWT (three dot-separated parts), so it is no API key.</summary>
-    public static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2 && !token.StartsWith("pit_", StringComparison.Ordinal);
+    public static bool LooksLikeJwt(string token) =>
+        token.Count(c => c == '.') == 2 && !token.StartsWith("pit_", StringComparison.Ordinal);
 
-    /// <summary>The person the token names, or null when it fails any check (the reason is logged, never the token).</summary>
-    public virtual async Task<PersonIdentity?> ValidateAsync(string token, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The person the token names, or null when it fails any check (the reason is logged, never the token).
+    /// </summary>
+    public virtual async Task<PersonIdentity?> ValidateAsync(
+        string token,
+        CancellationToken cancellationToken = default
+    )
     {
         var parameters = new TokenValidationParameters
         {
@@ -84,16 +105,28 @@ public class AccessTokenValidator
         }
         var jwt = (JsonWebToken)result.SecurityToken;
         var now = _time.GetUtcNow().UtcDateTime;
-        if (jwt.ValidTo == DateTime.MinValue || now > jwt.ValidTo + IdentitySettings.ClockSkew
-            || (jwt.ValidFrom != DateTime.MinValue && now < jwt.ValidFrom - IdentitySettings.ClockSkew))
+        if (
+            jwt.ValidTo == DateTime.MinValue
+            || now > jwt.ValidTo + IdentitySettings.ClockSkew
+            || (jwt.ValidFrom != DateTime.MinValue && now < jwt.ValidFrom - IdentitySettings.ClockSkew)
+        )
         {
             _logger.LogInformation("access token refused: {Reason}", "outside its lifetime");
             return null;
         }
         var claims = result.ClaimsIdentity;
-        if (Claim(claims, "sub") is not { Length: > 0 } subject) return null;
-        var isOperator = claims.FindAll("roles").Any(r => string.Equals(r.Value, _settings.OperatorRole, StringComparison.Ordinal));
-        return new PersonIdentity(jwt.Issuer, subject, Claim(claims, "name"), Claim(claims, "preferred_username") ?? Claim(claims, "email"), isOperator);
+        if (Claim(claims, "sub") is not { Length: > 0 } subject)
+            return null;
+        var isOperator = claims
+            .FindAll("roles")
+            .Any(r => string.Equals(r.Value, _settings.OperatorRole, StringComparison.Ordinal));
+        return new PersonIdentity(
+            jwt.Issuer,
+            subject,
+            Claim(claims, "name"),
+            Claim(claims, "preferred_username") ?? Claim(claims, "email"),
+            isOperator
+        );
     }
 
     private static string? Claim(ClaimsIdentity claims, string type) => claims.FindFirst(type)?.Value;

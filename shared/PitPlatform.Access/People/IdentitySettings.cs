@@ -12,6 +12,9 @@ public sealed record IdentitySettings(Uri Authority, string Audience, string Ope
     /// <summary>Tolerated clock difference between the provider and us when checking a token's lifetime.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
-    /// <summary>The issuer exactly as tokens carry it (no trailing slash unless the authority has a path ending in one).</summary>
-    public string Issuer => Authority.AbsolutePath == "/" ? Authority.GetLeftPart(UriPartial.Authority) : Authority.ToString();
+    /// <summary>
+    /// The issuer exactly as tokens carry it (no trailing slash unless the authority has a path ending in one).
+    /// </summary>
+    public string Issuer =>
+        Authority.AbsolutePath == "/" ? Authority.GetLeftPart(UriPartial.Authority) : Authority.ToString();
 }

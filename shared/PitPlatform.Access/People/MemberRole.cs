@@ -3,8 +3,8 @@ using PitPlatform.Access.ApiKeys;
 namespace PitPlatform.Access.People;
 
 /// <summary>
-/// A person's role in a tenant and the scopes it grants: a viewer reads, an admin administers (keys, members, retention,
-/// deletion requests) and reads, an approver decides and reads. People never ingest; services do, with keys.
+/// A person's role in a tenant and the scopes it grants: a viewer reads, an admin administers (keys, members,
+/// retention, deletion requests) and reads, an approver decides and reads. People never ingest; services do, with keys.
 /// </summary>
 public static class MemberRole
 {
@@ -14,10 +14,11 @@ public static class MemberRole
 
     public static readonly IReadOnlyList<string> All = [Viewer, Admin, Approver];
 
-    public static IReadOnlySet<string> Scopes(string role) => role switch
-    {
-        Admin => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Admin, ApiKeyScope.Read },
-        Approver => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Approver, ApiKeyScope.Read },
-        _ => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Read },
-    };
+    public static IReadOnlySet<string> Scopes(string role) =>
+        role switch
+        {
+            Admin => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Admin, ApiKeyScope.Read },
+            Approver => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Approver, ApiKeyScope.Read },
+            _ => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Read },
+        };
 }

@@ -1,7 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
 using PitPlatform.Access.Tenants;
-using Microsoft.AspNetCore.Http;
 
 namespace PitPlatform.Access.People;
 
@@ -15,24 +15,55 @@ public class PersonAuthenticator(AccessTokenValidator validator, MembershipStore
 {
     public const string TenantHeader = "Pit-Tenant";
 
-    public virtual async Task<(ApiKeyPrincipal? Principal, IResult? Failure)> AuthenticateAsync(string token, string? tenant, CancellationToken cancellationToken)
+    public virtual async Task<(ApiKeyPrincipal? Principal, IResult? Failure)> AuthenticateAsync(
+        string token,
+        string? tenant,
+        CancellationToken cancellationToken
+    )
     {
         var person = await validator.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
-        if (person is null) return (null, ApiErrors.Unauthenticated());
+        if (person is null)
+            return (null, ApiErrors.Unauthenticated());
         if (string.IsNullOrEmpty(tenant) && person.IsOperator)
-            return (new ApiKeyPrincipal(person.Principal, OperatorKeys.Tenant, new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Operator })
-            {
-                Principal = person.Principal, Person = person,
-            }, null);
-        var all = await memberships.OfPersonAsync(person.Issuer, person.Subject, cancellationToken).ConfigureAwait(false);
-        var chosen = string.IsNullOrEmpty(tenant) ? (all.Count == 1 ? all[0] : null) : all.FirstOrDefault(m => m.Tenant == tenant);
+            return (
+                new ApiKeyPrincipal(
+                    person.Principal,
+                    OperatorKeys.Tenant,
+                    new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Operator }
+                )
+                {
+                    Principal = person.Principal,
+                    Person = person,
+                },
+                null
+            );
+        var all = await memberships
+            .OfPersonAsync(person.Issuer, person.Subject, cancellationToken)
+            .ConfigureAwait(false);
+        var chosen = string.IsNullOrEmpty(tenant)
+            ? (all.Count == 1 ? all[0] : null)
+            : all.FirstOrDefault(m => m.Tenant == tenant);
         if (chosen is null)
-            return (null, ApiErrors.Error(StatusCodes.Status403Forbidden, "ERR_NOT_A_MEMBER",
-                string.IsNullOrEmpty(tenant) ? $"name the tenant in the {TenantHeader} header: you are a member of {all.Count} tenants"
-                    : "you are not a member of this tenant", new { tenant = tenant ?? "" }));
-        return (new ApiKeyPrincipal(person.Principal, chosen.Tenant, MemberRole.Scopes(chosen.Role))
-        {
-            Principal = person.Principal, Person = person, TenantSuspended = chosen.TenantSuspended, Plan = TenantPlans.Of(chosen.Plan),
-        }, null);
+            return (
+                null,
+                ApiErrors.Error(
+                    StatusCodes.Status403Forbidden,
+                    "ERR_NOT_A_MEMBER",
+                    string.IsNullOrEmpty(tenant)
+                        ? $"name the tenant in the {TenantHeader} header: you are a member of {all.Count} tenants"
+                        : "you are not a member of this tenant",
+                    new { tenant = tenant ?? "" }
+                )
+            );
+        return (
+            new ApiKeyPrincipal(person.Principal, chosen.Tenant, MemberRole.Scopes(chosen.Role))
+            {
+                Principal = person.Principal,
+                Person = person,
+                TenantSuspended = chosen.TenantSuspended,
+                Plan = TenantPlans.Of(chosen.Plan),
+            },
+            null
+        );
     }
 }

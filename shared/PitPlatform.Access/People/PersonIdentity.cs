@@ -6,6 +6,8 @@ namespace PitPlatform.Access.People;
 /// </summary>
 public sealed record PersonIdentity(string Issuer, string Subject, string? Name, string? Email, bool IsOperator)
 {
-    /// <summary>The principal approvals and the audit trail compare: one per person, whatever key or token they use.</summary>
+    /// <summary>
+    /// The principal approvals and the audit trail compare: one per person, whatever key or token they use.
+    /// </summary>
     public string Principal => $"person:{Subject}";
 }

@@ -13,12 +13,20 @@ public sealed class ApiKeyRateLimiter(RateLimitOptions defaults, TimeProvider ti
     private const long Milli = 1000;
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
-    /// <summary>Takes <paramref name="events"/> tokens (at most a full bucket) from the key's bucket, or none.</summary>
+    /// <summary>
+    /// Takes <paramref name="events"/> tokens (at most a full bucket) from the key's bucket, or none.
+    /// </summary>
     public RateLimitDecision TryAcquire(string keyPrefix, int events, int? ratePerSecond, int? burst) =>
         TryAcquire(keyPrefix, events, ratePerSecond, burst, Tenants.TenantPlans.Free);
 
     /// <summary>As above, where a key without a rate of its own gets the default scaled by its tenant's plan.</summary>
-    public RateLimitDecision TryAcquire(string keyPrefix, int events, int? ratePerSecond, int? burst, Tenants.TenantPlan plan)
+    public RateLimitDecision TryAcquire(
+        string keyPrefix,
+        int events,
+        int? ratePerSecond,
+        int? burst,
+        Tenants.TenantPlan plan
+    )
     {
         ArgumentNullException.ThrowIfNull(plan);
         var rate = Math.Max(1, ratePerSecond ?? plan.Scale(defaults.EventsPerSecond));
@@ -33,7 +41,8 @@ public sealed class ApiKeyRateLimiter(RateLimitOptions defaults, TimeProvider ti
             bucket.Tokens = Math.Min(capacity * Milli, bucket.Tokens + elapsedMs * rate);
             bucket.Stamp = now;
             var allowed = bucket.Tokens >= cost;
-            if (allowed) bucket.Tokens -= cost;
+            if (allowed)
+                bucket.Tokens -= cost;
             var remaining = (int)(bucket.Tokens / Milli);
             var resetSeconds = (int)CeilDiv(capacity * Milli - bucket.Tokens, rate * Milli);
             var retryAfter = allowed ? 0 : (int)Math.Max(1, CeilDiv(cost - bucket.Tokens, rate * Milli));

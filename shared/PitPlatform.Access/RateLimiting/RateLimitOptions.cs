@@ -1,6 +1,8 @@
 namespace PitPlatform.Access.RateLimiting;
 
-/// <summary>Defaults for keys whose record sets no rate (settings PIT_RATE_LIMIT_PER_SECOND and PIT_RATE_LIMIT_BURST).</summary>
+/// <summary>
+/// Defaults for keys whose record sets no rate (settings PIT_RATE_LIMIT_PER_SECOND and PIT_RATE_LIMIT_BURST).
+/// </summary>
 public sealed class RateLimitOptions
 {
     /// <summary>Events per second a key may sustain.</summary>

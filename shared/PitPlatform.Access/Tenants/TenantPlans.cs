@@ -12,7 +12,8 @@ public static class TenantPlans
 
     public static readonly IReadOnlyList<TenantPlan> All = [Free, Team, Pro];
 
-    public static TenantPlan? Find(string? name) => All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+    public static TenantPlan? Find(string? name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
 
     /// <summary>The plan named by a stored record, or free when there is none.</summary>
     public static TenantPlan Of(string? name) => Find(name) ?? Free;

@@ -1,6 +1,8 @@
 namespace PitPlatform.Access.Tenants;
 
-/// <summary>A tenant is active or suspended; a suspended tenant keeps its data, and its keys are refused until resumed.</summary>
+/// <summary>
+/// A tenant is active or suspended; a suspended tenant keeps its data, and its keys are refused until resumed.
+/// </summary>
 public static class TenantStatus
 {
     public const string Active = "active";

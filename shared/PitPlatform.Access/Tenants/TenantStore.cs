@@ -14,12 +14,23 @@ public class TenantStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Inserts a tenant; false when the id is taken.</summary>
-    public virtual async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, string displayName, string plan,
-        string by, CancellationToken cancellationToken = default)
+    public virtual async Task<bool> InsertAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string id,
+        string displayName,
+        string plan,
+        string by,
+        CancellationToken cancellationToken = default
+    )
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             INSERT INTO tenants (id, display_name, plan, updated_by) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING
-            """, connection, transaction);
+            """,
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = displayName });
         command.Parameters.Add(new() { Value = plan });
@@ -28,7 +39,13 @@ public class TenantStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Makes sure a tenant exists (the local host's dev tenant), leaving an existing one as it is.</summary>
-    public virtual async Task EnsureAsync(string id, string displayName, string plan, string by, CancellationToken cancellationToken = default)
+    public virtual async Task EnsureAsync(
+        string id,
+        string displayName,
+        string plan,
+        string by,
+        CancellationToken cancellationToken = default
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -45,9 +62,18 @@ public class TenantStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The tenant locked for a change in the caller's transaction, or null.</summary>
-    public virtual async Task<Tenant?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, CancellationToken cancellationToken = default)
+    public virtual async Task<Tenant?> LockAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string id,
+        CancellationToken cancellationToken = default
+    )
     {
-        await using var command = new NpgsqlCommand(Select + " WHERE t.id = $1 FOR UPDATE OF t", connection, transaction);
+        await using var command = new NpgsqlCommand(
+            Select + " WHERE t.id = $1 FOR UPDATE OF t",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -59,27 +85,55 @@ public class TenantStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(Select + " ORDER BY t.id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var tenants = new List<Tenant>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) tenants.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            tenants.Add(Read(reader));
         return tenants;
     }
 
     /// <summary>Sets what is not null among display name, plan and status.</summary>
-    public virtual async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, string? displayName, string? plan,
-        string? status, string by, CancellationToken cancellationToken = default)
+    public virtual async Task UpdateAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string id,
+        string? displayName,
+        string? plan,
+        string? status,
+        string by,
+        CancellationToken cancellationToken = default
+    )
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             UPDATE tenants SET display_name = coalesce($2, display_name), plan = coalesce($3, plan), status = coalesce($4, status),
                 updated_at = now(), updated_by = $5
             WHERE id = $1
-            """, connection, transaction);
+            """,
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = (object?)displayName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)plan ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(
+            new() { Value = (object?)displayName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)plan ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
         command.Parameters.Add(new() { Value = by });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static Tenant Read(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-        reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7));
+    private static Tenant Read(NpgsqlDataReader reader) =>
+        new(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetFieldValue<DateTimeOffset>(5),
+            reader.GetFieldValue<DateTimeOffset>(6),
+            reader.GetString(7)
+        );
 }

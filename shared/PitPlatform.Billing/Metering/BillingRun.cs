@@ -19,7 +19,9 @@ public sealed record BillingRun
     /// <summary>Reports to send this run: pending ones from earlier runs, then new ones.</summary>
     public List<BillingReport> Planned { get; } = [];
 
-    /// <summary>Delivered; AlreadyHeld means Stripe already had the identifier (a re-send after a lost answer).</summary>
+    /// <summary>
+    /// Delivered; AlreadyHeld means Stripe already had the identifier (a re-send after a lost answer).
+    /// </summary>
     public List<(BillingReport Report, string? RequestId, bool AlreadyHeld)> Reported { get; } = [];
 
     public List<(BillingReport Report, string Error, bool Transient)> Failed { get; } = [];
@@ -35,7 +37,8 @@ public sealed record BillingRun
     /// <summary>One line per report, failure and skip, then a summary: what ./pit billing report prints.</summary>
     public IEnumerable<string> Lines()
     {
-        if (Disabled) yield return "billing is off: PIT_STRIPE_SECRET_KEY is not set (dry runs still show what would be sent)";
+        if (Disabled)
+            yield return "billing is off: PIT_STRIPE_SECRET_KEY is not set (dry runs still show what would be sent)";
         if (Busy)
         {
             yield return "another billing run holds the reporter lock; nothing done";
@@ -44,15 +47,22 @@ public sealed record BillingRun
         if (DryRun)
         {
             foreach (var r in Planned)
-                yield return $"would send {r.EventName} {Value(r.Value)} for {r.Tenant} ({r.StripeCustomerId}) period {Day(r.Period)} revision {r.Revision} identifier {r.Identifier}";
+                yield return $"would send {r.EventName} {Value(r.Value)} for {r.Tenant} ({r.StripeCustomerId}) period "
+                    + $"{Day(r.Period)} revision {r.Revision} identifier {r.Identifier}";
         }
         foreach (var (r, requestId, held) in Reported)
-            yield return $"reported {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)} revision {r.Revision}" + (held ? " (Stripe already held it)" : "") + $" [{requestId}]";
+            yield return $"reported {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)} revision "
+                + $"{r.Revision}"
+                + (held ? " (Stripe already held it)" : "")
+                + $" [{requestId}]";
         foreach (var (r, error, transient) in Failed)
-            yield return $"FAILED {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)}: {error}" + (transient ? " (transient; retried next run)" : " (left pending; see docs/runbooks/billing.md)");
+            yield return $"FAILED {r.EventName} {Value(r.Value)} for {r.Tenant} period {Day(r.Period)}: {error}"
+                + (transient ? " (transient; retried next run)" : " (left pending; see docs/runbooks/billing.md)");
         foreach (var u in Skipped)
-            yield return $"skipped {u.Meter} {Value(u.Quantity)} for {u.Tenant} period {Day(u.Period)}: the tenant has no Stripe customer (./pit billing customers set)";
-        yield return $"billing {(DryRun ? "dry run" : "run")} {Day(From)}..{Day(To)}: {(DryRun ? Planned.Count + " to send" : Reported.Count + " reported")}, "
+            yield return $"skipped {u.Meter} {Value(u.Quantity)} for {u.Tenant} period {Day(u.Period)}: "
+                + "the tenant has no Stripe customer (./pit billing customers set)";
+        yield return $"billing {(DryRun ? "dry run" : "run")} {Day(From)}..{Day(To)}: "
+            + $"{(DryRun ? Planned.Count + " to send" : Reported.Count + " reported")}, "
             + $"{Failed.Count} failed, {LeftPending} left pending, {Skipped.Count} skipped";
     }
 

@@ -12,9 +12,13 @@ public static class MeterEventIdentifier
 {
     public static string For(string tenant, string meter, DateOnly period, int revision)
     {
-        var head = $"pit_{meter}_{period:yyyyMMdd}_r{revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}_";
+        var head =
+            $"pit_{meter}_{period:yyyyMMdd}_r{revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}_";
         var identifier = head + tenant;
-        if (identifier.Length <= Stripe.StripeMeterEventRequest.MaxIdentifierLength && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (
+            identifier.Length <= Stripe.StripeMeterEventRequest.MaxIdentifierLength
+            && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+        )
             return identifier;
         return head + "h" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant)))[..40];
     }

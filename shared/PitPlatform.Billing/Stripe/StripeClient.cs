@@ -13,11 +13,13 @@ namespace PitPlatform.Billing.Stripe;
 /// <c>Authorization: Bearer</c>, the <c>Stripe-Version</c> it fixes, the Idempotency-Key we give it); this class adds
 /// what Stripe.net does not do the way we need:
 /// <list type="bullet">
-/// <item>the secret key is asked for before each attempt, so a key rotated in Key Vault is used without a restart;</item>
+/// <item>the secret key is asked for before each attempt, so a key rotated in Key Vault is used without a
+/// restart;</item>
 /// <item>one retry policy: 429, 5xx and network errors (or whatever Stripe-Should-Retry says) are retried with
 /// exponential backoff and jitter, honouring Retry-After, always with the same Idempotency-Key. Stripe.net's own
 /// retries are off (<c>maxNetworkRetries: 0</c>): it would not retry a 429 nor wait for Retry-After, and nested under
-/// ours it would multiply the attempts (three of its own per one of ours) and hide them from our budget and logs;</item>
+/// ours it would multiply the attempts (three of its own per one of ours) and hide them from our budget and
+/// logs;</item>
 /// <item>failures surface as our <see cref="StripeException"/> (status, Stripe's error type and code, Request-Id,
 /// whether a retry can help), with any secret key masked;</item>
 /// <item>Stripe.net's client telemetry headers are off.</item>
@@ -25,7 +27,10 @@ namespace PitPlatform.Billing.Stripe;
 /// </summary>
 public class StripeClient
 {
-    private static readonly HttpMessageHandler SharedTransport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private static readonly HttpMessageHandler SharedTransport = new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
     private readonly Func<CancellationToken, ValueTask<string>> _secretKey;
     private readonly StripeClientOptions _options;
     private readonly Sdk.IHttpClient _http;
@@ -34,9 +39,7 @@ public class StripeClient
 
     /// <summary>For mocking.</summary>
     protected StripeClient()
-        : this(_ => ValueTask.FromResult(""))
-    {
-    }
+        : this(_ => ValueTask.FromResult("")) { }
 
     public StripeClient(string secretKey, StripeClientOptions? options = null, ILogger? logger = null)
         : this(_ => ValueTask.FromResult(secretKey), options, logger)
@@ -44,15 +47,23 @@ public class StripeClient
         ArgumentException.ThrowIfNullOrEmpty(secretKey);
     }
 
-    /// <param name="secretKey">Asked before each attempt, so a rotated key (from Key Vault, cached) is picked up without a restart.</param>
+    /// <param name="secretKey">Asked before each attempt, so a rotated key (from Key Vault, cached) is picked up
+    /// without a restart.</param>
     /// <param name="options">Where Stripe is, the per-attempt timeout and the retry budget.</param>
     /// <param name="logger">Told about each retry (status, error type, Request-Id, wait); never about the key.</param>
-    public StripeClient(Func<CancellationToken, ValueTask<string>> secretKey, StripeClientOptions? options = null, ILogger? logger = null)
+    public StripeClient(
+        Func<CancellationToken, ValueTask<string>> secretKey,
+        StripeClientOptions? options = null,
+        ILogger? logger = null
+    )
     {
         _secretKey = secretKey;
         _options = options ?? new StripeClientOptions();
         _logger = logger ?? NullLogger.Instance;
-        var http = new HttpClient(_options.Transport ?? SharedTransport, disposeHandler: false) { Timeout = _options.NetworkTimeout };
+        var http = new HttpClient(_options.Transport ?? SharedTransport, disposeHandler: false)
+        {
+            Timeout = _options.NetworkTimeout,
+        };
         _http = new Sdk.SystemNetHttpClient(http, maxNetworkRetries: 0, appInfo: null, enableTelemetry: false);
     }
 
@@ -60,11 +71,19 @@ public class StripeClient
     /// POST /v1/billing/meter_events. The Idempotency-Key derives from the identifier and the exact parameters, so a
     /// retry or a re-run of the same report replays Stripe's first answer instead of recording usage twice.
     /// </summary>
-    public virtual async Task<StripeResponse<Sdk.Billing.MeterEvent>> CreateMeterEventAsync(StripeMeterEventRequest request, CancellationToken cancellationToken = default)
+    public virtual async Task<StripeResponse<Sdk.Billing.MeterEvent>> CreateMeterEventAsync(
+        StripeMeterEventRequest request,
+        CancellationToken cancellationToken = default
+    )
     {
         var parameters = request.ToCreateOptions();
-        return await SendAsync((stripe, requestOptions, ct) => stripe.V1.Billing.MeterEvents.CreateAsync(parameters, requestOptions, ct),
-            MeterEventIdempotencyKey(request), cancellationToken).ConfigureAwait(false);
+        return await SendAsync(
+                (stripe, requestOptions, ct) =>
+                    stripe.V1.Billing.MeterEvents.CreateAsync(parameters, requestOptions, ct),
+                MeterEventIdempotencyKey(request),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -73,8 +92,11 @@ public class StripeClient
     /// attempt), and may be invoked once per attempt.
     /// </summary>
     /// <param name="idempotencyKey">Null generates one, kept across this call's retries.</param>
-    public virtual async Task<StripeResponse<T>> SendAsync<T>(Func<Sdk.StripeClient, Sdk.RequestOptions, CancellationToken, Task<T>> call,
-        string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public virtual async Task<StripeResponse<T>> SendAsync<T>(
+        Func<Sdk.StripeClient, Sdk.RequestOptions, CancellationToken, Task<T>> call,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default
+    )
         where T : Sdk.IStripeEntity
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -87,7 +109,12 @@ public class StripeClient
             TimeSpan? retryAfter = null;
             try
             {
-                var value = await call(stripe, new Sdk.RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken).ConfigureAwait(false);
+                var value = await call(
+                        stripe,
+                        new Sdk.RequestOptions { IdempotencyKey = idempotencyKey },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
                 return Answer(value);
             }
             catch (Sdk.StripeException e)
@@ -95,33 +122,65 @@ public class StripeClient
                 failure = FromStripeNet(e);
                 retryAfter = RetryAfter(e.StripeResponse?.Headers);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception e)
+                when (e is HttpRequestException or IOException
+                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                )
             {
                 // No answer (refused, reset, or our per-attempt timeout): Stripe may or may not have acted, which the
                 // unchanged Idempotency-Key makes safe to find out by sending again.
-                var what = e is OperationCanceledException ? $"no answer within {_options.NetworkTimeout.TotalSeconds:0.#} s" : e.Message;
-                failure = new StripeException(0, StripeException.ConnectionErrorType, null, null, null, null, what, isTransient: true, e);
+                var what =
+                    e is OperationCanceledException
+                        ? $"no answer within {_options.NetworkTimeout.TotalSeconds:0.#} s"
+                        : e.Message;
+                failure = new StripeException(
+                    0,
+                    StripeException.ConnectionErrorType,
+                    null,
+                    null,
+                    null,
+                    null,
+                    what,
+                    isTransient: true,
+                    e
+                );
             }
 
-            if (!failure.IsTransient || attempt >= _options.MaxRetries) throw failure;
+            if (!failure.IsTransient || attempt >= _options.MaxRetries)
+                throw failure;
             var delay = BackoffDelay(attempt, retryAfter);
-            _logger.LogWarning("Stripe {Status} {ErrorType} (request {RequestId}): retry {Retry} of {MaxRetries} in {DelayMs} ms with the same Idempotency-Key",
-                failure.Status, failure.Type, failure.RequestId, attempt + 1, _options.MaxRetries, (long)delay.TotalMilliseconds);
+            _logger.LogWarning(
+                "Stripe {Status} {ErrorType} (request {RequestId}): retry {Retry} of {MaxRetries} in "
+                    + "{DelayMs} ms with the same Idempotency-Key",
+                failure.Status,
+                failure.Type,
+                failure.RequestId,
+                attempt + 1,
+                _options.MaxRetries,
+                (long)delay.TotalMilliseconds
+            );
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The Idempotency-Key a meter event is sent with: its identifier plus a digest of its parameters.</summary>
+    /// <summary>
+    /// The Idempotency-Key a meter event is sent with: its identifier plus a digest of its parameters.
+    /// </summary>
     public static string MeterEventIdempotencyKey(StripeMeterEventRequest request)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(request.CanonicalBody()));
         return $"{request.Identifier}-{Convert.ToHexStringLower(digest)[..16]}";
     }
 
-    /// <summary>Exponential backoff with jitter (50% to 100% of the step), or the server's Retry-After; both capped.</summary>
+    /// <summary>
+    /// Exponential backoff with jitter (50% to 100% of the step), or the server's Retry-After; both capped.
+    /// </summary>
     internal TimeSpan BackoffDelay(int attempt, TimeSpan? retryAfter)
     {
-        if (retryAfter is { } asked) return asked > _options.MaxRetryDelay ? _options.MaxRetryDelay : asked < TimeSpan.Zero ? TimeSpan.Zero : asked;
+        if (retryAfter is { } asked)
+            return asked > _options.MaxRetryDelay ? _options.MaxRetryDelay
+                : asked < TimeSpan.Zero ? TimeSpan.Zero
+                : asked;
         var step = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt);
         var capped = Math.Min(step, _options.MaxRetryDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() / 2));
@@ -134,24 +193,45 @@ public class StripeClient
     private Sdk.StripeClient ClientFor(string? secretKey)
     {
         var key = secretKey?.Trim();
-        if (_current is { } current && current.Key == key) return current.Client;
+        if (_current is { } current && current.Key == key)
+            return current.Client;
         if (string.IsNullOrEmpty(key))
-            throw new StripeException(0, "invalid_request_error", null, null, null, null, "no Stripe secret key was given", isTransient: false);
+            throw new StripeException(
+                0,
+                "invalid_request_error",
+                null,
+                null,
+                null,
+                null,
+                "no Stripe secret key was given",
+                isTransient: false
+            );
         Sdk.StripeClient client;
         try
         {
-            client = new Sdk.StripeClient(new Sdk.StripeClientOptions
-            {
-                ApiKey = key,
-                ApiBase = Root(_options.Endpoint),
-                MeterEventsBase = Root(_options.ResolvedMeterEventsEndpoint),
-                HttpClient = _http,
-            });
+            client = new Sdk.StripeClient(
+                new Sdk.StripeClientOptions
+                {
+                    ApiKey = key,
+                    ApiBase = Root(_options.Endpoint),
+                    MeterEventsBase = Root(_options.ResolvedMeterEventsEndpoint),
+                    HttpClient = _http,
+                }
+            );
         }
         catch (ArgumentException)
         {
             // Stripe.net refuses a key with whitespace inside; its message does not quote the key, nor does ours.
-            throw new StripeException(0, "invalid_request_error", null, null, null, null, "the Stripe secret key is malformed", isTransient: false);
+            throw new StripeException(
+                0,
+                "invalid_request_error",
+                null,
+                null,
+                null,
+                null,
+                "the Stripe secret key is malformed",
+                isTransient: false
+            );
         }
         _current = new KeyedClient(key, client);
         return client;
@@ -164,8 +244,13 @@ public class StripeClient
         where T : Sdk.IStripeEntity
     {
         var response = value.StripeResponse;
-        return new StripeResponse<T>(value, (int)(response?.StatusCode ?? HttpStatusCode.OK), response?.RequestId,
-            string.Equals(Header(response?.Headers, "Idempotent-Replayed"), "true", StringComparison.OrdinalIgnoreCase), response?.Content ?? "");
+        return new StripeResponse<T>(
+            value,
+            (int)(response?.StatusCode ?? HttpStatusCode.OK),
+            response?.RequestId,
+            string.Equals(Header(response?.Headers, "Idempotent-Replayed"), "true", StringComparison.OrdinalIgnoreCase),
+            response?.Content ?? ""
+        );
     }
 
     private static StripeException FromStripeNet(Sdk.StripeException e)
@@ -183,13 +268,24 @@ public class StripeClient
             "false" => false,
             _ => status == (int)HttpStatusCode.TooManyRequests || status >= 500,
         };
-        return new StripeException(status, type, error?.Code, error?.Param, error?.DeclineCode, e.StripeResponse?.RequestId, message, transient);
+        return new StripeException(
+            status,
+            type,
+            error?.Code,
+            error?.Param,
+            error?.DeclineCode,
+            e.StripeResponse?.RequestId,
+            message,
+            transient
+        );
     }
 
     private static TimeSpan? RetryAfter(HttpResponseHeaders? headers)
     {
-        if (headers?.RetryAfter is not { } header) return null;
-        if (header.Delta is { } delta) return delta;
+        if (headers?.RetryAfter is not { } header)
+            return null;
+        if (header.Delta is { } delta)
+            return delta;
         return header.Date is { } date ? date - DateTimeOffset.UtcNow : null;
     }
 

@@ -20,14 +20,19 @@ public class StripeClientOptions
 
     /// <summary>
     /// The root of Stripe's v2 meter event stream. Null means Stripe's own when <see cref="Endpoint"/> is Stripe's, and
-    /// <see cref="Endpoint"/> otherwise, so a stub or proxy stands in for both and nothing reaches Stripe behind its back.
+    /// <see cref="Endpoint"/> otherwise, so a stub or proxy stands in for both and nothing reaches Stripe behind its
+    /// back.
     /// </summary>
     public Uri? MeterEventsEndpoint { get; set; }
 
-    /// <summary>The longest one attempt may take; a timed-out attempt counts as a network error and is retried.</summary>
+    /// <summary>
+    /// The longest one attempt may take; a timed-out attempt counts as a network error and is retried.
+    /// </summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Retries after the first attempt, on 429, 5xx and network errors only (or as Stripe-Should-Retry says).</summary>
+    /// <summary>
+    /// Retries after the first attempt, on 429, 5xx and network errors only (or as Stripe-Should-Retry says).
+    /// </summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>The first backoff; each retry doubles it, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
@@ -39,5 +44,6 @@ public class StripeClientOptions
     /// <summary>The HTTP handler to send through; null uses a shared pooled one.</summary>
     public HttpMessageHandler? Transport { get; set; }
 
-    internal Uri ResolvedMeterEventsEndpoint => MeterEventsEndpoint ?? (Endpoint == DefaultEndpoint ? DefaultMeterEventsEndpoint : Endpoint);
+    internal Uri ResolvedMeterEventsEndpoint =>
+        MeterEventsEndpoint ?? (Endpoint == DefaultEndpoint ? DefaultMeterEventsEndpoint : Endpoint);
 }

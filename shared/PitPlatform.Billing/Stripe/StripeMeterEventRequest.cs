@@ -11,7 +11,13 @@ namespace PitPlatform.Billing.Stripe;
 /// <param name="Value">payload[value]: a whole, non-negative quantity.</param>
 /// <param name="Timestamp">When the usage happened; Stripe accepts the past 35 days up to 5 minutes ahead.</param>
 /// <param name="Identifier">At most 100 characters.</param>
-public sealed record StripeMeterEventRequest(string EventName, string StripeCustomerId, long Value, DateTimeOffset Timestamp, string Identifier)
+public sealed record StripeMeterEventRequest(
+    string EventName,
+    string StripeCustomerId,
+    long Value,
+    DateTimeOffset Timestamp,
+    string Identifier
+)
 {
     public const int MaxIdentifierLength = 100;
     public const int MaxEventNameLength = 100;
@@ -25,15 +31,19 @@ public sealed record StripeMeterEventRequest(string EventName, string StripeCust
         {
             EventName = EventName,
             Identifier = Identifier,
-            Payload = new() { ["stripe_customer_id"] = StripeCustomerId, ["value"] = Value.ToString(CultureInfo.InvariantCulture) },
+            Payload = new()
+            {
+                ["stripe_customer_id"] = StripeCustomerId,
+                ["value"] = Value.ToString(CultureInfo.InvariantCulture),
+            },
             Timestamp = Timestamp.UtcDateTime,
         };
     }
 
     /// <summary>
     /// The body as our first, hand-written client encoded it (these fields in this order, RFC 3986 escaping): the input
-    /// of the Idempotency-Key's digest. It must stay byte for byte, so a report first sent before the move to Stripe.net
-    /// keeps its key; what Stripe.net puts on the wire does not change it.
+    /// of the Idempotency-Key's digest. It must stay byte for byte, so a report first sent before the move to
+    /// Stripe.net keeps its key; what Stripe.net puts on the wire does not change it.
     /// </summary>
     internal string CanonicalBody()
     {
@@ -51,8 +61,13 @@ public sealed record StripeMeterEventRequest(string EventName, string StripeCust
 
     private void Validate()
     {
-        if (EventName.Length is 0 or > MaxEventNameLength) throw new ArgumentException($"event_name must be 1 to {MaxEventNameLength} characters", nameof(EventName));
-        if (Identifier.Length is 0 or > MaxIdentifierLength) throw new ArgumentException($"identifier must be 1 to {MaxIdentifierLength} characters", nameof(Identifier));
+        if (EventName.Length is 0 or > MaxEventNameLength)
+            throw new ArgumentException($"event_name must be 1 to {MaxEventNameLength} characters", nameof(EventName));
+        if (Identifier.Length is 0 or > MaxIdentifierLength)
+            throw new ArgumentException(
+                $"identifier must be 1 to {MaxIdentifierLength} characters",
+                nameof(Identifier)
+            );
         ArgumentNullException.ThrowIfNull(StripeCustomerId);
         ArgumentOutOfRangeException.ThrowIfNegative(Value);
     }

@@ -10,8 +10,16 @@ namespace PitPlatform.Contracts.Catalog;
 /// </summary>
 public sealed partial class TopicCatalog
 {
-    public static readonly IReadOnlySet<string> Domains =
-        new HashSet<string>(["exec", "acct", "risk", "policy", "strategy", "runtime", "checkpoint", "ops"]);
+    public static readonly IReadOnlySet<string> Domains = new HashSet<string>([
+        "exec",
+        "acct",
+        "risk",
+        "policy",
+        "strategy",
+        "runtime",
+        "checkpoint",
+        "ops",
+    ]);
 
     private static readonly Lazy<TopicCatalog> EmbeddedCatalog = new(LoadEmbedded);
     private readonly Dictionary<string, TopicDefinition> _byName;
@@ -21,7 +29,9 @@ public sealed partial class TopicCatalog
     {
         Topics = topics;
         _byName = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        _byIngestType = topics.Where(t => t.IngestType is not null).ToDictionary(t => t.IngestType!, StringComparer.Ordinal);
+        _byIngestType = topics
+            .Where(t => t.IngestType is not null)
+            .ToDictionary(t => t.IngestType!, StringComparer.Ordinal);
     }
 
     /// <summary>The catalog compiled into this build.</summary>
@@ -32,8 +42,7 @@ public sealed partial class TopicCatalog
     public TopicDefinition? Find(string topic) => _byName.GetValueOrDefault(topic);
 
     /// <summary>The topic named <paramref name="topic"/>; throws when the catalog has no such topic.</summary>
-    public TopicDefinition Require(string topic) =>
-        Find(topic) ?? throw new UnknownTopicException(topic);
+    public TopicDefinition Require(string topic) => Find(topic) ?? throw new UnknownTopicException(topic);
 
     public TopicDefinition? FindByIngestType(string type) => _byIngestType.GetValueOrDefault(type);
 
@@ -44,7 +53,8 @@ public sealed partial class TopicCatalog
         var document = new DeserializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
             .Build()
-            .Deserialize<CatalogDocument>(yaml) ?? throw new InvalidDataException("topic catalog is empty");
+            .Deserialize<CatalogDocument>(yaml)
+            ?? throw new InvalidDataException("topic catalog is empty");
         var topics = (document.Topics ?? []).Select(t => t.ToDefinition()).ToList();
         var problems = topics.SelectMany(Validate).ToList();
         var duplicates = topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => $"{g.Key}: listed twice");
@@ -61,7 +71,8 @@ public sealed partial class TopicCatalog
         if (!match.Success)
             yield return $"{topic.Name}: name must be pit.v{{N}}.{{domain}}.{{event}}";
         else if (!Domains.Contains(match.Groups["domain"].Value))
-            yield return $"{topic.Name}: domain '{match.Groups["domain"].Value}' is not one of {string.Join(", ", Domains)}";
+            yield return $"{topic.Name}: domain '{match.Groups["domain"].Value}' is not one of "
+                + $"{string.Join(", ", Domains)}";
         if (topic.Partitions is < 1 or > 100)
             yield return $"{topic.Name}: partitions must be 1 to 100";
         if (topic.RetentionDays is < 1 or > 90)
@@ -70,7 +81,11 @@ public sealed partial class TopicCatalog
             yield return $"{topic.Name}: cleanupPolicy must be delete, compact or compact,delete";
         if (topic.PayloadTypes.Count == 0)
             yield return $"{topic.Name}: payloadTypes is empty";
-        if (topic.IngestType is { } type && match.Success && type != $"{match.Groups["domain"].Value}.{match.Groups["event"].Value}")
+        if (
+            topic.IngestType is { } type
+            && match.Success
+            && type != $"{match.Groups["domain"].Value}.{match.Groups["event"].Value}"
+        )
             yield return $"{topic.Name}: ingestType must be {{domain}}.{{event}} of the topic name";
     }
 
@@ -102,11 +117,18 @@ public sealed partial class TopicCatalog
         public List<string> ConsumerGroups { get; set; } = [];
         public bool Archived { get; set; }
 
-        public TopicDefinition ToDefinition() => new()
-        {
-            Name = Name, IngestType = IngestType, Partitions = Partitions, RetentionDays = RetentionDays,
-            CleanupPolicy = CleanupPolicy, PayloadTypes = PayloadTypes.ToArray(), Producers = Producers.ToArray(),
-            ConsumerGroups = ConsumerGroups.ToArray(), Archived = Archived,
-        };
+        public TopicDefinition ToDefinition() =>
+            new()
+            {
+                Name = Name,
+                IngestType = IngestType,
+                Partitions = Partitions,
+                RetentionDays = RetentionDays,
+                CleanupPolicy = CleanupPolicy,
+                PayloadTypes = PayloadTypes.ToArray(),
+                Producers = Producers.ToArray(),
+                ConsumerGroups = ConsumerGroups.ToArray(),
+                Archived = Archived,
+            };
     }
 }

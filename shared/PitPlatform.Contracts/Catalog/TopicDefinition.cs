@@ -4,6 +4,7 @@ namespace PitPlatform.Contracts.Catalog;
 public sealed class TopicDefinition
 {
     public string Name { get; init; } = "";
+
     /// <summary>The ingestion event type ({domain}.{event}) that POST /v1/events routes here, if any.</summary>
     public string? IngestType { get; init; }
     public int Partitions { get; init; }

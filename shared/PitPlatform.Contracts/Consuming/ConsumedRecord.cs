@@ -11,7 +11,8 @@ public sealed record ConsumedRecord(
     byte[]? Key,
     byte[] Value,
     DateTimeOffset Timestamp,
-    IReadOnlyList<KeyValuePair<string, byte[]>> Headers)
+    IReadOnlyList<KeyValuePair<string, byte[]>> Headers
+)
 {
     /// <summary>
     /// A tombstone: a key with a null value (both hosts hand it over as an empty value), which deletes the key on a

@@ -23,9 +23,9 @@ public interface IRecordBatchHandler
     TimeSpan BatchWindow => TimeSpan.Zero;
 
     /// <summary>
-    /// Whether the handler reads <see cref="ConsumedRecord.Headers"/>. None does today: the envelope carries everything,
-    /// and the CloudEvents headers exist for other readers. When false, a host may hand records over without headers
-    /// (the local host then does not decode them, about a fifth of what consuming a record allocates).
+    /// Whether the handler reads <see cref="ConsumedRecord.Headers"/>. None does today: the envelope carries
+    /// everything, and the CloudEvents headers exist for other readers. When false, a host may hand records over
+    /// without headers (the local host then does not decode them, about a fifth of what consuming a record allocates).
     /// </summary>
     bool ReadsHeaders => false;
 

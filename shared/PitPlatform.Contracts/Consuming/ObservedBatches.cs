@@ -9,8 +9,12 @@ namespace PitPlatform.Contracts.Consuming;
 /// </summary>
 public static class ObservedBatches
 {
-    public static async Task HandleObservedAsync(this IRecordBatchHandler handler, IReadOnlyList<ConsumedRecord> batch,
-        TimeProvider time, CancellationToken cancellationToken)
+    public static async Task HandleObservedAsync(
+        this IRecordBatchHandler handler,
+        IReadOnlyList<ConsumedRecord> batch,
+        TimeProvider time,
+        CancellationToken cancellationToken
+    )
     {
         if (batch.Count == 0)
         {
@@ -22,7 +26,8 @@ public static class ObservedBatches
         var oldest = batch[0].Timestamp;
         foreach (var record in batch)
         {
-            if (record.Timestamp < oldest) oldest = record.Timestamp;
+            if (record.Timestamp < oldest)
+                oldest = record.Timestamp;
         }
         var topic = new KeyValuePair<string, object?>("topic", batch[0].Topic);
         PitMetrics.RecordAge.Record(Math.Max(0, (time.GetUtcNow() - oldest).TotalMilliseconds), group, topic);
@@ -43,12 +48,16 @@ public static class ObservedBatches
         finally
         {
             spans?.Stop();
-            PitMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, group,
-                new KeyValuePair<string, object?>("outcome", outcome));
+            PitMetrics.BatchDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                group,
+                new KeyValuePair<string, object?>("outcome", outcome)
+            );
         }
         PitMetrics.ConsumedRecords.Add(batch.Count, group);
         var now = time.GetUtcNow();
         PitMetrics.RecordAgeAtEnd.Record(Math.Max(0, (now - oldest).TotalMilliseconds), group, topic);
-        if (PitMetrics.LagSeconds.Enabled) ConsumerLag.Handled(handler.ConsumerGroup, batch, now);
+        if (PitMetrics.LagSeconds.Enabled)
+            ConsumerLag.Handled(handler.ConsumerGroup, batch, now);
     }
 }

@@ -7,12 +7,22 @@ using PitPlatform.Contracts.Keys;
 
 namespace PitPlatform.Contracts.Envelopes;
 
-/// <summary>Wraps a payload in an <see cref="EventEnvelope"/> with every invariant set (key fields, type, hash).</summary>
+/// <summary>
+/// Wraps a payload in an <see cref="EventEnvelope"/> with every invariant set (key fields, type, hash).
+/// </summary>
 public sealed class EnvelopeBuilder(TopicCatalog catalog, string producer)
 {
     public string Producer { get; } = producer;
 
-    public EventEnvelope Build(Guid eventId, DateTimeOffset ts, string topic, CanonicalKey key, IMessage payload, string? traceparent = null, string? tracestate = null)
+    public EventEnvelope Build(
+        Guid eventId,
+        DateTimeOffset ts,
+        string topic,
+        CanonicalKey key,
+        IMessage payload,
+        string? traceparent = null,
+        string? tracestate = null
+    )
     {
         var definition = catalog.Require(topic);
         var payloadType = payload.Descriptor.FullName;

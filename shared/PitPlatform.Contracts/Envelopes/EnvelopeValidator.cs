@@ -28,7 +28,9 @@ public sealed class EnvelopeValidator(TopicCatalog catalog)
         return Validate(envelope, recordKey, topic);
     }
 
-    /// <summary>Validates an already parsed envelope read from <paramref name="topic"/> under <paramref name="recordKey"/>.</summary>
+    /// <summary>
+    /// Validates an already parsed envelope read from <paramref name="topic"/> under <paramref name="recordKey"/>.
+    /// </summary>
     public EnvelopeValidationResult Validate(EventEnvelope envelope, ReadOnlySpan<byte> recordKey, string topic)
     {
         if (!Guid.TryParseExact(envelope.EventId, "D", out var eventId))
@@ -42,20 +44,33 @@ public sealed class EnvelopeValidator(TopicCatalog catalog)
         if (envelope.PayloadSha256.Length != 32)
             return EnvelopeValidationResult.Fail(InvalidEnvelope, envelope, "payload_sha256 is not 32 bytes");
         if (envelope.Topic.Length > 0 && envelope.Topic != topic)
-            return EnvelopeValidationResult.Fail(InvalidEnvelope, envelope, $"envelope names topic {envelope.Topic} but was read from {topic}");
+            return EnvelopeValidationResult.Fail(
+                InvalidEnvelope,
+                envelope,
+                $"envelope names topic {envelope.Topic} but was read from {topic}"
+            );
         var (outcome, key, detail) = CheckKey(envelope);
-        if (outcome != Valid) return EnvelopeValidationResult.Fail(outcome, envelope, detail);
+        if (outcome != Valid)
+            return EnvelopeValidationResult.Fail(outcome, envelope, detail);
         if (!RecordKeyMatches(recordKey, envelope.Key))
             return EnvelopeValidationResult.Fail(KeyMismatch, envelope, "record key differs from the envelope key");
 
         var definition = catalog.Find(topic);
         if (definition is null || !definition.AllowsPayloadType(envelope.PayloadType))
-            return EnvelopeValidationResult.Fail(PayloadTypeMismatch, envelope, $"{envelope.PayloadType} is not allowed on {topic}");
+            return EnvelopeValidationResult.Fail(
+                PayloadTypeMismatch,
+                envelope,
+                $"{envelope.PayloadType} is not allowed on {topic}"
+            );
 
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(envelope.Payload.Span, hash);
         if (!hash.SequenceEqual(envelope.PayloadSha256.Span))
-            return EnvelopeValidationResult.Fail(PayloadHashMismatch, envelope, "payload_sha256 does not match payload");
+            return EnvelopeValidationResult.Fail(
+                PayloadHashMismatch,
+                envelope,
+                "payload_sha256 does not match payload"
+            );
 
         return new EnvelopeValidationResult(Valid, envelope, key, eventId, "");
     }
@@ -66,28 +81,36 @@ public sealed class EnvelopeValidator(TopicCatalog catalog)
     /// </summary>
     private static (EnvelopeValidationOutcome, CanonicalKey?, string) CheckKey(EventEnvelope envelope)
     {
-        if (envelope.Tenant.Length > 0
+        if (
+            envelope.Tenant.Length > 0
             && KeySegment.Check("tenant", envelope.Tenant) is null
             && KeySegment.Check("series", envelope.Series) is null
             && (envelope.Cell.Length == 0 || KeySegment.Check("cell", envelope.Cell) is null)
-            && CanonicalKey.Equals(envelope.Key, envelope.Tenant, envelope.Series, envelope.Cell))
+            && CanonicalKey.Equals(envelope.Key, envelope.Tenant, envelope.Series, envelope.Cell)
+        )
             return (Valid, CanonicalKey.FromCheckedSegments(envelope.Tenant, envelope.Series, envelope.Cell), "");
 
-        if (!CanonicalKey.TryParse(envelope.Key, out var key, out var reason)) return (InvalidEnvelope, null, reason);
+        if (!CanonicalKey.TryParse(envelope.Key, out var key, out var reason))
+            return (InvalidEnvelope, null, reason);
         var agrees = key.IsVenue
             ? envelope.Tenant.Length == 0 && envelope.Series.Length == 0 && envelope.Cell.Length == 0
             : key.Tenant == envelope.Tenant && key.Series == envelope.Series && (key.Cell ?? "") == envelope.Cell;
-        return agrees ? (Valid, key, "") : (KeyMismatch, null, $"key {envelope.Key} disagrees with tenant/series/cell fields");
+        return agrees
+            ? (Valid, key, "")
+            : (KeyMismatch, null, $"key {envelope.Key} disagrees with tenant/series/cell fields");
     }
 
     /// <summary>A validated key is ASCII, so its UTF-8 bytes are its characters.</summary>
     private static bool RecordKeyMatches(ReadOnlySpan<byte> recordKey, string envelopeKey)
     {
-        if (recordKey.IsEmpty) return true; // a host that does not pass the record key (byte[][] fallback) cannot check it
-        if (recordKey.Length != envelopeKey.Length) return false;
+        if (recordKey.IsEmpty)
+            return true; // a host that does not pass the record key (byte[][] fallback) cannot check it
+        if (recordKey.Length != envelopeKey.Length)
+            return false;
         for (var i = 0; i < recordKey.Length; i++)
         {
-            if (recordKey[i] != envelopeKey[i]) return false;
+            if (recordKey[i] != envelopeKey[i])
+                return false;
         }
         return true;
     }

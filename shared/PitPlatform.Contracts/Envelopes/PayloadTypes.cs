@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using PitPlatform.Contracts.Events.V1;
 
@@ -13,6 +12,10 @@ public static class PayloadTypes
     public static readonly string DeadLetter = Events.V1.DeadLetter.Descriptor.FullName;
 
     public static readonly TypeRegistry Registry = TypeRegistry.FromFiles(
-        ExecReflection.Descriptor, AcctReflection.Descriptor, RuntimeReflection.Descriptor,
-        OpsReflection.Descriptor, PolicyReflection.Descriptor);
+        ExecReflection.Descriptor,
+        AcctReflection.Descriptor,
+        RuntimeReflection.Descriptor,
+        OpsReflection.Descriptor,
+        PolicyReflection.Descriptor
+    );
 }

@@ -18,7 +18,9 @@ public static class DeterministicGuid
         ns.CopyTo(input);
         nameBytes.CopyTo(input, 16);
         Span<byte> hash = stackalloc byte[20];
+#pragma warning disable CA5350 // RFC 4122's name-based UUID version 5 is defined on SHA-1; no security rests on it.
         SHA1.HashData(input, hash);
+#pragma warning restore CA5350
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC variant
         return new Guid(hash[..16], bigEndian: true);

@@ -16,8 +16,10 @@ public sealed record CanonicalKey
 
     public string? Tenant { get; }
     public string? Series { get; }
+
     /// <summary>Null for series-scoped and venue keys.</summary>
     public string? Cell { get; }
+
     /// <summary>Set only for venue keys.</summary>
     public string? Venue { get; }
 
@@ -47,16 +49,21 @@ public sealed record CanonicalKey
     internal static CanonicalKey FromCheckedSegments(string tenant, string series, string? cell) =>
         new(tenant, series, string.IsNullOrEmpty(cell) ? null : cell, null);
 
-    /// <summary>Whether <paramref name="text"/> is exactly the key of these segments, compared without allocating.</summary>
+    /// <summary>
+    /// Whether <paramref name="text"/> is exactly the key of these segments, compared without allocating.
+    /// </summary>
     public static bool Equals(ReadOnlySpan<char> text, string tenant, string series, string? cell)
     {
-        if (!Take(ref text, "t/") || !Take(ref text, tenant) || !Take(ref text, "/s/") || !Take(ref text, series)) return false;
-        if (string.IsNullOrEmpty(cell)) return text.IsEmpty;
+        if (!Take(ref text, "t/") || !Take(ref text, tenant) || !Take(ref text, "/s/") || !Take(ref text, series))
+            return false;
+        if (string.IsNullOrEmpty(cell))
+            return text.IsEmpty;
         return Take(ref text, "/c/") && Take(ref text, cell) && text.IsEmpty;
 
         static bool Take(ref ReadOnlySpan<char> rest, string part)
         {
-            if (!rest.StartsWith(part, StringComparison.Ordinal)) return false;
+            if (!rest.StartsWith(part, StringComparison.Ordinal))
+                return false;
             rest = rest[part.Length..];
             return true;
         }
@@ -69,22 +76,31 @@ public sealed record CanonicalKey
     public static bool TryParse(string? text, out CanonicalKey key, out string reason)
     {
         key = null!;
-        if (string.IsNullOrEmpty(text)) { reason = "key is empty"; return false; }
+        if (string.IsNullOrEmpty(text))
+        {
+            reason = "key is empty";
+            return false;
+        }
         var parts = text.Split('/');
         string? error;
         switch (parts)
         {
             case ["venue", var venue]:
                 error = KeySegment.Check("venue", venue);
-                if (error is null) key = new CanonicalKey(null, null, null, venue);
+                if (error is null)
+                    key = new CanonicalKey(null, null, null, venue);
                 break;
             case ["t", var tenant, "s", var series]:
                 error = KeySegment.Check("tenant", tenant) ?? KeySegment.Check("series", series);
-                if (error is null) key = new CanonicalKey(tenant, series, null, null);
+                if (error is null)
+                    key = new CanonicalKey(tenant, series, null, null);
                 break;
             case ["t", var tenant, "s", var series, "c", var cell]:
-                error = KeySegment.Check("tenant", tenant) ?? KeySegment.Check("series", series) ?? KeySegment.Check("cell", cell);
-                if (error is null) key = new CanonicalKey(tenant, series, cell, null);
+                error = KeySegment.Check("tenant", tenant)
+                    ?? KeySegment.Check("series", series)
+                    ?? KeySegment.Check("cell", cell);
+                if (error is null)
+                    key = new CanonicalKey(tenant, series, cell, null);
                 break;
             default:
                 error = "key must be t/{tenant}/s/{series}/c/{cell}, t/{tenant}/s/{series} or venue/{venue}";

@@ -12,13 +12,17 @@ public static class KeySegment
     /// <summary>Returns null when <paramref name="value"/> is a valid segment, otherwise why it is not.</summary>
     public static string? Check(string name, string? value)
     {
-        if (string.IsNullOrEmpty(value)) return $"{name} is empty";
-        if (value.Length > MaxLength) return $"{name} is longer than {MaxLength} characters";
-        if (!char.IsAsciiLetterOrDigit(value[0])) return $"{name} must start with an ASCII letter or digit";
+        if (string.IsNullOrEmpty(value))
+            return $"{name} is empty";
+        if (value.Length > MaxLength)
+            return $"{name} is longer than {MaxLength} characters";
+        if (!char.IsAsciiLetterOrDigit(value[0]))
+            return $"{name} must start with an ASCII letter or digit";
         foreach (var c in value)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-                return $"{name} contains '{(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())}'; allowed are ASCII letters, digits, '.', '_' and '-'";
+                return $"{name} contains '{(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())}'; allowed are "
+                    + "ASCII letters, digits, '.', '_' and '-'";
         }
         return null;
     }

@@ -14,7 +14,8 @@ public readonly record struct Money
 
     public Money(long micros, string currency)
     {
-        if (!IsCurrencyCode(currency)) throw new ArgumentException($"'{currency}' is not an ISO 4217 currency code", nameof(currency));
+        if (!IsCurrencyCode(currency))
+            throw new ArgumentException($"'{currency}' is not an ISO 4217 currency code", nameof(currency));
         Micros = micros;
         Currency = currency;
     }
@@ -34,28 +35,52 @@ public readonly record struct Money
     public static Money operator +(Money a, Money b)
     {
         SameCurrency(a, b);
-        try { return new Money(a.Currency, checked(a.Micros + b.Micros)); }
-        catch (OverflowException) { throw Overflow(a, "+", b); }
+        try
+        {
+            return new Money(a.Currency, checked(a.Micros + b.Micros));
+        }
+        catch (OverflowException)
+        {
+            throw Overflow(a, "+", b);
+        }
     }
 
     public static Money operator -(Money a, Money b)
     {
         SameCurrency(a, b);
-        try { return new Money(a.Currency, checked(a.Micros - b.Micros)); }
-        catch (OverflowException) { throw Overflow(a, "-", b); }
+        try
+        {
+            return new Money(a.Currency, checked(a.Micros - b.Micros));
+        }
+        catch (OverflowException)
+        {
+            throw Overflow(a, "-", b);
+        }
     }
 
     public static Money operator -(Money a)
     {
-        try { return new Money(a.Currency, checked(-a.Micros)); }
-        catch (OverflowException) { throw Overflow(a, "negated", ""); }
+        try
+        {
+            return new Money(a.Currency, checked(-a.Micros));
+        }
+        catch (OverflowException)
+        {
+            throw Overflow(a, "negated", "");
+        }
     }
 
     /// <summary>Price times a whole quantity (a fill's notional).</summary>
     public Money Times(long quantity)
     {
-        try { return new Money(Currency, checked(Micros * quantity)); }
-        catch (OverflowException) { throw Overflow(this, "x", quantity); }
+        try
+        {
+            return new Money(Currency, checked(Micros * quantity));
+        }
+        catch (OverflowException)
+        {
+            throw Overflow(this, "x", quantity);
+        }
     }
 
     /// <summary>Decimal text for display, e.g. "-1250.000000 USD". Never parse it back into a float.</summary>
@@ -71,11 +96,15 @@ public readonly record struct Money
 
     // Indexed rather than code.All(...): that enumerates the string through an allocated enumerator, once per amount.
     public static bool IsCurrencyCode(string? code) =>
-        code is { Length: 3 } && char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]) && char.IsAsciiLetterUpper(code[2]);
+        code is { Length: 3 }
+        && char.IsAsciiLetterUpper(code[0])
+        && char.IsAsciiLetterUpper(code[1])
+        && char.IsAsciiLetterUpper(code[2]);
 
     private static void SameCurrency(Money a, Money b)
     {
-        if (a.Currency != b.Currency) throw new CurrencyMismatchException(a.Currency, b.Currency);
+        if (a.Currency != b.Currency)
+            throw new CurrencyMismatchException(a.Currency, b.Currency);
     }
 
     private static MoneyOverflowException Overflow(Money left, string operation, object right) =>

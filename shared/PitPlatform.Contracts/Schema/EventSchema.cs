@@ -18,7 +18,17 @@ public sealed class EventSchema
         return Parse(reader.ReadToEnd());
     });
 
-    private static readonly HashSet<string> Annotations = ["$schema", "$id", "$comment", "title", "description", "examples", "default", "definitions"];
+    private static readonly HashSet<string> Annotations =
+    [
+        "$schema",
+        "$id",
+        "$comment",
+        "title",
+        "description",
+        "examples",
+        "default",
+        "definitions",
+    ];
 
     private readonly SchemaNode _root;
 
@@ -41,12 +51,14 @@ public sealed class EventSchema
         var compiled = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
         var compiler = new Compiler(root, compiled);
         var node = compiler.Compile(root, "#");
-        compiler.ResolveAll(node);
+        Compiler.ResolveAll(node);
         Compiler.Discriminate(node);
         return new EventSchema(node, json);
     }
 
-    /// <summary>Every way <paramref name="instance"/> breaks the schema, with pointers under <paramref name="pointer"/>.</summary>
+    /// <summary>
+    /// Every way <paramref name="instance"/> breaks the schema, with pointers under <paramref name="pointer"/>.
+    /// </summary>
     /// <remarks>
     /// An event holding an unpaired surrogate escape or bytes that are not UTF-8 anywhere (a value or a member name)
     /// gets only those errors (keyword <see cref="SchemaError.Text"/>): System.Text.Json cannot read such text, so the
@@ -55,7 +67,8 @@ public sealed class EventSchema
     /// </remarks>
     public IReadOnlyList<SchemaError> Validate(JsonElement instance, string pointer = "")
     {
-        if (TextErrors(instance, pointer) is { Count: > 0 } textErrors) return textErrors;
+        if (TextErrors(instance, pointer) is { Count: > 0 } textErrors)
+            return textErrors;
         var errors = new List<SchemaError>();
         _root.Validate(instance, new SchemaPath(pointer), errors);
         return errors;
@@ -68,7 +81,8 @@ public sealed class EventSchema
     /// </summary>
     public static IReadOnlyList<SchemaError> TextErrors(JsonElement instance, string pointer = "")
     {
-        if (!StorableText.MayHoldFault(instance)) return [];
+        if (!StorableText.MayHoldFault(instance))
+            return [];
         var findings = new List<TextFinding>();
         return StorableText.Find(instance, pointer, nulAllowed: true, findings)
             ? findings.ConvertAll(f => new SchemaError(f.Pointer, SchemaError.Text, f.Message))
@@ -81,7 +95,8 @@ public sealed class EventSchema
     {
         public SchemaNode Compile(JsonElement schema, string path)
         {
-            if (schema.ValueKind != JsonValueKind.Object) throw Unsupported(path, "a schema that is not an object");
+            if (schema.ValueKind != JsonValueKind.Object)
+                throw Unsupported(path, "a schema that is not an object");
             var node = new SchemaNode();
             foreach (var keyword in schema.EnumerateObject())
             {
@@ -96,25 +111,39 @@ public sealed class EventSchema
                         node.Reference = () => target ??= Resolve(reference);
                         break;
                     case "type":
-                        node.Types = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(t => t.GetString()!).ToArray() : [value.GetString()!];
+                        node.Types =
+                            value.ValueKind == JsonValueKind.Array
+                                ? value.EnumerateArray().Select(t => t.GetString()!).ToArray()
+                                : [value.GetString()!];
                         break;
                     case "enum":
-                        if (value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String)) throw Unsupported(at, "enum values other than strings");
-                        node.Enum = value.EnumerateArray().Select(v => v.GetString()!).ToHashSet(StringComparer.Ordinal);
+                        if (value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+                            throw Unsupported(at, "enum values other than strings");
+                        node.Enum = value
+                            .EnumerateArray()
+                            .Select(v => v.GetString()!)
+                            .ToHashSet(StringComparer.Ordinal);
                         break;
                     case "required":
                         node.Required = value.EnumerateArray().Select(v => v.GetString()!).ToArray();
                         break;
                     case "properties":
-                        node.Properties = value.EnumerateObject().ToDictionary(p => p.Name, p => Compile(p.Value, $"{at}/{p.Name}"), StringComparer.Ordinal);
+                        node.Properties = value
+                            .EnumerateObject()
+                            .ToDictionary(p => p.Name, p => Compile(p.Value, $"{at}/{p.Name}"), StringComparer.Ordinal);
                         break;
                     case "additionalProperties":
-                        if (value.ValueKind != JsonValueKind.False) throw Unsupported(at, "additionalProperties other than false");
+                        if (value.ValueKind != JsonValueKind.False)
+                            throw Unsupported(at, "additionalProperties other than false");
                         node.AdditionalPropertiesForbidden = true;
                         break;
                     case "pattern":
                         node.PatternText = value.GetString()!;
-                        node.Pattern = new Regex(EcmaEndAnchor(node.PatternText), RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+                        node.Pattern = new Regex(
+                            EcmaEndAnchor(node.PatternText),
+                            RegexOptions.CultureInvariant | RegexOptions.Compiled,
+                            TimeSpan.FromMilliseconds(100)
+                        );
                         break;
                     case "minLength":
                         node.MinLength = value.GetInt32();
@@ -129,26 +158,35 @@ public sealed class EventSchema
                         node.Maximum = SchemaNode.Number(value);
                         break;
                     case "format":
-                        if (value.GetString() != "date-time") throw Unsupported(at, $"format {value.GetString()}");
+                        if (value.GetString() != "date-time")
+                            throw Unsupported(at, $"format {value.GetString()}");
                         node.Format = "date-time";
                         break;
                     case "oneOf":
-                        node.OneOf = value.EnumerateArray().Select((branch, i) => Compile(branch, $"{at}/{i}")).ToArray();
+                        node.OneOf = value
+                            .EnumerateArray()
+                            .Select((branch, i) => Compile(branch, $"{at}/{i}"))
+                            .ToArray();
                         break;
                     default:
-                        if (!Annotations.Contains(keyword.Name)) throw Unsupported(at, $"the keyword '{keyword.Name}'");
+                        if (!Annotations.Contains(keyword.Name))
+                            throw Unsupported(at, $"the keyword '{keyword.Name}'");
                         break;
                 }
             }
             return node;
         }
 
-        /// <summary>Resolves every reference now: a broken one fails start-up, and validation never mutates state.</summary>
-        public void ResolveAll(SchemaNode node, HashSet<SchemaNode>? seen = null)
+        /// <summary>
+        /// Resolves every reference now: a broken one fails start-up, and validation never mutates state.
+        /// </summary>
+        public static void ResolveAll(SchemaNode node, HashSet<SchemaNode>? seen = null)
         {
             seen ??= [];
-            if (!seen.Add(node)) return;
-            if (node.Reference is not null) ResolveAll(node.Reference(), seen);
+            if (!seen.Add(node))
+                return;
+            if (node.Reference is not null)
+                ResolveAll(node.Reference(), seen);
             foreach (var child in (node.Properties?.Values ?? Enumerable.Empty<SchemaNode>()).Concat(node.OneOf ?? []))
                 ResolveAll(child, seen);
         }
@@ -159,24 +197,33 @@ public sealed class EventSchema
         /// </summary>
         public static void Discriminate(SchemaNode node)
         {
-            if (node.OneOf is null) return;
+            if (node.OneOf is null)
+                return;
             var byType = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
             foreach (var branch in node.OneOf.Select(b => b.Resolved))
             {
                 var type = branch.Properties?.GetValueOrDefault("type")?.Resolved;
-                if (branch.Required?.Contains("type") != true || type?.Enum is not { Count: 1 } values || !byType.TryAdd(values.Single(), branch)) return;
+                if (
+                    branch.Required?.Contains("type") != true
+                    || type?.Enum is not { Count: 1 } values
+                    || !byType.TryAdd(values.Single(), branch)
+                )
+                    return;
             }
             node.Discriminated = byType;
         }
 
         private SchemaNode Resolve(string reference)
         {
-            if (byReference.TryGetValue(reference, out var known)) return known;
-            if (!reference.StartsWith("#/", StringComparison.Ordinal)) throw Unsupported(reference, "references outside this document");
+            if (byReference.TryGetValue(reference, out var known))
+                return known;
+            if (!reference.StartsWith("#/", StringComparison.Ordinal))
+                throw Unsupported(reference, "references outside this document");
             var target = document;
             foreach (var token in reference[2..].Split('/'))
             {
-                if (!target.TryGetProperty(JsonPointer.Unescape(token), out target)) throw new InvalidDataException($"event schema: {reference} does not resolve");
+                if (!target.TryGetProperty(JsonPointer.Unescape(token), out target))
+                    throw new InvalidDataException($"event schema: {reference} does not resolve");
             }
             var node = Compile(target, reference);
             byReference[reference] = node;
@@ -184,13 +231,18 @@ public sealed class EventSchema
         }
 
         private static NotSupportedException Unsupported(string where, string what) =>
-            new($"event schema: {where} uses {what}, which the compiled validator does not implement; extend Schema/EventSchema.cs");
+            new(
+                $"event schema: {where} uses {what}, which the compiled validator does not implement; extend "
+                    + "Schema/EventSchema.cs"
+            );
 
         /// <summary>
         /// In ECMA 262 (JSON Schema's regex dialect) a final '$' matches only at the very end; in .NET it also
         /// matches before a trailing newline, which would let "USD\n" pass as a currency.
         /// </summary>
         private static string EcmaEndAnchor(string pattern) =>
-            pattern.EndsWith('$') && !pattern.EndsWith("\\$", StringComparison.Ordinal) ? pattern[..^1] + "\\z" : pattern;
+            pattern.EndsWith('$') && !pattern.EndsWith("\\$", StringComparison.Ordinal)
+                ? pattern[..^1] + "\\z"
+                : pattern;
     }
 }

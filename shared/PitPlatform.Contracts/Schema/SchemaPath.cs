@@ -12,7 +12,8 @@ internal sealed class SchemaPath(string basePointer)
 
     public void Pop() => _tokens.RemoveAt(_tokens.Count - 1);
 
-    public string Pointer => _tokens.Count == 0 ? basePointer : basePointer + "/" + string.Join("/", _tokens.Select(JsonPointer.Escape));
+    public string Pointer =>
+        _tokens.Count == 0 ? basePointer : basePointer + "/" + string.Join("/", _tokens.Select(JsonPointer.Escape));
 
     public string Child(string token) => Pointer + "/" + JsonPointer.Escape(token);
 

@@ -23,23 +23,31 @@ public static class StorableText
         return raw.IndexOf("\\u"u8) >= 0 || !Utf8.IsValid(raw);
     }
 
-    /// <summary>What is wrong with text already decoded (a path or query parameter): U+0000 or an unpaired surrogate.</summary>
+    /// <summary>
+    /// What is wrong with text already decoded (a path or query parameter): U+0000 or an unpaired surrogate.
+    /// </summary>
     public static TextFault Check(string text, bool nulAllowed)
     {
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '\0' && !nulAllowed) return TextFault.Nul;
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (char.IsSurrogate(c)) return TextFault.UnpairedSurrogate;
+            if (c == '\0' && !nulAllowed)
+                return TextFault.Nul;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(c))
+                return TextFault.UnpairedSurrogate;
         }
         return TextFault.None;
     }
 
-    /// <summary>What is wrong with one string token, given its raw UTF-8 (quotes included or not, escapes as written).</summary>
+    /// <summary>
+    /// What is wrong with one string token, given its raw UTF-8 (quotes included or not, escapes as written).
+    /// </summary>
     public static TextFault Check(ReadOnlySpan<byte> raw, bool nulAllowed)
     {
-        if (!Utf8.IsValid(raw)) return TextFault.InvalidUtf8;
+        if (!Utf8.IsValid(raw))
+            return TextFault.InvalidUtf8;
         var at = raw.IndexOf((byte)'\\');
         while (at >= 0 && at + 1 < raw.Length)
         {
@@ -48,12 +56,19 @@ public static class StorableText
                 at = Next(raw, at + 2);
                 continue;
             }
-            if (unit == 0 && !nulAllowed) return TextFault.Nul;
-            if (char.IsLowSurrogate((char)unit)) return TextFault.UnpairedSurrogate;
+            if (unit == 0 && !nulAllowed)
+                return TextFault.Nul;
+            if (char.IsLowSurrogate((char)unit))
+                return TextFault.UnpairedSurrogate;
             if (char.IsHighSurrogate((char)unit))
             {
-                if (raw.Length < at + 12 || raw[at + 6] != (byte)'\\' || raw[at + 7] != (byte)'u' || !TryHex(raw, at + 8, out var low)
-                    || !char.IsLowSurrogate((char)low))
+                if (
+                    raw.Length < at + 12
+                    || raw[at + 6] != (byte)'\\'
+                    || raw[at + 7] != (byte)'u'
+                    || !TryHex(raw, at + 8, out var low)
+                    || !char.IsLowSurrogate((char)low)
+                )
                     return TextFault.UnpairedSurrogate;
                 at = Next(raw, at + 12);
                 continue;
@@ -68,8 +83,15 @@ public static class StorableText
     /// with its JSON pointer under <paramref name="pointer"/> (a faulty member name points at its member). True when it
     /// found any. Pointers and names are made only for findings, so a clean document costs no strings.
     /// </summary>
-    /// <param name="skipMember">A member of a top-level object whose value is not walked (its name still is): text another check owns.</param>
-    public static bool Find(JsonElement element, string pointer, bool nulAllowed, List<TextFinding> findings, string? skipMember = null)
+    /// <param name="skipMember">A member of a top-level object whose value is not walked (its name still is): text
+    /// another check owns.</param>
+    public static bool Find(
+        JsonElement element,
+        string pointer,
+        bool nulAllowed,
+        List<TextFinding> findings,
+        string? skipMember = null
+    )
     {
         var before = findings.Count;
         new Walker(pointer, nulAllowed, findings, skipMember).Walk(element);
@@ -82,9 +104,11 @@ public static class StorableText
     /// </summary>
     public static string Decode(ReadOnlySpan<byte> raw)
     {
-        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"') raw = raw[1..^1];
+        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"')
+            raw = raw[1..^1];
         var text = Encoding.UTF8.GetString(raw);
-        if (!text.Contains('\\', StringComparison.Ordinal)) return text;
+        if (!text.Contains('\\', StringComparison.Ordinal))
+            return text;
         var decoded = new StringBuilder(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
@@ -94,18 +118,39 @@ public static class StorableText
                 continue;
             }
             var escaped = text[++i];
-            if (escaped == 'u' && i + 4 < text.Length && ushort.TryParse(text.AsSpan(i + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var unit))
+            if (
+                escaped == 'u'
+                && i + 4 < text.Length
+                && ushort.TryParse(
+                    text.AsSpan(i + 1, 4),
+                    System.Globalization.NumberStyles.AllowHexSpecifier,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var unit
+                )
+            )
             {
                 decoded.Append((char)unit);
                 i += 4;
                 continue;
             }
-            decoded.Append(escaped switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escaped });
+            decoded.Append(
+                escaped switch
+                {
+                    'b' => '\b',
+                    'f' => '\f',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    _ => escaped,
+                }
+            );
         }
         return decoded.ToString();
     }
 
-    /// <summary>Where the walk is: the members and indexes from the element down, turned into a pointer only for a finding.</summary>
+    /// <summary>
+    /// Where the walk is: the members and indexes from the element down, turned into a pointer only for a finding.
+    /// </summary>
     private sealed class Walker(string basePointer, bool nulAllowed, List<TextFinding> findings, string? skipMember)
     {
         private readonly List<(JsonProperty Member, int Index)> _path = [];
@@ -132,7 +177,8 @@ public static class StorableText
                     {
                         var nameFault = Check(JsonMarshal.GetRawUtf8PropertyName(member), nulAllowed);
                         _path.Add((member, -1));
-                        if (nameFault != TextFault.None) findings.Add(new TextFinding(Pointer(), Name(), IsName: true, nameFault));
+                        if (nameFault != TextFault.None)
+                            findings.Add(new TextFinding(Pointer(), Name(), IsName: true, nameFault));
                         // NameEquals, like Name, throws on a faulty name: compare only clean ones.
                         else if (_path.Count == 1 && skipMember is not null && member.NameEquals(skipMember))
                         {
@@ -152,23 +198,31 @@ public static class StorableText
             foreach (var (member, index) in _path)
             {
                 pointer.Append('/');
-                if (index >= 0) pointer.Append(index);
-                else pointer.Append(JsonPointer.Escape(NameOf(member)));
+                if (index >= 0)
+                    pointer.Append(index);
+                else
+                    pointer.Append(JsonPointer.Escape(NameOf(member)));
             }
             return pointer.ToString();
         }
 
-        /// <summary>The nearest member the walk is in (an array's items are their member's), or null outside any.</summary>
+        /// <summary>
+        /// The nearest member the walk is in (an array's items are their member's), or null outside any.
+        /// </summary>
         private string? Name()
         {
             for (var i = _path.Count - 1; i >= 0; i--)
             {
-                if (_path[i].Index < 0) return NameOf(_path[i].Member);
+                if (_path[i].Index < 0)
+                    return NameOf(_path[i].Member);
             }
             return null;
         }
 
-        /// <summary>A member's name as far as it can be read; <see cref="JsonProperty.Name"/> throws on exactly the names at fault.</summary>
+        /// <summary>
+        /// A member's name as far as it can be read; <see cref="JsonProperty.Name"/> throws on exactly the names at
+        /// fault.
+        /// </summary>
         private static string NameOf(JsonProperty member)
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(member);
@@ -178,7 +232,8 @@ public static class StorableText
 
     private static int Next(ReadOnlySpan<byte> raw, int from)
     {
-        if (from >= raw.Length) return -1;
+        if (from >= raw.Length)
+            return -1;
         var next = raw[from..].IndexOf((byte)'\\');
         return next < 0 ? -1 : from + next;
     }
@@ -186,7 +241,8 @@ public static class StorableText
     private static bool TryHex(ReadOnlySpan<byte> raw, int at, out int unit)
     {
         unit = 0;
-        if (at + 4 > raw.Length) return false;
+        if (at + 4 > raw.Length)
+            return false;
         for (var i = at; i < at + 4; i++)
         {
             var digit = raw[i] switch
@@ -196,7 +252,8 @@ public static class StorableText
                 >= (byte)'A' and <= (byte)'F' => raw[i] - 'A' + 10,
                 _ => -1,
             };
-            if (digit < 0) return false;
+            if (digit < 0)
+                return false;
             unit = unit * 16 + digit;
         }
         return true;

@@ -8,7 +8,9 @@ public enum TextFault
     /// <summary>U+0000 (<c>\u0000</c>): Postgres text cannot hold it.</summary>
     Nul,
 
-    /// <summary>A high surrogate escape without its low surrogate, or a low one alone: not Unicode text at all.</summary>
+    /// <summary>
+    /// A high surrogate escape without its low surrogate, or a low one alone: not Unicode text at all.
+    /// </summary>
     UnpairedSurrogate,
 
     /// <summary>Bytes that are not UTF-8.</summary>

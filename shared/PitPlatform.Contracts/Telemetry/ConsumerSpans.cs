@@ -15,7 +15,9 @@ namespace PitPlatform.Contracts.Telemetry;
 /// </summary>
 internal sealed class ConsumerSpans
 {
-    /// <summary>Links per batch span: enough to follow a latency batch, bounded for a replay batch of thousands.</summary>
+    /// <summary>
+    /// Links per batch span: enough to follow a latency batch, bounded for a replay batch of thousands.
+    /// </summary>
     private const int MaxLinks = 128;
 
     private readonly string _group;
@@ -40,23 +42,28 @@ internal sealed class ConsumerSpans
     /// <summary>Null, at the cost of one check, when nobody listens or the batch span is not sampled.</summary>
     public static ConsumerSpans? Start(string group, IReadOnlyList<ConsumedRecord> batch)
     {
-        if (!PitTelemetry.Source.HasListeners()) return null;
+        if (!PitTelemetry.Source.HasListeners())
+            return null;
         var contexts = new ActivityContext[batch.Count];
         var any = false;
         var oneTrace = true;
         ActivityTraceId trace = default;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!RecordTraceContext.TryRead(batch[i], out contexts[i])) continue;
-            if (!any) trace = contexts[i].TraceId;
-            else if (contexts[i].TraceId != trace) oneTrace = false;
+            if (!RecordTraceContext.TryRead(batch[i], out contexts[i]))
+                continue;
+            if (!any)
+                trace = contexts[i].TraceId;
+            else if (contexts[i].TraceId != trace)
+                oneTrace = false;
             any = true;
         }
         var parent = any && oneTrace ? contexts.First(c => c != default) : default;
         var links = new List<ActivityLink>(Math.Min(batch.Count, MaxLinks));
         foreach (var context in contexts)
         {
-            if (context != default && links.Count < MaxLinks) links.Add(new ActivityLink(context));
+            if (context != default && links.Count < MaxLinks)
+                links.Add(new ActivityLink(context));
         }
 
         var previous = Activity.Current;

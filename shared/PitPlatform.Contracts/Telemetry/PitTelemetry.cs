@@ -18,16 +18,26 @@ public static class PitTelemetry
     /// Topics and groups are a small fixed set, so each name is made once, not once per span.</summary>
     public static string SendSpan(string topic) => SendNames.GetOrAdd(topic, static t => "send " + t);
 
-    public static string ProcessSpan(string consumerGroup) => ProcessNames.GetOrAdd(consumerGroup, static g => "process " + g);
+    public static string ProcessSpan(string consumerGroup) =>
+        ProcessNames.GetOrAdd(consumerGroup, static g => "process " + g);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SendNames = new(StringComparer.Ordinal);
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ProcessNames = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SendNames = new(
+        StringComparer.Ordinal
+    );
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ProcessNames = new(
+        StringComparer.Ordinal
+    );
 
-    private static readonly string[] PartitionIds = Enumerable.Range(0, 256).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    private static readonly string[] PartitionIds = Enumerable
+        .Range(0, 256)
+        .Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .ToArray();
 
     /// <summary>A partition's id as the messaging conventions want it (a string), without a string per span.</summary>
     public static string PartitionId(int partition) =>
-        (uint)partition < (uint)PartitionIds.Length ? PartitionIds[partition] : partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (uint)partition < (uint)PartitionIds.Length
+            ? PartitionIds[partition]
+            : partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // OpenTelemetry semantic conventions (messaging, Kafka).
     public const string MessagingSystem = "messaging.system";

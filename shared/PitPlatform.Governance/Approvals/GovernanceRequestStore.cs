@@ -13,12 +13,21 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
         decided_by, decided_key, decided_at, completed_at, receipt::text
         """;
 
-    public virtual async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GovernanceRequest request, CancellationToken cancellationToken)
+    public virtual async Task InsertAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        GovernanceRequest request,
+        CancellationToken cancellationToken
+    )
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             INSERT INTO governance_requests (id, tenant, kind, payload, reason, state, requested_by, requested_key, requested_at, expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """, connection, transaction);
+            """,
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = request.Id });
         command.Parameters.Add(new() { Value = request.Tenant });
         command.Parameters.Add(new() { Value = request.Kind });
@@ -26,7 +35,9 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = request.Reason });
         command.Parameters.Add(new() { Value = request.State });
         command.Parameters.Add(new() { Value = request.RequestedBy.Principal });
-        command.Parameters.Add(new() { Value = (object?)request.RequestedBy.KeyPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(
+            new() { Value = (object?)request.RequestedBy.KeyPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
+        );
         command.Parameters.Add(new() { Value = request.RequestedAt });
         command.Parameters.Add(new() { Value = request.ExpiresAt });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -39,31 +50,63 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
         return await ReadAsync(connection, null, id, forUpdate: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The request, locked for the rest of the transaction (decisions and completion serialise on it).</summary>
-    public virtual Task<GovernanceRequest?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken) =>
-        ReadAsync(connection, transaction, id, forUpdate: true, cancellationToken);
+    /// <summary>
+    /// The request, locked for the rest of the transaction (decisions and completion serialise on it).
+    /// </summary>
+    public virtual Task<GovernanceRequest?> LockAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        Guid id,
+        CancellationToken cancellationToken
+    ) => ReadAsync(connection, transaction, id, forUpdate: true, cancellationToken);
 
-    public virtual async Task DecideAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string state, AuditActor? decidedBy,
-        DateTimeOffset at, CancellationToken cancellationToken)
+    public virtual async Task DecideAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        Guid id,
+        string state,
+        AuditActor? decidedBy,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE governance_requests SET state = $2, decided_by = $3, decided_key = $4, decided_at = $5 WHERE id = $1", connection, transaction);
+            "UPDATE governance_requests SET state = $2, decided_by = $3, decided_key = $4, decided_at = $5 "
+                + "WHERE id = $1",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = state });
-        command.Parameters.Add(new() { Value = (object?)decidedBy?.Principal ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)decidedBy?.KeyPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(
+            new() { Value = (object?)decidedBy?.Principal ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)decidedBy?.KeyPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
+        );
         command.Parameters.Add(new() { Value = at });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public virtual async Task CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, JsonObject? receipt,
-        DateTimeOffset at, CancellationToken cancellationToken)
+    public virtual async Task CompleteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        Guid id,
+        JsonObject? receipt,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE governance_requests SET state = 'completed', completed_at = $2, receipt = $3 WHERE id = $1", connection, transaction);
+            "UPDATE governance_requests SET state = 'completed', completed_at = $2, receipt = $3 WHERE id = $1",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = at });
-        command.Parameters.Add(new() { Value = (object?)receipt?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(
+            new() { Value = (object?)receipt?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb }
+        );
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,36 +127,56 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Ids of approved requests of <paramref name="kind"/> not yet completed, oldest first.</summary>
-    public virtual async Task<IReadOnlyList<Guid>> ApprovedAsync(string kind, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<Guid>> ApprovedAsync(
+        string kind,
+        CancellationToken cancellationToken = default
+    )
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id FROM governance_requests WHERE state = 'approved' AND kind = $1 ORDER BY decided_at, id");
+            "SELECT id FROM governance_requests WHERE state = 'approved' AND kind = $1 ORDER BY decided_at, id"
+        );
         command.Parameters.Add(new() { Value = kind });
         return await ReadIdsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ids of pending requests whose answer is overdue.</summary>
-    public virtual async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<Guid>> OverdueAsync(
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default
+    )
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id FROM governance_requests WHERE state = 'pending' AND expires_at <= $1 ORDER BY expires_at, id");
+            "SELECT id FROM governance_requests WHERE state = 'pending' AND expires_at <= $1 ORDER BY expires_at, id"
+        );
         command.Parameters.Add(new() { Value = now });
         return await ReadIdsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<IReadOnlyList<Guid>> ReadIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Guid>> ReadIdsAsync(
+        NpgsqlCommand command,
+        CancellationToken cancellationToken
+    )
     {
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) ids.Add(reader.GetGuid(0));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            ids.Add(reader.GetGuid(0));
         return ids;
     }
 
-    private static async Task<GovernanceRequest?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, bool forUpdate,
-        CancellationToken cancellationToken)
+    private static async Task<GovernanceRequest?> ReadAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        Guid id,
+        bool forUpdate,
+        CancellationToken cancellationToken
+    )
     {
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM governance_requests WHERE id = $1{(forUpdate ? " FOR UPDATE" : "")}",
-            connection, transaction);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM governance_requests WHERE id = $1{(forUpdate ? " FOR UPDATE" : "")}",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;

@@ -17,6 +17,11 @@ public interface IApprovalKind
     /// <see cref="GovernanceRequestState.Completed"/> when the change is applied here, or
     /// <see cref="GovernanceRequestState.Approved"/> when work follows (a deletion's steps).
     /// </summary>
-    Task<string> OnApprovedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GovernanceRequest request, AuditActor approver,
-        CancellationToken cancellationToken);
+    Task<string> OnApprovedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        GovernanceRequest request,
+        AuditActor approver,
+        CancellationToken cancellationToken
+    );
 }

@@ -13,14 +13,23 @@ public sealed class RedactionApprovalKind : IApprovalKind
 
     public string Kind => Name;
 
-    public async Task<string> OnApprovedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GovernanceRequest request, AuditActor approver,
-        CancellationToken cancellationToken)
+    public async Task<string> OnApprovedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        GovernanceRequest request,
+        AuditActor approver,
+        CancellationToken cancellationToken
+    )
     {
         var storeRaw = request.Payload["store_raw"]?.GetValue<bool>() ?? false;
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             INSERT INTO tenant_redaction (tenant, store_raw) VALUES ($1, $2)
             ON CONFLICT (tenant) DO UPDATE SET store_raw = EXCLUDED.store_raw, updated_at = now()
-            """, connection, transaction);
+            """,
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = request.Tenant });
         command.Parameters.Add(new() { Value = storeRaw });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

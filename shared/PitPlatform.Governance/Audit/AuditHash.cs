@@ -20,8 +20,16 @@ public static class AuditHash
     /// <summary>The previous hash of a tenant's first entry.</summary>
     public static byte[] Genesis => new byte[Size];
 
-    public static byte[] Compute(string tenant, long sequence, DateTimeOffset at, AuditActor actor, string action, string target,
-        string detailsJson, ReadOnlySpan<byte> previousHash)
+    public static byte[] Compute(
+        string tenant,
+        long sequence,
+        DateTimeOffset at,
+        AuditActor actor,
+        string action,
+        string target,
+        string detailsJson,
+        ReadOnlySpan<byte> previousHash
+    )
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Version);
@@ -29,7 +37,8 @@ public static class AuditHash
         AppendInt64(hash, sequence);
         AppendInt64(hash, ToUnixMicroseconds(at));
         Append(hash, actor.Principal);
-        if (actor.KeyPrefix is null) hash.AppendData([0]);
+        if (actor.KeyPrefix is null)
+            hash.AppendData([0]);
         else
         {
             hash.AppendData([1]);
@@ -42,13 +51,17 @@ public static class AuditHash
         return hash.GetHashAndReset();
     }
 
-    /// <summary>Postgres keeps microseconds: entries are hashed at that precision so a stored entry re-hashes equal.</summary>
+    /// <summary>
+    /// Postgres keeps microseconds: entries are hashed at that precision so a stored entry re-hashes equal.
+    /// </summary>
     public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
 
     public static long ToUnixMicroseconds(DateTimeOffset at) => (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
-    /// <summary>Details as canonical JSON: object members sorted by ordinal name at every depth, no whitespace.</summary>
+    /// <summary>
+    /// Details as canonical JSON: object members sorted by ordinal name at every depth, no whitespace.
+    /// </summary>
     public static string CanonicalJson(JsonObject? details)
     {
         using var buffer = new MemoryStream();
@@ -77,7 +90,8 @@ public static class AuditHash
                 break;
             case JsonArray array:
                 writer.WriteStartArray();
-                foreach (var item in array) Write(writer, item);
+                foreach (var item in array)
+                    Write(writer, item);
                 writer.WriteEndArray();
                 break;
             default:

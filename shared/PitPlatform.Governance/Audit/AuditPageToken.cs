@@ -15,8 +15,14 @@ public static class AuditPageToken
     public static bool TryRead(string token, out long afterSequence)
     {
         afterSequence = 0;
-        return token.StartsWith(Prefix, StringComparison.Ordinal) && token.Length <= 32
-            && long.TryParse(token.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out afterSequence)
+        return token.StartsWith(Prefix, StringComparison.Ordinal)
+            && token.Length <= 32
+            && long.TryParse(
+                token.AsSpan(Prefix.Length),
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out afterSequence
+            )
             && afterSequence > 0;
     }
 }

@@ -13,7 +13,11 @@ namespace PitPlatform.Governance.Audit;
 /// its previous hash and hash (hex), so a client can re-check the links it was given. Needs the admin or approver
 /// scope. Keyset paging on the sequence; <c>meta.next_page_token</c> is present when more entries follow.
 /// </summary>
-public sealed class AuditQueryHandler(RequestAuthentication authentication, NpgsqlDataSource database, ILogger<AuditQueryHandler> logger)
+public sealed class AuditQueryHandler(
+    RequestAuthentication authentication,
+    NpgsqlDataSource database,
+    ILogger<AuditQueryHandler> logger
+)
 {
     public const int DefaultLimit = 1000;
     public const int MaxLimit = 10_000;
@@ -23,29 +27,45 @@ public sealed class AuditQueryHandler(RequestAuthentication authentication, Npgs
 
     private async Task<IResult> HandleCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (principal, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-        if (principal is null) return refused!;
-        if (!principal.Has(ApiKeyScope.Admin) && !principal.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
+        var (principal, refused) = await authentication
+            .AuthenticateAsync(request, cancellationToken)
+            .ConfigureAwait(false);
+        if (principal is null)
+            return refused!;
+        if (!principal.Has(ApiKeyScope.Admin) && !principal.Has(ApiKeyScope.Approver))
+            return ApiErrors.MissingScope(ApiKeyScope.Admin);
 
-        if (QueryParameters.TimeRange(request, out var from, out var to) is { } badTimes) return badTimes;
+        if (QueryParameters.TimeRange(request, out var from, out var to) is { } badTimes)
+            return badTimes;
         var limit = DefaultLimit;
-        if (request.Query["limit"].FirstOrDefault() is { } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (
+            request.Query["limit"].FirstOrDefault() is { } limitText
+            && (
+                !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
+                || limit is < 1 or > MaxLimit
+            )
+        )
             return Bad($"limit must be 1 to {MaxLimit}", "limit");
         var after = 0L;
         if (request.Query["page_token"].FirstOrDefault() is { } token && !AuditPageToken.TryRead(token, out after))
             return Bad("page_token is not a token this query returned; start again without it", "page_token");
 
-        await using var command = database.CreateCommand("""
+        await using var command = database.CreateCommand(
+            """
             SELECT sequence, at, principal, key_prefix, action, target, details::text, previous_hash, hash
             FROM audit_entries
             WHERE tenant = $1 AND sequence > $2 AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at <= $4)
             ORDER BY sequence LIMIT $5
-            """);
+            """
+        );
         command.Parameters.Add(new() { Value = principal.Tenant });
         command.Parameters.Add(new() { Value = after });
-        command.Parameters.Add(new() { Value = (object?)from ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(
+            new() { Value = (object?)from ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz }
+        );
         command.Parameters.Add(new() { Value = limit + 1 });
         var entries = new List<AuditEntryView>(Math.Min(limit, 1024));
         var more = false;
@@ -58,22 +78,44 @@ public sealed class AuditQueryHandler(RequestAuthentication authentication, Npgs
                     more = true;
                     break;
                 }
-                entries.Add(new AuditEntryView(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1).UtcDateTime, reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                    JsonNode.Parse(reader.GetString(6))!.AsObject(),
-                    Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(7)), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(8))));
+                entries.Add(
+                    new AuditEntryView(
+                        reader.GetInt64(0),
+                        reader.GetFieldValue<DateTimeOffset>(1).UtcDateTime,
+                        reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.GetString(4),
+                        reader.GetString(5),
+                        JsonNode.Parse(reader.GetString(6))!.AsObject(),
+                        Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(7)),
+                        Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(8))
+                    )
+                );
             }
         }
         var next = more ? AuditPageToken.Write(entries[^1].Sequence) : null;
-        return Results.Json(new AuditResponse(entries, new AuditMeta(from?.UtcDateTime, to?.UtcDateTime, entries.Count, limit, next)), ApiJson.Options);
+        return Results.Json(
+            new AuditResponse(entries, new AuditMeta(from?.UtcDateTime, to?.UtcDateTime, entries.Count, limit, next)),
+            ApiJson.Options
+        );
     }
 
-    private static IResult Bad(string message, string parameter) => ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter });
+    private static IResult Bad(string message, string parameter) =>
+        ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter });
 }
 
 /// <summary>One entry as GET /v1/audit returns it; hashes in lower-case hex.</summary>
-public sealed record AuditEntryView(long Sequence, DateTime At, string Principal, string? KeyPrefix, string Action, string Target,
-    JsonObject Details, string PreviousHash, string Hash);
+public sealed record AuditEntryView(
+    long Sequence,
+    DateTime At,
+    string Principal,
+    string? KeyPrefix,
+    string Action,
+    string Target,
+    JsonObject Details,
+    string PreviousHash,
+    string Hash
+);
 
 public sealed record AuditMeta(DateTime? From, DateTime? To, int Count, int Limit, string? NextPageToken);
 

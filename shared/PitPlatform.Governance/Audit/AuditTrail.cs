@@ -41,8 +41,12 @@ public partial class AuditTrail
     /// Appends inside the caller's transaction, so the audited change and its entry commit (or roll back) together.
     /// The tenant's chain stays locked until that transaction ends: keep it short.
     /// </summary>
-    public virtual async Task<AuditEntry> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        AuditRecord record, CancellationToken cancellationToken = default)
+    public virtual async Task<AuditEntry> AppendAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        AuditRecord record,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(record);
@@ -51,15 +55,24 @@ public partial class AuditTrail
         var sequence = 1L;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))")
-            {
-                Parameters = { new() { Value = LockClass }, new() { Value = record.Tenant } },
-            });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "SELECT sequence, hash FROM audit_entries WHERE tenant = $1 ORDER BY sequence DESC LIMIT 1")
-            {
-                Parameters = { new() { Value = record.Tenant } },
-            });
+            batch.BatchCommands.Add(
+                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+                {
+                    Parameters =
+                    {
+                        new() { Value = LockClass },
+                        new() { Value = record.Tenant },
+                    },
+                }
+            );
+            batch.BatchCommands.Add(
+                new NpgsqlBatchCommand(
+                    "SELECT sequence, hash FROM audit_entries WHERE tenant = $1 ORDER BY sequence DESC LIMIT 1"
+                )
+                {
+                    Parameters = { new() { Value = record.Tenant } },
+                }
+            );
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -71,17 +84,34 @@ public partial class AuditTrail
 
         var at = AuditHash.TruncateToMicroseconds(_time.GetUtcNow());
         var details = AuditHash.CanonicalJson(WithPerson(record));
-        var hash = AuditHash.Compute(record.Tenant, sequence, at, record.Actor, record.Action, record.Target, details, previous);
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO audit_entries (tenant, sequence, at, principal, key_prefix, action, target, details, previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """, connection, transaction))
+        var hash = AuditHash.Compute(
+            record.Tenant,
+            sequence,
+            at,
+            record.Actor,
+            record.Action,
+            record.Target,
+            details,
+            previous
+        );
+        await using (
+            var insert = new NpgsqlCommand(
+                """
+                INSERT INTO audit_entries (tenant, sequence, at, principal, key_prefix, action, target, details, previous_hash, hash)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """,
+                connection,
+                transaction
+            )
+        )
         {
             insert.Parameters.Add(new() { Value = record.Tenant });
             insert.Parameters.Add(new() { Value = sequence });
             insert.Parameters.Add(new() { Value = at });
             insert.Parameters.Add(new() { Value = record.Actor.Principal });
-            insert.Parameters.Add(new() { Value = (object?)record.Actor.KeyPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(
+                new() { Value = (object?)record.Actor.KeyPrefix ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }
+            );
             insert.Parameters.Add(new() { Value = record.Action });
             insert.Parameters.Add(new() { Value = record.Target });
             insert.Parameters.Add(new() { Value = details, NpgsqlDbType = NpgsqlDbType.Json });
@@ -89,31 +119,52 @@ public partial class AuditTrail
             insert.Parameters.Add(new() { Value = hash });
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new AuditEntry(sequence, record.Tenant, at, record.Actor, record.Action, record.Target,
-            (JsonNode.Parse(details) as JsonObject)!, previous, hash);
+        return new AuditEntry(
+            sequence,
+            record.Tenant,
+            at,
+            record.Actor,
+            record.Action,
+            record.Target,
+            (JsonNode.Parse(details) as JsonObject)!,
+            previous,
+            hash
+        );
     }
 
     private static void Validate(AuditRecord record)
     {
-        if (KeySegment.Check("tenant", record.Tenant) is { } tenantError) throw new ArgumentException(tenantError, nameof(record));
+        if (KeySegment.Check("tenant", record.Tenant) is { } tenantError)
+            throw new ArgumentException(tenantError, nameof(record));
         if (!ActionName().IsMatch(record.Action))
-            throw new ArgumentException($"audit actions are dotted lower-case verbs (deletion.requested), not '{record.Action}'", nameof(record));
-        if (string.IsNullOrWhiteSpace(record.Target)) throw new ArgumentException("an audit entry needs a target", nameof(record));
-        if (string.IsNullOrWhiteSpace(record.Actor?.Principal)) throw new ArgumentException("an audit entry needs an actor", nameof(record));
+            throw new ArgumentException(
+                $"audit actions are dotted lower-case verbs (deletion.requested), not '{record.Action}'",
+                nameof(record)
+            );
+        if (string.IsNullOrWhiteSpace(record.Target))
+            throw new ArgumentException("an audit entry needs a target", nameof(record));
+        if (string.IsNullOrWhiteSpace(record.Actor?.Principal))
+            throw new ArgumentException("an audit entry needs an actor", nameof(record));
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$")]
     private static partial Regex ActionName();
 
     /// <summary>
-    /// A person's name and e-mail go into the entry's details (member <c>person</c>), hashed with the rest: the principal
-    /// (<c>person:{subject}</c>) stays the stable identity, and the trail still says who that was when they acted.
+    /// A person's name and e-mail go into the entry's details (member <c>person</c>), hashed with the rest: the
+    /// principal (<c>person:{subject}</c>) stays the stable identity, and the trail still says who that was when they
+    /// acted.
     /// </summary>
     private static System.Text.Json.Nodes.JsonObject? WithPerson(AuditRecord record)
     {
-        if (record.Actor.PersonName is null && record.Actor.PersonEmail is null) return record.Details;
+        if (record.Actor.PersonName is null && record.Actor.PersonEmail is null)
+            return record.Details;
         var details = (System.Text.Json.Nodes.JsonObject?)record.Details?.DeepClone() ?? [];
-        details["person"] = new System.Text.Json.Nodes.JsonObject { ["name"] = record.Actor.PersonName, ["email"] = record.Actor.PersonEmail };
+        details["person"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = record.Actor.PersonName,
+            ["email"] = record.Actor.PersonEmail,
+        };
         return details;
     }
 }

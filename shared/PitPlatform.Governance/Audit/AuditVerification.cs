@@ -9,9 +9,10 @@ public sealed record AuditVerification(IReadOnlyList<AuditChainSummary> Chains, 
 /// <summary>One tenant's chain: how many entries were checked and whether it is intact.</summary>
 public sealed record AuditChainSummary(string Tenant, long Entries, AuditProblem? Problem)
 {
-    public string Summary => Problem is null
-        ? $"{Tenant}: intact, {Entries} entries, head matches"
-        : $"{Tenant}: BROKEN at entry {Problem.Sequence}: {Problem.Reason}";
+    public string Summary =>
+        Problem is null
+            ? $"{Tenant}: intact, {Entries} entries, head matches"
+            : $"{Tenant}: BROKEN at entry {Problem.Sequence}: {Problem.Reason}";
 }
 
 /// <summary>The first entry of a chain that does not check out, and why.</summary>

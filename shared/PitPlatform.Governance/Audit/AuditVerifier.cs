@@ -10,16 +10,25 @@ namespace PitPlatform.Governance.Audit;
 /// </summary>
 public class AuditVerifier(NpgsqlDataSource dataSource)
 {
-    public virtual async Task<AuditVerification> VerifyAsync(string? tenant = null, CancellationToken cancellationToken = default)
+    public virtual async Task<AuditVerification> VerifyAsync(
+        string? tenant = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var heads = await ReadHeadsAsync(tenant, cancellationToken).ConfigureAwait(false);
         var chains = new List<AuditChainSummary>();
-        await using (var command = dataSource.CreateCommand("""
-            SELECT tenant, sequence, at, principal, key_prefix, action, target, details::text, previous_hash, hash
-            FROM audit_entries WHERE ($1::text IS NULL OR tenant = $1) ORDER BY tenant, sequence
-            """))
+        await using (
+            var command = dataSource.CreateCommand(
+                """
+                SELECT tenant, sequence, at, principal, key_prefix, action, target, details::text, previous_hash, hash
+                FROM audit_entries WHERE ($1::text IS NULL OR tenant = $1) ORDER BY tenant, sequence
+                """
+            )
+        )
         {
-            command.Parameters.Add(new() { Value = (object?)tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(
+                new() { Value = (object?)tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+            );
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             ChainWalk? walk = null;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -27,31 +36,61 @@ public class AuditVerifier(NpgsqlDataSource dataSource)
                 var entryTenant = reader.GetString(0);
                 if (walk?.Tenant != entryTenant)
                 {
-                    if (walk is not null) chains.Add(walk.Finish(heads));
+                    if (walk is not null)
+                        chains.Add(walk.Finish(heads));
                     walk = new ChainWalk(entryTenant);
                 }
-                if (walk.Problem is not null) continue;
-                walk.Check(reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2),
+                if (walk.Problem is not null)
+                    continue;
+                walk.Check(
+                    reader.GetInt64(1),
+                    reader.GetFieldValue<DateTimeOffset>(2),
                     new AuditActor(reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)),
-                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetFieldValue<byte[]>(8), reader.GetFieldValue<byte[]>(9));
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    reader.GetString(7),
+                    reader.GetFieldValue<byte[]>(8),
+                    reader.GetFieldValue<byte[]>(9)
+                );
             }
-            if (walk is not null) chains.Add(walk.Finish(heads));
+            if (walk is not null)
+                chains.Add(walk.Finish(heads));
         }
         // A head without a single entry left: the whole chain was removed.
-        foreach (var (headTenant, head) in heads.Where(h => chains.All(c => c.Tenant != h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal))
+        foreach (
+            var (headTenant, head) in heads
+                .Where(h => chains.All(c => c.Tenant != h.Key))
+                .OrderBy(h => h.Key, StringComparer.Ordinal)
+        )
         {
-            chains.Add(new AuditChainSummary(headTenant, 0, new AuditProblem(headTenant, 1,
-                $"no entries, but the chain head records {head.Sequence}: entries 1..{head.Sequence} were removed")));
+            chains.Add(
+                new AuditChainSummary(
+                    headTenant,
+                    0,
+                    new AuditProblem(
+                        headTenant,
+                        1,
+                        $"no entries, but the chain head records {head.Sequence}: entries 1..{head.Sequence} "
+                            + "were removed"
+                    )
+                )
+            );
         }
         chains.Sort((a, b) => StringComparer.Ordinal.Compare(a.Tenant, b.Tenant));
         return new AuditVerification(chains, chains.Select(c => c.Problem).FirstOrDefault(p => p is not null));
     }
 
-    private async Task<Dictionary<string, (long Sequence, byte[] Hash)>> ReadHeadsAsync(string? tenant, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, (long Sequence, byte[] Hash)>> ReadHeadsAsync(
+        string? tenant,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT tenant, sequence, hash FROM audit_chain_heads WHERE ($1::text IS NULL OR tenant = $1)");
-        command.Parameters.Add(new() { Value = (object?)tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            "SELECT tenant, sequence, hash FROM audit_chain_heads WHERE ($1::text IS NULL OR tenant = $1)"
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
         var heads = new Dictionary<string, (long, byte[])>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -68,26 +107,49 @@ public class AuditVerifier(NpgsqlDataSource dataSource)
         public long Entries { get; private set; }
         public AuditProblem? Problem { get; private set; }
 
-        public void Check(long sequence, DateTimeOffset at, AuditActor actor, string action, string target, string details, byte[] previousHash, byte[] hash)
+        public void Check(
+            long sequence,
+            DateTimeOffset at,
+            AuditActor actor,
+            string action,
+            string target,
+            string details,
+            byte[] previousHash,
+            byte[] hash
+        )
         {
             Entries++;
             if (sequence != _expected)
             {
-                Problem = new AuditProblem(Tenant, _expected, sequence > _expected
-                    ? $"missing: the chain jumps from {_expected - 1} to {sequence} (entries removed)"
-                    : $"sequence {sequence} repeats or goes back (entries inserted)");
+                Problem = new AuditProblem(
+                    Tenant,
+                    _expected,
+                    sequence > _expected
+                        ? $"missing: the chain jumps from {_expected - 1} to {sequence} (entries removed)"
+                        : $"sequence {sequence} repeats or goes back (entries inserted)"
+                );
                 return;
             }
             if (!previousHash.AsSpan().SequenceEqual(_previous))
             {
-                Problem = new AuditProblem(Tenant, sequence,
-                    sequence == 1 ? "the first entry does not start from the genesis hash" : $"its previous hash is not the hash of entry {sequence - 1} (an entry was altered, inserted or removed)");
+                Problem = new AuditProblem(
+                    Tenant,
+                    sequence,
+                    sequence == 1
+                        ? "the first entry does not start from the genesis hash"
+                        : $"its previous hash is not the hash of entry {sequence - 1} (an entry was altered, "
+                            + "inserted or removed)"
+                );
                 return;
             }
             var computed = AuditHash.Compute(Tenant, sequence, at, actor, action, target, details, previousHash);
             if (!computed.AsSpan().SequenceEqual(hash))
             {
-                Problem = new AuditProblem(Tenant, sequence, "its hash does not match its contents (the entry was altered)");
+                Problem = new AuditProblem(
+                    Tenant,
+                    sequence,
+                    "its hash does not match its contents (the entry was altered)"
+                );
                 return;
             }
             _previous = hash;
@@ -100,13 +162,26 @@ public class AuditVerifier(NpgsqlDataSource dataSource)
             {
                 var last = _expected - 1;
                 if (!heads.TryGetValue(Tenant, out var head))
-                    Problem = new AuditProblem(Tenant, last, "the chain has no recorded head (entries inserted outside the audit trail)");
+                    Problem = new AuditProblem(
+                        Tenant,
+                        last,
+                        "the chain has no recorded head (entries inserted outside the audit trail)"
+                    );
                 else if (head.Sequence != last)
-                    Problem = new AuditProblem(Tenant, Math.Min(head.Sequence, last + 1), head.Sequence > last
-                        ? $"missing: the chain ends at {last} but its head records {head.Sequence} (the newest entries were removed)"
-                        : $"the chain runs to {last} past its head {head.Sequence} (entries inserted)");
+                    Problem = new AuditProblem(
+                        Tenant,
+                        Math.Min(head.Sequence, last + 1),
+                        head.Sequence > last
+                            ? $"missing: the chain ends at {last} but its head records {head.Sequence} (the "
+                                + "newest entries were removed)"
+                            : $"the chain runs to {last} past its head {head.Sequence} (entries inserted)"
+                    );
                 else if (!head.Hash.AsSpan().SequenceEqual(_previous))
-                    Problem = new AuditProblem(Tenant, last, "its hash is not the one the chain head records (the newest entry was replaced)");
+                    Problem = new AuditProblem(
+                        Tenant,
+                        last,
+                        "its hash is not the one the chain head records (the newest entry was replaced)"
+                    );
             }
             return new AuditChainSummary(Tenant, Entries, Problem);
         }

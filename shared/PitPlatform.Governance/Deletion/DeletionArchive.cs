@@ -30,20 +30,35 @@ public static class DeletionArchive
     }
 
     /// <summary>Appends the rewrite's audit entry in the recording transaction; returns its sequence.</summary>
-    public static Func<NpgsqlConnection, NpgsqlTransaction, ArchiveRedaction, CancellationToken, Task<long>> Audit(AuditTrail audit, Guid deletionId) =>
+    public static Func<NpgsqlConnection, NpgsqlTransaction, ArchiveRedaction, CancellationToken, Task<long>> Audit(
+        AuditTrail audit,
+        Guid deletionId
+    ) =>
         async (connection, transaction, redaction, cancellationToken) =>
         {
-            var entry = await audit.AppendAsync(connection, transaction, new AuditRecord(redaction.Tenant, AuditActor.ForSystem("deletion"), RedactedAction,
-                redaction.RangeName, new JsonObject
-                {
-                    ["topic"] = redaction.Topic,
-                    ["partition"] = redaction.Partition,
-                    ["range"] = redaction.RangeName,
-                    ["original_sha256"] = redaction.OriginalSha256,
-                    ["new_sha256"] = redaction.NewSha256,
-                    ["records_removed"] = redaction.RecordsRemoved,
-                    ["deletion_id"] = deletionId.ToString("D"),
-                }), cancellationToken).ConfigureAwait(false);
+            var entry = await audit
+                .AppendAsync(
+                    connection,
+                    transaction,
+                    new AuditRecord(
+                        redaction.Tenant,
+                        AuditActor.ForSystem("deletion"),
+                        RedactedAction,
+                        redaction.RangeName,
+                        new JsonObject
+                        {
+                            ["topic"] = redaction.Topic,
+                            ["partition"] = redaction.Partition,
+                            ["range"] = redaction.RangeName,
+                            ["original_sha256"] = redaction.OriginalSha256,
+                            ["new_sha256"] = redaction.NewSha256,
+                            ["records_removed"] = redaction.RecordsRemoved,
+                            ["deletion_id"] = deletionId.ToString("D"),
+                        }
+                    ),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             return entry.Sequence;
         };
 

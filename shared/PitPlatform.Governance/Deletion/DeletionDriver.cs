@@ -7,17 +7,24 @@ namespace PitPlatform.Governance.Deletion;
 /// One pass of the local host's workflow driver: expires overdue requests and runs every approved deletion to its
 /// end. All state is in Postgres, so a driver started after a crash picks up exactly where the last one stopped.
 /// </summary>
-public class DeletionDriver(GovernanceRequestStore store, ApprovalDecisions decisions, DeletionRunner runner, ILogger<DeletionDriver> logger)
+public class DeletionDriver(
+    GovernanceRequestStore store,
+    ApprovalDecisions decisions,
+    DeletionRunner runner,
+    ILogger<DeletionDriver> logger
+)
 {
     /// <summary>Returns how many deletions ran to completion in this pass.</summary>
     public virtual async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var expired = await decisions.ExpireOverdueAsync(cancellationToken).ConfigureAwait(false);
-        if (expired > 0) logger.LogInformation("{Count} governance requests expired unanswered", expired);
+        if (expired > 0)
+            logger.LogInformation("{Count} governance requests expired unanswered", expired);
         var completed = 0;
         foreach (var id in await store.ApprovedAsync(DeletionRequests.Kind, cancellationToken).ConfigureAwait(false))
         {
-            if (await runner.RunAsync(id, cancellationToken).ConfigureAwait(false)) completed++;
+            if (await runner.RunAsync(id, cancellationToken).ConfigureAwait(false))
+                completed++;
         }
         return completed;
     }

@@ -14,71 +14,167 @@ namespace PitPlatform.Governance.Deletion;
 /// </summary>
 public static class DeletionPurges
 {
-    private const string Where = "tenant = $1 AND ($2::text IS NULL OR series = $2) AND ($3::text IS NULL OR cell = $3)";
+    private const string Where =
+        "tenant = $1 AND ($2::text IS NULL OR series = $2) AND ($3::text IS NULL OR cell = $3)";
 
-    /// <summary>The canonical keys the scope's data was produced under (for tombstones), read before anything is purged.</summary>
-    public static async Task<IReadOnlyList<string>> CollectKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
-        DeletionScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// The canonical keys the scope's data was produced under (for tombstones), read before anything is purged.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CollectKeysAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
-        if (scope.Kind == DeletionScope.SubjectKind) return [];
-        await using var command = new NpgsqlCommand($"""
+        if (scope.Kind == DeletionScope.SubjectKind)
+            return [];
+        await using var command = new NpgsqlCommand(
+            $"""
             SELECT series, cell FROM cell_cash WHERE {Where}
             UNION SELECT series, cell FROM cell_positions WHERE {Where}
             UNION SELECT DISTINCT series, cell FROM nav_points WHERE {Where}
             UNION SELECT DISTINCT series, cell FROM llm_calls WHERE {Where}
             ORDER BY 1, 2
-            """, connection, transaction);
+            """,
+            connection,
+            transaction
+        );
         AddScope(command, tenant, scope);
         var keys = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            keys.Add(CanonicalKey.For(tenant, reader.GetString(0), reader.GetString(1) is { Length: > 0 } cell ? cell : null).ToString());
+            keys.Add(
+                CanonicalKey
+                    .For(tenant, reader.GetString(0), reader.GetString(1) is { Length: > 0 } cell ? cell : null)
+                    .ToString()
+            );
         return keys;
     }
 
-    public static async Task<Dictionary<string, long>> NavPointsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
-        DeletionScope scope, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, long>> NavPointsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
-        if (scope.Kind == DeletionScope.SubjectKind) return new() { ["postgres.nav_points"] = 0, ["postgres.nav_rollups"] = 0 };
+        if (scope.Kind == DeletionScope.SubjectKind)
+            return new() { ["postgres.nav_points"] = 0, ["postgres.nav_rollups"] = 0 };
         return new()
         {
-            ["postgres.nav_points"] = await DeleteAsync(connection, transaction, "nav_points", tenant, scope, cancellationToken).ConfigureAwait(false),
+            ["postgres.nav_points"] = await DeleteAsync(
+                    connection,
+                    transaction,
+                    "nav_points",
+                    tenant,
+                    scope,
+                    cancellationToken
+                )
+                .ConfigureAwait(false),
             // The rollups are kept by an insert trigger only: deleted points leave them behind unless they go too.
-            ["postgres.nav_rollups"] = await DeleteAsync(connection, transaction, "nav_rollups", tenant, scope, cancellationToken).ConfigureAwait(false),
+            ["postgres.nav_rollups"] = await DeleteAsync(
+                    connection,
+                    transaction,
+                    "nav_rollups",
+                    tenant,
+                    scope,
+                    cancellationToken
+                )
+                .ConfigureAwait(false),
         };
     }
 
-    public static async Task<Dictionary<string, long>> CellStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
-        DeletionScope scope, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, long>> CellStateAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
-        if (scope.Kind == DeletionScope.SubjectKind) return new() { ["postgres.cell_cash"] = 0, ["postgres.cell_positions"] = 0 };
+        if (scope.Kind == DeletionScope.SubjectKind)
+            return new() { ["postgres.cell_cash"] = 0, ["postgres.cell_positions"] = 0 };
         return new()
         {
-            ["postgres.cell_cash"] = await DeleteAsync(connection, transaction, "cell_cash", tenant, scope, cancellationToken).ConfigureAwait(false),
-            ["postgres.cell_positions"] = await DeleteAsync(connection, transaction, "cell_positions", tenant, scope, cancellationToken).ConfigureAwait(false),
+            ["postgres.cell_cash"] = await DeleteAsync(
+                    connection,
+                    transaction,
+                    "cell_cash",
+                    tenant,
+                    scope,
+                    cancellationToken
+                )
+                .ConfigureAwait(false),
+            ["postgres.cell_positions"] = await DeleteAsync(
+                    connection,
+                    transaction,
+                    "cell_positions",
+                    tenant,
+                    scope,
+                    cancellationToken
+                )
+                .ConfigureAwait(false),
         };
     }
 
-    public static async Task<Dictionary<string, long>> LlmCallsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
-        DeletionScope scope, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, long>> LlmCallsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
         if (scope.Kind != DeletionScope.SubjectKind)
-            return new() { ["postgres.llm_calls"] = await DeleteAsync(connection, transaction, "llm_calls", tenant, scope, cancellationToken).ConfigureAwait(false) };
-        await using var command = new NpgsqlCommand("DELETE FROM llm_calls WHERE tenant = $1 AND user_ref_hash = $2", connection, transaction);
+            return new()
+            {
+                ["postgres.llm_calls"] = await DeleteAsync(
+                        connection,
+                        transaction,
+                        "llm_calls",
+                        tenant,
+                        scope,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false),
+            };
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM llm_calls WHERE tenant = $1 AND user_ref_hash = $2",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = scope.Subject! });
-        return new() { ["postgres.llm_calls"] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) };
+        return new()
+        {
+            ["postgres.llm_calls"] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false),
+        };
     }
 
-    /// <summary>Daily totals are per tenant only (no series, cell or subject): they go with a tenant deletion.</summary>
-    public static async Task<Dictionary<string, long>> UsageTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
-        DeletionScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Daily totals are per tenant only (no series, cell or subject): they go with a tenant deletion.
+    /// </summary>
+    public static async Task<Dictionary<string, long>> UsageTotalsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
         var counts = new Dictionary<string, long> { ["postgres.usage_daily"] = 0, ["postgres.events_daily"] = 0 };
-        if (scope.Kind != DeletionScope.Tenant) return counts;
+        if (scope.Kind != DeletionScope.Tenant)
+            return counts;
         foreach (var table in new[] { "usage_daily", "events_daily" })
         {
-            await using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE tenant = $1", connection, transaction);
+            await using var command = new NpgsqlCommand(
+                $"DELETE FROM {table} WHERE tenant = $1",
+                connection,
+                transaction
+            );
             command.Parameters.Add(new() { Value = tenant });
             counts[$"postgres.{table}"] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -89,10 +185,16 @@ public static class DeletionPurges
     /// Clears the NAV updates the NAV processor stored for re-emission (they carry the scope's NAV). The idempotency
     /// row itself stays, without data, so a redelivered fill is still recognised and not applied again.
     /// </summary>
-    public static async Task<Dictionary<string, long>> ProcessedOutputsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant,
-        DeletionScope scope, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, long>> ProcessedOutputsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
-        if (scope.Kind == DeletionScope.SubjectKind) return new() { ["postgres.processed_event_outputs"] = 0 };
+        if (scope.Kind == DeletionScope.SubjectKind)
+            return new() { ["postgres.processed_event_outputs"] = 0 };
         var needle = scope.Kind switch
         {
             DeletionScope.Tenant => $"t/{tenant}/s/",
@@ -100,10 +202,16 @@ public static class DeletionPurges
             _ => CanonicalKey.ForCell(tenant, scope.Series!, scope.Cell!).ToString(),
         };
         var matches = new List<Guid>();
-        await using (var command = new NpgsqlCommand("""
-            SELECT event_id, output FROM processed_events
-            WHERE consumer = $1 AND output IS NOT NULL AND position(convert_to($2, 'UTF8') IN output) > 0
-            """, connection, transaction))
+        await using (
+            var command = new NpgsqlCommand(
+                """
+                SELECT event_id, output FROM processed_events
+                WHERE consumer = $1 AND output IS NOT NULL AND position(convert_to($2, 'UTF8') IN output) > 0
+                """,
+                connection,
+                transaction
+            )
+        )
         {
             command.Parameters.Add(new() { Value = NavProcessor.Group });
             command.Parameters.Add(new() { Value = needle });
@@ -112,20 +220,39 @@ public static class DeletionPurges
             {
                 // The byte search only narrows: the envelope's own fields decide (t/a/s/b must not match t/a/s/bb).
                 var envelope = EventEnvelope.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1));
-                if (envelope.Tenant == tenant && (scope.Series is null || envelope.Series == scope.Series) && (scope.Cell is null || envelope.Cell == scope.Cell))
+                if (
+                    envelope.Tenant == tenant
+                    && (scope.Series is null || envelope.Series == scope.Series)
+                    && (scope.Cell is null || envelope.Cell == scope.Cell)
+                )
                     matches.Add(reader.GetGuid(0));
             }
         }
-        if (matches.Count == 0) return new() { ["postgres.processed_event_outputs"] = 0 };
+        if (matches.Count == 0)
+            return new() { ["postgres.processed_event_outputs"] = 0 };
         await using var clear = new NpgsqlCommand(
-            "UPDATE processed_events SET output = NULL WHERE consumer = $1 AND event_id = ANY($2)", connection, transaction);
+            "UPDATE processed_events SET output = NULL WHERE consumer = $1 AND event_id = ANY($2)",
+            connection,
+            transaction
+        );
         clear.Parameters.Add(new() { Value = NavProcessor.Group });
         clear.Parameters.Add(new() { Value = matches.ToArray() });
-        return new() { ["postgres.processed_event_outputs"] = await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) };
+        return new()
+        {
+            ["postgres.processed_event_outputs"] = await clear
+                .ExecuteNonQueryAsync(cancellationToken)
+                .ConfigureAwait(false),
+        };
     }
 
-    private static async Task<long> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string tenant, DeletionScope scope,
-        CancellationToken cancellationToken)
+    private static async Task<long> DeleteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string table,
+        string tenant,
+        DeletionScope scope,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE {Where}", connection, transaction);
         AddScope(command, tenant, scope);
@@ -135,7 +262,11 @@ public static class DeletionPurges
     private static void AddScope(NpgsqlCommand command, string tenant, DeletionScope scope)
     {
         command.Parameters.Add(new() { Value = tenant });
-        command.Parameters.Add(new() { Value = (object?)scope.Series ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)scope.Cell ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(
+            new() { Value = (object?)scope.Series ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)scope.Cell ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
     }
 }

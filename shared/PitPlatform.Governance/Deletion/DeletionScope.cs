@@ -28,43 +28,55 @@ public sealed record DeletionScope(string Kind, string? Series = null, string? C
     public JsonObject ToJson()
     {
         var json = new JsonObject { ["scope"] = Kind };
-        if (Series is not null) json["series"] = Series;
-        if (Cell is not null) json["cell"] = Cell;
-        if (Subject is not null) json["subject"] = Subject;
-        if (Offboarding) json["offboarding"] = true;
+        if (Series is not null)
+            json["series"] = Series;
+        if (Cell is not null)
+            json["cell"] = Cell;
+        if (Subject is not null)
+            json["subject"] = Subject;
+        if (Offboarding)
+            json["offboarding"] = true;
         return json;
     }
 
-    public static DeletionScope FromJson(JsonObject json) => new(
-        (string)json["scope"]!, (string?)json["series"], (string?)json["cell"], (string?)json["subject"])
-    {
-        Offboarding = json["offboarding"] is JsonValue flag && flag.TryGetValue<bool>(out var offboarding) && offboarding,
-    };
+    public static DeletionScope FromJson(JsonObject json) =>
+        new((string)json["scope"]!, (string?)json["series"], (string?)json["cell"], (string?)json["subject"])
+        {
+            Offboarding =
+                json["offboarding"] is JsonValue flag && flag.TryGetValue<bool>(out var offboarding) && offboarding,
+        };
 
     /// <summary>Whether a stored request's payload is an offboarding (only operators see and decide those).</summary>
     public static bool IsOffboarding(JsonObject payload) => FromJson(payload).Offboarding;
 
-    public Contracts.Events.V1.DeletionScope ToProto() => new()
-    {
-        Kind = Kind switch
+    public Contracts.Events.V1.DeletionScope ToProto() =>
+        new()
         {
-            Tenant => DeletionScopeKind.Tenant,
-            SeriesKind => DeletionScopeKind.Series,
-            CellKind => DeletionScopeKind.Cell,
-            _ => DeletionScopeKind.Subject,
-        },
-        Series = Series ?? "",
-        Cell = Cell ?? "",
-        SubjectHash = Subject ?? "",
-    };
+            Kind = Kind switch
+            {
+                Tenant => DeletionScopeKind.Tenant,
+                SeriesKind => DeletionScopeKind.Series,
+                CellKind => DeletionScopeKind.Cell,
+                _ => DeletionScopeKind.Subject,
+            },
+            Series = Series ?? "",
+            Cell = Cell ?? "",
+            SubjectHash = Subject ?? "",
+        };
 
     /// <summary>
-    /// Reads <c>{"scope": "tenant|series|cell|subject", "series", "cell", "subject", "tenant"?}</c>; returns the scope or
-    /// the problem as (JSON pointer, message). A named tenant other than <paramref name="keyTenant"/> is a mismatch.
+    /// Reads <c>{"scope": "tenant|series|cell|subject", "series", "cell", "subject", "tenant"?}</c>; returns the scope
+    /// or the problem as (JSON pointer, message). A named tenant other than <paramref name="keyTenant"/> is a mismatch.
     /// </summary>
-    public static (DeletionScope? Scope, string? Pointer, string? Problem, bool TenantMismatch) Parse(JsonElement body, string keyTenant)
+    public static (DeletionScope? Scope, string? Pointer, string? Problem, bool TenantMismatch) Parse(
+        JsonElement body,
+        string keyTenant
+    )
     {
-        if (body.TryGetProperty("tenant", out var tenant) && (tenant.ValueKind != JsonValueKind.String || tenant.GetString() != keyTenant))
+        if (
+            body.TryGetProperty("tenant", out var tenant)
+            && (tenant.ValueKind != JsonValueKind.String || tenant.GetString() != keyTenant)
+        )
             return (null, "/tenant", "a deletion can only name the key's own tenant", true);
         var kind = Text(body, "scope");
         var series = Text(body, "series");
@@ -77,10 +89,14 @@ public sealed record DeletionScope(string Kind, string? Series = null, string? C
                     ? (new DeletionScope(Tenant), null, null, false)
                     : (null, "/scope", "a tenant deletion names no series, cell or subject", false);
             case SeriesKind or CellKind:
-                if (KeySegment.Check("series", series) is { } seriesError) return (null, "/series", seriesError, false);
-                if (kind == CellKind && KeySegment.Check("cell", cell) is { } cellError) return (null, "/cell", cellError, false);
-                if (kind == SeriesKind && cell is not null) return (null, "/cell", "a series deletion names no cell (use scope cell)", false);
-                if (subject is not null) return (null, "/subject", "only a subject deletion names a subject", false);
+                if (KeySegment.Check("series", series) is { } seriesError)
+                    return (null, "/series", seriesError, false);
+                if (kind == CellKind && KeySegment.Check("cell", cell) is { } cellError)
+                    return (null, "/cell", cellError, false);
+                if (kind == SeriesKind && cell is not null)
+                    return (null, "/cell", "a series deletion names no cell (use scope cell)", false);
+                if (subject is not null)
+                    return (null, "/subject", "only a subject deletion names a subject", false);
                 return (new DeletionScope(kind, series, kind == CellKind ? cell : null), null, null, false);
             case SubjectKind:
                 if (subject is not { Length: 64 } || !subject.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
@@ -93,7 +109,9 @@ public sealed record DeletionScope(string Kind, string? Series = null, string? C
         }
     }
 
-    /// <summary>The key DeletionRequested/Approved/Completed are produced under: one key per request, so they stay in order.</summary>
+    /// <summary>
+    /// The key DeletionRequested/Approved/Completed are produced under: one key per request, so they stay in order.
+    /// </summary>
     public CanonicalKey EventKey(string tenant) => CanonicalKey.ForSeries(tenant, Series ?? "governance");
 
     private static string? Text(JsonElement body, string name) =>

@@ -31,31 +31,39 @@ internal sealed class ExportRowWriter
         for (var i = 0; i < _columns.Length; i++)
         {
             json.WritePropertyName(_names[i]);
-            if (reader.IsDBNull(i)) json.WriteNullValue();
-            else _columns[i](json, reader, i);
+            if (reader.IsDBNull(i))
+                json.WriteNullValue();
+            else
+                _columns[i](json, reader, i);
         }
         json.WriteEndObject();
     }
 
-    private static Action<Utf8JsonWriter, NpgsqlDataReader, int> For(string type) => type switch
-    {
-        "bigint" => (j, r, i) => j.WriteNumberValue(r.GetInt64(i)),
-        "integer" => (j, r, i) => j.WriteNumberValue(r.GetInt32(i)),
-        "smallint" => (j, r, i) => j.WriteNumberValue(r.GetInt16(i)),
-        "boolean" => (j, r, i) => j.WriteBooleanValue(r.GetBoolean(i)),
-        "uuid" => (j, r, i) => j.WriteStringValue(r.GetGuid(i)),
-        "timestamp with time zone" => (j, r, i) =>
-            j.WriteStringValue(r.GetFieldValue<DateTime>(i).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)),
-        "date" => (j, r, i) => j.WriteStringValue(r.GetFieldValue<DateOnly>(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-        "bytea" => (j, r, i) => j.WriteStringValue(Convert.ToHexStringLower(r.GetFieldValue<byte[]>(i))),
-        "json" or "jsonb" => (j, r, i) => j.WriteRawValue(r.GetString(i), skipInputValidation: true),
-        "text[]" => (j, r, i) =>
+    private static Action<Utf8JsonWriter, NpgsqlDataReader, int> For(string type) =>
+        type switch
         {
-            j.WriteStartArray();
-            foreach (var item in r.GetFieldValue<string[]>(i)) j.WriteStringValue(item);
-            j.WriteEndArray();
-        },
-        // text, character(n), character varying and anything else readable as text.
-        _ => (j, r, i) => j.WriteStringValue(r.GetString(i)),
-    };
+            "bigint" => (j, r, i) => j.WriteNumberValue(r.GetInt64(i)),
+            "integer" => (j, r, i) => j.WriteNumberValue(r.GetInt32(i)),
+            "smallint" => (j, r, i) => j.WriteNumberValue(r.GetInt16(i)),
+            "boolean" => (j, r, i) => j.WriteBooleanValue(r.GetBoolean(i)),
+            "uuid" => (j, r, i) => j.WriteStringValue(r.GetGuid(i)),
+            "timestamp with time zone" => (j, r, i) =>
+                j.WriteStringValue(
+                    r.GetFieldValue<DateTime>(i)
+                        .ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)
+                ),
+            "date" => (j, r, i) =>
+                j.WriteStringValue(r.GetFieldValue<DateOnly>(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            "bytea" => (j, r, i) => j.WriteStringValue(Convert.ToHexStringLower(r.GetFieldValue<byte[]>(i))),
+            "json" or "jsonb" => (j, r, i) => j.WriteRawValue(r.GetString(i), skipInputValidation: true),
+            "text[]" => (j, r, i) =>
+            {
+                j.WriteStartArray();
+                foreach (var item in r.GetFieldValue<string[]>(i))
+                    j.WriteStringValue(item);
+                j.WriteEndArray();
+            },
+            // text, character(n), character varying and anything else readable as text.
+            _ => (j, r, i) => j.WriteStringValue(r.GetString(i)),
+        };
 }

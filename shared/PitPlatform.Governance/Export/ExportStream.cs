@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Data;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,9 @@ namespace PitPlatform.Governance.Export;
 /// memory. All tables are read in one REPEATABLE READ snapshot, so the export is consistent across them. A failure
 /// after the first byte aborts the connection: a body without its trailer is incomplete.
 /// </summary>
-public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, DateTimeOffset startedAt, ILogger logger) : IResult
+[SuppressMessage("Naming", "CA1711", Justification = "It streams the export to the response; it is not a Stream.")]
+public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, DateTimeOffset startedAt, ILogger logger)
+    : IResult
 {
     public const string MediaType = "application/x-ndjson";
     public const int FlushBytes = 64 * 1024;
@@ -36,7 +39,9 @@ public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, D
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await using var tx = await connection
+                .BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
+                .ConfigureAwait(false);
             await response.StartAsync(cancellationToken).ConfigureAwait(false);
 
             json.WriteStartObject();
@@ -45,9 +50,13 @@ public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, D
             json.WriteString("tenant", scope.Tenant);
             json.WriteString("scope", scope.Kind);
             json.WriteString("target", scope.Target);
-            json.WriteString("started_at", startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString(
+                "started_at",
+                startedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)
+            );
             json.WriteStartArray("tables");
-            foreach (var query in queries) json.WriteStringValue(query.Table);
+            foreach (var query in queries)
+                json.WriteStringValue(query.Table);
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteEndObject();
@@ -57,8 +66,11 @@ public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, D
             {
                 long rows = 0;
                 await using var command = new NpgsqlCommand(query.Sql, connection, tx);
-                foreach (var argument in query.Arguments) command.Parameters.Add(new() { Value = argument });
-                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+                foreach (var argument in query.Arguments)
+                    command.Parameters.Add(new() { Value = argument });
+                await using var reader = await command
+                    .ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken)
+                    .ConfigureAwait(false);
                 var row = new ExportRowWriter(reader);
                 var type = JsonEncodedText.Encode(query.Table);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -74,7 +86,8 @@ public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, D
                     {
                         pending = 0;
                         var flushed = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
-                        if (flushed.IsCanceled || flushed.IsCompleted) return; // the client went away
+                        if (flushed.IsCanceled || flushed.IsCompleted)
+                            return; // the client went away
                     }
                 }
                 counts[query.Table] = rows;
@@ -84,7 +97,8 @@ public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, D
             json.WriteString("type", "export_end");
             json.WriteStartObject("data");
             json.WriteStartObject("rows");
-            foreach (var (table, rows) in counts) json.WriteNumber(table, rows);
+            foreach (var (table, rows) in counts)
+                json.WriteNumber(table, rows);
             json.WriteEndObject();
             json.WriteNumber("total_rows", counts.Values.Sum());
             json.WriteEndObject();
@@ -93,10 +107,16 @@ public sealed class ExportStream(NpgsqlDataSource database, ExportScope scope, D
             await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
+            when (e is NpgsqlException or TimeoutException or IOException && !cancellationToken.IsCancellationRequested)
         {
             // The status line has gone: the only honest signal left is to cut the body before its trailer.
-            logger.LogError(e, "export of {Target} failed after {Rows} rows; connection aborted", scope.Target, counts.Values.Sum());
+            logger.LogError(
+                e,
+                "export of {Target} failed after {Rows} rows; connection aborted",
+                scope.Target,
+                counts.Values.Sum()
+            );
             httpContext.Abort();
         }
         finally

@@ -17,15 +17,33 @@ public sealed class RetentionApprovalKind(RetentionPolicyStore store, RetentionA
 
     public string Kind => Name;
 
-    public async Task<string> OnApprovedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GovernanceRequest request, AuditActor approver,
-        CancellationToken cancellationToken)
+    public async Task<string> OnApprovedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        GovernanceRequest request,
+        AuditActor approver,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
-        var days = request.Payload["days"]?.GetValue<int>() ?? throw new InvalidOperationException($"{request.Target} has no days");
+        var days = request.Payload["days"]?.GetValue<int>()
+            ?? throw new InvalidOperationException($"{request.Target} has no days");
         var tier = request.Payload["tier"]?.GetValue<string>();
-        var before = await store.GetAsync(connection, transaction, request.Tenant, cancellationToken).ConfigureAwait(false);
+        var before = await store
+            .GetAsync(connection, transaction, request.Tenant, cancellationToken)
+            .ConfigureAwait(false);
         // The policy names who asked for it; the audit entry names who approved it.
-        await store.SetAsync(connection, transaction, request.Tenant, days, tier, request.RequestedBy.Principal, cancellationToken).ConfigureAwait(false);
+        await store
+            .SetAsync(
+                connection,
+                transaction,
+                request.Tenant,
+                days,
+                tier,
+                request.RequestedBy.Principal,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         var details = new JsonObject
         {
             ["days_before"] = before.Days,
@@ -35,7 +53,9 @@ public sealed class RetentionApprovalKind(RetentionPolicyStore store, RetentionA
             ["approval_id"] = request.Id.ToString("D"),
             ["requested_by"] = request.RequestedBy.Principal,
         };
-        await audit.ChangedAsync(connection, transaction, request.Tenant, approver, details, cancellationToken).ConfigureAwait(false);
+        await audit
+            .ChangedAsync(connection, transaction, request.Tenant, approver, details, cancellationToken)
+            .ConfigureAwait(false);
         return GovernanceRequestState.Completed;
     }
 }

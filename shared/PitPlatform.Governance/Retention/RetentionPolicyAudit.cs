@@ -11,13 +11,22 @@ namespace PitPlatform.Governance.Retention;
 public class RetentionPolicyAudit(NpgsqlDataSource database, RetentionPolicyStore store, RetentionAudit audit)
 {
     /// <summary>For mocking.</summary>
-    protected RetentionPolicyAudit() : this(null!, null!, null!) { }
+    protected RetentionPolicyAudit()
+        : this(null!, null!, null!) { }
 
-    public virtual async Task<RetentionPolicy> SetAsync(ApiKeyPrincipal admin, RetentionPolicy before, int days, string? tier, CancellationToken cancellationToken)
+    public virtual async Task<RetentionPolicy> SetAsync(
+        ApiKeyPrincipal admin,
+        RetentionPolicy before,
+        int days,
+        string? tier,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var policy = await store.SetAsync(connection, tx, admin.Tenant, days, tier, admin.Principal, cancellationToken).ConfigureAwait(false);
+        var policy = await store
+            .SetAsync(connection, tx, admin.Tenant, days, tier, admin.Principal, cancellationToken)
+            .ConfigureAwait(false);
         var details = new JsonObject
         {
             ["days_before"] = before.Days,

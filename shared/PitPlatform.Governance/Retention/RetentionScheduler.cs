@@ -18,20 +18,29 @@ namespace PitPlatform.Governance.Retention;
 /// sweep's time is the start of the current period, so every run within one period (a second host, a retried timer)
 /// emits the same event ids and the sweeper does each sweep once.
 /// </summary>
-public class RetentionScheduler(RetentionPolicyStore policies, EnvelopeProducer producer, TopicCatalog catalog, TimeProvider time, ILogger<RetentionScheduler> logger)
-    : IScheduledJob
+public class RetentionScheduler(
+    RetentionPolicyStore policies,
+    EnvelopeProducer producer,
+    TopicCatalog catalog,
+    TimeProvider time,
+    ILogger<RetentionScheduler> logger
+) : IScheduledJob
 {
     public const string JobName = "RetentionScheduler";
     public const string DailySchedule = "0 0 3 * * *";
 
     public const string ProducerName = "retention-scheduler";
-    /// <summary>The series of the sweep's key: sweeps spread over partitions by tenant and stay ordered per tenant.</summary>
+
+    /// <summary>
+    /// The series of the sweep's key: sweeps spread over partitions by tenant and stay ordered per tenant.
+    /// </summary>
     public const string KeySeries = "retention";
 
     private readonly EnvelopeBuilder _envelopes = new(catalog, PitVersion.Producer(ProducerName));
 
     /// <summary>For mocking.</summary>
-    protected RetentionScheduler() : this(null!, null!, TopicCatalog.Embedded, TimeProvider.System, null!) { }
+    protected RetentionScheduler()
+        : this(null!, null!, TopicCatalog.Embedded, TimeProvider.System, null!) { }
 
     public string Name => JobName;
 
@@ -55,16 +64,36 @@ public class RetentionScheduler(RetentionPolicyStore policies, EnvelopeProducer 
             {
                 if (KeySegment.Check("tenant", policy.Tenant) is { } problem)
                 {
-                    logger.LogWarning("{Producer}: no sweep for tenant '{Tenant}': {Problem}", ProducerName, policy.Tenant, problem);
+                    logger.LogWarning(
+                        "{Producer}: no sweep for tenant '{Tenant}': {Problem}",
+                        ProducerName,
+                        policy.Tenant,
+                        problem
+                    );
                     continue;
                 }
-                var id = DeterministicGuid.Create(DeterministicGuid.PitNamespace, $"retention-sweep:{policy.Tenant}:{slot.UtcTicks}");
+                var id = DeterministicGuid.Create(
+                    DeterministicGuid.PitNamespace,
+                    $"retention-sweep:{policy.Tenant}:{slot.UtcTicks}"
+                );
                 var sweep = new RetentionSweep
                 {
-                    Tenant = policy.Tenant, Cutoff = Timestamp.FromDateTimeOffset(policy.CutoffAt(slot)), RetentionDays = policy.Days,
+                    Tenant = policy.Tenant,
+                    Cutoff = Timestamp.FromDateTimeOffset(policy.CutoffAt(slot)),
+                    RetentionDays = policy.Days,
                 };
-                produced.Add(producer.ProduceAsync(_envelopes.Build(id, slot, RetentionSweeper.Topic, CanonicalKey.ForSeries(policy.Tenant, KeySeries), sweep),
-                    cancellationToken));
+                produced.Add(
+                    producer.ProduceAsync(
+                        _envelopes.Build(
+                            id,
+                            slot,
+                            RetentionSweeper.Topic,
+                            CanonicalKey.ForSeries(policy.Tenant, KeySeries),
+                            sweep
+                        ),
+                        cancellationToken
+                    )
+                );
             }
             await Task.WhenAll(produced).ConfigureAwait(false);
             emitted += produced.Count;

@@ -13,15 +13,20 @@ public sealed class RetentionSettings
     public int MinDays { get; init; } = 7;
     public int MaxDays { get; init; } = 365;
     public IReadOnlyList<RetentionTier> Tiers { get; init; } =
-        [new("short", 30), new("standard", DefaultRetentionDays), new("extended", 365)];
+    [new("short", 30), new("standard", DefaultRetentionDays), new("extended", 365)];
 
-    /// <summary>How often the local host's scheduler emits sweeps (the Functions app uses a CRON schedule instead).</summary>
+    /// <summary>
+    /// How often the local host's scheduler emits sweeps (the Functions app uses a CRON schedule instead).
+    /// </summary>
     public TimeSpan SweepPeriod { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>Rows one DELETE statement removes: each chunk is its own short transaction, so no lock is held long.</summary>
+    /// <summary>
+    /// Rows one DELETE statement removes: each chunk is its own short transaction, so no lock is held long.
+    /// </summary>
     public int ChunkRows { get; init; } = 5_000;
 
     public bool IsWithinBounds(int days) => days >= MinDays && days <= MaxDays;
 
-    public RetentionTier? FindTier(string name) => Tiers.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+    public RetentionTier? FindTier(string name) =>
+        Tiers.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
 }

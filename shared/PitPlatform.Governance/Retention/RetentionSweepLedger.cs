@@ -9,9 +9,16 @@ namespace PitPlatform.Governance.Retention;
 /// </summary>
 internal static class RetentionSweepLedger
 {
-    /// <summary>Records the sweep if new; returns the cutoff it runs with (the first one recorded) and whether it completed.</summary>
-    public static async Task<(DateTimeOffset Cutoff, bool Completed)> StartAsync(NpgsqlDataSource database, Guid sweepId, string tenant, DateTimeOffset cutoff,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the sweep if new; returns the cutoff it runs with (the first one recorded) and whether it completed.
+    /// </summary>
+    public static async Task<(DateTimeOffset Cutoff, bool Completed)> StartAsync(
+        NpgsqlDataSource database,
+        Guid sweepId,
+        string tenant,
+        DateTimeOffset cutoff,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = database.CreateCommand(
             """
@@ -21,7 +28,8 @@ internal static class RetentionSweepLedger
             SELECT cutoff, completed_at FROM added
             UNION ALL SELECT cutoff, completed_at FROM retention_sweeps WHERE sweep_id = $1
             LIMIT 1
-            """);
+            """
+        );
         command.Parameters.Add(new() { Value = sweepId });
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = cutoff });
@@ -30,24 +38,43 @@ internal static class RetentionSweepLedger
         return (reader.GetFieldValue<DateTimeOffset>(0), !reader.IsDBNull(1));
     }
 
-    public static async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid sweepId, string store, long count,
-        CancellationToken cancellationToken)
+    public static async Task AddAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        Guid sweepId,
+        string store,
+        long count,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE retention_sweeps SET deleted = deleted || jsonb_build_object($2::text, coalesce((deleted->>$2)::bigint, 0) + $3) WHERE sweep_id = $1",
-            connection, transaction);
+            "UPDATE retention_sweeps SET deleted = deleted || jsonb_build_object($2::text, "
+                + "coalesce((deleted->>$2)::bigint, 0) + $3) WHERE sweep_id = $1",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = sweepId });
         command.Parameters.Add(new() { Value = store });
         command.Parameters.Add(new() { Value = count });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Marks the sweep complete; null when another run completed it first. Returns the counts per store as JSON.</summary>
-    public static async Task<string?> CompleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sweepId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the sweep complete; null when another run completed it first. Returns the counts per store as JSON.
+    /// </summary>
+    public static async Task<string?> CompleteAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        Guid sweepId,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE retention_sweeps SET completed_at = now() WHERE sweep_id = $1 AND completed_at IS NULL RETURNING deleted::text",
-            connection, transaction);
+            "UPDATE retention_sweeps SET completed_at = now() WHERE sweep_id = $1 AND completed_at IS NULL "
+                + "RETURNING deleted::text",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = sweepId });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }

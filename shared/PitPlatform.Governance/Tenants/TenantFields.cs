@@ -17,26 +17,39 @@ public sealed record TenantFields(string? Id, string? DisplayName, string? Plan)
     public static (TenantFields? Fields, IResult? Refusal) Read(JsonElement body, bool idAllowed)
     {
         if (body.ValueKind != JsonValueKind.Object)
-            return (null, ApiErrors.BadRequest("ERR_INVALID_BODY", "the body must be a JSON object", new { pointer = "" }));
-        string? id = null, name = null, plan = null;
+            return (
+                null,
+                ApiErrors.BadRequest("ERR_INVALID_BODY", "the body must be a JSON object", new { pointer = "" })
+            );
+        string? id = null,
+            name = null,
+            plan = null;
         foreach (var member in body.EnumerateObject())
         {
             var text = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
             switch (member.Name)
             {
                 case "id" when idAllowed:
-                    if (KeySegment.Check("id", text) is { } problem) return Invalid(problem, "/id");
-                    if (text == OperatorKeys.Tenant) return Invalid($"'{OperatorKeys.Tenant}' is reserved for operator keys", "/id");
+                    if (KeySegment.Check("id", text) is { } problem)
+                        return Invalid(problem, "/id");
+                    if (text == OperatorKeys.Tenant)
+                        return Invalid($"'{OperatorKeys.Tenant}' is reserved for operator keys", "/id");
                     id = text;
                     break;
                 case "display_name":
                     if (text is not { Length: > 0 and <= MaxDisplayName } || text.Any(char.IsControl))
-                        return Invalid($"display_name must be 1 to {MaxDisplayName} characters without control characters", "/display_name");
+                        return Invalid(
+                            $"display_name must be 1 to {MaxDisplayName} characters without control characters",
+                            "/display_name"
+                        );
                     name = text;
                     break;
                 case "plan":
                     if (TenantPlans.Find(text) is null)
-                        return Invalid($"plan must be one of {string.Join(", ", TenantPlans.All.Select(p => p.Name))}", "/plan");
+                        return Invalid(
+                            $"plan must be one of {string.Join(", ", TenantPlans.All.Select(p => p.Name))}",
+                            "/plan"
+                        );
                     plan = text;
                     break;
                 default:

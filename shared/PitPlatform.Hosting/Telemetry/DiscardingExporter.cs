@@ -26,7 +26,8 @@ public static class DiscardingExporter
             long count = 0;
             foreach (var span in batch)
             {
-                if (span.TraceId != default) count++;
+                if (span.TraceId != default)
+                    count++;
             }
             Interlocked.Add(ref _spans, count);
             return ExportResult.Success;
@@ -40,7 +41,8 @@ public static class DiscardingExporter
             long count = 0;
             foreach (var record in batch)
             {
-                if (record is not null) count++;
+                if (record is not null)
+                    count++;
             }
             Interlocked.Add(ref _logRecords, count);
             return ExportResult.Success;

@@ -27,25 +27,40 @@ public sealed class PitJsonConsoleFormatter : ConsoleFormatter
 
     private readonly IOptionsMonitor<PitJsonConsoleFormatterOptions> _options;
 
-    public PitJsonConsoleFormatter(IOptionsMonitor<PitJsonConsoleFormatterOptions> options) : base(FormatterName) => _options = options;
+    public PitJsonConsoleFormatter(IOptionsMonitor<PitJsonConsoleFormatterOptions> options)
+        : base(FormatterName) => _options = options;
 
     /// <summary>Template names mapped to the fields every line has under the same name.</summary>
     private static readonly Dictionary<string, string> WellKnown = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["RequestId"] = "request_id", ["request_id"] = "request_id",
-        ["Tenant"] = "tenant", ["tenant"] = "tenant",
-        ["EventId"] = "event_id", ["event_id"] = "event_id",
+        ["RequestId"] = "request_id",
+        ["request_id"] = "request_id",
+        ["Tenant"] = "tenant",
+        ["tenant"] = "tenant",
+        ["EventId"] = "event_id",
+        ["event_id"] = "event_id",
     };
 
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    public override void Write<TState>(
+        in LogEntry<TState> logEntry,
+        IExternalScopeProvider? scopeProvider,
+        TextWriter textWriter
+    )
     {
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        if (message is null && logEntry.Exception is null) return;
+        if (message is null && logEntry.Exception is null)
+            return;
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString(
+                "timestamp",
+                DateTimeOffset.UtcNow.ToString(
+                    "yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
+                    System.Globalization.CultureInfo.InvariantCulture
+                )
+            );
             json.WriteString("level", Level(logEntry.LogLevel));
             json.WriteString("service", _options.CurrentValue.Service);
             json.WriteString("category", logEntry.Category);
@@ -56,7 +71,8 @@ public sealed class PitJsonConsoleFormatter : ConsoleFormatter
                 json.WriteString("span_id", span.SpanId.ToHexString());
             }
             var written = new HashSet<string>(StringComparer.Ordinal);
-            if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> values) WriteValues(json, values, written);
+            if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> values)
+                WriteValues(json, values, written);
             // Scopes are not read: the platform opens none, and ASP.NET Core's RequestId scope is its connection-level
             // trace identifier, not the API's request_id (ApiRequestId), which the handlers' templates name.
             if (logEntry.Exception is { } exception)
@@ -70,34 +86,50 @@ public sealed class PitJsonConsoleFormatter : ConsoleFormatter
         textWriter.Write(Environment.NewLine);
     }
 
-    private static void WriteValues(Utf8JsonWriter json, IReadOnlyList<KeyValuePair<string, object?>> values, HashSet<string> written)
+    private static void WriteValues(
+        Utf8JsonWriter json,
+        IReadOnlyList<KeyValuePair<string, object?>> values,
+        HashSet<string> written
+    )
     {
         foreach (var (key, value) in values)
         {
-            if (key == "{OriginalFormat}") continue;
+            if (key == "{OriginalFormat}")
+                continue;
             var name = WellKnown.TryGetValue(key, out var field) ? field : key;
-            if (name is "timestamp" or "level" or "service" or "category" or "message" or "trace_id" or "span_id" || !written.Add(name)) continue;
+            if (
+                name is "timestamp" or "level" or "service" or "category" or "message" or "trace_id" or "span_id"
+                || !written.Add(name)
+            )
+                continue;
             switch (value)
             {
-                case null: json.WriteNull(name); break;
-                case bool b: json.WriteBoolean(name, b); break;
+                case null:
+                    json.WriteNull(name);
+                    break;
+                case bool b:
+                    json.WriteBoolean(name, b);
+                    break;
                 case int or long or short or byte or uint or ulong or ushort or sbyte or double or float or decimal:
                     json.WritePropertyName(name);
                     json.WriteRawValue(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
                     break;
-                default: json.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                default:
+                    json.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
             }
         }
     }
 
-    private static string Level(LogLevel level) => level switch
-    {
-        LogLevel.Trace => "trace",
-        LogLevel.Debug => "debug",
-        LogLevel.Information => "info",
-        LogLevel.Warning => "warn",
-        LogLevel.Error => "error",
-        LogLevel.Critical => "critical",
-        _ => "none",
-    };
+    private static string Level(LogLevel level) =>
+        level switch
+        {
+            LogLevel.Trace => "trace",
+            LogLevel.Debug => "debug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "error",
+            LogLevel.Critical => "critical",
+            _ => "none",
+        };
 }

@@ -10,14 +10,17 @@ public static class PitLogging
 {
     public const string JsonFormat = "json";
 
-    public static bool WantsJson(string? format) => string.Equals(format, JsonFormat, StringComparison.OrdinalIgnoreCase);
+    public static bool WantsJson(string? format) =>
+        string.Equals(format, JsonFormat, StringComparison.OrdinalIgnoreCase);
 
     public static ILoggingBuilder AddPitConsole(this ILoggingBuilder logging, bool json, string service)
     {
         if (json)
         {
             logging.AddConsole(options => options.FormatterName = PitJsonConsoleFormatter.FormatterName);
-            logging.AddConsoleFormatter<PitJsonConsoleFormatter, PitJsonConsoleFormatterOptions>(options => options.Service = service);
+            logging.AddConsoleFormatter<PitJsonConsoleFormatter, PitJsonConsoleFormatterOptions>(options =>
+                options.Service = service
+            );
         }
         else
         {

@@ -28,7 +28,10 @@ public sealed record ConsumerLoopOptions
     /// </summary>
     public int? FetchWaitMaxMs { get; init; }
 
-    /// <summary>How often stored offsets are committed (auto.commit.interval.ms; the Functions Kafka trigger's AutoCommitIntervalMs).</summary>
+    /// <summary>
+    /// How often stored offsets are committed (auto.commit.interval.ms; the Functions Kafka trigger's
+    /// AutoCommitIntervalMs).
+    /// </summary>
     public int AutoCommitIntervalMs { get; init; } = 200;
 
     /// <summary>The librdkafka mock cluster needs at least 3500 ms to form a group.</summary>

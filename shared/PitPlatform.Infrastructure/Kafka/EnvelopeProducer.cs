@@ -22,11 +22,14 @@ public class EnvelopeProducer : IDisposable
     private readonly KafkaNaming _naming;
 
     public EnvelopeProducer(KafkaSettings settings, TopicCatalog catalog, string clientId)
-        : this(settings, catalog, clientId, EnvelopeProducerOptions.Default)
-    {
-    }
+        : this(settings, catalog, clientId, EnvelopeProducerOptions.Default) { }
 
-    public EnvelopeProducer(KafkaSettings settings, TopicCatalog catalog, string clientId, EnvelopeProducerOptions options)
+    public EnvelopeProducer(
+        KafkaSettings settings,
+        TopicCatalog catalog,
+        string clientId,
+        EnvelopeProducerOptions options
+    )
     {
         ArgumentNullException.ThrowIfNull(options);
         KafkaNativeLibrary.EnsureResolver();
@@ -36,7 +39,8 @@ public class EnvelopeProducer : IDisposable
         // librdkafka's statistics every few seconds give the local queue's depth (pit.kafka.producer.queue_depth).
         config.StatisticsIntervalMs = StatisticsIntervalMs;
         _clientId = clientId;
-        _producer = settings.Configure(new ProducerBuilder<byte[], byte[]>(config))
+        _producer = settings
+            .Configure(new ProducerBuilder<byte[], byte[]>(config))
             .SetStatisticsHandler((_, json) => ProducerQueues.Report(clientId, QueuedRecords(json)))
             .Build();
     }
@@ -44,16 +48,26 @@ public class EnvelopeProducer : IDisposable
     private const int StatisticsIntervalMs = 5_000;
     private readonly string? _clientId;
 
-    /// <summary>The top-level msg_cnt of librdkafka's statistics (the first one: brokers and partitions name theirs otherwise).</summary>
+    /// <summary>
+    /// The top-level msg_cnt of librdkafka's statistics (the first one: brokers and partitions name theirs otherwise).
+    /// </summary>
     public static long QueuedRecords(string statistics)
     {
         const string name = "\"msg_cnt\":";
         var at = statistics.IndexOf(name, StringComparison.Ordinal);
-        if (at < 0) return 0;
+        if (at < 0)
+            return 0;
         var start = at + name.Length;
         var end = start;
-        while (end < statistics.Length && (char.IsAsciiDigit(statistics[end]) || statistics[end] == ' ')) end++;
-        return long.TryParse(statistics.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 0;
+        while (end < statistics.Length && (char.IsAsciiDigit(statistics[end]) || statistics[end] == ' '))
+            end++;
+        return long.TryParse(
+            statistics.AsSpan(start, end - start),
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var count
+        )
+            ? count
+            : 0;
     }
 
     /// <summary>
@@ -92,13 +106,20 @@ public class EnvelopeProducer : IDisposable
         _naming = KafkaNaming.Default;
     }
 
-    /// <summary>Produces <paramref name="envelope"/> to its topic under its key and waits for the acknowledgement.</summary>
-    public virtual async Task<ProducedRecord> ProduceAsync(EventEnvelope envelope, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Produces <paramref name="envelope"/> to its topic under its key and waits for the acknowledgement.
+    /// </summary>
+    public virtual async Task<ProducedRecord> ProduceAsync(
+        EventEnvelope envelope,
+        CancellationToken cancellationToken = default
+    )
     {
         var message = ToMessage(envelope);
         try
         {
-            var result = await _producer.ProduceAsync(_naming.Topic(envelope.Topic), message, cancellationToken).ConfigureAwait(false);
+            var result = await _producer
+                .ProduceAsync(_naming.Topic(envelope.Topic), message, cancellationToken)
+                .ConfigureAwait(false);
             return new ProducedRecord(envelope.Topic, result.Partition.Value, result.Offset.Value);
         }
         catch (ProduceException<byte[], byte[]> e)
@@ -112,14 +133,27 @@ public class EnvelopeProducer : IDisposable
     /// original record, replayed after a fix. The bytes are not checked (a poison record is replayed as it was).
     /// </summary>
     public virtual async Task<ProducedRecord> ProduceRawAsync(
-        string catalogTopic, byte[]? key, byte[] value, IReadOnlyList<KeyValuePair<string, byte[]>> headers, CancellationToken cancellationToken = default)
+        string catalogTopic,
+        byte[]? key,
+        byte[] value,
+        IReadOnlyList<KeyValuePair<string, byte[]>> headers,
+        CancellationToken cancellationToken = default
+    )
     {
         _catalog.Require(catalogTopic);
-        var message = new Message<byte[], byte[]> { Key = key!, Value = value, Headers = new Headers() };
-        foreach (var (name, header) in headers) message.Headers.Add(name, header);
+        var message = new Message<byte[], byte[]>
+        {
+            Key = key!,
+            Value = value,
+            Headers = new Headers(),
+        };
+        foreach (var (name, header) in headers)
+            message.Headers.Add(name, header);
         try
         {
-            var result = await _producer.ProduceAsync(_naming.Topic(catalogTopic), message, cancellationToken).ConfigureAwait(false);
+            var result = await _producer
+                .ProduceAsync(_naming.Topic(catalogTopic), message, cancellationToken)
+                .ConfigureAwait(false);
             return new ProducedRecord(catalogTopic, result.Partition.Value, result.Offset.Value);
         }
         catch (ProduceException<byte[], byte[]> e)
@@ -132,15 +166,24 @@ public class EnvelopeProducer : IDisposable
     /// Produces a tombstone (the key with a null value) to a compacted catalog topic and waits for the acknowledgement:
     /// compaction then drops every earlier record of that key. Only compacted topics take tombstones.
     /// </summary>
-    public virtual async Task<ProducedRecord> ProduceTombstoneAsync(string catalogTopic, string key, CancellationToken cancellationToken = default)
+    public virtual async Task<ProducedRecord> ProduceTombstoneAsync(
+        string catalogTopic,
+        string key,
+        CancellationToken cancellationToken = default
+    )
     {
         var definition = _catalog.Require(catalogTopic);
         if (!definition.CleanupPolicy.Contains("compact", StringComparison.Ordinal))
-            throw new InvalidOperationException($"{catalogTopic} is not compacted (cleanupPolicy {definition.CleanupPolicy}): a tombstone would delete nothing");
+            throw new InvalidOperationException(
+                $"{catalogTopic} is not compacted (cleanupPolicy {definition.CleanupPolicy}): a tombstone "
+                    + "would delete nothing"
+            );
         var message = new Message<byte[], byte[]> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = null! };
         try
         {
-            var result = await _producer.ProduceAsync(_naming.Topic(catalogTopic), message, cancellationToken).ConfigureAwait(false);
+            var result = await _producer
+                .ProduceAsync(_naming.Topic(catalogTopic), message, cancellationToken)
+                .ConfigureAwait(false);
             return new ProducedRecord(catalogTopic, result.Partition.Value, result.Offset.Value);
         }
         catch (ProduceException<byte[], byte[]> e)
@@ -154,25 +197,34 @@ public class EnvelopeProducer : IDisposable
     /// for every one of them: one outcome per envelope, in order. Delivery callbacks and a single completion per
     /// call keep the cost per record to librdkafka's own.
     /// </summary>
-    public Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes) => ProduceBatchAsync(envelopes, null);
+    public Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes) =>
+        ProduceBatchAsync(envelopes, null);
 
     /// <summary>
     /// As <see cref="ProduceBatchAsync(IReadOnlyList{EventEnvelope})"/>, for a caller that already serialised the
     /// envelopes (to store them too): <paramref name="serialized"/>[i] must be <c>envelopes[i].ToByteArray()</c>,
     /// and is sent as it is instead of serialising the envelope a second time.
     /// </summary>
-    public virtual Task<ProduceOutcome[]> ProduceBatchAsync(IReadOnlyList<EventEnvelope> envelopes, IReadOnlyList<byte[]>? serialized)
+    public virtual Task<ProduceOutcome[]> ProduceBatchAsync(
+        IReadOnlyList<EventEnvelope> envelopes,
+        IReadOnlyList<byte[]>? serialized
+    )
     {
         if (serialized is not null && serialized.Count != envelopes.Count)
-            throw new ArgumentException($"{serialized.Count} serialised envelopes for {envelopes.Count} envelopes", nameof(serialized));
+            throw new ArgumentException(
+                $"{serialized.Count} serialised envelopes for {envelopes.Count} envelopes",
+                nameof(serialized)
+            );
         var outcomes = new ProduceOutcome[envelopes.Count];
-        if (envelopes.Count == 0) return Task.FromResult(outcomes);
+        if (envelopes.Count == 0)
+            return Task.FromResult(outcomes);
         var completion = new TaskCompletionSource<ProduceOutcome[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var pending = envelopes.Count;
         void Done(int index, ProduceOutcome outcome)
         {
             outcomes[index] = outcome;
-            if (Interlocked.Decrement(ref pending) == 0) completion.TrySetResult(outcomes);
+            if (Interlocked.Decrement(ref pending) == 0)
+                completion.TrySetResult(outcomes);
         }
 
         for (var i = 0; i < envelopes.Count; i++)
@@ -189,15 +241,34 @@ public class EnvelopeProducer : IDisposable
                 Done(index, ProduceOutcome.Failed(e));
                 continue;
             }
-            ProduceWhenQueueHasRoom(_naming.Topic(envelope.Topic), message, report => Done(index, report.Error.IsError
-                ? ProduceOutcome.Failed(new KafkaProduceException($"{envelope.Topic}: {report.Error.Reason}", report.Error.Code, !report.Error.IsFatal))
-                : ProduceOutcome.Stored(new ProducedRecord(envelope.Topic, report.Partition.Value, report.Offset.Value))));
+            ProduceWhenQueueHasRoom(_naming.Topic(envelope.Topic), message, report =>
+                Done(
+                    index,
+                    report.Error.IsError
+                        ? ProduceOutcome.Failed(
+                            new KafkaProduceException(
+                                $"{envelope.Topic}: {report.Error.Reason}",
+                                report.Error.Code,
+                                !report.Error.IsFatal
+                            )
+                        )
+                        : ProduceOutcome.Stored(
+                            new ProducedRecord(envelope.Topic, report.Partition.Value, report.Offset.Value)
+                        )
+                )
+            );
         }
         return completion.Task;
     }
 
-    /// <summary>librdkafka's local queue is bounded; when it is full, wait for room rather than fail the record.</summary>
-    private void ProduceWhenQueueHasRoom(string topic, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> handler)
+    /// <summary>
+    /// librdkafka's local queue is bounded; when it is full, wait for room rather than fail the record.
+    /// </summary>
+    private void ProduceWhenQueueHasRoom(
+        string topic,
+        Message<byte[], byte[]> message,
+        Action<DeliveryReport<byte[], byte[]>> handler
+    )
     {
         while (true)
         {
@@ -223,8 +294,10 @@ public class EnvelopeProducer : IDisposable
 
     protected virtual void Dispose(bool disposing)
     {
-        if (!disposing || _producer is null) return;
-        if (_clientId is not null) ProducerQueues.Forget(_clientId);
+        if (!disposing || _producer is null)
+            return;
+        if (_clientId is not null)
+            ProducerQueues.Forget(_clientId);
         _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
     }
@@ -235,15 +308,23 @@ public class EnvelopeProducer : IDisposable
         if (!topic.AllowsPayloadType(envelope.PayloadType))
             throw new InvalidOperationException($"{envelope.PayloadType} may not be produced to {envelope.Topic}");
         var value = serialized ?? envelope.ToByteArray();
-        if (value.Length > MaxEnvelopeBytes) throw new EnvelopeTooLargeException(value.Length, MaxEnvelopeBytes);
+        if (value.Length > MaxEnvelopeBytes)
+            throw new EnvelopeTooLargeException(value.Length, MaxEnvelopeBytes);
         var key = Encoding.UTF8.GetBytes(envelope.Key);
-        return new Message<byte[], byte[]> { Key = key, Value = value, Headers = CloudEventHeaders(envelope, key) };
+        return new Message<byte[], byte[]>
+        {
+            Key = key,
+            Value = value,
+            Headers = CloudEventHeaders(envelope, key),
+        };
     }
 
     // librdkafka copies header values when a record is produced, so constant and repeated values can be shared.
     private static readonly byte[] SpecVersion = "1.0"u8.ToArray();
     private static readonly byte[] ContentType = "application/protobuf"u8.ToArray();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _repeated = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _repeated = new(
+        StringComparer.Ordinal
+    );
 
     /// <summary>CloudEvents 1.0 Kafka binding, binary mode: ce_* headers beside the protobuf value.</summary>
     private Headers CloudEventHeaders(EventEnvelope envelope, byte[] key)
@@ -255,16 +336,27 @@ public class EnvelopeProducer : IDisposable
             { "ce_source", Repeated(envelope.Producer) },
             { "ce_type", Repeated(envelope.PayloadType) },
             { "ce_subject", key },
-            { "ce_time", Encoding.UTF8.GetBytes(envelope.Ts.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)) },
+            {
+                "ce_time",
+                Encoding.UTF8.GetBytes(
+                    envelope
+                        .Ts.ToDateTimeOffset()
+                        .ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)
+                )
+            },
             { "content-type", ContentType },
         };
         // W3C trace context (https://www.w3.org/TR/trace-context/), as OpenTelemetry's Kafka instrumentations read it.
-        if (envelope.Traceparent.Length > 0) headers.Add("traceparent", Encoding.UTF8.GetBytes(envelope.Traceparent));
-        if (envelope.Tracestate.Length > 0) headers.Add("tracestate", Encoding.UTF8.GetBytes(envelope.Tracestate));
+        if (envelope.Traceparent.Length > 0)
+            headers.Add("traceparent", Encoding.UTF8.GetBytes(envelope.Traceparent));
+        if (envelope.Tracestate.Length > 0)
+            headers.Add("tracestate", Encoding.UTF8.GetBytes(envelope.Tracestate));
         return headers;
     }
 
     /// <summary>Producer names and payload types: a handful of values, encoded once.</summary>
     private byte[] Repeated(string text) =>
-        _repeated.Count < 1024 ? _repeated.GetOrAdd(text, static t => Encoding.UTF8.GetBytes(t)) : Encoding.UTF8.GetBytes(text);
+        _repeated.Count < 1024
+            ? _repeated.GetOrAdd(text, static t => Encoding.UTF8.GetBytes(t))
+            : Encoding.UTF8.GetBytes(text);
 }

@@ -18,8 +18,14 @@ public sealed record EnvelopeProducerOptions
     public TimeSpan Linger
     {
         get => _linger;
-        init => _linger = value >= TimeSpan.Zero && value <= TimeSpan.FromMinutes(15)
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(Linger), value, "linger must be between 0 and 15 minutes");
+        init =>
+            _linger =
+                value >= TimeSpan.Zero && value <= TimeSpan.FromMinutes(15)
+                    ? value
+                    : throw new ArgumentOutOfRangeException(
+                        nameof(Linger),
+                        value,
+                        "linger must be between 0 and 15 minutes"
+                    );
     }
 }

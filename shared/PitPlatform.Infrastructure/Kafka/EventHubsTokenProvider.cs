@@ -15,7 +15,9 @@ public class EventHubsTokenProvider(TokenCredential credential, string bootstrap
     public virtual AccessToken GetToken(CancellationToken cancellationToken = default) =>
         credential.GetToken(new TokenRequestContext([Scope]), cancellationToken);
 
-    /// <summary>The callback librdkafka calls (SetOAuthBearerTokenRefreshHandler) for producers, consumers and admin clients.</summary>
+    /// <summary>
+    /// The callback librdkafka calls (SetOAuthBearerTokenRefreshHandler) for producers, consumers and admin clients.
+    /// </summary>
     public void Refresh(IClient client, string _)
     {
         try

@@ -25,7 +25,12 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
 
-    public KafkaConsumerLoop(IRecordBatchHandler handler, KafkaSettings settings, ConsumerLoopOptions options, ILogger logger)
+    public KafkaConsumerLoop(
+        IRecordBatchHandler handler,
+        KafkaSettings settings,
+        ConsumerLoopOptions options,
+        ILogger logger
+    )
     {
         KafkaNativeLibrary.EnsureResolver();
         _handler = handler;
@@ -50,12 +55,17 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
 
     public void Start()
     {
-        if (_running is not null) throw new InvalidOperationException("already started");
+        if (_running is not null)
+            throw new InvalidOperationException("already started");
         // Consume() blocks, so the whole loop runs on a thread of its own and waits for the handler there: were it to
         // await, everything after the first batch would run on thread-pool threads, and every loop blocked in
         // Consume() would hold one, starving the pool that HTTP requests, Npgsql and produce completions share.
-        _running = Task.Factory.StartNew(() => Run(_stopping.Token), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _running = Task.Factory.StartNew(
+            () => Run(_stopping.Token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default
+        );
     }
 
     /// <summary>Stops polling; a batch in the handler is cancelled and left uncommitted.</summary>
@@ -64,7 +74,10 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_running is not null)
         {
-            try { await _running.ConfigureAwait(false); }
+            try
+            {
+                await _running.ConfigureAwait(false);
+            }
             catch (OperationCanceledException) { }
         }
     }
@@ -72,10 +85,12 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
     /// <summary>Stops the loop (see <see cref="StopAsync"/>); calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
+
     private int _disposed;
 
     private void Run(CancellationToken stopping)
@@ -93,12 +108,24 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
             // Only what the handler reads is marshalled into .NET: headers for handlers that read them, and the topic
             // name (a string per record) only when the subscription has more than one topic.
-            ConsumeResultFields = _handler.ReadsHeaders ? "all" : _handler.Topics.Count == 1 ? "timestamp" : "topic,timestamp",
+            ConsumeResultFields =
+                _handler.ReadsHeaders ? "all"
+                : _handler.Topics.Count == 1 ? "timestamp"
+                : "topic,timestamp",
         };
         _settings.Apply(config);
-        using var consumer = _settings.Configure(new ConsumerBuilder<byte[], byte[]>(config))
-            .SetPartitionsAssignedHandler((_, partitions) => { if (partitions.Count > 0) _assigned.TrySetResult(); })
-            .SetErrorHandler((_, error) => _logger.LogWarning("consumer {Group}: {Reason}", config.GroupId, error.Reason))
+        using var consumer = _settings
+            .Configure(new ConsumerBuilder<byte[], byte[]>(config))
+            .SetPartitionsAssignedHandler(
+                (_, partitions) =>
+                {
+                    if (partitions.Count > 0)
+                        _assigned.TrySetResult();
+                }
+            )
+            .SetErrorHandler(
+                (_, error) => _logger.LogWarning("consumer {Group}: {Reason}", config.GroupId, error.Reason)
+            )
             .Build();
         consumer.Subscribe(_handler.Topics.Select(Naming.Topic));
         var attempt = 0;
@@ -107,7 +134,8 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             while (!stopping.IsCancellationRequested)
             {
                 var batch = Poll(consumer, stopping);
-                if (batch.Count == 0) continue;
+                if (batch.Count == 0)
+                    continue;
                 try
                 {
                     _handler.HandleObservedAsync(batch, TimeProvider.System, stopping).GetAwaiter().GetResult();
@@ -119,28 +147,45 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
                     // let the handler's exception escape to the one stopping the loop.
                     if (stopping.IsCancellationRequested)
                     {
-                        _logger.LogDebug(e, "{Group}: batch from {First} left uncommitted on stop", _handler.ConsumerGroup, batch[0]);
+                        _logger.LogDebug(
+                            e,
+                            "{Group}: batch from {First} left uncommitted on stop",
+                            _handler.ConsumerGroup,
+                            batch[0]
+                        );
                         break;
                     }
                     attempt++;
                     var delay = Backoff(attempt);
-                    _logger.LogWarning(e, "{Group}: batch of {Count} from {First} failed (attempt {Attempt}); retrying in {Delay} ms",
-                        _handler.ConsumerGroup, batch.Count, batch[0], attempt, (int)delay.TotalMilliseconds);
+                    _logger.LogWarning(
+                        e,
+                        "{Group}: batch of {Count} from {First} failed (attempt {Attempt}); retrying in {Delay} ms",
+                        _handler.ConsumerGroup,
+                        batch.Count,
+                        batch[0],
+                        attempt,
+                        (int)delay.TotalMilliseconds
+                    );
                     Rewind(consumer, batch);
-                    if (stopping.WaitHandle.WaitOne(delay)) break;
+                    if (stopping.WaitHandle.WaitOne(delay))
+                        break;
                     continue;
                 }
                 attempt = 0;
                 Commit(consumer, batch);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
         finally
         {
-            try { consumer.Close(); }
-            catch (KafkaException e) { _logger.LogDebug(e, "closing consumer {Group}", config.GroupId); }
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException e)
+            {
+                _logger.LogDebug(e, "closing consumer {Group}", config.GroupId);
+            }
         }
     }
 
@@ -148,7 +193,8 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
     {
         var batch = new List<ConsumedRecord>();
         var first = consumer.Consume(stopping);
-        if (first?.Message is null) return batch;
+        if (first?.Message is null)
+            return batch;
         batch.Add(ToRecord(first));
         var wait = _handler.BatchWindow > _options.MaxBatchWait ? _handler.BatchWindow : _options.MaxBatchWait;
         var deadline = DateTime.UtcNow + wait;
@@ -156,7 +202,8 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         {
             var remaining = deadline - DateTime.UtcNow;
             var next = consumer.Consume(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-            if (next?.Message is null) break;
+            if (next?.Message is null)
+                break;
             batch.Add(ToRecord(next));
         }
         return batch;
@@ -167,9 +214,18 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         var headers = result.Message.Headers is { Count: > 0 } h
             ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToArray()
             : [];
-        var catalogTopic = result.Topic is null ? _handler.Topics[0] : Naming.CatalogTopic(result.Topic) ?? result.Topic;
-        return new ConsumedRecord(catalogTopic, result.Partition.Value, result.Offset.Value, result.Message.Key,
-            result.Message.Value ?? [], result.Message.Timestamp.UtcDateTime, headers);
+        var catalogTopic = result.Topic is null
+            ? _handler.Topics[0]
+            : Naming.CatalogTopic(result.Topic) ?? result.Topic;
+        return new ConsumedRecord(
+            catalogTopic,
+            result.Partition.Value,
+            result.Offset.Value,
+            result.Message.Key,
+            result.Message.Value ?? [],
+            result.Message.Timestamp.UtcDateTime,
+            headers
+        );
     }
 
     private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumedRecord> batch)
@@ -180,15 +236,21 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             .ToList();
         try
         {
-            foreach (var offset in offsets) consumer.StoreOffset(offset);
+            foreach (var offset in offsets)
+                consumer.StoreOffset(offset);
             Interlocked.Increment(ref _committedBatches);
-            if (PitMetrics.LagRecords.Enabled) ReportLag(consumer, offsets);
+            if (PitMetrics.LagRecords.Enabled)
+                ReportLag(consumer, offsets);
         }
         catch (KafkaException e)
         {
             // Typically a rebalance took the partitions away: the new owner re-reads from the last commit and the
             // idempotent handler turns the repeats into no-ops.
-            _logger.LogWarning("{Group}: offsets not stored ({Reason}); records will be redelivered", _handler.ConsumerGroup, e.Error.Reason);
+            _logger.LogWarning(
+                "{Group}: offsets not stored ({Reason}); records will be redelivered",
+                _handler.ConsumerGroup,
+                e.Error.Reason
+            );
         }
     }
 
@@ -201,9 +263,14 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
         foreach (var position in positions)
         {
             var end = consumer.GetWatermarkOffsets(position.TopicPartition).High;
-            if (end == Offset.Unset) continue;
-            ConsumerLag.Behind(_handler.ConsumerGroup, Naming.CatalogTopic(position.Topic) ?? position.Topic, position.Partition.Value,
-                Math.Max(0, end.Value - position.Offset.Value));
+            if (end == Offset.Unset)
+                continue;
+            ConsumerLag.Behind(
+                _handler.ConsumerGroup,
+                Naming.CatalogTopic(position.Topic) ?? position.Topic,
+                position.Partition.Value,
+                Math.Max(0, end.Value - position.Offset.Value)
+            );
         }
     }
 
@@ -217,7 +284,12 @@ public sealed class KafkaConsumerLoop : IAsyncDisposable
             }
             catch (KafkaException e)
             {
-                _logger.LogDebug("{Group}: seek {Record} skipped ({Reason})", _handler.ConsumerGroup, first, e.Error.Reason);
+                _logger.LogDebug(
+                    "{Group}: seek {Record} skipped ({Reason})",
+                    _handler.ConsumerGroup,
+                    first,
+                    e.Error.Reason
+                );
             }
         }
     }

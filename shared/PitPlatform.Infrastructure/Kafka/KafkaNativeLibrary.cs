@@ -32,17 +32,29 @@ public static class KafkaNativeLibrary
     public static IReadOnlyList<string> Candidates()
     {
         var rid = RuntimeRid();
-        var names = OperatingSystem.IsLinux() ? new[] { "librdkafka.so", "centos8-librdkafka.so" }
+        var names =
+            OperatingSystem.IsLinux() ? new[] { "librdkafka.so", "centos8-librdkafka.so" }
             : OperatingSystem.IsMacOS() ? ["librdkafka.dylib"]
             : ["librdkafka.dll"];
-        var roots = new[] { AppContext.BaseDirectory, Path.GetDirectoryName(typeof(Confluent.Kafka.Library).Assembly.Location) }
-            .Where(root => !string.IsNullOrEmpty(root)).Distinct();
-        return [.. roots.SelectMany(root => names.Select(name => Path.Combine(root!, "runtimes", rid, "native", name)))];
+        var roots = new[]
+        {
+            AppContext.BaseDirectory,
+            Path.GetDirectoryName(typeof(Confluent.Kafka.Library).Assembly.Location),
+        }
+            .Where(root => !string.IsNullOrEmpty(root))
+            .Distinct();
+        return
+        [
+            .. roots.SelectMany(root => names.Select(name => Path.Combine(root!, "runtimes", rid, "native", name))),
+        ];
     }
 
     private static string RuntimeRid()
     {
-        var os = OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "osx" : "win";
+        var os =
+            OperatingSystem.IsLinux() ? "linux"
+            : OperatingSystem.IsMacOS() ? "osx"
+            : "win";
         var arch = RuntimeInformation.ProcessArchitecture switch
         {
             Architecture.Arm64 => "arm64",
@@ -56,7 +68,8 @@ public static class KafkaNativeLibrary
     {
         lock (Gate)
         {
-            if (!Registered.Add(assembly)) return;
+            if (!Registered.Add(assembly))
+                return;
             try
             {
                 NativeLibrary.SetDllImportResolver(assembly, Resolve);
@@ -70,10 +83,12 @@ public static class KafkaNativeLibrary
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (!name.Contains("rdkafka", StringComparison.OrdinalIgnoreCase)) return IntPtr.Zero;
+        if (!name.Contains("rdkafka", StringComparison.OrdinalIgnoreCase))
+            return IntPtr.Zero;
         lock (Gate)
         {
-            if (_handle != IntPtr.Zero) return _handle;
+            if (_handle != IntPtr.Zero)
+                return _handle;
             foreach (var path in Candidates())
             {
                 if (File.Exists(path) && NativeLibrary.TryLoad(path, out var handle))

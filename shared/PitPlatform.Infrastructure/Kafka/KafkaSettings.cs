@@ -11,7 +11,10 @@ public sealed class KafkaSettings
     /// <summary>How the client authenticates: none (local), a connection string, or a managed identity.</summary>
     public KafkaAuthentication Authentication { get; init; } = KafkaAuthentication.None;
 
-    /// <summary>Event Hubs namespace connection string, for <see cref="KafkaAuthentication.ConnectionString"/> (setting PIT_KAFKA_CONNECTION_STRING).</summary>
+    /// <summary>
+    /// Event Hubs namespace connection string, for <see cref="KafkaAuthentication.ConnectionString"/> (setting
+    /// PIT_KAFKA_CONNECTION_STRING).
+    /// </summary>
     public string? ConnectionString { get; init; }
 
     /// <summary>
@@ -56,7 +59,9 @@ public sealed class KafkaSettings
             config.SaslMechanism = SaslMechanism.Plain;
             config.SaslUsername = "$ConnectionString";
             config.SaslPassword = ConnectionString
-                ?? throw new InvalidOperationException("PIT_KAFKA_CONNECTION_STRING is required when PIT_KAFKA_AUTH is connection-string");
+                ?? throw new InvalidOperationException(
+                    "PIT_KAFKA_CONNECTION_STRING is required when PIT_KAFKA_AUTH is connection-string"
+                );
         }
     }
 }
@@ -65,8 +70,10 @@ public enum KafkaAuthentication
 {
     /// <summary>Plaintext, no SASL: local brokers only.</summary>
     None,
+
     /// <summary>SASL PLAIN with an Event Hubs namespace connection string.</summary>
     ConnectionString,
+
     /// <summary>SASL OAUTHBEARER with an Entra ID token (the managed identity in Azure).</summary>
     ManagedIdentity,
 }

@@ -51,30 +51,39 @@ public sealed class MockKafkaCluster : IDisposable
         // (two produce requests pipelined to one broker) waited for the client's delayed ACK of the first: ~10 ms.
         Check(rd_kafka_conf_set(conf, "socket.nagle.disable", "true", errors, (nuint)errors.Length), errors);
         var handle = rd_kafka_new(ProducerType, conf, errors, (nuint)errors.Length);
-        if (handle == IntPtr.Zero) throw new InvalidOperationException("rd_kafka_new failed: " + Text(errors));
+        if (handle == IntPtr.Zero)
+            throw new InvalidOperationException("rd_kafka_new failed: " + Text(errors));
         var cluster = rd_kafka_mock_cluster_new(handle, brokerCount);
         if (cluster == IntPtr.Zero)
         {
             rd_kafka_destroy(handle);
-            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed (librdkafka built without mock support?)");
+            throw new InvalidOperationException(
+                "rd_kafka_mock_cluster_new failed (librdkafka built without mock support?)"
+            );
         }
         rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, (int)initialRebalanceDelay.TotalMilliseconds);
         return new MockKafkaCluster(handle, cluster, brokerCount);
     }
 
     public void CreateTopic(string topic, int partitions, int replicationFactor = 1) =>
-        CheckError(rd_kafka_mock_topic_create(Cluster, topic, partitions, Math.Min(replicationFactor, BrokerCount)), $"create topic {topic}");
+        CheckError(
+            rd_kafka_mock_topic_create(Cluster, topic, partitions, Math.Min(replicationFactor, BrokerCount)),
+            $"create topic {topic}"
+        );
 
     /// <summary>Creates every catalog topic with its partition count, under <paramref name="naming"/>.</summary>
     public void CreateCatalogTopics(TopicCatalog catalog, KafkaNaming naming)
     {
-        foreach (var topic in catalog.Topics) CreateTopic(naming.Topic(topic.Name), topic.Partitions, 3);
+        foreach (var topic in catalog.Topics)
+            CreateTopic(naming.Topic(topic.Name), topic.Partitions, 3);
     }
 
     /// <summary>Drops a topic and the records the mock keeps for it (in memory, until the process exits).</summary>
-    public void DeleteTopic(string topic) => CheckError(rd_kafka_mock_topic_delete(Cluster, topic), $"delete topic {topic}");
+    public void DeleteTopic(string topic) =>
+        CheckError(rd_kafka_mock_topic_delete(Cluster, topic), $"delete topic {topic}");
 
-    public void SetBrokerDown(int brokerId) => CheckError(rd_kafka_mock_broker_set_down(Cluster, brokerId), "broker down");
+    public void SetBrokerDown(int brokerId) =>
+        CheckError(rd_kafka_mock_broker_set_down(Cluster, brokerId), "broker down");
 
     public void SetBrokerUp(int brokerId) => CheckError(rd_kafka_mock_broker_set_up(Cluster, brokerId), "broker up");
 
@@ -84,28 +93,35 @@ public sealed class MockKafkaCluster : IDisposable
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         CheckError(rd_kafka_mock_partition_set_leader(Cluster, topic, partition, brokerId), "partition leader");
 
-    /// <summary>The next <paramref name="errors"/>.Length requests of <paramref name="apiKey"/> fail with those error codes.</summary>
+    /// <summary>
+    /// The next <paramref name="errors"/>.Length requests of <paramref name="apiKey"/> fail with those error codes.
+    /// </summary>
     public void PushRequestErrors(KafkaApiKey apiKey, params int[] errors) =>
         rd_kafka_mock_push_request_errors_array(Cluster, (short)apiKey, (nuint)errors.Length, errors);
 
     public void Dispose()
     {
-        if (_cluster != IntPtr.Zero) rd_kafka_mock_cluster_destroy(_cluster);
-        if (_handle != IntPtr.Zero) rd_kafka_destroy(_handle);
+        if (_cluster != IntPtr.Zero)
+            rd_kafka_mock_cluster_destroy(_cluster);
+        if (_handle != IntPtr.Zero)
+            rd_kafka_destroy(_handle);
         _cluster = IntPtr.Zero;
         _handle = IntPtr.Zero;
     }
 
-    private IntPtr Cluster => _cluster != IntPtr.Zero ? _cluster : throw new ObjectDisposedException(nameof(MockKafkaCluster));
+    private IntPtr Cluster =>
+        _cluster != IntPtr.Zero ? _cluster : throw new ObjectDisposedException(nameof(MockKafkaCluster));
 
     private static void Check(int confResult, byte[] errors)
     {
-        if (confResult != 0) throw new InvalidOperationException("rd_kafka_conf_set failed: " + Text(errors));
+        if (confResult != 0)
+            throw new InvalidOperationException("rd_kafka_conf_set failed: " + Text(errors));
     }
 
     private static void CheckError(int error, string what)
     {
-        if (error != 0) throw new InvalidOperationException($"{what} failed: {Marshal.PtrToStringUTF8(rd_kafka_err2str(error))}");
+        if (error != 0)
+            throw new InvalidOperationException($"{what} failed: {Marshal.PtrToStringUTF8(rd_kafka_err2str(error))}");
     }
 
     private static string Text(byte[] buffer) => Encoding.UTF8.GetString(buffer).TrimEnd('\0');

@@ -5,7 +5,9 @@ using Npgsql;
 
 namespace PitPlatform.Infrastructure.Postgres;
 
-/// <summary>Builds the one <see cref="NpgsqlDataSource"/> a process uses, with Entra token passwords when configured.</summary>
+/// <summary>
+/// Builds the one <see cref="NpgsqlDataSource"/> a process uses, with Entra token passwords when configured.
+/// </summary>
 public static class PostgresDataSourceFactory
 {
     /// <summary>The token audience of Azure Database for PostgreSQL.</summary>
@@ -22,20 +24,31 @@ public static class PostgresDataSourceFactory
         // close (DISCARD ALL, which also drops every cached plan, triggers' included) is work for nothing. The
         // connection string can still choose either.
         var given = new DbConnectionStringBuilder { ConnectionString = settings.ConnectionString };
-        if (!Sets(given, "Max Auto Prepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        if (!Sets(given, "No Reset On Close")) builder.ConnectionStringBuilder.NoResetOnClose = true;
-        if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
+        if (!Sets(given, "Max Auto Prepare"))
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        if (!Sets(given, "No Reset On Close"))
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        if (loggerFactory is not null)
+            builder.UseLoggerFactory(loggerFactory);
         if (settings.EntraCredential is { } credential)
         {
-            builder.UsePeriodicPasswordProvider(async (_, cancellationToken) =>
-            {
-                var token = await credential.GetTokenAsync(new TokenRequestContext([EntraScope]), cancellationToken).ConfigureAwait(false);
-                return token.Token;
-            }, TokenRefresh, TokenRetry);
+            builder.UsePeriodicPasswordProvider(
+                async (_, cancellationToken) =>
+                {
+                    var token = await credential
+                        .GetTokenAsync(new TokenRequestContext([EntraScope]), cancellationToken)
+                        .ConfigureAwait(false);
+                    return token.Token;
+                },
+                TokenRefresh,
+                TokenRetry
+            );
         }
         return builder.Build();
     }
 
     private static bool Sets(DbConnectionStringBuilder given, string keyword) =>
-        given.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", ""), keyword.Replace(" ", ""), StringComparison.OrdinalIgnoreCase));
+        given
+            .Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", ""), keyword.Replace(" ", ""), StringComparison.OrdinalIgnoreCase));
 }

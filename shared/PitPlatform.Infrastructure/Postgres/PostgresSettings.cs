@@ -2,7 +2,9 @@ using Azure.Core;
 
 namespace PitPlatform.Infrastructure.Postgres;
 
-/// <summary>How to reach PostgreSQL (settings PIT_POSTGRES, an Npgsql connection string, and PIT_POSTGRES_AUTH).</summary>
+/// <summary>
+/// How to reach PostgreSQL (settings PIT_POSTGRES, an Npgsql connection string, and PIT_POSTGRES_AUTH).
+/// </summary>
 public sealed class PostgresSettings
 {
     public required string ConnectionString { get; init; }

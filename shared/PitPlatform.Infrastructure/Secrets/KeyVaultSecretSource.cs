@@ -12,13 +12,15 @@ namespace PitPlatform.Infrastructure.Secrets;
 /// When Key Vault cannot be reached after the cache expired, the last value is kept (and a warning logged) rather than
 /// failing work a rotated-but-still-valid key can do.
 /// </summary>
-public class KeyVaultSecretSource : ISecretSource
+public class KeyVaultSecretSource : ISecretSource, IDisposable
 {
     public static readonly TimeSpan DefaultCacheDuration = TimeSpan.FromMinutes(5);
     private readonly SecretClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset Until)> _cache = new(
+        StringComparer.Ordinal
+    );
     private readonly SemaphoreSlim _refresh = new(1, 1);
 
     /// <summary>For mocking.</summary>
@@ -29,7 +31,12 @@ public class KeyVaultSecretSource : ISecretSource
         _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
-    public KeyVaultSecretSource(SecretClient client, ILogger logger, TimeProvider? time = null, TimeSpan? cacheDuration = null)
+    public KeyVaultSecretSource(
+        SecretClient client,
+        ILogger logger,
+        TimeProvider? time = null,
+        TimeSpan? cacheDuration = null
+    )
     {
         _client = client;
         _logger = logger;
@@ -41,27 +48,46 @@ public class KeyVaultSecretSource : ISecretSource
 
     public static string SecretName(string settingName) => settingName.Replace('_', '-').ToLowerInvariant();
 
-    public virtual async ValueTask<string?> GetSecretAsync(string settingName, CancellationToken cancellationToken = default)
+    public virtual async ValueTask<string?> GetSecretAsync(
+        string settingName,
+        CancellationToken cancellationToken = default
+    )
     {
         var now = _time.GetUtcNow();
-        if (_cache.TryGetValue(settingName, out var cached) && cached.Until > now) return cached.Value;
+        if (_cache.TryGetValue(settingName, out var cached) && cached.Until > now)
+            return cached.Value;
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_cache.TryGetValue(settingName, out cached) && cached.Until > _time.GetUtcNow()) return cached.Value;
+            if (_cache.TryGetValue(settingName, out cached) && cached.Until > _time.GetUtcNow())
+                return cached.Value;
             string? value;
             try
             {
-                value = (await _client.GetSecretAsync(SecretName(settingName), cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Value;
+                value = (
+                    await _client
+                        .GetSecretAsync(SecretName(settingName), cancellationToken: cancellationToken)
+                        .ConfigureAwait(false)
+                )
+                    .Value
+                    .Value;
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
                 value = null;
             }
-            catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException && _cache.ContainsKey(settingName))
+            catch (Exception e)
+                when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException
+                    && _cache.ContainsKey(settingName)
+                )
             {
-                // Stale beats none: the cached value was valid minutes ago. Try again after a short pause, not every call.
-                _logger.LogWarning("Key Vault unavailable refreshing secret {Secret}; keeping the cached value: {Error}", SecretName(settingName), e.Message);
+                // Stale beats none: the cached value was valid minutes ago. Try again after a short pause, not every
+                // call.
+                _logger.LogWarning(
+                    "Key Vault unavailable refreshing secret {Secret}; keeping the cached value: {Error}",
+                    SecretName(settingName),
+                    e.Message
+                );
                 _cache[settingName] = (cached.Value, _time.GetUtcNow() + TimeSpan.FromSeconds(30));
                 return cached.Value;
             }
@@ -72,5 +98,17 @@ public class KeyVaultSecretSource : ISecretSource
         {
             _refresh.Release();
         }
+    }
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+            _refresh.Dispose();
     }
 }

@@ -11,14 +11,15 @@ namespace PitPlatform.Ingestion.Redaction;
 /// </summary>
 internal static class PiiMask
 {
-    public static string Of(string value, PiiKind kind) => kind switch
-    {
-        PiiKind.Email => Email(value),
-        PiiKind.Ssn or PiiKind.Card => AllDigitsBut(value, 4),
-        PiiKind.Phone => AllDigitsBut(value, 2),
-        PiiKind.Ip => Ip(value),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a PII kind"),
-    };
+    public static string Of(string value, PiiKind kind) =>
+        kind switch
+        {
+            PiiKind.Email => Email(value),
+            PiiKind.Ssn or PiiKind.Card => AllDigitsBut(value, 4),
+            PiiKind.Phone => AllDigitsBut(value, 2),
+            PiiKind.Ip => Ip(value),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a PII kind"),
+        };
 
     private static string Email(string value)
     {
@@ -32,21 +33,26 @@ internal static class PiiMask
     {
         var remaining = 0;
         foreach (var c in value)
-            if (char.IsAsciiDigit(c)) remaining++;
+            if (char.IsAsciiDigit(c))
+                remaining++;
         var masked = new StringBuilder(value.Length);
         foreach (var c in value)
         {
-            if (!char.IsAsciiDigit(c)) masked.Append(c);
-            else masked.Append(remaining-- > kept ? '*' : c);
+            if (!char.IsAsciiDigit(c))
+                masked.Append(c);
+            else
+                masked.Append(remaining-- > kept ? '*' : c);
         }
         return masked.ToString();
     }
 
     private static string Ip(string value)
     {
-        if (!value.Contains(':')) return IPv4(value);
+        if (!value.Contains(':'))
+            return IPv4(value);
         var address = IPAddress.Parse(value);
-        if (address.IsIPv4MappedToIPv6) return "::ffff:" + IPv4(address.MapToIPv4().ToString());
+        if (address.IsIPv4MappedToIPv6)
+            return "::ffff:" + IPv4(address.MapToIPv4().ToString());
         var bytes = address.GetAddressBytes();
         return $"{bytes[0] << 8 | bytes[1]:x}:{bytes[2] << 8 | bytes[3]:x}:*";
     }

@@ -16,9 +16,13 @@ public sealed class PiiRedactor
     private readonly PiiDetector[] _detectors;
 
     public PiiRedactor()
-        : this([new EmailDetector(), new SsnDetector(), new PhoneDetector(), new CardDetector(), new IpAddressDetector()])
-    {
-    }
+        : this([
+            new EmailDetector(),
+            new SsnDetector(),
+            new PhoneDetector(),
+            new CardDetector(),
+            new IpAddressDetector(),
+        ]) { }
 
     internal PiiRedactor(PiiDetector[] detectors) => _detectors = detectors;
 
@@ -27,20 +31,24 @@ public sealed class PiiRedactor
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.StoreRaw) return RedactionResult.Unchanged(text);
-        if (policy.UsesHash) TenantKeyRule.Check(policy.TenantKey, nameof(policy));
+        if (policy.StoreRaw)
+            return RedactionResult.Unchanged(text);
+        if (policy.UsesHash)
+            TenantKeyRule.Check(policy.TenantKey, nameof(policy));
 
         var found = new List<PiiSpan>();
         try
         {
-            foreach (var detector in _detectors) detector.Find(text, found);
+            foreach (var detector in _detectors)
+                detector.Find(text, found);
         }
         catch (RegexMatchTimeoutException)
         {
             // Caught on purpose: a text we could not scan must not be stored as it is, and bad input must not throw.
             return RedactionResult.Unscanned();
         }
-        if (found.Count == 0) return RedactionResult.Unchanged(text);
+        if (found.Count == 0)
+            return RedactionResult.Unchanged(text);
         return Rewrite(text, SpanSelection.Resolve(found), policy);
     }
 
@@ -60,12 +68,13 @@ public sealed class PiiRedactor
         return new RedactionResult(redacted.ToString(), counts, scanIncomplete: false);
     }
 
-    private static string Substitute(string value, PiiKind kind, RedactionPolicy policy) => policy.ModeFor(kind) switch
-    {
-        RedactionMode.Replace => "[redacted:" + PiiLabel.Of(kind) + "]",
-        RedactionMode.Mask => PiiMask.Of(value, kind),
-        RedactionMode.Hash => PiiToken.Of(value, kind, policy.TenantKey!),
-        RedactionMode.Remove => "",
-        var mode => throw new ArgumentOutOfRangeException(nameof(policy), mode, "not a redaction mode"),
-    };
+    private static string Substitute(string value, PiiKind kind, RedactionPolicy policy) =>
+        policy.ModeFor(kind) switch
+        {
+            RedactionMode.Replace => "[redacted:" + PiiLabel.Of(kind) + "]",
+            RedactionMode.Mask => PiiMask.Of(value, kind),
+            RedactionMode.Hash => PiiToken.Of(value, kind, policy.TenantKey!),
+            RedactionMode.Remove => "",
+            var mode => throw new ArgumentOutOfRangeException(nameof(policy), mode, "not a redaction mode"),
+        };
 }

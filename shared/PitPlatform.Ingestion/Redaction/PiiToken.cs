@@ -23,14 +23,15 @@ internal static class PiiToken
         return "[" + label + ":" + Convert.ToHexStringLower(mac[..(HexChars / 2)]) + "]";
     }
 
-    private static string Normalise(string value, PiiKind kind) => kind switch
-    {
-        PiiKind.Email => value.ToLowerInvariant(),
-        PiiKind.Ssn or PiiKind.Card => Digits(value),
-        PiiKind.Phone => (value.StartsWith('+') ? "+" : "") + Digits(value),
-        PiiKind.Ip => value.Contains(':') ? Canonical(IPAddress.Parse(value)) : DecimalQuad(value),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a PII kind"),
-    };
+    private static string Normalise(string value, PiiKind kind) =>
+        kind switch
+        {
+            PiiKind.Email => value.ToLowerInvariant(),
+            PiiKind.Ssn or PiiKind.Card => Digits(value),
+            PiiKind.Phone => (value.StartsWith('+') ? "+" : "") + Digits(value),
+            PiiKind.Ip => value.Contains(':') ? Canonical(IPAddress.Parse(value)) : DecimalQuad(value),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a PII kind"),
+        };
 
     private static string Digits(string value) => string.Concat(value.Where(char.IsAsciiDigit));
 

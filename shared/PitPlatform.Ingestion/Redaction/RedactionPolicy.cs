@@ -22,23 +22,38 @@ public sealed record RedactionPolicy
     /// </summary>
     public byte[]? TenantKey { get; init; }
 
-    /// <summary>When true, <see cref="PiiRedactor.Redact"/> returns the text unchanged. Off by default; approval-gated.</summary>
+    /// <summary>
+    /// When true, <see cref="PiiRedactor.Redact"/> returns the text unchanged. Off by default; approval-gated.
+    /// </summary>
     public bool StoreRaw { get; init; }
 
     /// <summary>The same mode for every detector.</summary>
     public static RedactionPolicy Uniform(RedactionMode mode, byte[]? tenantKey = null) =>
-        new() { Email = mode, Ssn = mode, Phone = mode, Card = mode, Ip = mode, TenantKey = tenantKey };
+        new()
+        {
+            Email = mode,
+            Ssn = mode,
+            Phone = mode,
+            Card = mode,
+            Ip = mode,
+            TenantKey = tenantKey,
+        };
 
-    public RedactionMode ModeFor(PiiKind kind) => kind switch
-    {
-        PiiKind.Email => Email,
-        PiiKind.Ssn => Ssn,
-        PiiKind.Phone => Phone,
-        PiiKind.Card => Card,
-        PiiKind.Ip => Ip,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a PII kind"),
-    };
+    public RedactionMode ModeFor(PiiKind kind) =>
+        kind switch
+        {
+            PiiKind.Email => Email,
+            PiiKind.Ssn => Ssn,
+            PiiKind.Phone => Phone,
+            PiiKind.Card => Card,
+            PiiKind.Ip => Ip,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a PII kind"),
+        };
 
-    internal bool UsesHash => Email == RedactionMode.Hash || Ssn == RedactionMode.Hash || Phone == RedactionMode.Hash
-        || Card == RedactionMode.Hash || Ip == RedactionMode.Hash;
+    internal bool UsesHash =>
+        Email == RedactionMode.Hash
+        || Ssn == RedactionMode.Hash
+        || Phone == RedactionMode.Hash
+        || Card == RedactionMode.Hash
+        || Ip == RedactionMode.Hash;
 }

@@ -11,6 +11,9 @@ internal static class TenantKeyRule
     public static void Check(byte[]? key, string parameterName)
     {
         if (key is null || key.Length < MinimumBytes)
-            throw new ArgumentException($"a tenant redaction key of at least {MinimumBytes} bytes is required (TenantRedactionKeys.KeyFor)", parameterName);
+            throw new ArgumentException(
+                $"a tenant redaction key of at least {MinimumBytes} bytes is required (TenantRedactionKeys.KeyFor)",
+                parameterName
+            );
     }
 }

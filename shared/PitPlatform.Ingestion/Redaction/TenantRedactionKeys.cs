@@ -21,7 +21,10 @@ public sealed class TenantRedactionKeys
         ArgumentNullException.ThrowIfNull(secret);
         _secret = Encoding.UTF8.GetBytes(secret);
         if (_secret.Length < MinimumSecretBytes)
-            throw new ArgumentException($"the redaction secret must be at least {MinimumSecretBytes} bytes", nameof(secret));
+            throw new ArgumentException(
+                $"the redaction secret must be at least {MinimumSecretBytes} bytes",
+                nameof(secret)
+            );
     }
 
     /// <summary>The tenant's 32-byte key. A new array on every call, so callers cannot alter another's copy.</summary>

@@ -10,13 +10,18 @@ namespace PitPlatform.Ingestion.Redaction;
 public class TenantRedactionPolicies(NpgsqlDataSource database, TenantRedactionKeys keys, TimeProvider time)
 {
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (RedactionPolicy Policy, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (RedactionPolicy Policy, DateTimeOffset Expires)> _cache = new(
+        StringComparer.Ordinal
+    );
 
     public virtual async Task<RedactionPolicy> GetAsync(string tenant, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(tenant, out var cached) && cached.Expires > now) return cached.Policy;
-        await using var command = database.CreateCommand("SELECT email, ssn, phone, card, ip, store_raw FROM tenant_redaction WHERE tenant = $1");
+        if (_cache.TryGetValue(tenant, out var cached) && cached.Expires > now)
+            return cached.Policy;
+        await using var command = database.CreateCommand(
+            "SELECT email, ssn, phone, card, ip, store_raw FROM tenant_redaction WHERE tenant = $1"
+        );
         command.Parameters.Add(new() { Value = tenant });
         var policy = new RedactionPolicy { TenantKey = keys.KeyFor(tenant) };
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -25,8 +30,12 @@ public class TenantRedactionPolicies(NpgsqlDataSource database, TenantRedactionK
             {
                 policy = policy with
                 {
-                    Email = Mode(reader.GetString(0)), Ssn = Mode(reader.GetString(1)), Phone = Mode(reader.GetString(2)),
-                    Card = Mode(reader.GetString(3)), Ip = Mode(reader.GetString(4)), StoreRaw = reader.GetBoolean(5),
+                    Email = Mode(reader.GetString(0)),
+                    Ssn = Mode(reader.GetString(1)),
+                    Phone = Mode(reader.GetString(2)),
+                    Card = Mode(reader.GetString(3)),
+                    Ip = Mode(reader.GetString(4)),
+                    StoreRaw = reader.GetBoolean(5),
                 };
             }
         }

@@ -11,7 +11,10 @@ namespace PitPlatform.Ingestion.Redaction;
 /// </summary>
 public static class UserIdentifierHasher
 {
-    private static readonly FrozenSet<string> FieldNames = FrozenSet.ToFrozenSet(["user_id", "user_ref"], StringComparer.Ordinal);
+    private static readonly FrozenSet<string> FieldNames = FrozenSet.ToFrozenSet(
+        ["user_id", "user_ref"],
+        StringComparer.Ordinal
+    );
 
     /// <summary>Whether a field holds a user identifier and must go through <see cref="HashUserId"/>.</summary>
     public static bool IsUserIdentifierField(string fieldName) => FieldNames.Contains(fieldName);

@@ -5,7 +5,10 @@ namespace PitPlatform.Processing.Archive;
 /// this is an alarm for an operator (docs/runbooks/archive.md): the partition's chain stops until it is resolved.
 /// </summary>
 public sealed class ArchiveConflictException(string blobName, string existingSha256, string expectedSha256)
-    : Exception($"archive blob {blobName} already exists with different content (sha256 {existingSha256}, expected {expectedSha256}); it was not overwritten")
+    : Exception(
+        $"archive blob {blobName} already exists with different content (sha256 {existingSha256}, expected "
+            + $"{expectedSha256}); it was not overwritten"
+    )
 {
     public string BlobName { get; } = blobName;
 }

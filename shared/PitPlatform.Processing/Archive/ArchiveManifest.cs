@@ -19,7 +19,8 @@ public sealed record ArchiveManifest(
     long RangeBytes,
     string RangeSha256,
     string PreviousManifestSha256,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt
+)
 {
     public const string FormatName = "pit-archive-manifest/1";
 
@@ -29,10 +30,14 @@ public sealed record ArchiveManifest(
     /// <summary>The offset before the first of a chain: the first range's gap counts from offset 0.</summary>
     public const long GenesisLastOffset = -1;
 
-    /// <summary>Offsets between the previous range and this one that the archive never saw (retention, compaction).</summary>
+    /// <summary>
+    /// Offsets between the previous range and this one that the archive never saw (retention, compaction).
+    /// </summary>
     public long GapBefore => FirstOffset - PreviousLastOffset - 1;
 
-    /// <summary>Offsets inside this range that held no archived record (compaction, or records that were not envelopes).</summary>
+    /// <summary>
+    /// Offsets inside this range that held no archived record (compaction, or records that were not envelopes).
+    /// </summary>
     public long GapsWithin => LastOffset - FirstOffset + 1 - Count;
 
     public byte[] ToCanonicalJson()
@@ -59,14 +64,17 @@ public sealed record ArchiveManifest(
         return buffer.ToArray();
     }
 
-    /// <summary>Reads a manifest; throws <see cref="FormatException"/> when a field is missing or of the wrong kind.</summary>
+    /// <summary>
+    /// Reads a manifest; throws <see cref="FormatException"/> when a field is missing or of the wrong kind.
+    /// </summary>
     public static ArchiveManifest Parse(ReadOnlyMemory<byte> json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.GetProperty("format").GetString() != FormatName) throw new FormatException($"format is not {FormatName}");
+            if (root.GetProperty("format").GetString() != FormatName)
+                throw new FormatException($"format is not {FormatName}");
             return new ArchiveManifest(
                 root.GetProperty("topic").GetString() ?? throw new FormatException("topic is null"),
                 root.GetProperty("partition").GetInt32(),
@@ -76,9 +84,15 @@ public sealed record ArchiveManifest(
                 root.GetProperty("previous_last_offset").GetInt64(),
                 root.GetProperty("range_bytes").GetInt64(),
                 root.GetProperty("range_sha256").GetString() ?? throw new FormatException("range_sha256 is null"),
-                root.GetProperty("previous_manifest_sha256").GetString() ?? throw new FormatException("previous_manifest_sha256 is null"),
-                DateTimeOffset.ParseExact(root.GetProperty("created_at").GetString() ?? "", TimeFormat, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+                root.GetProperty("previous_manifest_sha256").GetString()
+                    ?? throw new FormatException("previous_manifest_sha256 is null"),
+                DateTimeOffset.ParseExact(
+                    root.GetProperty("created_at").GetString() ?? "",
+                    TimeFormat,
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal
+                )
+            );
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -27,21 +27,30 @@ public static class ArchiveNames
     public static string Manifest(string topic, int partition, long firstOffset, long lastOffset) =>
         Range(topic, partition, firstOffset, lastOffset) + ManifestSuffix;
 
-    /// <summary>Reads a blob name back; false for anything under <see cref="Root"/> that the archiver never writes.</summary>
+    /// <summary>
+    /// Reads a blob name back; false for anything under <see cref="Root"/> that the archiver never writes.
+    /// </summary>
     public static bool TryParse(string name, out ArchiveBlobName parsed)
     {
         parsed = default;
-        if (!name.StartsWith(Root, StringComparison.Ordinal)) return false;
+        if (!name.StartsWith(Root, StringComparison.Ordinal))
+            return false;
         var parts = name[Root.Length..].Split('/');
-        if (parts.Length != 3 || parts[0].Length == 0) return false;
-        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)) return false;
+        if (parts.Length != 3 || parts[0].Length == 0)
+            return false;
+        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
+            return false;
         var leaf = parts[2];
         var isManifest = leaf.EndsWith(ManifestSuffix, StringComparison.Ordinal);
-        if (isManifest) leaf = leaf[..^ManifestSuffix.Length];
+        if (isManifest)
+            leaf = leaf[..^ManifestSuffix.Length];
         var offsets = leaf.Split('-');
-        if (offsets.Length != 2 || offsets[0].Length != 20 || offsets[1].Length != 20) return false;
-        if (!long.TryParse(offsets[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)) return false;
-        if (!long.TryParse(offsets[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last)) return false;
+        if (offsets.Length != 2 || offsets[0].Length != 20 || offsets[1].Length != 20)
+            return false;
+        if (!long.TryParse(offsets[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first))
+            return false;
+        if (!long.TryParse(offsets[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last))
+            return false;
         parsed = new ArchiveBlobName(parts[0], partition, first, last, isManifest);
         return true;
     }
@@ -50,4 +59,10 @@ public static class ArchiveNames
 }
 
 /// <summary>What a blob name under <see cref="ArchiveNames.Root"/> says about itself.</summary>
-public readonly record struct ArchiveBlobName(string Topic, int Partition, long FirstOffset, long LastOffset, bool IsManifest);
+public readonly record struct ArchiveBlobName(
+    string Topic,
+    int Partition,
+    long FirstOffset,
+    long LastOffset,
+    bool IsManifest
+);

@@ -21,7 +21,8 @@ public sealed class ArchivePruner(ArchiveStorage storage, NpgsqlDataSource datab
     public async Task<long> PruneAsync(DateTimeOffset horizon, CancellationToken cancellationToken)
     {
         var heads = await ArchiveChainStore.ReadAllAsync(database, null, null, cancellationToken).ConfigureAwait(false);
-        if (heads.Count == 0) return 0;
+        if (heads.Count == 0)
+            return 0;
         var marks = await ArchiveRetentionMarks.ReadAllAsync(database, cancellationToken).ConfigureAwait(false);
         var container = await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
         long deleted = 0;
@@ -30,48 +31,103 @@ public sealed class ArchivePruner(ArchiveStorage storage, NpgsqlDataSource datab
             var mark = marks.GetValueOrDefault((head.Topic, head.Partition), ArchiveManifest.GenesisLastOffset);
             var manifests = new List<ArchiveBlobName>();
             var rangeFiles = new List<ArchiveBlobName>();
-            await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.PartitionPrefix(head.Topic, head.Partition), cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (
+                var item in container
+                    .GetBlobsAsync(
+                        BlobTraits.None,
+                        BlobStates.None,
+                        ArchiveNames.PartitionPrefix(head.Topic, head.Partition),
+                        cancellationToken: cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            )
             {
-                if (!ArchiveNames.TryParse(item.Name, out var name) || name.LastOffset > head.LastOffset) continue;
+                if (!ArchiveNames.TryParse(item.Name, out var name) || name.LastOffset > head.LastOffset)
+                    continue;
                 (name.IsManifest ? manifests : rangeFiles).Add(name);
             }
             var newMark = mark;
             foreach (var manifest in manifests.Where(m => m.LastOffset > mark).OrderBy(m => m.FirstOffset))
             {
-                if (!await ExpiredAsync(container, manifest, horizon, cancellationToken).ConfigureAwait(false)) break;
+                if (!await ExpiredAsync(container, manifest, horizon, cancellationToken).ConfigureAwait(false))
+                    break;
                 newMark = manifest.LastOffset;
             }
             if (newMark > mark)
             {
-                await ArchiveRetentionMarks.RaiseAsync(database, head.Topic, head.Partition, newMark, horizon, cancellationToken).ConfigureAwait(false);
-                logger.LogInformation("archive retention: {Topic}/{Partition} pruned through offset {Offset} (horizon {Horizon})", head.Topic, head.Partition, newMark, horizon);
+                await ArchiveRetentionMarks
+                    .RaiseAsync(database, head.Topic, head.Partition, newMark, horizon, cancellationToken)
+                    .ConfigureAwait(false);
+                logger.LogInformation(
+                    "archive retention: {Topic}/{Partition} pruned through offset {Offset} (horizon {Horizon})",
+                    head.Topic,
+                    head.Partition,
+                    newMark,
+                    horizon
+                );
             }
             foreach (var range in rangeFiles.Where(r => r.LastOffset <= newMark))
             {
-                var blob = container.GetBlobClient(ArchiveNames.Range(range.Topic, range.Partition, range.FirstOffset, range.LastOffset));
-                if ((await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false)).Value) deleted++;
+                var blob = container.GetBlobClient(
+                    ArchiveNames.Range(range.Topic, range.Partition, range.FirstOffset, range.LastOffset)
+                );
+                if (
+                    (
+                        await blob.DeleteIfExistsAsync(
+                                DeleteSnapshotsOption.IncludeSnapshots,
+                                cancellationToken: cancellationToken
+                            )
+                            .ConfigureAwait(false)
+                    ).Value
+                )
+                    deleted++;
             }
         }
         return deleted;
     }
 
     /// <summary>Whether the manifest's range was appended before the horizon and every record in it is older.</summary>
-    private static async Task<bool> ExpiredAsync(BlobContainerClient container, ArchiveBlobName name, DateTimeOffset horizon, CancellationToken cancellationToken)
+    private static async Task<bool> ExpiredAsync(
+        BlobContainerClient container,
+        ArchiveBlobName name,
+        DateTimeOffset horizon,
+        CancellationToken cancellationToken
+    )
     {
-        var manifestBytes = await DownloadAsync(container, ArchiveNames.Manifest(name.Topic, name.Partition, name.FirstOffset, name.LastOffset), cancellationToken).ConfigureAwait(false);
-        if (manifestBytes is null) return false;
+        var manifestBytes = await DownloadAsync(
+                container,
+                ArchiveNames.Manifest(name.Topic, name.Partition, name.FirstOffset, name.LastOffset),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (manifestBytes is null)
+            return false;
         ArchiveManifest manifest;
-        try { manifest = ArchiveManifest.Parse(manifestBytes.Value); }
-        catch (FormatException) { return false; } // a broken chain is the verifier's to report; retention leaves it as it is
-        if (manifest.CreatedAt >= horizon) return false;
-        var content = await DownloadAsync(container, ArchiveNames.Range(name.Topic, name.Partition, name.FirstOffset, name.LastOffset), cancellationToken).ConfigureAwait(false);
-        if (content is null) return false;
+        try
+        {
+            manifest = ArchiveManifest.Parse(manifestBytes.Value);
+        }
+        catch (FormatException)
+        {
+            return false;
+        } // a broken chain is the verifier's to report; retention leaves it as it is
+        if (manifest.CreatedAt >= horizon)
+            return false;
+        var content = await DownloadAsync(
+                container,
+                ArchiveNames.Range(name.Topic, name.Partition, name.FirstOffset, name.LastOffset),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (content is null)
+            return false;
         try
         {
             foreach (var value in ArchiveRangeFile.Decode(content.Value))
             {
                 var envelope = EventEnvelope.Parser.ParseFrom(value.Span);
-                if (envelope.Ts is null || envelope.Ts.ToDateTimeOffset() >= horizon) return false;
+                if (envelope.Ts is null || envelope.Ts.ToDateTimeOffset() >= horizon)
+                    return false;
             }
         }
         catch (Exception e) when (e is FormatException or Google.Protobuf.InvalidProtocolBufferException)
@@ -81,11 +137,17 @@ public sealed class ArchivePruner(ArchiveStorage storage, NpgsqlDataSource datab
         return true;
     }
 
-    private static async Task<ReadOnlyMemory<byte>?> DownloadAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>?> DownloadAsync(
+        BlobContainerClient container,
+        string name,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
-            return (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory();
+            return (
+                await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+            ).Value.Content.ToMemory();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -22,14 +22,17 @@ public static class ArchiveRangeFile
         return content;
     }
 
-    /// <summary>The values of a range file; throws <see cref="FormatException"/> when a length runs past the end.</summary>
+    /// <summary>
+    /// The values of a range file; throws <see cref="FormatException"/> when a length runs past the end.
+    /// </summary>
     public static IReadOnlyList<ReadOnlyMemory<byte>> Decode(ReadOnlyMemory<byte> content)
     {
         var values = new List<ReadOnlyMemory<byte>>();
         var at = 0;
         while (at < content.Length)
         {
-            if (content.Length - at < 4) throw new FormatException($"a length prefix is cut off at byte {at}");
+            if (content.Length - at < 4)
+                throw new FormatException($"a length prefix is cut off at byte {at}");
             var length = BinaryPrimitives.ReadInt32BigEndian(content.Span[at..]);
             if (length < 0 || length > content.Length - at - 4)
                 throw new FormatException($"the record at byte {at} claims {length} bytes, more than the file holds");

@@ -18,4 +18,5 @@ public sealed record ArchiveRedaction(
     long NewBytes,
     Guid DeletionId,
     string Tenant,
-    long AuditSequence = 0);
+    long AuditSequence = 0
+);

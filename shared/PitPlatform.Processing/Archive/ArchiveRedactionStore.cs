@@ -6,25 +6,44 @@ namespace PitPlatform.Processing.Archive;
 public static class ArchiveRedactionStore
 {
     /// <summary>Whether this exact rewrite (range, original hash, new hash) is recorded already.</summary>
-    public static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string rangeName, string originalSha256,
-        string newSha256, CancellationToken cancellationToken)
+    public static async Task<bool> ExistsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string rangeName,
+        string originalSha256,
+        string newSha256,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM archive_redactions WHERE range_name = $1 AND original_sha256 = $2 AND new_sha256 = $3)", connection, transaction);
+            "SELECT EXISTS (SELECT 1 FROM archive_redactions WHERE range_name = $1 AND original_sha256 = $2 "
+                + "AND new_sha256 = $3)",
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = rangeName });
         command.Parameters.Add(new() { Value = originalSha256 });
         command.Parameters.Add(new() { Value = newSha256 });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ArchiveRedaction redaction, CancellationToken cancellationToken)
+    public static async Task InsertAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        ArchiveRedaction redaction,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(redaction);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand(
+            """
             INSERT INTO archive_redactions (range_name, original_sha256, new_sha256, topic, partition, first_offset, last_offset,
                                             records_removed, new_bytes, deletion_id, tenant, audit_sequence)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """, connection, transaction);
+            """,
+            connection,
+            transaction
+        );
         command.Parameters.Add(new() { Value = redaction.RangeName });
         command.Parameters.Add(new() { Value = redaction.OriginalSha256 });
         command.Parameters.Add(new() { Value = redaction.NewSha256 });
@@ -45,10 +64,15 @@ public static class ArchiveRedactionStore
     /// (same range and hashes), so a row forged outside the deletion workflow does not excuse an altered file, and a
     /// forged audit entry is what <c>pit audit verify</c> catches.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, List<ArchiveRedaction>>> ReadAuditedAsync(NpgsqlDataSource database, string? topic, int? partition,
-        CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, List<ArchiveRedaction>>> ReadAuditedAsync(
+        NpgsqlDataSource database,
+        string? topic,
+        int? partition,
+        CancellationToken cancellationToken
+    )
     {
-        await using var command = database.CreateCommand("""
+        await using var command = database.CreateCommand(
+            """
             SELECT r.range_name, r.topic, r.partition, r.first_offset, r.last_offset, r.original_sha256, r.new_sha256, r.records_removed,
                    r.new_bytes, r.deletion_id, r.tenant, r.audit_sequence
             FROM archive_redactions r
@@ -56,16 +80,34 @@ public static class ArchiveRedactionStore
                 AND a.details->>'range' = r.range_name AND a.details->>'original_sha256' = r.original_sha256
                 AND a.details->>'new_sha256' = r.new_sha256
             WHERE ($1::text IS NULL OR r.topic = $1) AND ($2::integer IS NULL OR r.partition = $2)
-            """);
-        command.Parameters.Add(new() { Value = (object?)topic ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)partition ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            """
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)topic ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)partition ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer }
+        );
         var byRange = new Dictionary<string, List<ArchiveRedaction>>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var redaction = new ArchiveRedaction(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.GetString(5), reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8), reader.GetGuid(9), reader.GetString(10), reader.GetInt64(11));
-            if (!byRange.TryGetValue(redaction.RangeName, out var list)) byRange[redaction.RangeName] = list = [];
+            var redaction = new ArchiveRedaction(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                reader.GetInt32(7),
+                reader.GetInt64(8),
+                reader.GetGuid(9),
+                reader.GetString(10),
+                reader.GetInt64(11)
+            );
+            if (!byRange.TryGetValue(redaction.RangeName, out var list))
+                byRange[redaction.RangeName] = list = [];
             list.Add(redaction);
         }
         return byRange;
@@ -73,9 +115,14 @@ public static class ArchiveRedactionStore
 
     /// <summary>
     /// The path of redactions from the manifest's hash to the file's hash (several rewrites in a row allowed), or null
-    /// when none leads there. Breadth-first, so cycles and dead ends (a rewrite recorded but never applied) are harmless.
+    /// when none leads there. Breadth-first, so cycles and dead ends (a rewrite recorded but never applied) are
+    /// harmless.
     /// </summary>
-    public static IReadOnlyList<ArchiveRedaction>? PathBetween(IReadOnlyList<ArchiveRedaction> redactions, string fromSha256, string toSha256)
+    public static IReadOnlyList<ArchiveRedaction>? PathBetween(
+        IReadOnlyList<ArchiveRedaction> redactions,
+        string fromSha256,
+        string toSha256
+    )
     {
         ArgumentNullException.ThrowIfNull(redactions);
         var cameFrom = new Dictionary<string, ArchiveRedaction?>(StringComparer.Ordinal) { [fromSha256] = null };
@@ -86,7 +133,8 @@ public static class ArchiveRedactionStore
             if (at == toSha256)
             {
                 var path = new List<ArchiveRedaction>();
-                for (var step = cameFrom[at]; step is not null; step = cameFrom[step.OriginalSha256]) path.Add(step);
+                for (var step = cameFrom[at]; step is not null; step = cameFrom[step.OriginalSha256])
+                    path.Add(step);
                 path.Reverse();
                 return path;
             }

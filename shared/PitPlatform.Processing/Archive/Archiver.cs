@@ -19,12 +19,18 @@ namespace PitPlatform.Processing.Archive;
 /// are committed past them like any other.
 /// </summary>
 public sealed class Archiver(
-    ArchiveStorage storage, NpgsqlDataSource database, TopicCatalog catalog, DeadLetterWriter deadLetters, ILogger<Archiver> logger)
-    : IRecordBatchHandler
+    ArchiveStorage storage,
+    NpgsqlDataSource database,
+    TopicCatalog catalog,
+    DeadLetterWriter deadLetters,
+    ILogger<Archiver> logger
+) : IRecordBatchHandler
 {
     public const string Group = "archiver";
 
-    /// <summary>A range file closes before it would pass this size; a batch larger than that becomes several ranges.</summary>
+    /// <summary>
+    /// A range file closes before it would pass this size; a batch larger than that becomes several ranges.
+    /// </summary>
     public const long MaxRangeBytes = 32L * 1024 * 1024;
 
     /// <summary>Partitions of one batch archived at the same time.</summary>
@@ -43,80 +49,156 @@ public sealed class Archiver(
 
     public async Task HandleAsync(IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
     {
-        if (batch.Count == 0) return;
+        if (batch.Count == 0)
+            return;
         var container = await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
         var partitions = batch.GroupBy(r => (r.Topic, r.Partition));
         // Each partition holds a Postgres connection while its blobs are written: bound them, so a batch spread over
         // every partition of every archived topic cannot take the whole connection pool from the other consumers.
-        await Parallel.ForEachAsync(partitions,
-            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentPartitions, CancellationToken = cancellationToken },
-            async (g, ct) => await ArchivePartitionAsync(container, g.Key.Topic, g.Key.Partition,
-                g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await Parallel
+            .ForEachAsync(
+                partitions,
+                new ParallelOptions
+                {
+                    MaxDegreeOfParallelism = MaxConcurrentPartitions,
+                    CancellationToken = cancellationToken,
+                },
+                async (g, ct) =>
+                    await ArchivePartitionAsync(
+                            container,
+                            g.Key.Topic,
+                            g.Key.Partition,
+                            g.DistinctBy(r => r.Offset).OrderBy(r => r.Offset).ToList(),
+                            ct
+                        )
+                        .ConfigureAwait(false)
+            )
+            .ConfigureAwait(false);
     }
 
     private async Task ArchivePartitionAsync(
-        Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, List<ConsumedRecord> records, CancellationToken cancellationToken)
+        Azure.Storage.Blobs.BlobContainerClient container,
+        string topic,
+        int partition,
+        List<ConsumedRecord> records,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var head = await ArchiveChainStore.LockAsync(connection, transaction, topic, partition, cancellationToken).ConfigureAwait(false);
+        var head = await ArchiveChainStore
+            .LockAsync(connection, transaction, topic, partition, cancellationToken)
+            .ConfigureAwait(false);
         // A redelivered batch, or one that starts inside an archived range: only what lies past the head is new.
         var fresh = records.Where(r => r.Offset > (head?.LastOffset ?? ArchiveManifest.GenesisLastOffset)).ToList();
         var tombstones = fresh.RemoveAll(r => r.IsTombstone);
         if (tombstones > 0)
-            logger.LogDebug("{Group}: {Topic}[{Partition}] skipped {Count} tombstones (not events)", Group, topic, partition, tombstones);
+            logger.LogDebug(
+                "{Group}: {Topic}[{Partition}] skipped {Count} tombstones (not events)",
+                Group,
+                topic,
+                partition,
+                tombstones
+            );
         var byKind = fresh.ToLookup(r => ArchiveRangeFile.IsEnvelope(r.Value));
         var archivable = byKind[true].ToList();
         // Dead letters are acknowledged before the head moves past them: were it the other way round, a failed produce
         // would be redelivered below the head and skipped, and the dead letter lost. Their ids derive from the source
         // position, so producing them again after a retry repeats the same dead letter.
-        var deadLettered = Task.WhenAll(byKind[false].Select(r => deadLetters.WriteAsync(r, Group,
-            EnvelopeValidationOutcome.NotEnvelope.ToReason(), "the archive keeps only records that parse as an EventEnvelope with an event_id",
-            null, cancellationToken)));
+        var deadLettered = Task.WhenAll(
+            byKind[false]
+                .Select(r =>
+                    deadLetters.WriteAsync(
+                        r,
+                        Group,
+                        EnvelopeValidationOutcome.NotEnvelope.ToReason(),
+                        "the archive keeps only records that parse as an EventEnvelope with an event_id",
+                        null,
+                        cancellationToken
+                    )
+                )
+        );
 
         foreach (var range in SplitIntoRanges(archivable))
         {
-            head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken).ConfigureAwait(false);
-            await ArchiveChainStore.AdvanceAsync(connection, transaction, head, cancellationToken).ConfigureAwait(false);
+            head = await WriteRangeAsync(container, topic, partition, range, head, cancellationToken)
+                .ConfigureAwait(false);
+            await ArchiveChainStore
+                .AdvanceAsync(connection, transaction, head, cancellationToken)
+                .ConfigureAwait(false);
         }
         await deadLettered.ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ArchiveChainHead> WriteRangeAsync(
-        Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, List<ConsumedRecord> range,
-        ArchiveChainHead? previous, CancellationToken cancellationToken)
+        Azure.Storage.Blobs.BlobContainerClient container,
+        string topic,
+        int partition,
+        List<ConsumedRecord> range,
+        ArchiveChainHead? previous,
+        CancellationToken cancellationToken
+    )
     {
         var first = range[0].Offset;
         var last = range[^1].Offset;
         var content = ArchiveRangeFile.Encode(range.Select(r => r.Value).ToList());
         var manifest = new ArchiveManifest(
-            topic, partition, first, last, range.Count,
+            topic,
+            partition,
+            first,
+            last,
+            range.Count,
             PreviousLastOffset: previous?.LastOffset ?? ArchiveManifest.GenesisLastOffset,
             RangeBytes: content.Length,
             RangeSha256: ArchiveManifest.Sha256Hex(content),
             PreviousManifestSha256: previous?.ManifestSha256 ?? ArchiveManifest.GenesisSha256,
             // The record's append time, not the clock: the same range always gets the same manifest bytes.
-            CreatedAt: range[^1].Timestamp);
+            CreatedAt: range[^1].Timestamp
+        );
         var manifestBytes = manifest.ToCanonicalJson();
         var rangeName = ArchiveNames.Range(topic, partition, first, last);
         var manifestName = ArchiveNames.Manifest(topic, partition, first, last);
 
-        await RemoveUncommittedRangesAsync(container, topic, partition, first, rangeName, cancellationToken).ConfigureAwait(false);
+        await RemoveUncommittedRangesAsync(container, topic, partition, first, rangeName, cancellationToken)
+            .ConfigureAwait(false);
         // Both at once: until the head advances, nothing depends on their order (a half-written pair past the head is
         // completed or replaced by the next attempt, and the verifier never trusts a manifest without its range file).
         var written = await Task.WhenAll(
-            WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken),
-            WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken)).ConfigureAwait(false);
+                WriteOnceBlobs.WriteAsync(container, rangeName, content, "application/octet-stream", cancellationToken),
+                WriteOnceBlobs.WriteAsync(container, manifestName, manifestBytes, "application/json", cancellationToken)
+            )
+            .ConfigureAwait(false);
         var (wroteRange, wroteManifest) = (written[0], written[1]);
         if (manifest.GapBefore > 0)
-            logger.LogWarning("{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive (retention, compaction, or tombstones left out); recorded in {Manifest}",
-                Group, topic, partition, manifest.PreviousLastOffset + 1, first - 1, manifestName);
-        logger.LogDebug("{Group}: {Range} ({Count} records, {Bytes} bytes){Repeat}", Group, rangeName, range.Count, content.Length,
-            wroteRange || wroteManifest ? "" : ", already archived with identical bytes");
+            logger.LogWarning(
+                "{Group}: {Topic}[{Partition}] offsets {From}..{To} were never seen by the archive "
+                    + "(retention, compaction, or tombstones left out); recorded in {Manifest}",
+                Group,
+                topic,
+                partition,
+                manifest.PreviousLastOffset + 1,
+                first - 1,
+                manifestName
+            );
+        logger.LogDebug(
+            "{Group}: {Range} ({Count} records, {Bytes} bytes){Repeat}",
+            Group,
+            rangeName,
+            range.Count,
+            content.Length,
+            wroteRange || wroteManifest ? "" : ", already archived with identical bytes"
+        );
 
-        return new ArchiveChainHead(topic, partition, last, manifestName, ArchiveManifest.Sha256Hex(manifestBytes),
-            (previous?.Ranges ?? 0) + 1, (previous?.Records ?? 0) + range.Count);
+        return new ArchiveChainHead(
+            topic,
+            partition,
+            last,
+            manifestName,
+            ArchiveManifest.Sha256Hex(manifestBytes),
+            (previous?.Ranges ?? 0) + 1,
+            (previous?.Records ?? 0) + range.Count
+        );
     }
 
     /// <summary>
@@ -125,13 +207,35 @@ public sealed class Archiver(
     /// removed: nothing ever chained to it (the head, under this chain's lock, is before it).
     /// </summary>
     private async Task RemoveUncommittedRangesAsync(
-        Azure.Storage.Blobs.BlobContainerClient container, string topic, int partition, long first, string keep, CancellationToken cancellationToken)
+        Azure.Storage.Blobs.BlobContainerClient container,
+        string topic,
+        int partition,
+        long first,
+        string keep,
+        CancellationToken cancellationToken
+    )
     {
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ArchiveNames.StartingAt(topic, partition, first), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (
+            var item in container
+                .GetBlobsAsync(
+                    BlobTraits.None,
+                    BlobStates.None,
+                    ArchiveNames.StartingAt(topic, partition, first),
+                    cancellationToken: cancellationToken
+                )
+                .ConfigureAwait(false)
+        )
         {
-            if (item.Name == keep || item.Name == keep + ArchiveNames.ManifestSuffix) continue;
-            logger.LogWarning("{Group}: removing {Blob}, left past the chain head by an interrupted archive", Group, item.Name);
-            await container.DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (item.Name == keep || item.Name == keep + ArchiveNames.ManifestSuffix)
+                continue;
+            logger.LogWarning(
+                "{Group}: removing {Blob}, left past the chain head by an interrupted archive",
+                Group,
+                item.Name
+            );
+            await container
+                .DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -150,6 +254,7 @@ public sealed class Archiver(
             range.Add(record);
             bytes += 4 + record.Value.Length;
         }
-        if (range.Count > 0) yield return range;
+        if (range.Count > 0)
+            yield return range;
     }
 }

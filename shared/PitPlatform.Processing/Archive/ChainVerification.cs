@@ -11,15 +11,18 @@ public sealed record ChainVerification(
     long GapOffsets,
     string? BrokenAt,
     string? Problem,
-    int RedactedRanges = 0)
+    int RedactedRanges = 0
+)
 {
     public bool IsIntact => Problem is null;
 
-    public string Summary => IsIntact
-        ? $"{Topic}/{Partition}: intact, {Ranges} ranges, {Records} records, offsets {FirstOffset}..{LastOffset}" +
-          (GapOffsets > 0 ? $", {GapOffsets} offsets never archived (recorded as gaps)" : "") +
-          (RedactedRanges > 0 ? $", {RedactedRanges} ranges redacted by deletions (recorded and audited)" : "") + ", head matches"
-        : $"{Topic}/{Partition}: BROKEN at {BrokenAt}: {Problem} (after {Ranges} intact ranges)";
+    public string Summary =>
+        IsIntact
+            ? $"{Topic}/{Partition}: intact, {Ranges} ranges, {Records} records, offsets {FirstOffset}..{LastOffset}"
+                + (GapOffsets > 0 ? $", {GapOffsets} offsets never archived (recorded as gaps)" : "")
+                + (RedactedRanges > 0 ? $", {RedactedRanges} ranges redacted by deletions (recorded and audited)" : "")
+                + ", head matches"
+            : $"{Topic}/{Partition}: BROKEN at {BrokenAt}: {Problem} (after {Ranges} intact ranges)";
 }
 
 /// <summary>Every chain <see cref="ArchiveVerifier"/> walked.</summary>

@@ -11,7 +11,10 @@ public sealed record ConsumerFailurePolicy
     /// <summary>Attempts at a record alone, the first included, before an unknown failure dead-letters it.</summary>
     public int MaxUnknownAttempts { get; init; } = 5;
 
-    /// <summary>Wait before the second attempt; doubles up to <see cref="MaxRetryDelay"/> (200 + 400 + 800 + 1,600 ms by default).</summary>
+    /// <summary>
+    /// Wait before the second attempt; doubles up to <see cref="MaxRetryDelay"/> (200 + 400 + 800 + 1,600 ms by
+    /// default).
+    /// </summary>
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
@@ -19,7 +22,12 @@ public sealed record ConsumerFailurePolicy
     public static ConsumerFailurePolicy Default { get; } = new();
 
     public TimeSpan Backoff(int failedAttempts) =>
-        TimeSpan.FromMilliseconds(Math.Min(FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 16)), MaxRetryDelay.TotalMilliseconds));
+        TimeSpan.FromMilliseconds(
+            Math.Min(
+                FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 16)),
+                MaxRetryDelay.TotalMilliseconds
+            )
+        );
 }
 
 /// <summary>
@@ -42,7 +50,12 @@ public sealed record ConsumerFailurePolicy
 /// dead-lettering gives too. The guard returns, and the host commits offsets, only after every half succeeded and every
 /// dead letter was acknowledged by Kafka.
 /// </summary>
-public class ConsumerGuard(IRecordBatchHandler inner, DeadLetterWriter deadLetters, ConsumerFailurePolicy policy, ILogger logger) : IRecordBatchHandler
+public class ConsumerGuard(
+    IRecordBatchHandler inner,
+    DeadLetterWriter deadLetters,
+    ConsumerFailurePolicy policy,
+    ILogger logger
+) : IRecordBatchHandler
 {
     public IRecordBatchHandler Inner => inner;
     public string ConsumerGroup => inner.ConsumerGroup;
@@ -63,37 +76,57 @@ public class ConsumerGuard(IRecordBatchHandler inner, DeadLetterWriter deadLette
             failure = FailureClassifier.Classify(e, cancellationToken);
             if (failure.Class == FailureClass.Transient)
             {
-                if (!cancellationToken.IsCancellationRequested) DatabaseConnectionFailures.CountIfAny(e, ConsumerGroup);
+                if (!cancellationToken.IsCancellationRequested)
+                    DatabaseConnectionFailures.CountIfAny(e, ConsumerGroup);
                 throw;
             }
         }
         await IsolateAsync(batch, failure, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task IsolateAsync(IReadOnlyList<ConsumedRecord> batch, ConsumerFailure failure, CancellationToken cancellationToken)
+    private async Task IsolateAsync(
+        IReadOnlyList<ConsumedRecord> batch,
+        ConsumerFailure failure,
+        CancellationToken cancellationToken
+    )
     {
         if (batch.Count == 1)
         {
             await SettleAsync(batch[0], failure, cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (batch.Count == 0) return;
-        logger.LogWarning("{Group}: batch of {Count} from {First} failed ({Failure}); splitting it to find the record at fault",
-            ConsumerGroup, batch.Count, batch[0], failure);
+        if (batch.Count == 0)
+            return;
+        logger.LogWarning(
+            "{Group}: batch of {Count} from {First} failed ({Failure}); splitting it to find the record at fault",
+            ConsumerGroup,
+            batch.Count,
+            batch[0],
+            failure
+        );
         var half = batch.Count / 2;
         await HandleAsync(Slice(batch, 0, half), cancellationToken).ConfigureAwait(false);
         await HandleAsync(Slice(batch, half, batch.Count - half), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A record that failed alone: dead-letter it now (permanent) or after its bounded attempts (unknown).</summary>
+    /// <summary>
+    /// A record that failed alone: dead-letter it now (permanent) or after its bounded attempts (unknown).
+    /// </summary>
     private async Task SettleAsync(ConsumedRecord record, ConsumerFailure failure, CancellationToken cancellationToken)
     {
         var attempts = 1;
         while (failure.Class == FailureClass.Unknown && attempts < policy.MaxUnknownAttempts)
         {
             var delay = policy.Backoff(attempts);
-            logger.LogWarning("{Group}: {Record} failed alone (attempt {Attempt} of {Max}: {Failure}); retrying in {Delay} ms",
-                ConsumerGroup, record, attempts, policy.MaxUnknownAttempts, failure.Detail, (int)delay.TotalMilliseconds);
+            logger.LogWarning(
+                "{Group}: {Record} failed alone (attempt {Attempt} of {Max}: {Failure}); retrying in {Delay} ms",
+                ConsumerGroup,
+                record,
+                attempts,
+                policy.MaxUnknownAttempts,
+                failure.Detail,
+                (int)delay.TotalMilliseconds
+            );
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             attempts++;
             try
@@ -104,11 +137,17 @@ public class ConsumerGuard(IRecordBatchHandler inner, DeadLetterWriter deadLette
             catch (Exception e)
             {
                 failure = FailureClassifier.Classify(e, cancellationToken);
-                if (failure.Class == FailureClass.Transient) throw;
+                if (failure.Class == FailureClass.Transient)
+                    throw;
             }
         }
-        var error = failure.Class == FailureClass.Unknown ? $"{failure.Detail} (failed alone {attempts} times)" : failure.Detail;
-        await deadLetters.WriteAsync(record, ConsumerGroup, failure.Reason, error, Envelope(record), cancellationToken).ConfigureAwait(false);
+        var error =
+            failure.Class == FailureClass.Unknown
+                ? $"{failure.Detail} (failed alone {attempts} times)"
+                : failure.Detail;
+        await deadLetters
+            .WriteAsync(record, ConsumerGroup, failure.Reason, error, Envelope(record), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>The record's envelope when it parses, so the dead letter keeps the tenant's key.</summary>
@@ -131,6 +170,10 @@ public class ConsumerGuard(IRecordBatchHandler inner, DeadLetterWriter deadLette
 }
 
 /// <summary>The guard of one handler type, for the container: the Functions triggers take it by type.</summary>
-public sealed class ConsumerGuard<THandler>(THandler inner, DeadLetterWriter deadLetters, ConsumerFailurePolicy policy, ILogger<THandler> logger)
-    : ConsumerGuard(inner, deadLetters, policy, logger)
+public sealed class ConsumerGuard<THandler>(
+    THandler inner,
+    DeadLetterWriter deadLetters,
+    ConsumerFailurePolicy policy,
+    ILogger<THandler> logger
+) : ConsumerGuard(inner, deadLetters, policy, logger)
     where THandler : IRecordBatchHandler;

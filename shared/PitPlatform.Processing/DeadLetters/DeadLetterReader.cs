@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using PitPlatform.Contracts.Catalog;
-using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Envelopes;
 using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Infrastructure.Kafka;
@@ -35,7 +34,8 @@ public sealed class DeadLetterReader(KafkaSettings settings, TopicCatalog catalo
         for (var p = 0; p < catalog.Require(DeadLetterWriter.Topic).Partitions; p++)
         {
             var marks = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), Remaining(deadline));
-            if (marks.High.Value > marks.Low.Value) ends[p] = marks.High.Value;
+            if (marks.High.Value > marks.Low.Value)
+                ends[p] = marks.High.Value;
         }
         consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
 
@@ -47,12 +47,18 @@ public sealed class DeadLetterReader(KafkaSettings settings, TopicCatalog catalo
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{DeadLetterWriter.Topic}: partitions {string.Join(", ", pending)} were not read to their end in time");
+                throw new TimeoutException(
+                    $"{DeadLetterWriter.Topic}: partitions {string.Join(", ", pending)} were not read to "
+                        + "their end in time"
+                );
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result?.Message is null) continue;
+            if (result?.Message is null)
+                continue;
             var partition = result.Partition.Value;
-            if (result.Offset.Value + 1 >= ends[partition]) pending.Remove(partition);
-            if (result.Offset.Value >= ends[partition]) continue;
+            if (result.Offset.Value + 1 >= ends[partition])
+                pending.Remove(partition);
+            if (result.Offset.Value >= ends[partition])
+                continue;
             var check = validator.Validate(result.Message.Value, result.Message.Key, DeadLetterWriter.Topic);
             if (!check.IsValid || check.Envelope!.PayloadType != PayloadTypes.DeadLetter)
             {
@@ -61,7 +67,14 @@ public sealed class DeadLetterReader(KafkaSettings settings, TopicCatalog catalo
             }
             try
             {
-                letters.Add(new StoredDeadLetter(partition, result.Offset.Value, check.Envelope, DeadLetter.Parser.ParseFrom(check.Envelope.Payload)));
+                letters.Add(
+                    new StoredDeadLetter(
+                        partition,
+                        result.Offset.Value,
+                        check.Envelope,
+                        DeadLetter.Parser.ParseFrom(check.Envelope.Payload)
+                    )
+                );
             }
             catch (Google.Protobuf.InvalidProtocolBufferException)
             {
@@ -69,7 +82,10 @@ public sealed class DeadLetterReader(KafkaSettings settings, TopicCatalog catalo
             }
         }
         consumer.Close();
-        return new DeadLetterReading(letters.OrderBy(l => l.FirstSeen).ThenBy(l => l.Partition).ThenBy(l => l.Offset).ToList(), unreadable);
+        return new DeadLetterReading(
+            letters.OrderBy(l => l.FirstSeen).ThenBy(l => l.Partition).ThenBy(l => l.Offset).ToList(),
+            unreadable
+        );
     }
 
     private static TimeSpan Remaining(DateTime deadline)

@@ -21,17 +21,34 @@ public sealed class DeadLetterReplayer(EnvelopeProducer producer, ILogger<DeadLe
     /// <param name="replayed">Told of each record as soon as Kafka acknowledged it, so a replay that fails part-way
     /// still reports what it re-produced.</param>
     public async Task<IReadOnlyList<ProducedRecord>> ReplayAsync(
-        IEnumerable<StoredDeadLetter> letters, CancellationToken cancellationToken, Action<StoredDeadLetter, ProducedRecord>? replayed = null)
+        IEnumerable<StoredDeadLetter> letters,
+        CancellationToken cancellationToken,
+        Action<StoredDeadLetter, ProducedRecord>? replayed = null
+    )
     {
         var produced = new List<ProducedRecord>();
         // One at a time, in order: records of one key keep their relative order on the source partition.
         foreach (var letter in Choose(letters))
         {
             var key = letter.Letter.OriginalKey.Length == 0 ? null : letter.Letter.OriginalKey.ToByteArray();
-            var record = await producer.ProduceRawAsync(letter.Letter.SourceTopic, key, letter.Letter.OriginalValue.ToByteArray(),
-                [new(ReplayHeader, Encoding.UTF8.GetBytes(letter.Envelope.EventId))], cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("replayed dead letter {Letter} ({Reason}) of {Source} to {Topic}[{Partition}]@{Offset}",
-                letter.Envelope.EventId, letter.Letter.Reason, letter.Source, record.Topic, record.Partition, record.Offset);
+            var record = await producer
+                .ProduceRawAsync(
+                    letter.Letter.SourceTopic,
+                    key,
+                    letter.Letter.OriginalValue.ToByteArray(),
+                    [new(ReplayHeader, Encoding.UTF8.GetBytes(letter.Envelope.EventId))],
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            logger.LogInformation(
+                "replayed dead letter {Letter} ({Reason}) of {Source} to {Topic}[{Partition}]@{Offset}",
+                letter.Envelope.EventId,
+                letter.Letter.Reason,
+                letter.Source,
+                record.Topic,
+                record.Partition,
+                record.Offset
+            );
             produced.Add(record);
             replayed?.Invoke(letter, record);
         }

@@ -18,16 +18,39 @@ namespace PitPlatform.Processing.DeadLetters;
 /// poison record never blocks its partition and can be replayed after a fix. The dead letter's id is derived from
 /// the source position, so a batch retried after a crash yields the same dead letter again, not a new one.
 /// </summary>
-public class DeadLetterWriter(TopicCatalog catalog, EnvelopeProducer producer, TimeProvider time, ILogger<DeadLetterWriter> logger)
+public class DeadLetterWriter(
+    TopicCatalog catalog,
+    EnvelopeProducer producer,
+    TimeProvider time,
+    ILogger<DeadLetterWriter> logger
+)
 {
     public const string Topic = "pit.v1.ops.dead_letter";
 
-    public virtual Task<ProducedRecord> WriteAsync(ConsumedRecord record, string consumerGroup, string reason, string error, EventEnvelope? parsed, CancellationToken cancellationToken)
+    public virtual Task<ProducedRecord> WriteAsync(
+        ConsumedRecord record,
+        string consumerGroup,
+        string reason,
+        string error,
+        EventEnvelope? parsed,
+        CancellationToken cancellationToken
+    )
     {
         // event_id and tenant in JSON lines when the record's envelope parsed (docs/DEPLOYMENT.md, "Logs").
-        logger.LogWarning("{Group}: dead-lettering {Record} ({Reason}): {Error}; event {EventId} tenant {Tenant}",
-            consumerGroup, record, reason, error, parsed?.EventId ?? "-", parsed is { Tenant.Length: > 0 } ? parsed.Tenant : "-");
-        PitMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("consumer_group", consumerGroup), new KeyValuePair<string, object?>("reason", reason));
+        logger.LogWarning(
+            "{Group}: dead-lettering {Record} ({Reason}): {Error}; event {EventId} tenant {Tenant}",
+            consumerGroup,
+            record,
+            reason,
+            error,
+            parsed?.EventId ?? "-",
+            parsed is { Tenant.Length: > 0 } ? parsed.Tenant : "-"
+        );
+        PitMetrics.DeadLetters.Add(
+            1,
+            new KeyValuePair<string, object?>("consumer_group", consumerGroup),
+            new KeyValuePair<string, object?>("reason", reason)
+        );
         var letter = new DeadLetter
         {
             OriginalValue = Google.Protobuf.ByteString.CopyFrom(record.Value),
@@ -42,9 +65,18 @@ public class DeadLetterWriter(TopicCatalog catalog, EnvelopeProducer producer, T
         };
         // Keep the tenant's key when the record and its envelope agree on a valid one, so tenant-scoped deletion finds
         // its dead letters; a record whose keys disagree is never filed under the tenant it claims.
-        var key = parsed is not null && record.Key is not null && Encoding.UTF8.GetString(record.Key) == parsed.Key
-            && CanonicalKey.TryParse(parsed.Key, out var k, out _) && !k.IsVenue ? k : CanonicalKey.ForVenue(consumerGroup);
-        var id = DeterministicGuid.Create(DeterministicGuid.PitNamespace, $"dead-letter:{consumerGroup}:{record.Topic}:{record.Partition}:{record.Offset}");
+        var key =
+            parsed is not null
+            && record.Key is not null
+            && Encoding.UTF8.GetString(record.Key) == parsed.Key
+            && CanonicalKey.TryParse(parsed.Key, out var k, out _)
+            && !k.IsVenue
+                ? k
+                : CanonicalKey.ForVenue(consumerGroup);
+        var id = DeterministicGuid.Create(
+            DeterministicGuid.PitNamespace,
+            $"dead-letter:{consumerGroup}:{record.Topic}:{record.Partition}:{record.Offset}"
+        );
         var envelopes = new EnvelopeBuilder(catalog, PitVersion.Producer(consumerGroup));
         return producer.ProduceAsync(envelopes.Build(id, time.GetUtcNow(), Topic, key, letter), cancellationToken);
     }

@@ -3,10 +3,14 @@ using PitPlatform.Contracts.Events.V1;
 
 namespace PitPlatform.Processing.DeadLetters;
 
-/// <summary>A dead letter as read back from pit.v1.ops.dead_letter: where it lies, its envelope and its payload.</summary>
+/// <summary>
+/// A dead letter as read back from pit.v1.ops.dead_letter: where it lies, its envelope and its payload.
+/// </summary>
 public sealed record StoredDeadLetter(int Partition, long Offset, EventEnvelope Envelope, DeadLetter Letter)
 {
-    /// <summary>The original record's event_id, when its bytes are an envelope; null for records that never were.</summary>
+    /// <summary>
+    /// The original record's event_id, when its bytes are an envelope; null for records that never were.
+    /// </summary>
     public string? OriginalEventId
     {
         get
@@ -26,10 +30,15 @@ public sealed record StoredDeadLetter(int Partition, long Offset, EventEnvelope 
 
     public DateTimeOffset FirstSeen => Letter.FirstSeen.ToDateTimeOffset();
 
-    /// <summary>The record the letter was made for: one replay per source record, whichever groups dead-lettered it.</summary>
-    public (string Topic, int Partition, long Offset) Source => (Letter.SourceTopic, Letter.SourcePartition, Letter.SourceOffset);
+    /// <summary>
+    /// The record the letter was made for: one replay per source record, whichever groups dead-lettered it.
+    /// </summary>
+    public (string Topic, int Partition, long Offset) Source =>
+        (Letter.SourceTopic, Letter.SourcePartition, Letter.SourceOffset);
 
-    /// <summary>The first line of the error, cut to <paramref name="length"/> characters, for one-line listings.</summary>
+    /// <summary>
+    /// The first line of the error, cut to <paramref name="length"/> characters, for one-line listings.
+    /// </summary>
     public string ErrorHead(int length = 80)
     {
         var line = Letter.Error.Split('\n', 2)[0].Trim();

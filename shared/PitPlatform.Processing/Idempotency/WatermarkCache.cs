@@ -7,8 +7,8 @@ using PitPlatform.Contracts.Consuming;
 namespace PitPlatform.Processing.Idempotency;
 
 /// <summary>
-/// A consumer's <see cref="ConsumerWatermarks"/> as this process last read or raised them, so that a batch which plainly
-/// starts past its partitions' marks (the steady state) costs no round trip to read them.
+/// A consumer's <see cref="ConsumerWatermarks"/> as this process last read or raised them, so that a batch which
+/// plainly starts past its partitions' marks (the steady state) costs no round trip to read them.
 /// Only a read from Postgres ever decides that a record was handled; the cache only decides when reading is needless.
 /// A stale cache can therefore cost a replayed record the processed-events lookup (the slow path, still exactly once),
 /// never a skip: a mark only rises, except when deleted by hand, and a batch at or below its cached mark reads again.
@@ -19,11 +19,16 @@ namespace PitPlatform.Processing.Idempotency;
 /// marks (<see cref="TakePending"/>) stores them in a round trip it makes anyway, and a timer stores those nobody took
 /// within <paramref name="storeDeferredAfter"/> (default <see cref="DefaultStoreDeferredAfter"/>). A mark only spares
 /// re-emitting outputs Kafka already acknowledged, so one lost in a crash costs at most identical outputs again, which
-/// every consumer deduplicates. Reads (<see cref="LoadAsync"/>) store the pending marks first, and disposing stores them.
+/// every consumer deduplicates. Reads (<see cref="LoadAsync"/>) store the pending marks first, and disposing stores
+/// them.
 /// </para>
 /// </summary>
-public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = null, TimeSpan? storeDeferredAfter = null, ILogger? logger = null)
-    : IAsyncDisposable
+public sealed class WatermarkCache(
+    string consumer,
+    TimeSpan? refreshAfter = null,
+    TimeSpan? storeDeferredAfter = null,
+    ILogger? logger = null
+) : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultRefreshAfter = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultStoreDeferredAfter = TimeSpan.FromMilliseconds(100);
@@ -45,36 +50,56 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
     /// The marks that matter to <paramref name="batch"/>: none when it starts past all of them. A batch that may be a
     /// replay reads the stored marks, after storing the pending ones.
     /// </summary>
-    public async Task<ConsumerWatermarks> LoadAsync(NpgsqlDataSource database, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    public async Task<ConsumerWatermarks> LoadAsync(
+        NpgsqlDataSource database,
+        IReadOnlyList<ConsumedRecord> batch,
+        CancellationToken cancellationToken
+    )
     {
         var now = Environment.TickCount64;
-        if (StartsPastKnownMarks(batch, now)) return ConsumerWatermarks.None;
+        if (StartsPastKnownMarks(batch, now))
+            return ConsumerWatermarks.None;
         await StorePendingAsync(database, cancellationToken).ConfigureAwait(false);
-        var marks = await ConsumerWatermarks.LoadAsync(database, consumer, batch, cancellationToken).ConfigureAwait(false);
+        var marks = await ConsumerWatermarks
+            .LoadAsync(database, consumer, batch, cancellationToken)
+            .ConfigureAwait(false);
         foreach (var (topic, partition) in batch.Select(r => (r.Topic, r.Partition)).Distinct())
             _marks[(topic, partition)] = (marks.Through(topic, partition) ?? -1, now);
         return marks;
     }
 
-    /// <summary>Raises the stored marks to <paramref name="batch"/>'s heads now, with any pending ones, and the cached marks with them.</summary>
-    public async Task AdvanceAsync(NpgsqlDataSource database, IReadOnlyList<ConsumedRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Raises the stored marks to <paramref name="batch"/>'s heads now, with any pending ones, and the cached marks
+    /// with them.
+    /// </summary>
+    public async Task AdvanceAsync(
+        NpgsqlDataSource database,
+        IReadOnlyList<ConsumedRecord> batch,
+        CancellationToken cancellationToken
+    )
     {
         Defer(database, batch);
         await StorePendingAsync(database, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records that <paramref name="batch"/> was handled, to be stored by the next transaction that takes it, or by the timer.</summary>
-    public void Defer(NpgsqlDataSource database, IReadOnlyList<ConsumedRecord> batch) => Return(database, ConsumerWatermarks.Heads(batch));
+    /// <summary>
+    /// Records that <paramref name="batch"/> was handled, to be stored by the next transaction that takes it, or by the
+    /// timer.
+    /// </summary>
+    public void Defer(NpgsqlDataSource database, IReadOnlyList<ConsumedRecord> batch) =>
+        Return(database, ConsumerWatermarks.Heads(batch));
 
     /// <summary>
-    /// Takes the pending marks for the caller to store in its own transaction (<see cref="ConsumerWatermarks.AdvanceCommand"/>).
-    /// The caller then reports <see cref="Stored"/> once it committed, or gives them back with <see cref="Return"/>.
+    /// Takes the pending marks for the caller to store in its own transaction
+    /// (<see cref="ConsumerWatermarks.AdvanceCommand"/>). The caller then reports <see cref="Stored"/> once it
+    /// committed, or gives them back with <see cref="Return"/>.
     /// </summary>
     public IReadOnlyList<WatermarkHead> TakePending()
     {
         lock (_pendingLock)
         {
-            if (_pending.Count == 0) return [];
+            if (_pending.Count == 0)
+                return [];
             var heads = _pending.Select(p => new WatermarkHead(p.Key.Topic, p.Key.Partition, p.Value)).ToList();
             _pending.Clear();
             return heads;
@@ -84,19 +109,27 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
     /// <summary>Gives back marks that were taken but not stored (their transaction failed), or adds new ones.</summary>
     public void Return(NpgsqlDataSource database, IReadOnlyList<WatermarkHead> heads)
     {
-        if (heads.Count == 0) return;
+        if (heads.Count == 0)
+            return;
         lock (_pendingLock)
         {
             foreach (var head in heads)
             {
                 var key = (head.Topic, head.Partition);
-                if (!_pending.TryGetValue(key, out var known) || head.Through > known) _pending[key] = head.Through;
+                if (!_pending.TryGetValue(key, out var known) || head.Through > known)
+                    _pending[key] = head.Through;
             }
             _pendingDatabase = database;
             // Armed once per pending spell, not pushed back by each batch: a mark waits at most that long.
-            if (_disposed || _timerArmed) return;
+            if (_disposed || _timerArmed)
+                return;
             _timerArmed = true;
-            _timer ??= new Timer(_ => _ = StoreFromTimerAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer ??= new Timer(
+                _ => _ = StoreFromTimerAsync(),
+                null,
+                Timeout.InfiniteTimeSpan,
+                Timeout.InfiniteTimeSpan
+            );
             _timer.Change(_storeDeferredAfter, Timeout.InfiniteTimeSpan);
         }
     }
@@ -116,7 +149,8 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
     public async Task StorePendingAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
         var heads = TakePending();
-        if (heads.Count == 0) return;
+        if (heads.Count == 0)
+            return;
         try
         {
             await ConsumerWatermarks.AdvanceAsync(database, consumer, heads, cancellationToken).ConfigureAwait(false);
@@ -154,7 +188,8 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
 
     private async Task StorePendingOrLogAsync(NpgsqlDataSource? database, bool shuttingDown)
     {
-        if (database is null) return;
+        if (database is null)
+            return;
         try
         {
             await StorePendingAsync(database, CancellationToken.None).ConfigureAwait(false);
@@ -166,7 +201,11 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
         }
         catch (Exception e)
         {
-            _logger.LogWarning(e, "{Consumer}: watermarks not stored on shutdown; a redelivery may re-emit identical outputs", consumer);
+            _logger.LogWarning(
+                e,
+                "{Consumer}: watermarks not stored on shutdown; a redelivery may re-emit identical outputs",
+                consumer
+            );
         }
     }
 
@@ -174,8 +213,10 @@ public sealed class WatermarkCache(string consumer, TimeSpan? refreshAfter = nul
     {
         foreach (var record in batch)
         {
-            if (!_marks.TryGetValue((record.Topic, record.Partition), out var known)) return false;
-            if (record.Offset <= known.Through || now - known.ReadAtMs > _refreshAfterMs) return false;
+            if (!_marks.TryGetValue((record.Topic, record.Partition), out var known))
+                return false;
+            if (record.Offset <= known.Through || now - known.ReadAtMs > _refreshAfterMs)
+                return false;
         }
         return true;
     }

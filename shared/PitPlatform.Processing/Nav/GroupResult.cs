@@ -23,7 +23,11 @@ internal sealed class GroupResult(int capacity)
 
     /// <summary>Starts producing the outputs (once; later calls return the same task).</summary>
     public Task<ProduceOutcome[]> Emit(EnvelopeProducer producer) =>
-        _emitting ??= _outputs.Count > 0 ? producer.ProduceBatchAsync(_outputs, _outputBytes) : Task.FromResult<ProduceOutcome[]>([]);
+        _emitting ??=
+            _outputs.Count > 0
+                ? producer.ProduceBatchAsync(_outputs, _outputBytes)
+                : Task.FromResult<ProduceOutcome[]>([]);
+
     private Task<ProduceOutcome[]>? _emitting;
 
     public void AddOutput(EventEnvelope output, byte[] bytes)

@@ -15,8 +15,11 @@ namespace PitPlatform.Processing.Nav;
 /// redelivered or re-emitted update is a no-op.
 /// </summary>
 public sealed class NavAnalyticsConsumer(
-    NpgsqlDataSource database, TopicCatalog catalog, DeadLetterWriter deadLetters, ILogger<NavAnalyticsConsumer> logger)
-    : IRecordBatchHandler
+    NpgsqlDataSource database,
+    TopicCatalog catalog,
+    DeadLetterWriter deadLetters,
+    ILogger<NavAnalyticsConsumer> logger
+) : IRecordBatchHandler
 {
     public const string Group = "nav-analytics";
 
@@ -34,7 +37,16 @@ public sealed class NavAnalyticsConsumer(
             var result = _validator.Validate(record.Value, record.Key, record.Topic);
             if (!result.IsValid)
             {
-                poison.Add(deadLetters.WriteAsync(record, Group, result.Outcome.ToReason(), result.Detail, result.Envelope, cancellationToken));
+                poison.Add(
+                    deadLetters.WriteAsync(
+                        record,
+                        Group,
+                        result.Outcome.ToReason(),
+                        result.Detail,
+                        result.Envelope,
+                        cancellationToken
+                    )
+                );
                 continue;
             }
             NAVUpdateEvent nav;
@@ -44,28 +56,52 @@ public sealed class NavAnalyticsConsumer(
             }
             catch (InvalidProtocolBufferException e)
             {
-                poison.Add(deadLetters.WriteAsync(record, Group, DeadLetterReason.InvalidPayload, e.Message, result.Envelope, cancellationToken));
+                poison.Add(
+                    deadLetters.WriteAsync(
+                        record,
+                        Group,
+                        DeadLetterReason.InvalidPayload,
+                        e.Message,
+                        result.Envelope,
+                        cancellationToken
+                    )
+                );
                 continue;
             }
             if (result.Key!.Cell is null || nav.Currency.Length != 3)
             {
-                poison.Add(deadLetters.WriteAsync(record, Group, DeadLetterReason.InvalidPayload, "a NAV update must be cell-scoped and name its currency", result.Envelope, cancellationToken));
+                poison.Add(
+                    deadLetters.WriteAsync(
+                        record,
+                        Group,
+                        DeadLetterReason.InvalidPayload,
+                        "a NAV update must be cell-scoped and name its currency",
+                        result.Envelope,
+                        cancellationToken
+                    )
+                );
                 continue;
             }
             points.Add((result.Envelope, result.EventId, nav));
         }
-        if (points.Count > 0) await StoreAsync(points, cancellationToken).ConfigureAwait(false);
+        if (points.Count > 0)
+            await StoreAsync(points, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(poison).ConfigureAwait(false);
     }
 
-    private async Task StoreAsync(List<(EventEnvelope Envelope, Guid Id, NAVUpdateEvent Nav)> points, CancellationToken cancellationToken)
+    private async Task StoreAsync(
+        List<(EventEnvelope Envelope, Guid Id, NAVUpdateEvent Nav)> points,
+        CancellationToken cancellationToken
+    )
     {
-        await using var command = database.CreateCommand("""
+        await using var command = database.CreateCommand(
+            """
             INSERT INTO nav_points (event_id, tenant, series, cell, currency, ts, nav_micros, cash_micros, positions_value_micros, fills_applied)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
                                  $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
             ON CONFLICT (event_id) DO NOTHING
-            """);
+            """
+        );
         command.Parameters.Add(new() { Value = points.Select(p => p.Id).ToArray() });
         command.Parameters.Add(new() { Value = points.Select(p => p.Envelope.Tenant).ToArray() });
         command.Parameters.Add(new() { Value = points.Select(p => p.Envelope.Series).ToArray() });

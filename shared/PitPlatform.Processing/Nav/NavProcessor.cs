@@ -24,8 +24,12 @@ namespace PitPlatform.Processing.Nav;
 /// cells' locks, produces them while its write is in flight.
 /// </summary>
 public sealed class NavProcessor(
-    NpgsqlDataSource database, TopicCatalog catalog, EnvelopeProducer producer, DeadLetterWriter deadLetters, ILogger<NavProcessor> logger)
-    : IRecordBatchHandler, IAsyncDisposable, IDisposable
+    NpgsqlDataSource database,
+    TopicCatalog catalog,
+    EnvelopeProducer producer,
+    DeadLetterWriter deadLetters,
+    ILogger<NavProcessor> logger
+) : IRecordBatchHandler, IAsyncDisposable, IDisposable
 {
     public const string Group = "nav-processor";
     public const string InputTopic = "pit.v1.exec.trade_fill";
@@ -44,12 +48,15 @@ public sealed class NavProcessor(
         var fills = new List<TradeFillRecord>(batch.Count);
         var watermarks = await _watermarks.LoadAsync(database, batch, cancellationToken).ConfigureAwait(false);
         var pending = batch.Where(r => !watermarks.WasHandled(r)).ToList();
-        if (pending.Count == 0) return;
+        if (pending.Count == 0)
+            return;
         foreach (var record in pending)
         {
             var checkedRecord = Decode(record, out var reason, out var error, out var envelope);
-            if (checkedRecord is null) poison.Add(new PoisonRecord(record, reason, error, envelope));
-            else fills.Add(checkedRecord);
+            if (checkedRecord is null)
+                poison.Add(new PoisonRecord(record, reason, error, envelope));
+            else
+                fills.Add(checkedRecord);
         }
 
         // Cells are independent: groups of whole cells are applied concurrently, each in its own transaction, and each
@@ -57,19 +64,36 @@ public sealed class NavProcessor(
         // for Kafka's acknowledgements. A cell's fills stay in one group, in offset order, so per-key order holds.
         // Small batches (the latency case) stay in one transaction: splitting them only multiplies round trips.
         var groupCount = Math.Clamp(fills.Count / FillsPerGroup, 1, Parallelism);
-        var groups = fills.GroupBy(f => (f.Cell.GetHashCode() & int.MaxValue) % groupCount).Select(g => g.ToList()).ToList();
-        var applied = await Task.WhenAll(groups.Select(g => ApplyAndEmitAsync(g, cancellationToken))).ConfigureAwait(false);
+        var groups = fills
+            .GroupBy(f => (f.Cell.GetHashCode() & int.MaxValue) % groupCount)
+            .Select(g => g.ToList())
+            .ToList();
+        var applied = await Task.WhenAll(groups.Select(g => ApplyAndEmitAsync(g, cancellationToken)))
+            .ConfigureAwait(false);
         poison.AddRange(applied.SelectMany(a => a.Poison));
-        await Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(
+                poison.Select(p =>
+                    deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken)
+                )
+            )
+            .ConfigureAwait(false);
         // Any NAV update Kafka did not take fails the batch: nothing is committed and the redelivered fills
         // re-emit their stored updates.
-        if (applied.SelectMany(a => a.Produced).FirstOrDefault(o => !o.IsStored) is { Error: { } failure }) throw failure;
+        if (applied.SelectMany(a => a.Produced).FirstOrDefault(o => !o.IsStored) is { Error: { } failure })
+            throw failure;
         // A small batch (the latency case) leaves its marks to the next batch's first round trip, or to the cache's
         // timer; a large one stores them now, as one more round trip is nothing to it.
-        if (fills.Count <= SmallGroupFills) _watermarks.Defer(database, pending);
-        else await _watermarks.AdvanceAsync(database, pending, cancellationToken).ConfigureAwait(false);
-        logger.LogDebug("{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters",
-            Group, fills.Count, applied.Sum(a => a.Outputs.Count), poison.Count);
+        if (fills.Count <= SmallGroupFills)
+            _watermarks.Defer(database, pending);
+        else
+            await _watermarks.AdvanceAsync(database, pending, cancellationToken).ConfigureAwait(false);
+        logger.LogDebug(
+            "{Group}: {Fills} fills, {Outputs} NAV updates emitted, {Poison} dead letters",
+            Group,
+            fills.Count,
+            applied.Sum(a => a.Outputs.Count),
+            poison.Count
+        );
     }
 
     private async Task<GroupResult> ApplyAndEmitAsync(List<TradeFillRecord> fills, CancellationToken cancellationToken)
@@ -82,7 +106,9 @@ public sealed class NavProcessor(
     /// <summary>Stores the watermarks small batches deferred (the host stops the consumers first).</summary>
     public ValueTask DisposeAsync() => _watermarks.DisposeAsync();
 
-    /// <summary>As <see cref="DisposeAsync"/>, for a container disposed synchronously (which refuses async-only services).</summary>
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, for a container disposed synchronously (which refuses async-only services).
+    /// </summary>
     public void Dispose() => _watermarks.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Most concurrent transactions per batch (groups of cells).</summary>
@@ -94,13 +120,19 @@ public sealed class NavProcessor(
     /// <summary>Groups up to this size take the fewest round trips (see <see cref="ApplyAsync"/>).</summary>
     private const int SmallGroupFills = 100;
 
-    private TradeFillRecord? Decode(ConsumedRecord record, out string reason, out string error, out EventEnvelope? envelope)
+    private TradeFillRecord? Decode(
+        ConsumedRecord record,
+        out string reason,
+        out string error,
+        out EventEnvelope? envelope
+    )
     {
         var result = _validator.Validate(record.Value, record.Key, record.Topic);
         reason = result.Outcome.ToReason();
         error = result.Detail;
         envelope = result.Envelope;
-        if (!result.IsValid) return null;
+        if (!result.IsValid)
+            return null;
         reason = DeadLetterReason.InvalidPayload;
         if (result.Envelope!.PayloadType != PayloadTypes.TradeFill || result.Key!.Cell is null)
         {
@@ -139,23 +171,38 @@ public sealed class NavProcessor(
         // A small group is the latency case, where round trips are the cost: its cells are locked, its fills looked up
         // and its books loaded in one. A large one is looked up before taking any lock, so that a replay of processed
         // fills never touches the cells at all.
-        await using var tx = small ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        await using var tx = small
+            ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
         // It also stores the watermarks earlier small batches deferred, before its lookup reads them, and commits them.
         var carried = small ? _watermarks.TakePending() : [];
         try
         {
             var (books, seen) = small
-                ? await NavStateStore.LockAndLoadBooksAsync(
-                    connection, fills.Select(f => f.Cell).Distinct().ToList(), ProcessedEvents.FindCommand(Group, eventIds),
-                    carried.Count > 0 ? ConsumerWatermarks.AdvanceCommand(Group, carried) : null, cancellationToken)
+                ? await NavStateStore
+                    .LockAndLoadBooksAsync(
+                        connection,
+                        fills.Select(f => f.Cell).Distinct().ToList(),
+                        ProcessedEvents.FindCommand(Group, eventIds),
+                        carried.Count > 0 ? ConsumerWatermarks.AdvanceCommand(Group, carried) : null,
+                        cancellationToken
+                    )
                     .ConfigureAwait(false)
-                : (null, await ProcessedEvents.FindAsync(connection, Group, eventIds, cancellationToken).ConfigureAwait(false));
+                : (
+                    null,
+                    await ProcessedEvents
+                        .FindAsync(connection, Group, eventIds, cancellationToken)
+                        .ConfigureAwait(false)
+                );
             var fresh = Enumerable.Range(0, fills.Count).Where(i => !seen!.ContainsKey(fills[i].EventId)).ToList();
-            if (fresh.Count > 0) await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, seen!, result, cancellationToken).ConfigureAwait(false);
+            if (fresh.Count > 0)
+                await ApplyFreshAsync(connection, tx, books, fills, fresh, updates, seen!, result, cancellationToken)
+                    .ConfigureAwait(false);
             else
             {
                 CollectOutputs(fills, updates, seen!, result);
-                if (tx is not null) await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (tx is not null)
+                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             _watermarks.Stored(carried);
             return result;
@@ -171,7 +218,12 @@ public sealed class NavProcessor(
     /// The group's outputs in offset order: the NAV updates of the fills applied now, and the stored ones of repeats
     /// Kafka may not have acknowledged yet; a repeat with another payload is a conflict.
     /// </summary>
-    private static void CollectOutputs(List<TradeFillRecord> fills, (EventEnvelope Envelope, byte[] Bytes)?[] updates, Dictionary<Guid, ProcessedEvent> seen, GroupResult result)
+    private static void CollectOutputs(
+        List<TradeFillRecord> fills,
+        (EventEnvelope Envelope, byte[] Bytes)?[] updates,
+        Dictionary<Guid, ProcessedEvent> seen,
+        GroupResult result
+    )
     {
         var emitted = new HashSet<Guid>();
         for (var i = 0; i < fills.Count; i++)
@@ -179,12 +231,20 @@ public sealed class NavProcessor(
             var fill = fills[i];
             if (updates[i] is { } update)
             {
-                if (emitted.Add(fill.EventId)) result.AddOutput(update.Envelope, update.Bytes);
+                if (emitted.Add(fill.EventId))
+                    result.AddOutput(update.Envelope, update.Bytes);
             }
             else if (seen!.TryGetValue(fill.EventId, out var earlier))
             {
                 if (!earlier.PayloadSha256.AsSpan().SequenceEqual(fill.Envelope.PayloadSha256.Span))
-                    result.Poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
+                    result.Poison.Add(
+                        new PoisonRecord(
+                            fill.Record,
+                            DeadLetterReason.IdempotencyConflict,
+                            $"event {fill.EventId} was applied before with another payload",
+                            fill.Envelope
+                        )
+                    );
                 else if (earlier.OutputToReemit is { } stored && emitted.Add(fill.EventId))
                     result.AddOutput(EventEnvelope.Parser.ParseFrom(stored), stored);
             }
@@ -197,19 +257,37 @@ public sealed class NavProcessor(
     /// processed rows together.
     /// </summary>
     private async Task ApplyFreshAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? lockedTx, Dictionary<CellId, CellBook>? lockedBooks,
-        List<TradeFillRecord> fills, List<int> fresh, (EventEnvelope Envelope, byte[] Bytes)?[] updates, Dictionary<Guid, ProcessedEvent> seen,
-        GroupResult result, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction? lockedTx,
+        Dictionary<CellId, CellBook>? lockedBooks,
+        List<TradeFillRecord> fills,
+        List<int> fresh,
+        (EventEnvelope Envelope, byte[] Bytes)?[] updates,
+        Dictionary<Guid, ProcessedEvent> seen,
+        GroupResult result,
+        CancellationToken cancellationToken
+    )
     {
         var poison = result.Poison;
-        await using var ownTx = lockedTx is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        await using var ownTx = lockedTx is null
+            ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
         var tx = lockedTx ?? ownTx!;
         // A large group's lookup was not under the locks, and is not repeated: if another consumer (a rebalance)
         // applied one of these fills meanwhile, its processed row makes our write fail on the primary key, the
         // transaction rolls back, and the retried batch finds the fill processed.
         var books = lockedBooks
-            ?? (await NavStateStore.LockAndLoadBooksAsync(connection, fresh.Select(i => fills[i].Cell).Distinct().ToList(), null, null, cancellationToken)
-                .ConfigureAwait(false)).Books;
+            ?? (
+                await NavStateStore
+                    .LockAndLoadBooksAsync(
+                        connection,
+                        fresh.Select(i => fills[i].Cell).Distinct().ToList(),
+                        null,
+                        null,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            ).Books;
 
         var rows = new List<ProcessedEventRow>(fresh.Count);
         // The NAV each cell is left at by this transaction, for the NAV metric once it commits (one point per cell and
@@ -223,7 +301,14 @@ public sealed class NavProcessor(
             {
                 // The same event twice in one batch: applied once; another payload under its id is a conflict.
                 if (!firstSha.Span.SequenceEqual(fill.Envelope.PayloadSha256.Span))
-                    poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.IdempotencyConflict, $"event {fill.EventId} was applied before with another payload", fill.Envelope));
+                    poison.Add(
+                        new PoisonRecord(
+                            fill.Record,
+                            DeadLetterReason.IdempotencyConflict,
+                            $"event {fill.EventId} was applied before with another payload",
+                            fill.Envelope
+                        )
+                    );
                 continue;
             }
             NavSnapshot nav;
@@ -233,7 +318,14 @@ public sealed class NavProcessor(
             }
             catch (OverflowException)
             {
-                poison.Add(new PoisonRecord(fill.Record, DeadLetterReason.ArithmeticOverflow, "an amount exceeds 64-bit micros", fill.Envelope));
+                poison.Add(
+                    new PoisonRecord(
+                        fill.Record,
+                        DeadLetterReason.ArithmeticOverflow,
+                        "an amount exceeds 64-bit micros",
+                        fill.Envelope
+                    )
+                );
                 continue;
             }
             catch (InvalidFillException e)
@@ -243,10 +335,13 @@ public sealed class NavProcessor(
             }
             var update = NavUpdate(fill, nav);
             var bytes = update.ToByteArray();
-            if (navs is not null) navs[fill.Cell] = nav;
+            if (navs is not null)
+                navs[fill.Cell] = nav;
             updates[i] = (update, bytes);
             appliedNow[fill.EventId] = fill.Envelope.PayloadSha256.Memory;
-            rows.Add(new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record));
+            rows.Add(
+                new ProcessedEventRow(fill.EventId, fill.Envelope.PayloadSha256.ToByteArray(), bytes, fill.Record)
+            );
         }
 
         CollectOutputs(fills, updates, seen, result);
@@ -257,20 +352,26 @@ public sealed class NavProcessor(
         // after its commit. So does a group whose write Postgres may refuse for its data (see WriteIsSafe): the
         // refused fill is dead-lettered and its cell's later fills applied without it, so updates computed with it
         // would be wrong, and their ids would make consumers keep them.
-        if (lockedTx is not null && WriteIsSafe(fills, fresh)) _ = result.Emit(producer);
+        if (lockedTx is not null && WriteIsSafe(fills, fresh))
+            _ = result.Emit(producer);
 
         // A few processed rows ride in the state's round trip, and the commit with them; many go by COPY, then commit.
         var insertRows = rows.Count is > 0 and <= SmallGroupFills ? ProcessedEvents.InsertCommand(Group, rows) : null;
-        await NavStateStore.SaveChangesAsync(connection, books, insertRows, commit: insertRows is not null, cancellationToken).ConfigureAwait(false);
+        await NavStateStore
+            .SaveChangesAsync(connection, books, insertRows, commit: insertRows is not null, cancellationToken)
+            .ConfigureAwait(false);
         if (insertRows is null)
         {
             await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        if (navs is not null) RecordNavValues(navs);
+        if (navs is not null)
+            RecordNavValues(navs);
     }
 
-    /// <summary>Longest instrument a small group emits before its write: far below the primary key's index limit.</summary>
+    /// <summary>
+    /// Longest instrument a small group emits before its write: far below the primary key's index limit.
+    /// </summary>
     private const int MaxSpeculativeInstrumentLength = 256;
 
     /// <summary>
@@ -284,7 +385,8 @@ public sealed class NavProcessor(
         foreach (var i in fresh)
         {
             var instrument = fills[i].Fill.Instrument;
-            if (instrument.Length > MaxSpeculativeInstrumentLength || instrument.Contains('\0')) return false;
+            if (instrument.Length > MaxSpeculativeInstrumentLength || instrument.Contains('\0'))
+                return false;
         }
         return true;
     }
@@ -294,9 +396,13 @@ public sealed class NavProcessor(
     {
         foreach (var (cell, nav) in navs)
         {
-            PitMetrics.NavValue.Record(nav.NavMicros,
-                new KeyValuePair<string, object?>("tenant", cell.Tenant), new KeyValuePair<string, object?>("series", cell.Series),
-                new KeyValuePair<string, object?>("cell", cell.Cell), new KeyValuePair<string, object?>("currency", nav.Currency));
+            PitMetrics.NavValue.Record(
+                nav.NavMicros,
+                new KeyValuePair<string, object?>("tenant", cell.Tenant),
+                new KeyValuePair<string, object?>("series", cell.Series),
+                new KeyValuePair<string, object?>("cell", cell.Cell),
+                new KeyValuePair<string, object?>("currency", nav.Currency)
+            );
         }
     }
 
@@ -317,6 +423,9 @@ public sealed class NavProcessor(
             },
             // The fill's own context, not the batch span's: the update is stored and re-emitted byte for byte, and its
             // consumers continue the fill's trace (docs/DEPLOYMENT.md, "Traces").
-            fill.Envelope.Traceparent.Length > 0 ? fill.Envelope.Traceparent : null,
-            fill.Envelope.Tracestate.Length > 0 ? fill.Envelope.Tracestate : null);
+            fill.Envelope.Traceparent.Length > 0
+                ? fill.Envelope.Traceparent
+                : null,
+            fill.Envelope.Tracestate.Length > 0 ? fill.Envelope.Tracestate : null
+        );
 }

@@ -7,9 +7,17 @@ using PitPlatform.Contracts.Keys;
 namespace PitPlatform.Processing.Nav;
 
 /// <summary>A consumed trade fill whose envelope and payload passed every check.</summary>
-internal sealed record TradeFillRecord(ConsumedRecord Record, EventEnvelope Envelope, Guid EventId, CanonicalKey Key, TradeFillEvent Fill)
+internal sealed record TradeFillRecord(
+    ConsumedRecord Record,
+    EventEnvelope Envelope,
+    Guid EventId,
+    CanonicalKey Key,
+    TradeFillEvent Fill
+)
 {
-    /// <summary>The fill's cell, made once: batches group, lock and look books up by it several times per fill.</summary>
+    /// <summary>
+    /// The fill's cell, made once: batches group, lock and look books up by it several times per fill.
+    /// </summary>
     public CellId Cell { get; } = new(Key.Tenant!, Key.Series!, Key.Cell!);
 
     /// <summary>Null when the fill is well-formed, else what is wrong with it.</summary>

@@ -21,8 +21,12 @@ namespace PitPlatform.Processing.Usage;
 /// with another payload is an idempotency conflict. Totals are checked: an overflow dead-letters the event.
 /// </summary>
 public sealed class UsageAggregator(
-    NpgsqlDataSource database, TopicCatalog catalog, DeadLetterWriter deadLetters, UsageTextSampling sampling, ILogger<UsageAggregator> logger)
-    : IRecordBatchHandler
+    NpgsqlDataSource database,
+    TopicCatalog catalog,
+    DeadLetterWriter deadLetters,
+    UsageTextSampling sampling,
+    ILogger<UsageAggregator> logger
+) : IRecordBatchHandler
 {
     public const string Group = "usage-aggregator";
     public const string LlmCallTopic = "pit.v1.runtime.llm_call";
@@ -31,7 +35,9 @@ public sealed class UsageAggregator(
 
     public string ConsumerGroup => Group;
 
-    /// <summary>Billing aggregates are read by the day: a second of gathering turns many small transactions into few.</summary>
+    /// <summary>
+    /// Billing aggregates are read by the day: a second of gathering turns many small transactions into few.
+    /// </summary>
     public TimeSpan BatchWindow => TimeSpan.FromSeconds(1);
 
     /// <summary>LLM calls, and trade fills to count for billing.</summary>
@@ -43,11 +49,18 @@ public sealed class UsageAggregator(
         var events = new List<UsageEvent>(batch.Count);
         foreach (var record in batch)
         {
-            if (Decode(record, poison) is { } decoded) events.Add(decoded);
+            if (Decode(record, poison) is { } decoded)
+                events.Add(decoded);
         }
         // Transient Postgres failures propagate: the host retries the batch, nothing is dead-lettered for them.
-        if (events.Count > 0) await ApplyAsync(events, poison, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(poison.Select(p => deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken))).ConfigureAwait(false);
+        if (events.Count > 0)
+            await ApplyAsync(events, poison, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(
+                poison.Select(p =>
+                    deadLetters.WriteAsync(p.Record, Group, p.Reason, p.Error, p.Envelope, cancellationToken)
+                )
+            )
+            .ConfigureAwait(false);
         logger.LogDebug("{Group}: {Events} events, {Poison} dead letters", Group, events.Count, poison.Count);
     }
 
@@ -62,11 +75,19 @@ public sealed class UsageAggregator(
         var envelope = result.Envelope!;
         if (result.Key!.IsVenue)
         {
-            poison.Add(new PoisonRecord(record, DeadLetterReason.InvalidPayload, "usage is counted per tenant: the key must name one", envelope));
+            poison.Add(
+                new PoisonRecord(
+                    record,
+                    DeadLetterReason.InvalidPayload,
+                    "usage is counted per tenant: the key must name one",
+                    envelope
+                )
+            );
             return null;
         }
         var day = DateOnly.FromDateTime(envelope.Ts.ToDateTime());
-        if (envelope.PayloadType != PayloadTypes.LlmCall) return new UsageEvent(record, envelope, result.EventId, day, null);
+        if (envelope.PayloadType != PayloadTypes.LlmCall)
+            return new UsageEvent(record, envelope, result.EventId, day, null);
         LlmCallEvent call;
         try
         {
@@ -86,20 +107,33 @@ public sealed class UsageAggregator(
     }
 
     /// <summary>Applies the batch's new events in one transaction, under the locks of their tenants.</summary>
-    private async Task ApplyAsync(List<UsageEvent> events, List<PoisonRecord> poison, CancellationToken cancellationToken)
+    private async Task ApplyAsync(
+        List<UsageEvent> events,
+        List<PoisonRecord> poison,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var tenants = events.Select(e => e.Tenant).Distinct().ToList();
         await UsageStore.LockTenantsAsync(connection, tenants, cancellationToken).ConfigureAwait(false);
         // Looked up under the locks: every processed row of these tenants is written by a holder of the same locks.
-        var seen = await ProcessedEvents.FindAsync(connection, Group, events.Select(e => e.EventId).Distinct().ToArray(), cancellationToken)
+        var seen = await ProcessedEvents
+            .FindAsync(connection, Group, events.Select(e => e.EventId).Distinct().ToArray(), cancellationToken)
             .ConfigureAwait(false);
         var fresh = events.Where(e => !seen.ContainsKey(e.EventId)).ToList();
-        var optedIn = await UsageStore.LoadTextOptInsAsync(connection, fresh.Select(e => e.Tenant), cancellationToken).ConfigureAwait(false);
-        var usage = await UsageStore.LoadUsageAsync(connection, fresh.Where(e => e.Call is not null).Select(UsageKey).Distinct().ToList(), cancellationToken)
+        var optedIn = await UsageStore
+            .LoadTextOptInsAsync(connection, fresh.Select(e => e.Tenant), cancellationToken)
             .ConfigureAwait(false);
-        var counts = await UsageStore.LoadEventCountsAsync(connection, fresh.Select(EventsKey).Distinct().ToList(), cancellationToken)
+        var usage = await UsageStore
+            .LoadUsageAsync(
+                connection,
+                fresh.Where(e => e.Call is not null).Select(UsageKey).Distinct().ToList(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var counts = await UsageStore
+            .LoadEventCountsAsync(connection, fresh.Select(EventsKey).Distinct().ToList(), cancellationToken)
             .ConfigureAwait(false);
 
         var changedUsage = new Dictionary<DailyUsageKey, DailyUsage>();
@@ -114,7 +148,14 @@ public sealed class UsageAggregator(
             {
                 var earlierSha = earlier?.PayloadSha256 ?? appliedNow[e.EventId].ToByteArray();
                 if (!earlierSha.AsSpan().SequenceEqual(sha.Span))
-                    poison.Add(new PoisonRecord(e.Record, DeadLetterReason.IdempotencyConflict, $"event {e.EventId} was counted before with another payload", e.Envelope));
+                    poison.Add(
+                        new PoisonRecord(
+                            e.Record,
+                            DeadLetterReason.IdempotencyConflict,
+                            $"event {e.EventId} was counted before with another payload",
+                            e.Envelope
+                        )
+                    );
                 continue;
             }
             var countKey = EventsKey(e);
@@ -126,13 +167,22 @@ public sealed class UsageAggregator(
                 if (e.Call is { } call)
                 {
                     var usageKey = UsageKey(e);
-                    var current = changedUsage.TryGetValue(usageKey, out var c) ? c : usage.GetValueOrDefault(usageKey, DailyUsage.Zero);
+                    var current = changedUsage.TryGetValue(usageKey, out var c)
+                        ? c
+                        : usage.GetValueOrDefault(usageKey, DailyUsage.Zero);
                     newUsage = current.Add(1, call.InputTokens, call.OutputTokens, call.CostMicros);
                 }
             }
             catch (OverflowException)
             {
-                poison.Add(new PoisonRecord(e.Record, DeadLetterReason.ArithmeticOverflow, "a daily usage total would exceed the 64-bit range", e.Envelope));
+                poison.Add(
+                    new PoisonRecord(
+                        e.Record,
+                        DeadLetterReason.ArithmeticOverflow,
+                        "a daily usage total would exceed the 64-bit range",
+                        e.Envelope
+                    )
+                );
                 continue;
             }
             changedCounts[countKey] = newCount;
@@ -140,20 +190,31 @@ public sealed class UsageAggregator(
             {
                 changedUsage[UsageKey(e)] = newUsage;
                 var sampled = sampling.Includes(e.EventId, e.Call!.RunId);
-                calls.Add(new StoredCall(e, Sha256(e.Call.Prompt), Sha256(e.Call.Response),
-                    TextKeptBecause.Decide(optedIn.Contains(e.Tenant), e.Call.Flagged, sampled)));
+                calls.Add(
+                    new StoredCall(
+                        e,
+                        Sha256(e.Call.Prompt),
+                        Sha256(e.Call.Response),
+                        TextKeptBecause.Decide(optedIn.Contains(e.Tenant), e.Call.Flagged, sampled)
+                    )
+                );
             }
             appliedNow[e.EventId] = sha;
             rows.Add(new ProcessedEventRow(e.EventId, sha.ToByteArray(), null, e.Record));
         }
 
-        await UsageStore.SaveAsync(connection, changedUsage, changedCounts, calls, cancellationToken).ConfigureAwait(false);
+        await UsageStore
+            .SaveAsync(connection, changedUsage, changedCounts, calls, cancellationToken)
+            .ConfigureAwait(false);
         await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static long Current(Dictionary<DailyEventsKey, long> changed, Dictionary<DailyEventsKey, long> stored, DailyEventsKey key) =>
-        changed.TryGetValue(key, out var count) ? count : stored.GetValueOrDefault(key);
+    private static long Current(
+        Dictionary<DailyEventsKey, long> changed,
+        Dictionary<DailyEventsKey, long> stored,
+        DailyEventsKey key
+    ) => changed.TryGetValue(key, out var count) ? count : stored.GetValueOrDefault(key);
 
     private static DailyUsageKey UsageKey(UsageEvent e) => new(e.Tenant, e.Day, e.Call!.Model, e.Call.Currency);
 

@@ -27,8 +27,10 @@ public sealed class UsageTextSampling
 
     public bool Includes(Guid eventId, string runId)
     {
-        if (PartsPerMillion == 0) return false;
-        if (PartsPerMillion == PartsPerMillionInWhole) return true;
+        if (PartsPerMillion == 0)
+            return false;
+        if (PartsPerMillion == PartsPerMillionInWhole)
+            return true;
         var subject = runId.Length > 0 ? "run:" + runId : "event:" + eventId.ToString("D");
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(subject), hash);
@@ -46,8 +48,20 @@ public sealed class UsageTextSampling
         var dot = text.IndexOf('.', StringComparison.Ordinal);
         var whole = dot < 0 ? text : text[..dot];
         var fraction = dot < 0 ? "" : text[(dot + 1)..];
-        if (whole is not ("0" or "1") || fraction.Length > 6 || (dot >= 0 && fraction.Length == 0) || !fraction.All(char.IsAsciiDigit)) return null;
-        var ppm = (whole == "1" ? PartsPerMillionInWhole : 0) + (fraction.Length == 0 ? 0 : int.Parse(fraction.PadRight(6, '0'), System.Globalization.CultureInfo.InvariantCulture));
+        if (
+            whole is not ("0" or "1")
+            || fraction.Length > 6
+            || (dot >= 0 && fraction.Length == 0)
+            || !fraction.All(char.IsAsciiDigit)
+        )
+            return null;
+        var ppm =
+            (whole == "1" ? PartsPerMillionInWhole : 0)
+            + (
+                fraction.Length == 0
+                    ? 0
+                    : int.Parse(fraction.PadRight(6, '0'), System.Globalization.CultureInfo.InvariantCulture)
+            );
         return ppm <= PartsPerMillionInWhole ? ppm : null;
     }
 }

@@ -27,17 +27,32 @@ public sealed class pit_billing_command(PostgresFixture postgres)
         Assert.Contains("tenant acme is billed to Stripe customer cus_acme", setOut, StringComparison.Ordinal);
         Assert.Contains("acme\tcus_acme", listOut, StringComparison.Ordinal);
         Assert.Equal(0, dryCode);
-        Assert.Contains("would send pit_events 42 for acme (cus_acme) period 2026-11-22 revision 1 identifier pit_events_20261122_r1_acme", dryOut, StringComparison.Ordinal);
+        Assert.Contains(
+            "would send pit_events 42 for acme (cus_acme) period 2026-11-22 revision 1 identifier "
+                + "pit_events_20261122_r1_acme",
+            dryOut,
+            StringComparison.Ordinal
+        );
         Assert.Contains("billing dry run 2026-11-16..2026-11-22: 1 to send", dryOut, StringComparison.Ordinal);
         Assert.Empty(billing.Stub.Requests);
 
         var (runCode, runOut, _) = await RunAsync(configuration, billing.Clock, "report");
 
         Assert.Equal(0, runCode);
-        Assert.Contains("reported pit_events 42 for acme period 2026-11-22 revision 1", runOut, StringComparison.Ordinal);
+        Assert.Contains(
+            "reported pit_events 42 for acme period 2026-11-22 revision 1",
+            runOut,
+            StringComparison.Ordinal
+        );
         Assert.Equal(42, billing.Stub.Total("cus_acme", "pit_events"));
         Assert.Equal(1, await billing.Database.CountAsync("billing_customers", "updated_by LIKE 'operator:%'"));
-        Assert.Equal(1, await billing.Database.CountAsync("audit_entries", "tenant = 'acme' AND action = 'billing.customer_set' AND principal LIKE 'operator:%'"));
+        Assert.Equal(
+            1,
+            await billing.Database.CountAsync(
+                "audit_entries",
+                "tenant = 'acme' AND action = 'billing.customer_set' AND principal LIKE 'operator:%'"
+            )
+        );
     }
 
     [Fact]
@@ -59,10 +74,11 @@ public sealed class pit_billing_command(PostgresFixture postgres)
     public async Task a_report_without_a_stripe_key_says_billing_is_off()
     {
         await using var billing = await BillingHarness.StartAsync(postgres, Ct);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SettingNames.Postgres] = billing.Database.ConnectionString,
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?> { [SettingNames.Postgres] = billing.Database.ConnectionString }
+            )
+            .Build();
 
         var (code, output, _) = await RunAsync(configuration, billing.Clock, "report");
 
@@ -70,14 +86,23 @@ public sealed class pit_billing_command(PostgresFixture postgres)
         Assert.Contains("billing is off: PIT_STRIPE_SECRET_KEY is not set", output, StringComparison.Ordinal);
     }
 
-    private static IConfiguration Configuration(BillingHarness billing) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        [SettingNames.Postgres] = billing.Database.ConnectionString,
-        [SettingNames.StripeSecretKey] = StripeStub.SecretKey,
-        [SettingNames.StripeApiBase] = billing.Stub.Endpoint.ToString(),
-    }).Build();
+    private static IConfiguration Configuration(BillingHarness billing) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    [SettingNames.Postgres] = billing.Database.ConnectionString,
+                    [SettingNames.StripeSecretKey] = StripeStub.SecretKey,
+                    [SettingNames.StripeApiBase] = billing.Stub.Endpoint.ToString(),
+                }
+            )
+            .Build();
 
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(IConfiguration configuration, TimeProvider time, params string[] args)
+    private static async Task<(int Code, string Output, string Errors)> RunAsync(
+        IConfiguration configuration,
+        TimeProvider time,
+        params string[] args
+    )
     {
         using var output = new StringWriter();
         using var errors = new StringWriter();

@@ -5,7 +5,9 @@ using Xunit;
 
 namespace PitPlatform.Billing.Tests.Http;
 
-/// <summary>GET /v1/billing/usage shows a tenant, per meter, its month's usage and how much of it went to Stripe.</summary>
+/// <summary>
+/// GET /v1/billing/usage shows a tenant, per meter, its month's usage and how much of it went to Stripe.
+/// </summary>
 public sealed class billing_usage_endpoint(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -15,7 +17,8 @@ public sealed class billing_usage_endpoint(PostgresFixture postgres, KafkaFixtur
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         var db = pipeline.Database;
-        await db.ExecuteAsync("""
+        await db.ExecuteAsync(
+            """
             INSERT INTO events_daily VALUES ('demo', '2026-11-21', 'pit.v1.exec.trade_fill', 100), ('demo', '2026-11-22', 'pit.v1.exec.trade_fill', 50),
                                             ('demo', '2026-10-31', 'pit.v1.exec.trade_fill', 7), ('other', '2026-11-21', 'pit.v1.exec.trade_fill', 999);
             INSERT INTO usage_daily VALUES ('demo', '2026-11-21', 'gpt-4o', 'USD', 3, 1000, 200, 4500000), ('demo', '2026-11-21', 'gpt-4o', 'EUR', 1, 10, 10, 77);
@@ -23,7 +26,8 @@ public sealed class billing_usage_endpoint(PostgresFixture postgres, KafkaFixtur
             INSERT INTO billing_reports (tenant, meter, period, revision, identifier, event_name, stripe_customer_id, value, event_timestamp, status)
             VALUES ('demo', 'events', '2026-11-21', 1, 'i1', 'pit_events', 'cus_demo', 100, '2026-11-21T23:59:59Z', 'reported'),
                    ('demo', 'llm_tokens', '2026-11-21', 1, 'i2', 'pit_llm_tokens', 'cus_demo', 1220, '2026-11-21T23:59:59Z', 'pending');
-            """);
+            """
+        );
 
         var response = await pipeline.Http.GetAsync("/v1/billing/usage?period=2026-11", Ct);
 
@@ -67,6 +71,10 @@ public sealed class billing_usage_endpoint(PostgresFixture postgres, KafkaFixtur
     }
 
     private static (long Quantity, long Reported, long Pending, long Unreported) Figures(JsonElement meter) =>
-        (meter.GetProperty("quantity").GetInt64(), meter.GetProperty("reported").GetInt64(), meter.GetProperty("pending").GetInt64(),
-            meter.GetProperty("unreported").GetInt64());
+        (
+            meter.GetProperty("quantity").GetInt64(),
+            meter.GetProperty("reported").GetInt64(),
+            meter.GetProperty("pending").GetInt64(),
+            meter.GetProperty("unreported").GetInt64()
+        );
 }

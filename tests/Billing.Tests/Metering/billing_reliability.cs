@@ -25,7 +25,10 @@ public sealed class billing_reliability(PostgresFixture postgres)
 
         Assert.Empty(down.Reported);
         // Three tenants in a row failing transiently stops the run: the rest is not even tried.
-        Assert.Equal(billing.Settings.MaxConsecutiveTransientFailures, down.Failed.Select(f => f.Report.Tenant).Distinct().Count());
+        Assert.Equal(
+            billing.Settings.MaxConsecutiveTransientFailures,
+            down.Failed.Select(f => f.Report.Tenant).Distinct().Count()
+        );
         Assert.All(down.Failed, f => Assert.True(f.Transient));
         Assert.True(down.LeftPending > 0);
         Assert.Equal(10, down.Failed.Count + down.LeftPending);
@@ -40,7 +43,8 @@ public sealed class billing_reliability(PostgresFixture postgres)
         Assert.Equal(10, back.Reported.Count);
         Assert.Empty(again.Planned);
         Assert.Equal(0, await billing.PendingAsync());
-        foreach (var tenant in new[] { "a", "b", "c", "d", "e" }) Assert.Equal(30, billing.Stub.Total("cus_" + tenant, "pit_events"));
+        foreach (var tenant in new[] { "a", "b", "c", "d", "e" })
+            Assert.Equal(30, billing.Stub.Total("cus_" + tenant, "pit_events"));
     }
 
     [Fact]
@@ -105,13 +109,24 @@ public sealed class billing_reliability(PostgresFixture postgres)
 
         var skipped = Assert.Single(first.Skipped);
         Assert.Equal(("orphan", "events", 40L), (skipped.Tenant, skipped.Meter, skipped.Quantity));
-        Assert.Contains(first.Lines(), l => l.StartsWith("skipped events 40 for orphan period 2026-11-22: the tenant has no Stripe customer", StringComparison.Ordinal));
+        Assert.Contains(first.Lines(), l =>
+            l.StartsWith(
+                "skipped events 40 for orphan period 2026-11-22: the tenant has no Stripe customer",
+                StringComparison.Ordinal
+            )
+        );
         Assert.Single(first.Reported);
         Assert.Single(second.Skipped);
         Assert.Equal(1, await billing.Database.CountAsync("billing_skips", "tenant = 'orphan' AND value = 40"));
         // Audited once, not on every run that skips it.
-        Assert.Equal(1, await billing.Database.CountAsync("audit_entries",
-            "tenant = 'orphan' AND action = 'billing.customer_missing' AND principal = 'system:billing-reporter' AND target = 'billing/events/2026-11-22'"));
+        Assert.Equal(
+            1,
+            await billing.Database.CountAsync(
+                "audit_entries",
+                "tenant = 'orphan' AND action = 'billing.customer_missing' AND principal = "
+                    + "'system:billing-reporter' AND target = 'billing/events/2026-11-22'"
+            )
+        );
         Assert.Equal(100, billing.Stub.Total("cus_acme", "pit_events"));
 
         await billing.CustomerAsync("orphan", "cus_orphan", Ct);
@@ -139,15 +154,28 @@ public sealed class billing_reliability(PostgresFixture postgres)
         var failed = Assert.Single(partial.Failed);
         Assert.Equal("b", failed.Report.Tenant);
         Assert.False(failed.Transient);
-        Assert.Equal(1, await billing.Database.CountAsync("billing_reports", "tenant = 'b' AND status = 'pending' AND attempts = 1 AND last_error LIKE '%No such customer%'"));
-        Assert.Equal(1, await billing.Database.CountAsync("audit_entries", "tenant = 'b' AND action = 'billing.failed' AND details->>'stripe_error_type' = 'invalid_request_error'"));
+        Assert.Equal(
+            1,
+            await billing.Database.CountAsync(
+                "billing_reports",
+                "tenant = 'b' AND status = 'pending' AND attempts = 1 AND last_error LIKE '%No such customer%'"
+            )
+        );
+        Assert.Equal(
+            1,
+            await billing.Database.CountAsync(
+                "audit_entries",
+                "tenant = 'b' AND action = 'billing.failed' AND details->>'stripe_error_type' = 'invalid_request_error'"
+            )
+        );
         Assert.Equal(2, await billing.Database.CountAsync("audit_entries", "action = 'billing.reported'"));
 
         billing.Stub.Heal("cus_b");
         var healed = await billing.Reporter.RunAsync(cancellationToken: Ct);
 
         Assert.Equal("b", Assert.Single(healed.Reported).Report.Tenant);
-        foreach (var tenant in new[] { "a", "b", "c" }) Assert.Equal(10, billing.Stub.Total("cus_" + tenant, "pit_events"));
+        foreach (var tenant in new[] { "a", "b", "c" })
+            Assert.Equal(10, billing.Stub.Total("cus_" + tenant, "pit_events"));
     }
 
     [Fact]
@@ -184,6 +212,12 @@ public sealed class billing_reliability(PostgresFixture postgres)
 
         Assert.Equal("cus_right", Assert.Single(fixedRun.Reported).Report.StripeCustomerId);
         Assert.Equal(10, billing.Stub.Total("cus_right", "pit_events"));
-        Assert.Equal(1, await billing.Database.CountAsync("billing_reports", "stripe_customer_id = 'cus_right' AND status = 'reported'"));
+        Assert.Equal(
+            1,
+            await billing.Database.CountAsync(
+                "billing_reports",
+                "stripe_customer_id = 'cus_right' AND status = 'reported'"
+            )
+        );
     }
 }

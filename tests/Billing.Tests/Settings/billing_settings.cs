@@ -4,17 +4,20 @@ using Xunit;
 
 namespace PitPlatform.Billing.Tests.Settings;
 
-/// <summary>The billing settings as PitSettings reads them: off by default, on with a key, every bad value named.</summary>
+/// <summary>
+/// The billing settings as PitSettings reads them: off by default, on with a key, every bad value named.
+/// </summary>
 public sealed class billing_settings
 {
-    private static Dictionary<string, string?> Required() => new()
-    {
-        [SettingNames.KafkaBootstrap] = "127.0.0.1:9092",
-        [SettingNames.Postgres] = "Host=127.0.0.1;Username=postgres",
-        [SettingNames.Blob] = "UseDevelopmentStorage=true",
-        [SettingNames.ApiKeyPepper] = "a-pepper-of-sixteen-or-more",
-        [SettingNames.RedactionSecret] = "a-redaction-secret-of-at-least-32-bytes",
-    };
+    private static Dictionary<string, string?> Required() =>
+        new()
+        {
+            [SettingNames.KafkaBootstrap] = "127.0.0.1:9092",
+            [SettingNames.Postgres] = "Host=127.0.0.1;Username=postgres",
+            [SettingNames.Blob] = "UseDevelopmentStorage=true",
+            [SettingNames.ApiKeyPepper] = "a-pepper-of-sixteen-or-more",
+            [SettingNames.RedactionSecret] = "a-redaction-secret-of-at-least-32-bytes",
+        };
 
     private static PitSettings Read(Dictionary<string, string?> values) =>
         PitSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
@@ -77,8 +80,12 @@ public sealed class billing_settings
         var error = Assert.Throws<MissingSettingsException>(() => Read(values));
 
         Assert.Contains(error.Problems, p => p.StartsWith("PIT_BILLING must be on or off", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("PIT_BILLING_INTERVAL_MINUTES must be", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("PIT_BILLING_SETTLE_HOURS must be", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p =>
+            p.StartsWith("PIT_BILLING_INTERVAL_MINUTES must be", StringComparison.Ordinal)
+        );
+        Assert.Contains(error.Problems, p =>
+            p.StartsWith("PIT_BILLING_SETTLE_HOURS must be", StringComparison.Ordinal)
+        );
         Assert.Contains(error.Problems, p => p.StartsWith("PIT_BILLING_CURRENCY must be", StringComparison.Ordinal));
     }
 }

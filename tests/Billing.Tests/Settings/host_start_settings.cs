@@ -4,18 +4,21 @@ using Xunit;
 
 namespace PitPlatform.Billing.Tests.Settings;
 
-/// <summary>The real local host process stops at start-up on a missing or malformed setting, naming it and where it goes.</summary>
+/// <summary>
+/// The real local host process stops at start-up on a missing or malformed setting, naming it and where it goes.
+/// </summary>
 public sealed class host_start_settings
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Endpoints that are set (so nothing embedded starts) but never reached: start-up fails before.</summary>
-    private static Dictionary<string, string> Unreached() => new()
-    {
-        [SettingNames.KafkaBootstrap] = "127.0.0.1:1",
-        [SettingNames.Postgres] = "Host=127.0.0.1;Port=1;Username=postgres",
-        [SettingNames.Blob] = "UseDevelopmentStorage=true",
-    };
+    private static Dictionary<string, string> Unreached() =>
+        new()
+        {
+            [SettingNames.KafkaBootstrap] = "127.0.0.1:1",
+            [SettingNames.Postgres] = "Host=127.0.0.1;Port=1;Username=postgres",
+            [SettingNames.Blob] = "UseDevelopmentStorage=true",
+        };
 
     [Fact]
     public async Task malformed_billing_settings_stop_the_host_with_exit_code_2_naming_each_setting_and_never_the_key()
@@ -31,8 +34,16 @@ public sealed class host_start_settings
 
         Assert.Equal(2, host.ExitCode);
         var output = string.Join('\n', host.Lines);
-        Assert.Contains("PIT_STRIPE_SECRET_KEY is malformed: a Stripe secret (sk_...) or restricted (rk_...) key is expected", output, StringComparison.Ordinal);
-        Assert.Contains("PIT_BILLING_LOOKBACK_DAYS must be a whole number from 1 to 30", output, StringComparison.Ordinal);
+        Assert.Contains(
+            "PIT_STRIPE_SECRET_KEY is malformed: a Stripe secret (sk_...) or restricted (rk_...) key is expected",
+            output,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "PIT_BILLING_LOOKBACK_DAYS must be a whole number from 1 to 30",
+            output,
+            StringComparison.Ordinal
+        );
         Assert.Contains("PIT_STRIPE_API_BASE must be an absolute http(s) URL", output, StringComparison.Ordinal);
         Assert.DoesNotContain(notAStripeKey, output, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETVALUE", output, StringComparison.Ordinal);

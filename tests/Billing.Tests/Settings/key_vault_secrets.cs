@@ -6,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Billing.Tests.Settings;
 
-/// <summary>Run-time secrets from Key Vault through a real SecretClient: cached, rotated, missing, and Key Vault down.</summary>
+/// <summary>
+/// Run-time secrets from Key Vault through a real SecretClient: cached, rotated, missing, and Key Vault down.
+/// </summary>
 public sealed class key_vault_secrets
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -26,7 +28,10 @@ public sealed class key_vault_secrets
         clock.Now += TimeSpan.FromMinutes(6);
         var rotated = await source.GetSecretAsync(SettingNames.StripeSecretKey, Ct);
 
-        Assert.Equal(("sk_test_first", "sk_test_first", "sk_test_first", "sk_test_rotated"), (first, cached, stillCached, rotated));
+        Assert.Equal(
+            ("sk_test_first", "sk_test_first", "sk_test_first", "sk_test_rotated"),
+            (first, cached, stillCached, rotated)
+        );
         Assert.Equal(["pit-stripe-secret-key", "pit-stripe-secret-key"], vault.Reads.ToArray());
     }
 
@@ -61,10 +66,21 @@ public sealed class key_vault_secrets
         await using var stripe = await StripeStub.StartAsync(Ct);
         vault.Secrets["pit-stripe-secret-key"] = StripeStub.SecretKey;
         var source = new KeyVaultSecretSource(vault.Client(), NullLogger.Instance);
-        var client = new PitPlatform.Billing.Stripe.StripeClient(async ct => (await source.GetSecretAsync(SettingNames.StripeSecretKey, ct))!,
-            new PitPlatform.Billing.Stripe.StripeClientOptions { Endpoint = stripe.Endpoint });
+        var client = new PitPlatform.Billing.Stripe.StripeClient(
+            async ct => (await source.GetSecretAsync(SettingNames.StripeSecretKey, ct))!,
+            new PitPlatform.Billing.Stripe.StripeClientOptions { Endpoint = stripe.Endpoint }
+        );
 
-        await client.CreateMeterEventAsync(new PitPlatform.Billing.Stripe.StripeMeterEventRequest("pit_events", "cus_vault", 3, DateTimeOffset.UtcNow, "vault-1"), Ct);
+        await client.CreateMeterEventAsync(
+            new PitPlatform.Billing.Stripe.StripeMeterEventRequest(
+                "pit_events",
+                "cus_vault",
+                3,
+                DateTimeOffset.UtcNow,
+                "vault-1"
+            ),
+            Ct
+        );
 
         Assert.Equal(3, stripe.Total("cus_vault", "pit_events"));
     }

@@ -15,8 +15,22 @@ public sealed class stripe_errors
         await using var stub = await StripeStub.StartAsync(Ct);
         var client = StubbedClient.For(stub);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => client.SendAsync((stripe, options, ct) => stripe.V1.PaymentIntents.CreateAsync(
-            new Sdk.PaymentIntentCreateOptions { Amount = 2000, Currency = "usd", Confirm = true }, options, ct), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            client.SendAsync(
+                (stripe, options, ct) =>
+                    stripe.V1.PaymentIntents.CreateAsync(
+                        new Sdk.PaymentIntentCreateOptions
+                        {
+                            Amount = 2000,
+                            Currency = "usd",
+                            Confirm = true,
+                        },
+                        options,
+                        ct
+                    ),
+                cancellationToken: Ct
+            )
+        );
 
         Assert.Equal(402, error.Status);
         Assert.Equal("card_error", error.Type);
@@ -38,7 +52,9 @@ public sealed class stripe_errors
         stub.EnqueueError(400, "invalid_request_error", "No such customer: 'cus_missing'", "resource_missing");
         var client = StubbedClient.For(stub);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(customer: "cus_missing"), Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            client.CreateMeterEventAsync(StubbedClient.Event(customer: "cus_missing"), Ct)
+        );
 
         Assert.Equal(400, error.Status);
         Assert.Equal("invalid_request_error", error.Type);
@@ -53,8 +69,19 @@ public sealed class stripe_errors
     {
         await using var stub = await StripeStub.StartAsync(Ct);
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub).SendAsync((stripe, options, ct) =>
-            stripe.V1.Billing.MeterEvents.CreateAsync(new Sdk.Billing.MeterEventCreateOptions { EventName = "pit_events" }, options, ct), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            StubbedClient
+                .For(stub)
+                .SendAsync(
+                    (stripe, options, ct) =>
+                        stripe.V1.Billing.MeterEvents.CreateAsync(
+                            new Sdk.Billing.MeterEventCreateOptions { EventName = "pit_events" },
+                            options,
+                            ct
+                        ),
+                    cancellationToken: Ct
+                )
+        );
 
         Assert.Equal("parameter_missing", error.Code);
         Assert.Equal("payload[value]", error.Param);
@@ -67,7 +94,8 @@ public sealed class stripe_errors
         const string wrong = "sk_test_wrong_key_that_must_not_leak_123";
 
         var error = await Assert.ThrowsAsync<StripeException>(() =>
-            StubbedClient.For(stub, secretKey: wrong).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+            StubbedClient.For(stub, secretKey: wrong).CreateMeterEventAsync(StubbedClient.Event(), Ct)
+        );
 
         Assert.Equal(401, error.Status);
         Assert.False(error.IsTransient);
@@ -79,9 +107,15 @@ public sealed class stripe_errors
     public async Task a_secret_key_quoted_in_an_answer_is_masked_in_the_exception()
     {
         await using var stub = await StripeStub.StartAsync(Ct);
-        stub.EnqueueError(400, "invalid_request_error", $"Invalid API Key provided: {StripeStub.SecretKey}; also tried rk_live_51Habc_DEF");
+        stub.EnqueueError(
+            400,
+            "invalid_request_error",
+            $"Invalid API Key provided: {StripeStub.SecretKey}; also tried rk_live_51Habc_DEF"
+        );
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            StubbedClient.For(stub).CreateMeterEventAsync(StubbedClient.Event(), Ct)
+        );
 
         Assert.DoesNotContain(StripeStub.SecretKey, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("rk_live_51Habc", error.ToString(), StringComparison.Ordinal);
@@ -94,7 +128,9 @@ public sealed class stripe_errors
         await using var stub = await StripeStub.StartAsync(Ct);
         stub.EnqueueRaw(502, "text/html", "<html><body>Bad Gateway</body></html>");
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => StubbedClient.For(stub, maxRetries: 0).CreateMeterEventAsync(StubbedClient.Event(), Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            StubbedClient.For(stub, maxRetries: 0).CreateMeterEventAsync(StubbedClient.Event(), Ct)
+        );
 
         Assert.Equal(502, error.Status);
         Assert.Equal("api_error", error.Type);
@@ -106,9 +142,14 @@ public sealed class stripe_errors
     public async Task no_secret_key_is_a_typed_error_and_nothing_is_sent()
     {
         await using var stub = await StripeStub.StartAsync(Ct);
-        var client = new StripeClient(_ => ValueTask.FromResult(""), new StripeClientOptions { Endpoint = stub.Endpoint });
+        var client = new StripeClient(
+            _ => ValueTask.FromResult(""),
+            new StripeClientOptions { Endpoint = stub.Endpoint }
+        );
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(), Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            client.CreateMeterEventAsync(StubbedClient.Event(), Ct)
+        );
 
         Assert.Equal(0, error.Status);
         Assert.False(error.IsTransient);

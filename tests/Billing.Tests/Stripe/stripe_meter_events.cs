@@ -9,7 +9,7 @@ public sealed class stripe_meter_events
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_meter_event_is_sent_form_encoded_with_bearer_auth_the_sdks_api_version_and_a_deterministic_idempotency_key()
+    public async Task a_meter_event_is_form_encoded_with_bearer_auth_api_version_and_a_deterministic_idempotency_key()
     {
         await using var stub = await StripeStub.StartAsync(Ct);
         var request = StubbedClient.Event();
@@ -75,10 +75,25 @@ public sealed class stripe_meter_events
     {
         await using var stub = await StripeStub.StartAsync(Ct);
         var client = StubbedClient.For(stub);
-        await client.SendAsync((stripe, options, ct) => stripe.V1.Billing.MeterEvents.CreateAsync(StubbedClient.Event().ToCreateOptions(), options, ct), "key-1", Ct);
+        await client.SendAsync(
+            (stripe, options, ct) =>
+                stripe.V1.Billing.MeterEvents.CreateAsync(StubbedClient.Event().ToCreateOptions(), options, ct),
+            "key-1",
+            Ct
+        );
 
-        var error = await Assert.ThrowsAsync<StripeException>(() => client.SendAsync(
-            (stripe, options, ct) => stripe.V1.Billing.MeterEvents.CreateAsync(StubbedClient.Event(value: 26).ToCreateOptions(), options, ct), "key-1", Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            client.SendAsync(
+                (stripe, options, ct) =>
+                    stripe.V1.Billing.MeterEvents.CreateAsync(
+                        StubbedClient.Event(value: 26).ToCreateOptions(),
+                        options,
+                        ct
+                    ),
+                "key-1",
+                Ct
+            )
+        );
 
         Assert.Equal(400, error.Status);
         Assert.Equal("idempotency_error", error.Type);
@@ -95,7 +110,9 @@ public sealed class stripe_meter_events
         await client.CreateMeterEventAsync(StubbedClient.Event(), Ct);
 
         // A different value changes the parameters, hence the Idempotency-Key; Stripe still refuses the identifier.
-        var error = await Assert.ThrowsAsync<StripeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(value: 30), Ct));
+        var error = await Assert.ThrowsAsync<StripeException>(() =>
+            client.CreateMeterEventAsync(StubbedClient.Event(value: 30), Ct)
+        );
 
         Assert.True(error.IsDuplicateMeterEvent);
         Assert.False(error.IsTransient);
@@ -108,8 +125,12 @@ public sealed class stripe_meter_events
         await using var stub = await StripeStub.StartAsync(Ct);
         var client = StubbedClient.For(stub);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateMeterEventAsync(StubbedClient.Event(identifier: new string('x', 101)), Ct));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.CreateMeterEventAsync(StubbedClient.Event(value: -1), Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            client.CreateMeterEventAsync(StubbedClient.Event(identifier: new string('x', 101)), Ct)
+        );
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            client.CreateMeterEventAsync(StubbedClient.Event(value: -1), Ct)
+        );
 
         Assert.Empty(stub.Requests);
     }

@@ -35,6 +35,7 @@ public sealed class KeyVaultStub : IAsyncDisposable
 
     public Uri VaultUri { get; private set; } = null!;
     public ConcurrentDictionary<string, string> Secrets { get; } = new();
+
     /// <summary>Authorized Get Secret calls, by secret name.</summary>
     public ConcurrentQueue<string> Reads { get; } = new();
     public bool Down { get; set; }
@@ -43,22 +44,39 @@ public sealed class KeyVaultStub : IAsyncDisposable
     {
         var certificate = SelfSigned();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate })));
+        builder.WebHost.UseKestrel(k =>
+            k.Listen(IPAddress.Loopback, 0, listen =>
+                listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate })
+            )
+        );
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var stub = new KeyVaultStub(app, certificate);
         app.Run(stub.HandleAsync);
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         stub.VaultUri = new Uri(address.Replace("[::]", "127.0.0.1") + "/");
         return stub;
     }
 
-    /// <summary>A real SecretClient for this stub: trusts only its certificate, no SDK retries, a fixed token.</summary>
+    /// <summary>
+    /// A real SecretClient for this stub: trusts only its certificate, no SDK retries, a fixed token.
+    /// </summary>
     public SecretClient Client()
     {
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == _certificate.Thumbprint };
-        var options = new SecretClientOptions { Transport = new HttpClientTransport(handler), DisableChallengeResourceVerification = true };
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
+                presented?.Thumbprint == _certificate.Thumbprint,
+        };
+        var options = new SecretClientOptions
+        {
+            Transport = new HttpClientTransport(handler),
+            DisableChallengeResourceVerification = true,
+        };
         options.Retry.MaxRetries = 0;
         return new SecretClient(VaultUri, new FixedTokenCredential(), options);
     }
@@ -75,7 +93,8 @@ public sealed class KeyVaultStub : IAsyncDisposable
         {
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate =
-                "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
+                "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-00000000000"
+                + "0\", resource=\"https://vault.azure.net\"";
             return;
         }
         if (Down)
@@ -88,14 +107,35 @@ public sealed class KeyVaultStub : IAsyncDisposable
         if (!Secrets.TryGetValue(name, out var value))
         {
             context.Response.StatusCode = 404;
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code = "SecretNotFound", message = $"A secret with (name/id) {name} was not found in this key vault." } }));
+            await context.Response.WriteAsync(
+                JsonSerializer.Serialize(
+                    new
+                    {
+                        error = new
+                        {
+                            code = "SecretNotFound",
+                            message = $"A secret with (name/id) {name} was not found in this key vault.",
+                        },
+                    }
+                )
+            );
             return;
         }
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["value"] = value, ["id"] = $"{VaultUri}secrets/{name}/0123456789abcdef0123456789abcdef",
-            ["attributes"] = new Dictionary<string, object> { ["enabled"] = true, ["created"] = 1_764_547_200, ["updated"] = 1_764_547_200 },
-        }));
+        await context.Response.WriteAsync(
+            JsonSerializer.Serialize(
+                new Dictionary<string, object>
+                {
+                    ["value"] = value,
+                    ["id"] = $"{VaultUri}secrets/{name}/0123456789abcdef0123456789abcdef",
+                    ["attributes"] = new Dictionary<string, object>
+                    {
+                        ["enabled"] = true,
+                        ["created"] = 1_764_547_200,
+                        ["updated"] = 1_764_547_200,
+                    },
+                }
+            )
+        );
     }
 
     private static X509Certificate2 SelfSigned()
@@ -105,7 +145,10 @@ public sealed class KeyVaultStub : IAsyncDisposable
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var created = request.CreateSelfSigned(
+            DateTimeOffset.UtcNow.AddDays(-1),
+            DateTimeOffset.UtcNow.AddDays(1)
+        );
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
@@ -122,7 +165,9 @@ public sealed class KeyVaultStub : IAsyncDisposable
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             new("stub-token", DateTimeOffset.UtcNow.AddHours(1));
 
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+        public override ValueTask<AccessToken> GetTokenAsync(
+            TokenRequestContext requestContext,
+            CancellationToken cancellationToken
+        ) => ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

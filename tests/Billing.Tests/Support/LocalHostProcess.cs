@@ -26,12 +26,19 @@ internal sealed class LocalHostProcess : IAsyncDisposable
     public static LocalHostProcess Start(IDictionary<string, string> environment)
     {
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "proc-" + Guid.NewGuid().ToString("N")[..12]);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PitPlatform.LocalHost.dll"));
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("PIT_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("PIT_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(name);
         info.Environment["PIT_STATE_DIR"] = state;
         info.Environment["PIT_HTTP_PORT"] = "0";
-        foreach (var (name, value) in environment) info.Environment[name] = value;
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var host = new LocalHostProcess(process, state);
         process.OutputDataReceived += (_, e) => host.Receive(e.Data);
@@ -44,10 +51,12 @@ internal sealed class LocalHostProcess : IAsyncDisposable
 
     private void Receive(string? line)
     {
-        if (line is null) return;
+        if (line is null)
+            return;
         Lines.Enqueue(line);
         const string listening = "PIT local host listening on ";
-        if (line.StartsWith(listening, StringComparison.Ordinal)) BaseAddress = new Uri(line[listening.Length..].Trim() + "/");
+        if (line.StartsWith(listening, StringComparison.Ordinal))
+            BaseAddress = new Uri(line[listening.Length..].Trim() + "/");
     }
 
     /// <summary>Waits until the host listens (true) or exits (false).</summary>
@@ -56,7 +65,8 @@ internal sealed class LocalHostProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (BaseAddress is not null) return true;
+            if (BaseAddress is not null)
+                return true;
             if (_process.HasExited)
             {
                 _process.WaitForExit(); // drains the redirected streams
@@ -64,15 +74,20 @@ internal sealed class LocalHostProcess : IAsyncDisposable
             }
             await Task.Delay(50, cancellationToken);
         }
-        throw new TimeoutException($"the local host neither listened nor exited within {timeout}:\n{string.Join('\n', Lines)}");
+        throw new TimeoutException(
+            $"the local host neither listened nor exited within {timeout}:\n{string.Join('\n', Lines)}"
+        );
     }
 
     private bool _disposed;
 
-    /// <summary>Kills the host if it still runs; safe to call twice (tests stop it early to read everything it wrote).</summary>
+    /// <summary>
+    /// Kills the host if it still runs; safe to call twice (tests stop it early to read everything it wrote).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed) return;
+        if (_disposed)
+            return;
         _disposed = true;
         if (!_process.HasExited)
         {
@@ -80,6 +95,7 @@ internal sealed class LocalHostProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        if (Directory.Exists(_stateDirectory)) Directory.Delete(_stateDirectory, recursive: true);
+        if (Directory.Exists(_stateDirectory))
+            Directory.Delete(_stateDirectory, recursive: true);
     }
 }

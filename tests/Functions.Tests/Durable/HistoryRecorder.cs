@@ -15,25 +15,37 @@ internal sealed class HistoryRecorder : Interceptor
 {
     private readonly ConcurrentQueue<(string InstanceId, string ExecutionId, int Events)> _replays = new();
 
-    /// <summary>The generations of one instance in the order they started, each with the events its replays read.</summary>
+    /// <summary>
+    /// The generations of one instance in the order they started, each with the events its replays read.
+    /// </summary>
     public IReadOnlyList<Generation> Generations(string instanceId) =>
-    [
-        .. _replays.Where(r => r.InstanceId == instanceId)
-            .GroupBy(r => r.ExecutionId)
-            .Select(g => new Generation(g.Key, [.. g.Select(r => r.Events)])),
-    ];
+        [
+            .. _replays
+                .Where(r => r.InstanceId == instanceId)
+                .GroupBy(r => r.ExecutionId)
+                .Select(g => new Generation(g.Key, [.. g.Select(r => r.Events)])),
+        ];
 
-    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request,
-        ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation
+    )
     {
         var call = continuation(request, context);
-        return new AsyncServerStreamingCall<TResponse>(new RecordingReader<TResponse>(call.ResponseStream, Record),
-            call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+        return new AsyncServerStreamingCall<TResponse>(
+            new RecordingReader<TResponse>(call.ResponseStream, Record),
+            call.ResponseHeadersAsync,
+            call.GetStatus,
+            call.GetTrailers,
+            call.Dispose
+        );
     }
 
     private void Record(object message)
     {
-        if (message is not WorkItem { OrchestratorRequest: { } request }) return;
+        if (message is not WorkItem { OrchestratorRequest: { } request })
+            return;
         // The generation is the one its history starts: the first episode after a ContinueAsNew still carries the
         // previous execution's id on the request.
         var started = request.PastEvents.Concat(request.NewEvents).FirstOrDefault(e => e.ExecutionStarted is not null);
@@ -48,7 +60,8 @@ internal sealed class HistoryRecorder : Interceptor
         public async Task<bool> MoveNext(CancellationToken cancellationToken)
         {
             var moved = await inner.MoveNext(cancellationToken);
-            if (moved && inner.Current is { } current) record(current);
+            if (moved && inner.Current is { } current)
+                record(current);
             return moved;
         }
     }

@@ -19,9 +19,21 @@ public sealed class deletion_orchestration(PostgresFixture postgres, KafkaFixtur
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob);
         await SeedAsync(host.Database, "demo", "alpha", "c1", "c2");
         await SeedAsync(host.Database, "demo", "beta", "c1");
-        await ArchiveFillsAsync(host.Services, ("demo", "alpha", "c1"), ("demo", "beta", "c1"), ("demo", "alpha", "c2"));
+        await ArchiveFillsAsync(
+            host.Services,
+            ("demo", "alpha", "c1"),
+            ("demo", "beta", "c1"),
+            ("demo", "alpha", "c2")
+        );
 
-        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await host.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         await host.WaitingAsync(id);
         Assert.Empty(host.StepCalls);
         Assert.Equal(200, (await host.ApproveAsync(id)).Status);
@@ -30,7 +42,10 @@ public sealed class deletion_orchestration(PostgresFixture postgres, KafkaFixtur
         Assert.Equal(DeletionRunner.Steps.Select(step => (step, true)), host.StepCalls);
         var done = await host.GetAsync(id);
         Assert.Equal("completed", done.GetProperty("state").GetString());
-        Assert.Equal(DeletionRunner.Steps, done.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()!));
+        Assert.Equal(
+            DeletionRunner.Steps,
+            done.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()!)
+        );
         var receipt = done.GetProperty("receipt");
         Assert.Equal(id, receipt.GetProperty("request_id").GetString());
         var counts = receipt.GetProperty("counts");
@@ -47,9 +62,13 @@ public sealed class deletion_orchestration(PostgresFixture postgres, KafkaFixtur
         }
         Assert.Equal(["t/demo/s/beta/c/c1"], (await ArchivedFillsAsync(host.Services)).Select(e => e.Key));
         Assert.Equal(["deletion.requested", "deletion.approved", "deletion.completed"], await host.AuditAsync(id));
-        var events = TopicReader.ReadAll(host.Kafka, DeletionEvents.Topic, expected: 3, TimeSpan.FromSeconds(20))
+        var events = TopicReader
+            .ReadAll(host.Kafka, DeletionEvents.Topic, expected: 3, TimeSpan.FromSeconds(20))
             .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).PayloadType);
-        Assert.Equal(["pit.events.v1.DeletionRequested", "pit.events.v1.DeletionApproved", "pit.events.v1.DeletionCompleted"], events);
+        Assert.Equal(
+            ["pit.events.v1.DeletionRequested", "pit.events.v1.DeletionApproved", "pit.events.v1.DeletionCompleted"],
+            events
+        );
     }
 
     [Fact]
@@ -58,7 +77,14 @@ public sealed class deletion_orchestration(PostgresFixture postgres, KafkaFixtur
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob);
         await SeedAsync(host.Database, "demo", "alpha", "c1");
 
-        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+        var id = await host.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "test",
+            }
+        );
         await host.WaitingAsync(id);
         Assert.Equal(200, (await host.RejectAsync(id)).Status);
 
@@ -73,13 +99,26 @@ public sealed class deletion_orchestration(PostgresFixture postgres, KafkaFixtur
     [Fact]
     public async Task an_unanswered_request_past_its_expiry_ends_expired_with_nothing_deleted()
     {
-        // Nobody answers within the expiry: the wait times out at it, the next generation finds the request overdue and expires it.
-        // The expiry leaves the first generation room to read the request before it is due, even on a loaded machine (at 1 s
-        // the first read sometimes found it overdue already, which expires it in one generation: right, but another path).
-        await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, approvalExpiry: TimeSpan.FromSeconds(5));
+        // Nobody answers within the expiry: the wait times out at it, the next generation finds the request overdue and
+        // expires it. The expiry leaves the first generation room to read the request before it is due, even on a
+        // loaded machine (at 1 s the first read sometimes found it overdue already, which expires it in one generation:
+        // right, but another path).
+        await using var host = await DeletionHost.StartAsync(
+            postgres,
+            kafka,
+            blob,
+            approvalExpiry: TimeSpan.FromSeconds(5)
+        );
         await SeedAsync(host.Database, "demo", "alpha", "c1");
 
-        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+        var id = await host.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "test",
+            }
+        );
 
         Assert.Equal("expired", await host.OutcomeAsync(id, Outcome));
         Assert.Empty(host.StepCalls);

@@ -16,11 +16,14 @@ public sealed class deletion_orchestration_history(PostgresFixture postgres, Kaf
 
     /// <summary>
     /// What one waiting generation's replay reads at most: its start, a read, the wait's timer (created and fired, or
-    /// the decision's event), the read after it, and the engine's markers of its four episodes (14), with room to spare.
+    /// the decision's event), the read after it, and the engine's markers of its four episodes (14), with room to
+    /// spare.
     /// </summary>
     private const int HandfulOfEvents = 20;
 
-    /// <summary>A step adds its activity's scheduled and completed events and the markers of the episode that handles it.</summary>
+    /// <summary>
+    /// A step adds its activity's scheduled and completed events and the markers of the episode that handles it.
+    /// </summary>
     private const int EventsPerStep = 4;
 
     [Fact]
@@ -28,17 +31,32 @@ public sealed class deletion_orchestration_history(PostgresFixture postgres, Kaf
     {
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, maxWait: Slice);
         await SeedAsync(host.Database, "demo", "alpha", "c1");
-        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await host.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         var requested = await host.GetAsync(id);
-        Assert.Equal(TimeSpan.FromHours(72), requested.GetProperty("expires_at").GetDateTime() - requested.GetProperty("requested_at").GetDateTime());
+        Assert.Equal(
+            TimeSpan.FromHours(72),
+            requested.GetProperty("expires_at").GetDateTime() - requested.GetProperty("requested_at").GetDateTime()
+        );
 
-        await Eventually.WaitForAsync(() => Task.FromResult(host.History.Generations(id).Count), n => n >= Slices, TimeSpan.FromSeconds(30),
-            $"{Slices} slices of the wait");
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(host.History.Generations(id).Count),
+            n => n >= Slices,
+            TimeSpan.FromSeconds(30),
+            $"{Slices} slices of the wait"
+        );
         await host.WaitingAsync(id);
         Assert.Equal(200, (await host.ApproveAsync(id)).Status);
         Assert.Equal("completed", await host.OutcomeAsync(id, TimeSpan.FromSeconds(30)));
 
-        // Every generation but the last ended its slice still pending and continued as new; the last saw the approval and ran the steps.
+        // Every generation but the last ended its slice still pending and continued as new; the last saw the approval
+        // and ran the steps.
         var generations = host.History.Generations(id);
         var waiting = generations.Take(generations.Count - 1).ToList();
         Assert.True(waiting.Count >= Slices - 1, $"{waiting.Count} generations waited");

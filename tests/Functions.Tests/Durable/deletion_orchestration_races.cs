@@ -11,23 +11,47 @@ namespace PitPlatform.Functions.Tests.Durable;
 public sealed class deletion_orchestration_races(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     [Fact]
-    public async Task an_approval_racing_the_expiry_has_one_outcome_and_the_orchestration_ends_with_the_state_postgres_holds()
+    public async Task an_approval_racing_the_expiry_has_one_outcome_and_the_orchestration_ends_in_the_postgres_state()
     {
-        await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, approvalExpiry: TimeSpan.FromSeconds(3));
+        await using var host = await DeletionHost.StartAsync(
+            postgres,
+            kafka,
+            blob,
+            approvalExpiry: TimeSpan.FromSeconds(3)
+        );
         // Approvals aimed at each request's expiry: well before, a few milliseconds either side, well after. On a slow
         // machine an aim may be missed; whichever way each race falls, the outcome must agree with Postgres.
         int[] aimsMs = [-300, -5, 0, 5, 300];
         var series = aimsMs.Select((_, i) => $"s{i}").ToArray();
-        foreach (var s in series) await SeedAsync(host.Database, "demo", s, "c1");
-        var ids = await Task.WhenAll(series.Select(s => host.RequestAsync(new { scope = "series", series = s, reason = "race" })));
+        foreach (var s in series)
+            await SeedAsync(host.Database, "demo", s, "c1");
+        var ids = await Task.WhenAll(
+            series.Select(s =>
+                host.RequestAsync(
+                    new
+                    {
+                        scope = "series",
+                        series = s,
+                        reason = "race",
+                    }
+                )
+            )
+        );
 
-        var approvals = await Task.WhenAll(ids.Select(async (id, i) =>
-        {
-            var expiresAt = await host.Database.ScalarAsync<DateTime>($"SELECT expires_at FROM governance_requests WHERE id = '{id}'");
-            var wait = expiresAt.AddMilliseconds(aimsMs[i]) - DateTime.UtcNow;
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, TestContext.Current.CancellationToken);
-            return await host.ApproveAsync(id);
-        }));
+        var approvals = await Task.WhenAll(
+            ids.Select(
+                async (id, i) =>
+                {
+                    var expiresAt = await host.Database.ScalarAsync<DateTime>(
+                        $"SELECT expires_at FROM governance_requests WHERE id = '{id}'"
+                    );
+                    var wait = expiresAt.AddMilliseconds(aimsMs[i]) - DateTime.UtcNow;
+                    if (wait > TimeSpan.Zero)
+                        await Task.Delay(wait, TestContext.Current.CancellationToken);
+                    return await host.ApproveAsync(id);
+                }
+            )
+        );
         var outcomes = await Task.WhenAll(ids.Select(id => host.OutcomeAsync(id, TimeSpan.FromSeconds(30))));
 
         for (var i = 0; i < ids.Length; i++)
@@ -40,13 +64,16 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
             var audit = await host.AuditAsync(ids[i]);
             Assert.Equal(approved ? 1 : 0, audit.Count(a => a == "deletion.approved"));
             Assert.Equal(approved ? 0 : 1, audit.Count(a => a == "deletion.expired"));
-            Assert.Equal(approved ? DeletionRunner.Steps.Count : 0, await host.Database.CountAsync("deletion_steps", $"request_id = '{ids[i]}'"));
+            Assert.Equal(
+                approved ? DeletionRunner.Steps.Count : 0,
+                await host.Database.CountAsync("deletion_steps", $"request_id = '{ids[i]}'")
+            );
             Assert.Equal(approved ? 0 : PointsPerCell, await RowsAsync(host.Database, "nav_points", "demo", series[i]));
         }
     }
 
     [Fact]
-    public async Task an_approval_landing_just_after_the_orchestration_read_the_request_wakes_it_at_once_not_after_its_wait_slice()
+    public async Task an_approval_landing_just_after_the_orchestration_read_the_request_wakes_it_at_once()
     {
         // The production slice (an hour): an approval whose event went nowhere would be seen only after it.
         await using var host = await DeletionHost.StartAsync(postgres, kafka, blob);
@@ -54,7 +81,14 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
         FunctionResponse? approval = null;
         // The approver answers as the orchestration's first read returns pending, before it waits.
         host.AfterNextRead = async id => approval = await host.ApproveAsync(id);
-        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+        var id = await host.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "test",
+            }
+        );
 
         Assert.Equal("completed", await host.OutcomeAsync(id, TimeSpan.FromSeconds(30)));
         Assert.Equal(200, approval?.Status);
@@ -62,11 +96,23 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
     }
 
     [Fact]
-    public async Task a_late_approval_landing_between_the_overdue_check_and_the_sweep_is_refused_and_the_orchestration_ends_expired_without_waiting()
+    public async Task an_approval_between_the_overdue_check_and_the_sweep_is_refused_and_the_request_expires_at_once()
     {
-        await using var host = await DeletionHost.StartAsync(postgres, kafka, blob, approvalExpiry: TimeSpan.FromSeconds(1));
+        await using var host = await DeletionHost.StartAsync(
+            postgres,
+            kafka,
+            blob,
+            approvalExpiry: TimeSpan.FromSeconds(1)
+        );
         await SeedAsync(host.Database, "demo", "alpha", "c1");
-        var id = await host.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+        var id = await host.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "test",
+            }
+        );
         // The approver answers after the expiry, just as the orchestration has found the request overdue and is about
         // to sweep: the approval is refused and expires the request itself, so the sweep finds nothing left to expire.
         FunctionResponse? late = null;
@@ -80,6 +126,9 @@ public sealed class deletion_orchestration_races(PostgresFixture postgres, Kafka
         Assert.Equal("expired", await host.StateAsync(id));
         Assert.Empty(host.StepCalls);
         Assert.Equal(PointsPerCell, await RowsAsync(host.Database, "nav_points", "demo", "alpha"));
-        Assert.Equal(["deletion.requested", "deletion.expired", "deletion.approval_refused"], await host.AuditAsync(id));
+        Assert.Equal(
+            ["deletion.requested", "deletion.expired", "deletion.approval_refused"],
+            await host.AuditAsync(id)
+        );
     }
 }

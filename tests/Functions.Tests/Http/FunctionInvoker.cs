@@ -14,7 +14,11 @@ namespace PitPlatform.Functions.Tests.Http;
 /// </summary>
 internal sealed class FunctionInvoker(IServiceProvider services, DurableTaskClient durable, string apiKey)
 {
-    public async Task<HttpAnswer> InvokeAsync(FunctionEntry function, HttpSample sample, CancellationToken cancellationToken)
+    public async Task<HttpAnswer> InvokeAsync(
+        FunctionEntry function,
+        HttpSample sample,
+        CancellationToken cancellationToken
+    )
     {
         await using var scope = services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
@@ -41,20 +45,30 @@ internal sealed class FunctionInvoker(IServiceProvider services, DurableTaskClie
         var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, type);
         var routeValues = RouteValues(function.Trigger.Text("route")!, sample.Path)
             ?? throw new ArgumentException($"{sample} does not match {function.Name}'s route");
-        var arguments = method.GetParameters().Select(p => Argument(p, request, routeValues, cancellationToken)).ToArray();
+        var arguments = method
+            .GetParameters()
+            .Select(p => Argument(p, request, routeValues, cancellationToken))
+            .ToArray();
         await (Task)method.Invoke(instance, arguments)!;
 
         return HttpAnswer.From(context.Response.StatusCode, context.Response.ContentType, response.ToArray());
     }
 
-    private object Argument(ParameterInfo parameter, HttpRequest request, Dictionary<string, string> routeValues, CancellationToken cancellationToken) =>
+    private object Argument(
+        ParameterInfo parameter,
+        HttpRequest request,
+        Dictionary<string, string> routeValues,
+        CancellationToken cancellationToken
+    ) =>
         parameter.ParameterType switch
         {
             var t when t == typeof(HttpRequest) => request,
             var t when t == typeof(CancellationToken) => cancellationToken,
             var t when t == typeof(DurableTaskClient) => durable,
             var t when t == typeof(string) && routeValues.TryGetValue(parameter.Name!, out var value) => value,
-            _ => throw new NotSupportedException($"no binding for parameter {parameter.Name} of type {parameter.ParameterType}"),
+            _ => throw new NotSupportedException(
+                $"no binding for parameter {parameter.Name} of type {parameter.ParameterType}"
+            ),
         };
 
     /// <summary>Matches "v1/deletions/{id}/approve" against "/v1/deletions/123/approve".</summary>
@@ -64,11 +78,14 @@ internal sealed class FunctionInvoker(IServiceProvider services, DurableTaskClie
         var names = template.Trim('/').Split('/');
         var parts = path.Trim('/').Split('/');
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (names.Length != parts.Length) return null;
+        if (names.Length != parts.Length)
+            return null;
         for (var i = 0; i < names.Length; i++)
         {
-            if (names[i].StartsWith('{')) values[names[i].Trim('{', '}').Split(':')[0]] = Uri.UnescapeDataString(parts[i]);
-            else if (!string.Equals(names[i], parts[i], StringComparison.OrdinalIgnoreCase)) return null;
+            if (names[i].StartsWith('{'))
+                values[names[i].Trim('{', '}').Split(':')[0]] = Uri.UnescapeDataString(parts[i]);
+            else if (!string.Equals(names[i], parts[i], StringComparison.OrdinalIgnoreCase))
+                return null;
         }
         return values;
     }

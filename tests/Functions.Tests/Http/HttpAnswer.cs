@@ -18,8 +18,10 @@ public sealed record HttpAnswer(int Status, string? MediaType, string Shape)
 
     private static string Describe(string? mediaType, byte[] body)
     {
-        if (body.Length == 0) return "(empty)";
-        if (mediaType is not ("application/json" or "application/problem+json")) return "(body)";
+        if (body.Length == 0)
+            return "(empty)";
+        if (mediaType is not ("application/json" or "application/problem+json"))
+            return "(body)";
         using var document = JsonDocument.Parse(body);
         var paths = new SortedSet<string>(StringComparer.Ordinal);
         Walk(document.RootElement, "$", paths);
@@ -32,11 +34,13 @@ public sealed record HttpAnswer(int Status, string? MediaType, string Shape)
         {
             case JsonValueKind.Object:
                 paths.Add($"{path}:object");
-                foreach (var property in element.EnumerateObject()) Walk(property.Value, $"{path}.{property.Name}", paths);
+                foreach (var property in element.EnumerateObject())
+                    Walk(property.Value, $"{path}.{property.Name}", paths);
                 break;
             case JsonValueKind.Array:
                 paths.Add($"{path}:array");
-                foreach (var item in element.EnumerateArray()) Walk(item, $"{path}[]", paths);
+                foreach (var item in element.EnumerateArray())
+                    Walk(item, $"{path}[]", paths);
                 break;
             default:
                 paths.Add($"{path}:{Kind(element.ValueKind)}");
@@ -45,7 +49,9 @@ public sealed record HttpAnswer(int Status, string? MediaType, string Shape)
     }
 
     // true/false are one kind: a flag's value is data, not shape.
-    private static string Kind(JsonValueKind kind) => kind is JsonValueKind.True or JsonValueKind.False ? "boolean" : kind.ToString().ToLowerInvariant();
+    private static string Kind(JsonValueKind kind) =>
+        kind is JsonValueKind.True or JsonValueKind.False ? "boolean" : kind.ToString().ToLowerInvariant();
 
-    public override string ToString() => new StringBuilder().Append(Status).Append(' ').Append(MediaType).Append('\n').Append(Shape).ToString();
+    public override string ToString() =>
+        new StringBuilder().Append(Status).Append(' ').Append(MediaType).Append('\n').Append(Shape).ToString();
 }

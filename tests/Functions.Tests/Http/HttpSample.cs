@@ -5,7 +5,10 @@ public sealed record HttpSample(string Method, string PathAndQuery, string? Json
 {
     public string Path => PathAndQuery.Split('?')[0];
 
-    public string Query => PathAndQuery.Contains('?', StringComparison.Ordinal) ? PathAndQuery[PathAndQuery.IndexOf('?', StringComparison.Ordinal)..] : "";
+    public string Query =>
+        PathAndQuery.Contains('?', StringComparison.Ordinal)
+            ? PathAndQuery[PathAndQuery.IndexOf('?', StringComparison.Ordinal)..]
+            : "";
 
     public override string ToString() => $"{Method} {PathAndQuery}";
 }

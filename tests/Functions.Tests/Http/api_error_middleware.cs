@@ -2,10 +2,9 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PitPlatform.Access.Http;
 using PitPlatform.Functions.Tests.StartUp;
 
@@ -42,13 +41,22 @@ public sealed class api_error_middleware
     public async Task a_bare_status_and_a_body_over_the_limit_get_the_error_body()
     {
         var (context, http) = Invocation("httpTrigger");
-        await Middleware([]).Invoke(context, _ => { http.Response.StatusCode = 404; return Task.CompletedTask; });
+        await Middleware([])
+            .Invoke(context, _ =>
+            {
+                http.Response.StatusCode = 404;
+                return Task.CompletedTask;
+            });
         Assert.Equal("ERR_NOT_FOUND", Error(http).GetProperty("code").GetString());
 
         (context, http) = Invocation("httpTrigger");
-        await Middleware([]).Invoke(context, _ => throw new RequestBodyTooLargeException(RequestBodyLimit.JsonBodyBytes));
+        await Middleware([])
+            .Invoke(context, _ => throw new RequestBodyTooLargeException(RequestBodyLimit.JsonBodyBytes));
         Assert.Equal(413, http.Response.StatusCode);
-        Assert.Equal(RequestBodyLimit.JsonBodyBytes, Error(http).GetProperty("details").GetProperty("limit").GetInt32());
+        Assert.Equal(
+            RequestBodyLimit.JsonBodyBytes,
+            Error(http).GetProperty("details").GetProperty("limit").GetInt32()
+        );
     }
 
     [Fact]
@@ -56,7 +64,9 @@ public sealed class api_error_middleware
     {
         Assert.True(ApiErrorFunctionMiddleware.IsHttpTrigger(Invocation("httpTrigger").Context));
         Assert.False(ApiErrorFunctionMiddleware.IsHttpTrigger(Invocation("kafkaTrigger").Context));
-        using var host = FunctionsAppHost.Build([], builder => builder.Configuration.AddInMemoryCollection(DeploymentSettings.Values()));
+        using var host = FunctionsAppHost.Build([], builder =>
+            builder.Configuration.AddInMemoryCollection(DeploymentSettings.Values())
+        );
         Assert.NotNull(ActivatorUtilities.CreateInstance<ApiErrorFunctionMiddleware>(host.Services));
     }
 
@@ -105,7 +115,8 @@ public sealed class api_error_middleware
         public override string Name => "Fake";
         public override IImmutableDictionary<string, BindingMetadata> InputBindings =>
             ImmutableDictionary<string, BindingMetadata>.Empty.Add("request", new FakeBinding(trigger));
-        public override IImmutableDictionary<string, BindingMetadata> OutputBindings => ImmutableDictionary<string, BindingMetadata>.Empty;
+        public override IImmutableDictionary<string, BindingMetadata> OutputBindings =>
+            ImmutableDictionary<string, BindingMetadata>.Empty;
     }
 
     private sealed class FakeBinding(string type) : BindingMetadata
@@ -118,16 +129,27 @@ public sealed class api_error_middleware
     private sealed class ListProvider(List<(LogLevel, string, Exception?)> logs) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new ListLogger(logs);
+
         public void Dispose() { }
     }
 
     private sealed class ListLogger(List<(LogLevel, string, Exception?)> logs) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        )
         {
-            if (IsEnabled(logLevel)) logs.Add((logLevel, formatter(state, exception), exception));
+            if (IsEnabled(logLevel))
+                logs.Add((logLevel, formatter(state, exception), exception));
         }
     }
 }

@@ -11,13 +11,19 @@ namespace PitPlatform.Functions.Tests.Http;
 /// host answers it: same status, same media type, same JSON shape. Both hosts run over the same Postgres, Kafka and
 /// Blob, so the same API key works on both.
 /// </summary>
-public sealed class http_functions_answer_like_the_local_host(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
+public sealed class http_functions_answer_like_the_local_host(
+    PostgresFixture postgres,
+    KafkaFixture kafka,
+    BlobFixture blob
+)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static readonly string Unknown = Guid.NewGuid().ToString();
 
-    /// <summary>At least one request per route; run in this order on both hosts, each on the local host first.</summary>
+    /// <summary>
+    /// At least one request per route; run in this order on both hosts, each on the local host first.
+    /// </summary>
     private static IReadOnlyList<HttpSample> Samples(string series) =>
     [
         new("GET", "/livez"),
@@ -83,7 +89,9 @@ public sealed class http_functions_answer_like_the_local_host(PostgresFixture po
         await using var durable = await DurableTaskTestHost.StartAsync(_ => { }, cancellationToken: Ct);
         // The worker's container over the pipeline's components; the binding check is the start-up tests' (this one
         // reaches the local plaintext broker, which Event Hubs triggers would refuse).
-        using var host = FunctionsAppHost.Build([], builder => builder.Configuration.AddInMemoryCollection(pipeline.Settings));
+        using var host = FunctionsAppHost.Build([], builder =>
+            builder.Configuration.AddInMemoryCollection(pipeline.Settings)
+        );
         var invoker = new FunctionInvoker(host.Services, durable.Client, pipeline.Host.DevKey.ToString());
         var functions = FunctionsMetadata.App.Value.WithTrigger("httpTrigger").ToList();
 
@@ -95,7 +103,8 @@ public sealed class http_functions_answer_like_the_local_host(PostgresFixture po
             var function = functions.Single(f => Handles(f, sample));
             var azure = await invoker.InvokeAsync(function, sample, Ct);
             statuses.Add(azure.Status);
-            if (local != azure) differences.Add($"{sample} ({function.Name})\n  local host: {local}\n  function:   {azure}");
+            if (local != azure)
+                differences.Add($"{sample} ({function.Name})\n  local host: {local}\n  function:   {azure}");
         }
         Assert.True(differences.Count == 0, string.Join("\n\n", differences));
         // The samples reach both the handlers' answers and their refusals.
@@ -109,8 +118,13 @@ public sealed class http_functions_answer_like_the_local_host(PostgresFixture po
     private static async Task<HttpAnswer> SendAsync(HttpClient http, HttpSample sample)
     {
         using var request = new HttpRequestMessage(new HttpMethod(sample.Method), sample.PathAndQuery);
-        if (sample.Json is not null) request.Content = new StringContent(sample.Json, Encoding.UTF8, "application/json");
+        if (sample.Json is not null)
+            request.Content = new StringContent(sample.Json, Encoding.UTF8, "application/json");
         using var response = await http.SendAsync(request, Ct);
-        return HttpAnswer.From((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsByteArrayAsync(Ct));
+        return HttpAnswer.From(
+            (int)response.StatusCode,
+            response.Content.Headers.ContentType?.ToString(),
+            await response.Content.ReadAsByteArrayAsync(Ct)
+        );
     }
 }

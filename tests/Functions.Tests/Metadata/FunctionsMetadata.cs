@@ -17,7 +17,14 @@ public sealed record FunctionsMetadata(IReadOnlyList<FunctionEntry> Functions)
         // bin/<Configuration>/net10.0/ of this test project; the app builds into the same shape.
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var configuration = output.Parent!.Name;
-        return Repository.Path("functions", "PitPlatform.Functions", "bin", configuration, output.Name, "functions.metadata");
+        return Repository.Path(
+            "functions",
+            "PitPlatform.Functions",
+            "bin",
+            configuration,
+            output.Name,
+            "functions.metadata"
+        );
     }
 
     private static FunctionsMetadata Load()
@@ -32,11 +39,13 @@ public sealed record FunctionEntry(string Name, string EntryPoint, IReadOnlyList
 {
     public Binding Trigger => Bindings.Single(b => b.Type.EndsWith("Trigger", StringComparison.Ordinal));
 
-    public static FunctionEntry Read(JsonElement function) => new(
-        function.GetProperty("name").GetString()!,
-        function.GetProperty("entryPoint").GetString()!,
-        [.. function.GetProperty("bindings").EnumerateArray().Select(b => new Binding(b.Clone()))],
-        function.TryGetProperty("retry", out var retry) ? retry.Clone() : null);
+    public static FunctionEntry Read(JsonElement function) =>
+        new(
+            function.GetProperty("name").GetString()!,
+            function.GetProperty("entryPoint").GetString()!,
+            [.. function.GetProperty("bindings").EnumerateArray().Select(b => new Binding(b.Clone()))],
+            function.TryGetProperty("retry", out var retry) ? retry.Clone() : null
+        );
 }
 
 /// <summary>A binding as JSON, with typed access to the properties the tests read.</summary>
@@ -45,8 +54,12 @@ public sealed record Binding(JsonElement Json)
     public string Type => Text("type")!;
 
     public string? Text(string property) =>
-        Json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        Json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     public IReadOnlyList<string> Methods =>
-        Json.TryGetProperty("methods", out var methods) ? [.. methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant())] : [];
+        Json.TryGetProperty("methods", out var methods)
+            ? [.. methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant())]
+            : [];
 }

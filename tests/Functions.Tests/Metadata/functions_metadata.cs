@@ -16,7 +16,8 @@ public sealed class functions_metadata
     [Fact]
     public void every_route_in_the_api_spec_has_exactly_one_http_function_and_every_http_function_is_in_the_spec()
     {
-        var functions = Metadata.WithTrigger("httpTrigger")
+        var functions = Metadata
+            .WithTrigger("httpTrigger")
             .SelectMany(f => f.Trigger.Methods.Select(m => $"{m} {ApiSpecRoutes.Normalize(f.Trigger.Text("route")!)}"))
             .ToList();
         Assert.Empty(functions.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key));
@@ -32,11 +33,16 @@ public sealed class functions_metadata
     [Fact]
     public void every_consumer_group_in_the_topic_catalog_has_a_batched_kafka_trigger_per_topic_and_no_other()
     {
-        var catalog = TopicCatalog.Embedded.Topics
-            .SelectMany(t => t.ConsumerGroups.Select(g => $"{g} <- {t.Name}"))
+        var catalog = TopicCatalog
+            .Embedded.Topics.SelectMany(t => t.ConsumerGroups.Select(g => $"{g} <- {t.Name}"))
             .Order(StringComparer.Ordinal);
         var triggers = Metadata.WithTrigger("kafkaTrigger").ToList();
-        Assert.Equal(catalog, triggers.Select(f => $"{f.Trigger.Text("consumerGroup")} <- {f.Trigger.Text("topic")}").Order(StringComparer.Ordinal));
+        Assert.Equal(
+            catalog,
+            triggers
+                .Select(f => $"{f.Trigger.Text("consumerGroup")} <- {f.Trigger.Text("topic")}")
+                .Order(StringComparer.Ordinal)
+        );
         Assert.All(triggers, f =>
         {
             Assert.Equal("Many", f.Trigger.Text("cardinality"));
@@ -83,10 +89,18 @@ public sealed class functions_metadata
     {
         Assert.Equal([nameof(DeletionOrchestrator)], Metadata.WithTrigger("orchestrationTrigger").Select(f => f.Name));
         Assert.Equal(
-            [nameof(DeletionActivities.ExpireOverdue), nameof(DeletionActivities.ReadDeletion), nameof(DeletionActivities.RunDeletionStep)],
-            Metadata.WithTrigger("activityTrigger").Select(f => f.Name).Order(StringComparer.Ordinal));
+            [
+                nameof(DeletionActivities.ExpireOverdue),
+                nameof(DeletionActivities.ReadDeletion),
+                nameof(DeletionActivities.RunDeletionStep),
+            ],
+            Metadata.WithTrigger("activityTrigger").Select(f => f.Name).Order(StringComparer.Ordinal)
+        );
         var clients = Metadata.Functions.Where(f => f.Bindings.Any(b => b.Type == "durableClient")).Select(f => f.Name);
-        Assert.Equal(["ApproveDeletion", "RejectDeletion", "RequestDeletion", "RequestTenantDeletion"], clients.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ApproveDeletion", "RejectDeletion", "RequestDeletion", "RequestTenantDeletion"],
+            clients.Order(StringComparer.Ordinal)
+        );
         Assert.NotEmpty(DeletionRunner.Steps);
     }
 
@@ -102,8 +116,12 @@ public sealed class functions_metadata
         Assert.False(string.IsNullOrEmpty(extensions.GetProperty("durableTask").GetProperty("hubName").GetString()));
 
         var names = Metadata.Functions.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var levels = host.RootElement.GetProperty("logging").GetProperty("logLevel").EnumerateObject()
-            .Select(p => p.Name).Where(n => n.StartsWith("Function.", StringComparison.Ordinal));
+        var levels = host
+            .RootElement.GetProperty("logging")
+            .GetProperty("logLevel")
+            .EnumerateObject()
+            .Select(p => p.Name)
+            .Where(n => n.StartsWith("Function.", StringComparison.Ordinal));
         Assert.All(levels, level => Assert.Contains(level["Function.".Length..], names));
     }
 

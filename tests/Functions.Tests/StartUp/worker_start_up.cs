@@ -14,18 +14,24 @@ namespace PitPlatform.Functions.Tests.StartUp;
 /// </summary>
 public sealed class worker_start_up
 {
-    private static IHost Build(IReadOnlyDictionary<string, string?> settings) =>
-        FunctionsAppHost.Build([], builder =>
+    private static IHost Build(IReadOnlyDictionary<string, string?> settings) => FunctionsAppHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Configuration.AddInMemoryCollection(DeploymentSettings.Platform());
-            builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+            builder.ConfigureContainer(
+                new DefaultServiceProviderFactory(
+                    new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }
+                )
+            );
         });
 
     [Fact]
     public void the_test_settings_are_exactly_the_ones_bicep_deploys()
     {
-        Assert.Equal(SettingNames.SetByDeployment.Order(StringComparer.Ordinal), DeploymentSettings.Values().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            SettingNames.SetByDeployment.Order(StringComparer.Ordinal),
+            DeploymentSettings.Values().Keys.Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]
@@ -50,8 +56,10 @@ public sealed class worker_start_up
     public void every_function_class_in_the_metadata_is_activated_from_the_container()
     {
         using var host = Build(DeploymentSettings.Values());
-        var types = FunctionsMetadata.App.Value.Functions
-            .Select(f => typeof(FunctionBindings).Assembly.GetType(f.EntryPoint[..f.EntryPoint.LastIndexOf('.')])!)
+        var types = FunctionsMetadata
+            .App.Value.Functions.Select(f =>
+                typeof(FunctionBindings).Assembly.GetType(f.EntryPoint[..f.EntryPoint.LastIndexOf('.')])!
+            )
             .Distinct()
             .Where(t => !t.IsAbstract) // static classes (the orchestrator) need no instance
             .ToList();
@@ -70,16 +78,32 @@ public sealed class worker_start_up
     public void every_kafka_function_calls_its_handler_through_the_consumer_guard()
     {
         // A trigger handed the bare handler would let a poison record's exception reach the retry-forever policy.
-        var kafkaClasses = typeof(FunctionBindings).Assembly.GetTypes()
-            .Where(t => t.GetMethods().Any(m => m.GetParameters().Any(p => p.GetCustomAttribute<KafkaTriggerAttribute>() is not null)))
+        var kafkaClasses = typeof(FunctionBindings)
+            .Assembly.GetTypes()
+            .Where(t =>
+                t.GetMethods()
+                    .Any(m => m.GetParameters().Any(p => p.GetCustomAttribute<KafkaTriggerAttribute>() is not null))
+            )
             .ToList();
         Assert.Equal(5, kafkaClasses.Count);
         foreach (var type in kafkaClasses)
         {
-            var parameters = Assert.Single(type.GetConstructors()).GetParameters().Select(p => p.ParameterType).ToList();
-            Assert.DoesNotContain(parameters, p => typeof(PitPlatform.Contracts.Consuming.IRecordBatchHandler).IsAssignableFrom(p)
-                && !(p.IsGenericType && p.GetGenericTypeDefinition() == typeof(PitPlatform.Processing.DeadLetters.ConsumerGuard<>)));
-            Assert.Contains(parameters, p => p.IsGenericType && p.GetGenericTypeDefinition() == typeof(PitPlatform.Processing.DeadLetters.ConsumerGuard<>));
+            var parameters = Assert
+                .Single(type.GetConstructors())
+                .GetParameters()
+                .Select(p => p.ParameterType)
+                .ToList();
+            Assert.DoesNotContain(parameters, p =>
+                typeof(PitPlatform.Contracts.Consuming.IRecordBatchHandler).IsAssignableFrom(p)
+                && !(
+                    p.IsGenericType
+                    && p.GetGenericTypeDefinition() == typeof(PitPlatform.Processing.DeadLetters.ConsumerGuard<>)
+                )
+            );
+            Assert.Contains(parameters, p =>
+                p.IsGenericType
+                && p.GetGenericTypeDefinition() == typeof(PitPlatform.Processing.DeadLetters.ConsumerGuard<>)
+            );
         }
     }
 
@@ -96,11 +120,14 @@ public sealed class worker_start_up
     public void with_application_insights_configured_the_worker_exports_through_opentelemetry_not_the_classic_sdk()
     {
         var settings = DeploymentSettings.Values();
-        settings[FunctionsAppHost.AppInsightsConnectionSetting] = $"InstrumentationKey={Guid.Empty};IngestionEndpoint=https://127.0.0.1:9/";
+        settings[FunctionsAppHost.AppInsightsConnectionSetting] =
+            $"InstrumentationKey={Guid.Empty};IngestionEndpoint=https://127.0.0.1:9/";
         using var host = Build(settings);
         Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
         Assert.NotNull(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
-        Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "Microsoft.ApplicationInsights");
+        Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a =>
+            a.GetName().Name == "Microsoft.ApplicationInsights"
+        );
     }
 
     [Fact]
@@ -119,7 +146,8 @@ public sealed class worker_start_up
         settings[SettingNames.KafkaAuth] = "none";
         using var host = Build(settings);
         var error = Assert.Throws<InvalidOperationException>(() =>
-            FunctionBindings.Verify(host.Services, host.Services.GetRequiredService<IConfiguration>()));
+            FunctionBindings.Verify(host.Services, host.Services.GetRequiredService<IConfiguration>())
+        );
         Assert.Contains(SettingNames.KafkaAuth, error.Message, StringComparison.Ordinal);
     }
 }

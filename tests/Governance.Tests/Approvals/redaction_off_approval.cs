@@ -7,8 +7,12 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Approvals;
 
-/// <summary>Turning redaction off for a tenant is only requested by PUT /v1/admin/redaction; another principal's approval applies it.</summary>
-public sealed class redaction_off_approval(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob) : IAsyncLifetime
+/// <summary>
+/// Turning redaction off for a tenant is only requested by PUT /v1/admin/redaction; another principal's approval
+/// applies it.
+/// </summary>
+public sealed class redaction_off_approval(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
+    : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private DeletionApi _api = null!;
@@ -35,10 +39,16 @@ public sealed class redaction_off_approval(PostgresFixture postgres, KafkaFixtur
         var approved = await _api.Approver.PostAsync($"/v1/approvals/{id}/approve", null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        Assert.Equal("completed", (await Json.ReadAsync(approved)).GetProperty("data").GetProperty("state").GetString());
+        Assert.Equal(
+            "completed",
+            (await Json.ReadAsync(approved)).GetProperty("data").GetProperty("state").GetString()
+        );
         Assert.True(await StoreRawAsync());
         var audit = await _api.AuditAsync();
-        Assert.Equal(["redaction.requested", "redaction.approval_refused", "redaction.approved"], audit.Where(e => e.Target == $"redaction/{id}").Select(e => e.Action));
+        Assert.Equal(
+            ["redaction.requested", "redaction.approval_refused", "redaction.approved"],
+            audit.Where(e => e.Target == $"redaction/{id}").Select(e => e.Action)
+        );
         // The admin key without the approver scope is refused before its request is looked up.
         Assert.Contains(audit, e => e.Target == $"approval/{id}" && e.Action == "approval.approval_refused");
     }
@@ -48,7 +58,10 @@ public sealed class redaction_off_approval(PostgresFixture postgres, KafkaFixtur
     {
         var put = await _api.Requester.PutAsJsonAsync("/v1/admin/redaction", new { store_raw = true }, Ct);
         var id = (await Json.ReadAsync(put)).GetProperty("data").GetProperty("approval_id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await _api.Approver.PostAsync($"/v1/approvals/{id}/reject", null, Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await _api.Approver.PostAsync($"/v1/approvals/{id}/reject", null, Ct)).StatusCode
+        );
         Assert.False(await StoreRawAsync());
 
         var again = await _api.Requester.PutAsJsonAsync("/v1/admin/redaction", new { store_raw = true }, Ct);
@@ -64,7 +77,11 @@ public sealed class redaction_off_approval(PostgresFixture postgres, KafkaFixtur
     [Fact]
     public async Task store_raw_mixed_with_other_changes_is_refused()
     {
-        var put = await _api.Requester.PutAsJsonAsync("/v1/admin/redaction", new { store_raw = true, email = "mask" }, Ct);
+        var put = await _api.Requester.PutAsJsonAsync(
+            "/v1/admin/redaction",
+            new { store_raw = true, email = "mask" },
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
         Assert.Equal("ERR_APPROVAL_REQUIRED", await Json.ErrorCodeAsync(put));
@@ -72,5 +89,8 @@ public sealed class redaction_off_approval(PostgresFixture postgres, KafkaFixtur
     }
 
     private async Task<bool> StoreRawAsync() =>
-        (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/admin/redaction", Ct))).GetProperty("data").GetProperty("store_raw").GetBoolean();
+        (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/admin/redaction", Ct)))
+            .GetProperty("data")
+            .GetProperty("store_raw")
+            .GetBoolean();
 }

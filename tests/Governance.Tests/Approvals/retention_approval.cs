@@ -7,7 +7,10 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Approvals;
 
-/// <summary>A retention outside the policy bounds is only requested by PUT /v1/admin/retention; another principal's approval applies it.</summary>
+/// <summary>
+/// A retention outside the policy bounds is only requested by PUT /v1/admin/retention; another principal's approval
+/// applies it.
+/// </summary>
 public sealed class retention_approval(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob) : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -29,7 +32,9 @@ public sealed class retention_approval(PostgresFixture postgres, KafkaFixture ka
         Assert.Equal("pending", data.GetProperty("state").GetString());
         Assert.Equal($"/v1/approvals/{id}", put.Headers.Location?.OriginalString);
         Assert.Equal(90, await DaysAsync());
-        Assert.Contains(await _api.AuditAsync(), e => e.Target == $"retention/{id}" && e.Action == "retention.requested");
+        Assert.Contains(await _api.AuditAsync(), e =>
+            e.Target == $"retention/{id}" && e.Action == "retention.requested"
+        );
     }
 
     [Fact]
@@ -43,7 +48,9 @@ public sealed class retention_approval(PostgresFixture postgres, KafkaFixture ka
         Assert.Equal(HttpStatusCode.Forbidden, selfApproval.StatusCode);
         Assert.Equal("ERR_SELF_APPROVAL", await Json.ErrorCodeAsync(selfApproval));
         Assert.Equal(90, await DaysAsync());
-        Assert.Contains(await _api.AuditAsync(), e => e.Target == $"retention/{id}" && e.Action == "retention.approval_refused");
+        Assert.Contains(await _api.AuditAsync(), e =>
+            e.Target == $"retention/{id}" && e.Action == "retention.approval_refused"
+        );
     }
 
     [Fact]
@@ -54,14 +61,20 @@ public sealed class retention_approval(PostgresFixture postgres, KafkaFixture ka
         var approved = await _api.Approver.PostAsync($"/v1/approvals/{id}/approve", null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        Assert.Equal("completed", (await Json.ReadAsync(approved)).GetProperty("data").GetProperty("state").GetString());
+        Assert.Equal(
+            "completed",
+            (await Json.ReadAsync(approved)).GetProperty("data").GetProperty("state").GetString()
+        );
         Assert.Equal(400, await DaysAsync());
         var audit = await _api.AuditAsync();
         var changed = Assert.Single(audit, e => e.Action == "retention.changed");
         Assert.Equal(90, changed.Details.GetProperty("days_before").GetInt32());
         Assert.Equal(400, changed.Details.GetProperty("days").GetInt32());
         Assert.Equal(id, changed.Details.GetProperty("approval_id").GetString());
-        Assert.Equal(["retention.requested", "retention.approved"], audit.Where(e => e.Target == $"retention/{id}").Select(e => e.Action));
+        Assert.Equal(
+            ["retention.requested", "retention.approved"],
+            audit.Where(e => e.Target == $"retention/{id}").Select(e => e.Action)
+        );
     }
 
     [Fact]
@@ -82,7 +95,9 @@ public sealed class retention_approval(PostgresFixture postgres, KafkaFixture ka
     public async Task an_expired_request_leaves_the_policy_unchanged()
     {
         var id = await RequestAsync(new { days = 3 });
-        await _api.Pipeline.Database.ExecuteAsync($"UPDATE governance_requests SET expires_at = now() - interval '1 second' WHERE id = '{id}'");
+        await _api.Pipeline.Database.ExecuteAsync(
+            $"UPDATE governance_requests SET expires_at = now() - interval '1 second' WHERE id = '{id}'"
+        );
 
         var approval = await _api.Approver.PostAsync($"/v1/approvals/{id}/approve", null, Ct);
 
@@ -100,5 +115,8 @@ public sealed class retention_approval(PostgresFixture postgres, KafkaFixture ka
     }
 
     private async Task<int> DaysAsync() =>
-        (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/admin/retention", Ct))).GetProperty("data").GetProperty("days").GetInt32();
+        (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/admin/retention", Ct)))
+            .GetProperty("data")
+            .GetProperty("days")
+            .GetInt32();
 }

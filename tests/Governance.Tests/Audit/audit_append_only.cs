@@ -36,7 +36,9 @@ public sealed class audit_append_only(PostgresFixture postgres)
         await using var db = await AuditDatabase.CreateAsync(postgres);
         await db.AppendAsync("acme", 2);
 
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteAsync($"SET ROLE pit_app; {sql}"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() =>
+            db.Database.ExecuteAsync($"SET ROLE pit_app; {sql}")
+        );
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         Assert.Contains("permission denied", refused.MessageText);
@@ -46,15 +48,35 @@ public sealed class audit_append_only(PostgresFixture postgres)
     public async Task the_application_role_can_append_and_read()
     {
         await using var db = await AuditDatabase.CreateAsync(postgres);
-        var asApp = new NpgsqlConnectionStringBuilder(db.Database.ConnectionString) { Options = "-c role=pit_app" }.ConnectionString;
+        var asApp = new NpgsqlConnectionStringBuilder(db.Database.ConnectionString)
+        {
+            Options = "-c role=pit_app",
+        }.ConnectionString;
         await using var appSource = NpgsqlDataSource.Create(asApp);
 
-        Assert.Equal("pit_app", (string)(await appSource.CreateCommand("SELECT current_user").ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
+        Assert.Equal(
+            "pit_app",
+            (string)
+                (
+                    await appSource
+                        .CreateCommand("SELECT current_user")
+                        .ExecuteScalarAsync(TestContext.Current.CancellationToken)
+                )!
+        );
         var trail = new PitPlatform.Governance.Audit.AuditTrail(appSource, TimeProvider.System);
-        await trail.AppendAsync(new("acme", PitPlatform.Governance.Audit.AuditActor.ForSystem("test"), "retention.swept", "tenant/acme"), TestContext.Current.CancellationToken);
-        await trail.AppendAsync(new("acme", PitPlatform.Governance.Audit.AuditActor.ForSystem("test"), "retention.swept", "tenant/acme"), TestContext.Current.CancellationToken);
+        await trail.AppendAsync(
+            new("acme", PitPlatform.Governance.Audit.AuditActor.ForSystem("test"), "retention.swept", "tenant/acme"),
+            TestContext.Current.CancellationToken
+        );
+        await trail.AppendAsync(
+            new("acme", PitPlatform.Governance.Audit.AuditActor.ForSystem("test"), "retention.swept", "tenant/acme"),
+            TestContext.Current.CancellationToken
+        );
 
-        Assert.Equal(2L, await db.Database.ScalarAsync<long>("SELECT sequence FROM audit_chain_heads WHERE tenant = 'acme'"));
+        Assert.Equal(
+            2L,
+            await db.Database.ScalarAsync<long>("SELECT sequence FROM audit_chain_heads WHERE tenant = 'acme'")
+        );
         Assert.True((await db.Verifier.VerifyAsync(cancellationToken: TestContext.Current.CancellationToken)).IsIntact);
     }
 }

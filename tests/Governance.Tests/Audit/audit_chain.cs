@@ -22,8 +22,21 @@ public sealed class audit_chain(PostgresFixture postgres)
         Assert.Equal(AuditHash.Genesis, entries[0].PreviousHash);
         Assert.Equal(entries[0].Hash, entries[1].PreviousHash);
         Assert.Equal(entries[1].Hash, entries[2].PreviousHash);
-        Assert.All(entries, e => Assert.Equal(AuditHash.Compute(e.Tenant, e.Sequence, e.At, e.Actor, e.Action, e.Target,
-            AuditHash.CanonicalJson(e.Details), e.PreviousHash), e.Hash));
+        Assert.All(entries, e =>
+            Assert.Equal(
+                AuditHash.Compute(
+                    e.Tenant,
+                    e.Sequence,
+                    e.At,
+                    e.Actor,
+                    e.Action,
+                    e.Target,
+                    AuditHash.CanonicalJson(e.Details),
+                    e.PreviousHash
+                ),
+                e.Hash
+            )
+        );
         Assert.True((await db.Verifier.VerifyAsync(cancellationToken: Ct)).IsIntact);
     }
 
@@ -38,7 +51,10 @@ public sealed class audit_chain(PostgresFixture postgres)
         Assert.Equal(1, other[0].Sequence);
         Assert.Equal(AuditHash.Genesis, other[0].PreviousHash);
         var verification = await db.Verifier.VerifyAsync(cancellationToken: Ct);
-        Assert.Equal(["acme: intact, 2 entries, head matches", "globex: intact, 1 entries, head matches"], verification.Chains.Select(c => c.Summary));
+        Assert.Equal(
+            ["acme: intact, 2 entries, head matches", "globex: intact, 1 entries, head matches"],
+            verification.Chains.Select(c => c.Summary)
+        );
     }
 
     [Fact]
@@ -62,7 +78,12 @@ public sealed class audit_chain(PostgresFixture postgres)
         await using (var connection = await db.Database.DataSource.OpenConnectionAsync(Ct))
         await using (var transaction = await connection.BeginTransactionAsync(Ct))
         {
-            await db.Trail.AppendAsync(connection, transaction, new AuditRecord("acme", AuditActor.ForSystem("test"), "deletion.approved", "deletion/x"), Ct);
+            await db.Trail.AppendAsync(
+                connection,
+                transaction,
+                new AuditRecord("acme", AuditActor.ForSystem("test"), "deletion.approved", "deletion/x"),
+                Ct
+            );
             await transaction.RollbackAsync(Ct);
         }
         var next = await db.AppendAsync("acme", 1);
@@ -75,13 +96,31 @@ public sealed class audit_chain(PostgresFixture postgres)
     public async Task a_key_actor_records_its_principal_and_prefix()
     {
         await using var db = await AuditDatabase.CreateAsync(postgres);
-        var key = new ApiKeyPrincipal("abcd1234", "acme", new HashSet<string> { ApiKeyScope.Admin }) { Principal = "alice@acme" };
+        var key = new ApiKeyPrincipal("abcd1234", "acme", new HashSet<string> { ApiKeyScope.Admin })
+        {
+            Principal = "alice@acme",
+        };
 
-        var entry = await db.Trail.AppendAsync(new AuditRecord("acme", AuditActor.ForKey(key), "deletion.requested", "deletion/1",
-            new JsonObject { ["z"] = 1, ["a"] = new JsonObject { ["y"] = "é", ["b"] = true } }), Ct);
+        var entry = await db.Trail.AppendAsync(
+            new AuditRecord(
+                "acme",
+                AuditActor.ForKey(key),
+                "deletion.requested",
+                "deletion/1",
+                new JsonObject
+                {
+                    ["z"] = 1,
+                    ["a"] = new JsonObject { ["y"] = "é", ["b"] = true },
+                }
+            ),
+            Ct
+        );
 
         Assert.Equal(new AuditActor("alice@acme", "abcd1234"), entry.Actor);
-        Assert.Equal("{\"a\":{\"b\":true,\"y\":\"\\u00E9\"},\"z\":1}", await db.Database.ScalarAsync<string>("SELECT details::text FROM audit_entries"));
+        Assert.Equal(
+            "{\"a\":{\"b\":true,\"y\":\"\\u00E9\"},\"z\":1}",
+            await db.Database.ScalarAsync<string>("SELECT details::text FROM audit_entries")
+        );
         Assert.Equal("abcd1234", AuditActor.ForKey(key with { }).KeyPrefix);
         Assert.Equal("system:retention", AuditActor.ForSystem("retention").Principal);
     }
@@ -94,6 +133,8 @@ public sealed class audit_chain(PostgresFixture postgres)
     {
         await using var db = await AuditDatabase.CreateAsync(postgres);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => db.Trail.AppendAsync(new AuditRecord("acme", AuditActor.ForSystem("test"), action, "x"), Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            db.Trail.AppendAsync(new AuditRecord("acme", AuditActor.ForSystem("test"), action, "x"), Ct)
+        );
     }
 }

@@ -7,13 +7,16 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Audit;
 
-/// <summary>GET /v1/audit: the key's tenant's entries in chain order, paged, for admin and approver keys only.</summary>
+/// <summary>
+/// GET /v1/audit: the key's tenant's entries in chain order, paged, for admin and approver keys only.
+/// </summary>
 public sealed class audit_query(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob) : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private TestPipeline _pipeline = null!;
 
-    public async ValueTask InitializeAsync() => _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+    public async ValueTask InitializeAsync() =>
+        _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
     public ValueTask DisposeAsync() => _pipeline.DisposeAsync();
 
@@ -22,14 +25,30 @@ public sealed class audit_query(PostgresFixture postgres, KafkaFixture kafka, Bl
     {
         var trail = _pipeline.Service<AuditTrail>();
         for (var i = 0; i < 5; i++)
-            await trail.AppendAsync(new AuditRecord("demo", AuditActor.ForSystem("test"), "export.started", $"export/{i}", new JsonObject { ["i"] = i }), Ct);
-        await trail.AppendAsync(new AuditRecord("other", AuditActor.ForSystem("test"), "export.started", "export/x"), Ct);
+            await trail.AppendAsync(
+                new AuditRecord(
+                    "demo",
+                    AuditActor.ForSystem("test"),
+                    "export.started",
+                    $"export/{i}",
+                    new JsonObject { ["i"] = i }
+                ),
+                Ct
+            );
+        await trail.AppendAsync(
+            new AuditRecord("other", AuditActor.ForSystem("test"), "export.started", "export/x"),
+            Ct
+        );
 
         var first = await Json.ReadAsync(await _pipeline.Http.GetAsync("/v1/audit?limit=3", Ct));
         var token = first.GetProperty("meta").GetProperty("next_page_token").GetString();
         var second = await Json.ReadAsync(await _pipeline.Http.GetAsync($"/v1/audit?limit=3&page_token={token}", Ct));
 
-        var entries = first.GetProperty("data").EnumerateArray().Concat(second.GetProperty("data").EnumerateArray()).ToList();
+        var entries = first
+            .GetProperty("data")
+            .EnumerateArray()
+            .Concat(second.GetProperty("data").EnumerateArray())
+            .ToList();
         Assert.Equal([1L, 2L, 3L, 4L, 5L], entries.Select(e => e.GetProperty("sequence").GetInt64()));
         Assert.Equal(new string('0', 64), entries[0].GetProperty("previous_hash").GetString());
         Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previous_hash").GetString());
@@ -43,14 +62,23 @@ public sealed class audit_query(PostgresFixture postgres, KafkaFixture kafka, Bl
     public async Task a_time_range_selects_entries()
     {
         var trail = _pipeline.Service<AuditTrail>();
-        var early = await trail.AppendAsync(new AuditRecord("demo", AuditActor.ForSystem("test"), "export.started", "export/1"), Ct);
+        var early = await trail.AppendAsync(
+            new AuditRecord("demo", AuditActor.ForSystem("test"), "export.started", "export/1"),
+            Ct
+        );
         await Task.Delay(20, Ct);
-        var late = await trail.AppendAsync(new AuditRecord("demo", AuditActor.ForSystem("test"), "export.started", "export/2"), Ct);
+        var late = await trail.AppendAsync(
+            new AuditRecord("demo", AuditActor.ForSystem("test"), "export.started", "export/2"),
+            Ct
+        );
 
         var from = Uri.EscapeDataString(late.At.ToString("O"));
         var body = await Json.ReadAsync(await _pipeline.Http.GetAsync($"/v1/audit?from={from}", Ct));
 
-        Assert.Equal([late.Sequence], body.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
+        Assert.Equal(
+            [late.Sequence],
+            body.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64())
+        );
         Assert.NotEqual(early.Sequence, late.Sequence);
     }
 

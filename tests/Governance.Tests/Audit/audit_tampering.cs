@@ -37,8 +37,12 @@ public sealed class audit_tampering(PostgresFixture postgres)
         await using var db = await AuditDatabase.CreateAsync(postgres);
         await db.AppendAsync("acme", 5);
 
-        // The forger rewrites entry 3 and gives it a fresh hash of its new contents; entry 4 still points at the old one.
-        await db.TamperAsync("UPDATE audit_entries SET target = 'deletion/forged', hash = sha256('forged'::bytea) WHERE tenant = 'acme' AND sequence = 3");
+        // The forger rewrites entry 3 and gives it a fresh hash of its new contents; entry 4 still points at the old
+        // one.
+        await db.TamperAsync(
+            "UPDATE audit_entries SET target = 'deletion/forged', hash = sha256('forged'::bytea) WHERE "
+                + "tenant = 'acme' AND sequence = 3"
+        );
 
         var problem = (await db.Verifier.VerifyAsync(cancellationToken: Ct)).FirstProblem!;
         Assert.Equal(3L, problem.Sequence);
@@ -89,13 +93,15 @@ public sealed class audit_tampering(PostgresFixture postgres)
         await db.AppendAsync("acme", 5);
 
         // Make room after entry 2 and insert a forged entry 3 linked to entry 2's hash.
-        await db.TamperAsync("""
+        await db.TamperAsync(
+            """
             UPDATE audit_entries SET sequence = sequence + 1000 WHERE tenant = 'acme' AND sequence >= 3;
             UPDATE audit_entries SET sequence = sequence - 999 WHERE tenant = 'acme' AND sequence > 1000;
             INSERT INTO audit_entries (tenant, sequence, at, principal, key_prefix, action, target, details, previous_hash, hash)
             SELECT tenant, 3, at, 'mallory', NULL, 'deletion.approved', 'deletion/forged', '{}', hash, sha256('forged'::bytea)
             FROM audit_entries WHERE tenant = 'acme' AND sequence = 2
-            """);
+            """
+        );
 
         var problem = (await db.Verifier.VerifyAsync(cancellationToken: Ct)).FirstProblem!;
         Assert.Equal(3L, problem.Sequence);
@@ -109,11 +115,13 @@ public sealed class audit_tampering(PostgresFixture postgres)
         await db.AppendAsync("acme", 2);
 
         // With triggers off the head does not move: the chain now runs past it.
-        await db.TamperAsync("""
+        await db.TamperAsync(
+            """
             INSERT INTO audit_entries (tenant, sequence, at, principal, key_prefix, action, target, details, previous_hash, hash)
             SELECT tenant, 3, at, 'mallory', NULL, 'deletion.approved', 'deletion/forged', '{}', hash, sha256('forged'::bytea)
             FROM audit_entries WHERE tenant = 'acme' AND sequence = 2
-            """);
+            """
+        );
 
         var problem = (await db.Verifier.VerifyAsync(cancellationToken: Ct)).FirstProblem!;
         Assert.Equal(3L, problem.Sequence);
@@ -129,8 +137,13 @@ public sealed class audit_tampering(PostgresFixture postgres)
         await db.TamperAsync("UPDATE audit_entries SET target = 'x' WHERE tenant = 'globex' AND sequence = 1");
 
         var verification = await db.Verifier.VerifyAsync(cancellationToken: Ct);
-        Assert.Equal(["acme: intact, 3 entries, head matches", "globex: BROKEN at entry 1: its hash does not match its contents (the entry was altered)"],
-            verification.Chains.Select(c => c.Summary));
+        Assert.Equal(
+            [
+                "acme: intact, 3 entries, head matches",
+                "globex: BROKEN at entry 1: its hash does not match its contents (the entry was altered)",
+            ],
+            verification.Chains.Select(c => c.Summary)
+        );
         Assert.True((await db.Verifier.VerifyAsync("acme", Ct)).IsIntact);
     }
 }

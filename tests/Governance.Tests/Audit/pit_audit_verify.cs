@@ -6,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Audit;
 
-/// <summary>The operator command: one line per chain, exit 0 when intact, 1 naming the first bad entry, 2 on misuse.</summary>
+/// <summary>
+/// The operator command: one line per chain, exit 0 when intact, 1 naming the first bad entry, 2 on misuse.
+/// </summary>
 public sealed class pit_audit_verify(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -53,12 +55,16 @@ public sealed class pit_audit_verify(PostgresFixture postgres)
         Assert.Contains("usage: ./pit audit verify", errors);
     }
 
-    private static async Task<(int Code, string[] Output, string Errors)> RunAsync(AuditDatabase db, params string[] args)
+    private static async Task<(int Code, string[] Output, string Errors)> RunAsync(
+        AuditDatabase db,
+        params string[] args
+    )
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SettingNames.Postgres] = db.Database.ConnectionString,
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?> { [SettingNames.Postgres] = db.Database.ConnectionString }
+            )
+            .Build();
         var output = new StringWriter();
         var errors = new StringWriter();
         var code = await AuditCommand.RunAsync(configuration, args, output, errors, Ct);

@@ -8,7 +8,9 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Deletion;
 
-/// <summary>A pipeline with a requester (admin, alice) and an approver (bob) of tenant demo, and deletion calls over HTTP.</summary>
+/// <summary>
+/// A pipeline with a requester (admin, alice) and an approver (bob) of tenant demo, and deletion calls over HTTP.
+/// </summary>
 internal sealed class DeletionApi(TestPipeline pipeline, HttpClient requester, HttpClient approver) : IAsyncDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -17,18 +19,33 @@ internal sealed class DeletionApi(TestPipeline pipeline, HttpClient requester, H
     public HttpClient Requester { get; } = requester;
     public HttpClient Approver { get; } = approver;
 
-    public static async Task<DeletionApi> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, IDictionary<string, string?>? settings = null)
+    public static async Task<DeletionApi> StartAsync(
+        PostgresFixture postgres,
+        KafkaFixture kafka,
+        BlobFixture blob,
+        IDictionary<string, string?>? settings = null
+    )
     {
-        var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: false, settings);
+        var pipeline = await TestPipeline.StartAsync(
+            await postgres.CreateDatabaseAsync(migrate: false),
+            kafka,
+            blob,
+            runConsumers: false,
+            settings
+        );
         var requester = await Keys.CreateClientAsync(pipeline, ["admin"], "alice@demo.example");
         var approver = await Keys.CreateClientAsync(pipeline, ["approver"], "bob@demo.example");
         return new DeletionApi(pipeline, requester, approver);
     }
 
-    /// <summary>A key of another tenant, made in the store (the admin API only makes keys of the caller's tenant).</summary>
+    /// <summary>
+    /// A key of another tenant, made in the store (the admin API only makes keys of the caller's tenant).
+    /// </summary>
     public async Task<HttpClient> OtherTenantClientAsync(string tenant, string[] scopes, string principal)
     {
-        var key = await Pipeline.Service<ApiKeyStore>().CreateAsync(tenant, scopes, "other tenant", principal, cancellationToken: Ct);
+        var key = await Pipeline
+            .Service<ApiKeyStore>()
+            .CreateAsync(tenant, scopes, "other tenant", principal, cancellationToken: Ct);
         return Keys.Client(Pipeline, key.ToString());
     }
 
@@ -49,16 +66,28 @@ internal sealed class DeletionApi(TestPipeline pipeline, HttpClient requester, H
         (await Json.ReadAsync(await Requester.GetAsync($"/v1/deletions/{id}", Ct))).GetProperty("data");
 
     public Task<JsonElement> CompletedAsync(string id) =>
-        Eventually.WaitForAsync(() => GetAsync(id), d => d.GetProperty("state").GetString() == "completed", TimeSpan.FromSeconds(60), $"deletion {id} completed");
+        Eventually.WaitForAsync(
+            () => GetAsync(id),
+            d => d.GetProperty("state").GetString() == "completed",
+            TimeSpan.FromSeconds(60),
+            $"deletion {id} completed"
+        );
 
     /// <summary>The tenant's audit actions in chain order.</summary>
-    public async Task<IReadOnlyList<(string Action, string Target, JsonElement Details)>> AuditAsync(string tenant = "demo")
+    public async Task<IReadOnlyList<(string Action, string Target, JsonElement Details)>> AuditAsync(
+        string tenant = "demo"
+    )
     {
         var entries = new List<(string, string, JsonElement)>();
-        await using var command = Pipeline.Database.DataSource.CreateCommand("SELECT action, target, details::text FROM audit_entries WHERE tenant = $1 ORDER BY sequence");
+        await using var command = Pipeline.Database.DataSource.CreateCommand(
+            "SELECT action, target, details::text FROM audit_entries WHERE tenant = $1 ORDER BY sequence"
+        );
         command.Parameters.Add(new() { Value = tenant });
         await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct)) entries.Add((reader.GetString(0), reader.GetString(1), JsonDocument.Parse(reader.GetString(2)).RootElement.Clone()));
+        while (await reader.ReadAsync(Ct))
+            entries.Add(
+                (reader.GetString(0), reader.GetString(1), JsonDocument.Parse(reader.GetString(2)).RootElement.Clone())
+            );
         return entries;
     }
 

@@ -19,7 +19,8 @@ internal sealed class LocalHostProcess : IDisposable
     {
         get
         {
-            lock (_output) return _output.ToString();
+            lock (_output)
+                return _output.ToString();
         }
     }
 
@@ -34,7 +35,8 @@ internal sealed class LocalHostProcess : IDisposable
         };
         info.Environment["PIT_HTTP_PORT"] = "0";
         info.Environment["PIT_LOG_FORMAT"] = "text";
-        foreach (var (name, value) in settings) info.Environment[name] = value;
+        foreach (var (name, value) in settings)
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var host = new LocalHostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
@@ -50,7 +52,8 @@ internal sealed class LocalHostProcess : IDisposable
     /// <summary>SIGKILL to the whole process tree: the host gets no chance to finish anything.</summary>
     public void Kill()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
     }
 
@@ -62,22 +65,31 @@ internal sealed class LocalHostProcess : IDisposable
 
     private void Append(string? line)
     {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
     }
 
     /// <summary>The settings of a host on the test's components (keys and secrets are throwaway test values).</summary>
-    public static Dictionary<string, string> Settings(string postgres, string kafkaBootstrap, string kafkaPrefix, string blob, string stateDirectory) => new()
-    {
-        [SettingNames.Postgres] = postgres,
-        [SettingNames.KafkaBootstrap] = kafkaBootstrap,
-        [SettingNames.KafkaPrefix] = kafkaPrefix,
-        [SettingNames.Blob] = blob,
-        [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
-        [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
-        [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
-        ["PIT_STATE_DIR"] = stateDirectory,
-        // One light consumer instead of all of them: the test is about the deletion driver.
-        ["PIT_CONSUMERS"] = "nav-analytics",
-    };
+    public static Dictionary<string, string> Settings(
+        string postgres,
+        string kafkaBootstrap,
+        string kafkaPrefix,
+        string blob,
+        string stateDirectory
+    ) =>
+        new()
+        {
+            [SettingNames.Postgres] = postgres,
+            [SettingNames.KafkaBootstrap] = kafkaBootstrap,
+            [SettingNames.KafkaPrefix] = kafkaPrefix,
+            [SettingNames.Blob] = blob,
+            [SettingNames.ArchiveContainer] = "archive-" + Guid.NewGuid().ToString("N")[..20],
+            [SettingNames.ApiKeyPepper] = "test-pepper-" + Guid.NewGuid().ToString("N"),
+            [SettingNames.RedactionSecret] = "test-redaction-secret-" + Guid.NewGuid().ToString("N"),
+            ["PIT_STATE_DIR"] = stateDirectory,
+            // One light consumer instead of all of them: the test is about the deletion driver.
+            ["PIT_CONSUMERS"] = "nav-analytics",
+        };
 }

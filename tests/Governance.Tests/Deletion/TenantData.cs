@@ -2,17 +2,29 @@ using PitPlatform.Testing;
 
 namespace PitPlatform.Governance.Tests.Deletion;
 
-/// <summary>Rows of every table that holds tenant data, written straight to Postgres for one tenant, series and cells.</summary>
+/// <summary>
+/// Rows of every table that holds tenant data, written straight to Postgres for one tenant, series and cells.
+/// </summary>
 internal static class TenantData
 {
     public const string Subject = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-    /// <summary>Per cell: 1 cash row, 1 position, <paramref name="points"/> NAV points (and their rollups), 2 LLM calls (one of <see cref="Subject"/>).</summary>
-    public static async Task SeedAsync(TestDatabase database, string tenant, string series, string[] cells, int points = 3)
+    /// <summary>
+    /// Per cell: 1 cash row, 1 position, <paramref name="points"/> NAV points (and their rollups), 2 LLM calls (one of
+    /// <see cref="Subject"/>).
+    /// </summary>
+    public static async Task SeedAsync(
+        TestDatabase database,
+        string tenant,
+        string series,
+        string[] cells,
+        int points = 3
+    )
     {
         foreach (var cell in cells)
         {
-            await database.ExecuteAsync($"""
+            await database.ExecuteAsync(
+                $"""
                 INSERT INTO cell_cash (tenant, series, cell, currency, cash_micros, fills_applied) VALUES ('{tenant}', '{series}', '{cell}', 'USD', -1000, 1);
                 INSERT INTO cell_positions (tenant, series, cell, instrument, quantity, last_price_micros, currency) VALUES ('{tenant}', '{series}', '{cell}', 'ACME', 10, 100, 'USD');
                 INSERT INTO nav_points (event_id, tenant, series, cell, currency, ts, nav_micros, cash_micros, positions_value_micros, fills_applied)
@@ -26,10 +38,14 @@ internal static class TenantData
                 VALUES ('{tenant}', current_date, 'gpt-{series}-{cell}', 'USD', 2, 2, 2, 2) ON CONFLICT DO NOTHING;
                 INSERT INTO events_daily (tenant, day, topic, events) VALUES ('{tenant}', current_date, 'pit.v1.runtime.llm_call', 2)
                 ON CONFLICT (tenant, day, topic) DO UPDATE SET events = events_daily.events + 2;
-                """);
+                """
+            );
         }
     }
 
     public static Task<long> RowsAsync(TestDatabase database, string table, string tenant, string? series = null) =>
-        database.CountAsync(table, series is null ? $"tenant = '{tenant}'" : $"tenant = '{tenant}' AND series = '{series}'");
+        database.CountAsync(
+            table,
+            series is null ? $"tenant = '{tenant}'" : $"tenant = '{tenant}' AND series = '{series}'"
+        );
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Governance.Audit;
@@ -34,13 +33,20 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
     private static bool IsDemoAlpha(EventEnvelope e) => e.Tenant == "demo" && e.Series == "alpha";
 
     [Fact]
-    public async Task a_series_deletion_leaves_other_records_of_the_same_range_files_byte_identical_and_the_archive_verified()
+    public async Task a_series_deletion_leaves_other_records_of_its_range_files_byte_identical_and_archive_verified()
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
         await ArchiveMixedRangesAsync(api.Pipeline);
         var before = await SnapshotAsync(Container(api.Pipeline));
 
-        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         Assert.Equal(System.Net.HttpStatusCode.OK, (await api.ApproveAsync(id)).StatusCode);
         var done = await api.CompletedAsync(id);
 
@@ -55,13 +61,22 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         foreach (var (name, bytes) in before)
         {
-            // Manifests and the range without the series stay as they were; the others keep every other record's bytes, in order.
-            var expected = name.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal) ? bytes
-                : ArchiveRangeFile.Encode([.. Values(bytes).Where(v => !IsDemoAlpha(EventEnvelope.Parser.ParseFrom(v)))]);
+            // Manifests and the range without the series stay as they were; the others keep every other record's bytes,
+            // in order.
+            var expected = name.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal)
+                ? bytes
+                : ArchiveRangeFile.Encode([
+                    .. Values(bytes).Where(v => !IsDemoAlpha(EventEnvelope.Parser.ParseFrom(v))),
+                ]);
             Assert.Equal(expected, after[name]);
         }
         Assert.Equal(before[ArchiveNames.Range(FillTopic, 0, 5, 7)], after[ArchiveNames.Range(FillTopic, 0, 5, 7)]);
-        Assert.DoesNotContain(after.Where(b => !b.Key.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal)).SelectMany(b => Parse(b.Value)), IsDemoAlpha);
+        Assert.DoesNotContain(
+            after
+                .Where(b => !b.Key.EndsWith(ArchiveNames.ManifestSuffix, StringComparison.Ordinal))
+                .SelectMany(b => Parse(b.Value)),
+            IsDemoAlpha
+        );
 
         var verification = await VerifyAsync(api.Pipeline);
         Assert.True(verification.IsIntact, verification.FirstBroken?.Problem);
@@ -71,12 +86,21 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
         Assert.Contains("2 ranges redacted", chain.Summary);
 
         var redactions = (await api.AuditAsync()).Where(e => e.Action == DeletionArchive.RedactedAction).ToList();
-        Assert.Equal([ArchiveNames.Range(FillTopic, 0, 0, 4), ArchiveNames.Range(FillTopic, 0, 8, 10)], redactions.Select(r => r.Target));
+        Assert.Equal(
+            [ArchiveNames.Range(FillTopic, 0, 0, 4), ArchiveNames.Range(FillTopic, 0, 8, 10)],
+            redactions.Select(r => r.Target)
+        );
         var first = redactions[0].Details;
         Assert.Equal(FillTopic, first.GetProperty("topic").GetString());
         Assert.Equal(0, first.GetProperty("partition").GetInt32());
-        Assert.Equal(ArchiveManifest.Sha256Hex(before[redactions[0].Target]), first.GetProperty("original_sha256").GetString());
-        Assert.Equal(ArchiveManifest.Sha256Hex(after[redactions[0].Target]), first.GetProperty("new_sha256").GetString());
+        Assert.Equal(
+            ArchiveManifest.Sha256Hex(before[redactions[0].Target]),
+            first.GetProperty("original_sha256").GetString()
+        );
+        Assert.Equal(
+            ArchiveManifest.Sha256Hex(after[redactions[0].Target]),
+            first.GetProperty("new_sha256").GetString()
+        );
         Assert.Equal(2, first.GetProperty("records_removed").GetInt32());
         Assert.Equal(id, first.GetProperty("deletion_id").GetString());
         Assert.True((await api.Pipeline.Service<AuditVerifier>().VerifyAsync(cancellationToken: Ct)).IsIntact);
@@ -87,7 +111,14 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
         await ArchiveMixedRangesAsync(api.Pipeline);
-        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         await api.ApproveAsync(id);
         await api.CompletedAsync(id);
         var blobs = await SnapshotAsync(Container(api.Pipeline));
@@ -95,8 +126,13 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
 
         var redactor = api.Pipeline.Service<ArchiveRedactor>();
         var audit = api.Pipeline.Service<AuditTrail>();
-        var totals = await redactor.RedactAsync(Guid.Parse(id), "demo", DeletionArchive.Matcher("demo", new DeletionScope(DeletionScope.SeriesKind, "alpha")),
-            DeletionArchive.Audit(audit, Guid.Parse(id)), Ct);
+        var totals = await redactor.RedactAsync(
+            Guid.Parse(id),
+            "demo",
+            DeletionArchive.Matcher("demo", new DeletionScope(DeletionScope.SeriesKind, "alpha")),
+            DeletionArchive.Audit(audit, Guid.Parse(id)),
+            Ct
+        );
 
         Assert.Equal(new ArchiveRedactionTotals(4, 2), totals);
         var again = await SnapshotAsync(Container(api.Pipeline));
@@ -135,16 +171,29 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
         var subject = TenantData.Subject;
-        await ArchiveAsync(api.Pipeline, Calls(0, ("demo", subject), ("demo", "other"), ("other", subject), ("demo", subject)));
+        await ArchiveAsync(
+            api.Pipeline,
+            Calls(0, ("demo", subject), ("demo", "other"), ("other", subject), ("demo", subject))
+        );
 
-        var id = await api.RequestAsync(new { scope = "subject", subject, reason = "erasure request" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "subject",
+                subject,
+                reason = "erasure request",
+            }
+        );
         await api.ApproveAsync(id);
         var done = await api.CompletedAsync(id);
 
         Assert.Equal(2, done.GetProperty("counts").GetProperty("archive.records").GetInt64());
         var range = (await SnapshotAsync(Container(api.Pipeline)))[ArchiveNames.Range(CallTopic, 0, 0, 3)];
-        Assert.Equal([("demo", "other"), ("other", subject)],
-            Parse(range).Select(e => (e.Tenant, Contracts.Events.V1.LlmCallEvent.Parser.ParseFrom(e.Payload).UserRefHash)));
+        Assert.Equal(
+            [("demo", "other"), ("other", subject)],
+            Parse(range)
+                .Select(e => (e.Tenant, Contracts.Events.V1.LlmCallEvent.Parser.ParseFrom(e.Payload).UserRefHash))
+        );
         Assert.True((await VerifyAsync(api.Pipeline)).IsIntact);
     }
 
@@ -174,15 +223,26 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
         await ArchiveMixedRangesAsync(api.Pipeline);
-        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         await api.ApproveAsync(id);
         await api.CompletedAsync(id);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [Hosting.SettingNames.Postgres] = api.Pipeline.Database.ConnectionString,
-            [Hosting.SettingNames.Blob] = blob.ConnectionString,
-            [Hosting.SettingNames.ArchiveContainer] = Container(api.Pipeline).Name,
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    [Hosting.SettingNames.Postgres] = api.Pipeline.Database.ConnectionString,
+                    [Hosting.SettingNames.Blob] = blob.ConnectionString,
+                    [Hosting.SettingNames.ArchiveContainer] = Container(api.Pipeline).Name,
+                }
+            )
+            .Build();
         var output = new StringWriter();
         var errors = new StringWriter();
 
@@ -190,10 +250,14 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
 
         Assert.Equal(0, code);
         Assert.Equal("", errors.ToString());
-        Assert.Equal([
-            $"{FillTopic}/0: intact, 3 ranges, 7 records, offsets 0..10, 2 ranges redacted by deletions (recorded and audited), head matches",
-            $"archive verify: 1 chains intact in container {Container(api.Pipeline).Name}, 2 ranges redacted",
-        ], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(
+            [
+                $"{FillTopic}/0: intact, 3 ranges, 7 records, offsets 0..10, 2 ranges redacted by deletions "
+                    + "(recorded and audited), head matches",
+                $"archive verify: 1 chains intact in container {Container(api.Pipeline).Name}, 2 ranges redacted",
+            ],
+            output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        );
     }
 
     [Fact]
@@ -203,22 +267,39 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
         await ArchiveMixedRangesAsync(api.Pipeline);
         var range = ArchiveNames.Range(FillTopic, 0, 0, 4);
         var container = Container(api.Pipeline);
-        // Still holds the scope's records, so a redactor that ignored the ETag it read would rewrite it without complaint.
-        var altered = ArchiveRangeFile.Encode([.. Values((await SnapshotAsync(container))[range]).Where(v => EventEnvelope.Parser.ParseFrom(v).Tenant != "other")]);
-        var racing = new RacingRedactor(api.Pipeline.Service<ArchiveStorage>(), api.Pipeline.Database.DataSource,
-            ct => container.GetBlobClient(range).UploadAsync(new BinaryData(altered), overwrite: true, ct));
+        // Still holds the scope's records, so a redactor that ignored the ETag it read would rewrite it without
+        // complaint.
+        var altered = ArchiveRangeFile.Encode([
+            .. Values((await SnapshotAsync(container))[range])
+                .Where(v => EventEnvelope.Parser.ParseFrom(v).Tenant != "other"),
+        ]);
+        var racing = new RacingRedactor(api.Pipeline.Service<ArchiveStorage>(), api.Pipeline.Database.DataSource, ct =>
+            container.GetBlobClient(range).UploadAsync(new BinaryData(altered), overwrite: true, ct)
+        );
         var deletion = Guid.NewGuid();
 
-        var conflict = await Assert.ThrowsAsync<ArchiveConflictException>(() => racing.RedactAsync(deletion, "demo",
-            DeletionArchive.Matcher("demo", new DeletionScope(DeletionScope.SeriesKind, "alpha")), DeletionArchive.Audit(api.Pipeline.Service<AuditTrail>(), deletion), Ct));
+        var conflict = await Assert.ThrowsAsync<ArchiveConflictException>(() =>
+            racing.RedactAsync(
+                deletion,
+                "demo",
+                DeletionArchive.Matcher("demo", new DeletionScope(DeletionScope.SeriesKind, "alpha")),
+                DeletionArchive.Audit(api.Pipeline.Service<AuditTrail>(), deletion),
+                Ct
+            )
+        );
 
         Assert.Equal(range, conflict.BlobName);
         Assert.Equal(altered, (await SnapshotAsync(container))[range]);
     }
 
-    /// <summary>Changes the range file once, after the rewrite was recorded and before the blob is overwritten.</summary>
-    private sealed class RacingRedactor(ArchiveStorage storage, Npgsql.NpgsqlDataSource database, Func<CancellationToken, Task> change)
-        : ArchiveRedactor(storage, database)
+    /// <summary>
+    /// Changes the range file once, after the rewrite was recorded and before the blob is overwritten.
+    /// </summary>
+    private sealed class RacingRedactor(
+        ArchiveStorage storage,
+        Npgsql.NpgsqlDataSource database,
+        Func<CancellationToken, Task> change
+    ) : ArchiveRedactor(storage, database)
     {
         private int _changed;
 
@@ -226,7 +307,8 @@ public sealed class archive_redaction(PostgresFixture postgres, KafkaFixture kaf
             Interlocked.Exchange(ref _changed, 1) == 0 ? change(cancellationToken) : Task.CompletedTask;
     }
 
-    private sealed class CrashingRedactor(ArchiveStorage storage, Npgsql.NpgsqlDataSource database) : ArchiveRedactor(storage, database)
+    private sealed class CrashingRedactor(ArchiveStorage storage, Npgsql.NpgsqlDataSource database)
+        : ArchiveRedactor(storage, database)
     {
         protected override Task RecordedAsync(ArchiveRedaction redaction, CancellationToken cancellationToken) =>
             throw new IOException($"process killed after recording the rewrite of {redaction.RangeName}");

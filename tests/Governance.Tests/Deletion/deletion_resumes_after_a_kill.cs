@@ -30,30 +30,53 @@ public sealed class deletion_resumes_after_a_kill(PostgresFixture postgres, Kafk
         var rollups = await TenantData.RowsAsync(db, "nav_rollups", "demo", "alpha");
         var id = await RequestAndApproveAsync(db, naming);
         var state = Path.Combine(Path.GetTempPath(), "pit-tests", "kill-" + Guid.NewGuid().ToString("N")[..12]);
-        var settings = LocalHostProcess.Settings(db.ConnectionString, kafka.BootstrapServers, naming.Prefix, blob.ConnectionString, state);
+        var settings = LocalHostProcess.Settings(
+            db.ConnectionString,
+            kafka.BootstrapServers,
+            naming.Prefix,
+            blob.ConnectionString,
+            state
+        );
 
         // First life: a pause after each step leaves the host sitting between purge_nav_points and purge_cell_state.
-        using (var first = LocalHostProcess.Start(new Dictionary<string, string>(settings) { [SettingNames.DeletionStepPauseMs] = "5000" }))
+        using (
+            var first = LocalHostProcess.Start(
+                new Dictionary<string, string>(settings) { [SettingNames.DeletionStepPauseMs] = "5000" }
+            )
+        )
         {
-            await Eventually.WaitForAsync(() => db.CountAsync("deletion_steps", $"request_id = '{id}' AND step = 'purge_nav_points'"),
-                n => n == 1 || first.HasExited, TimeSpan.FromSeconds(90), "the first host's purge_nav_points step");
+            await Eventually.WaitForAsync(
+                () => db.CountAsync("deletion_steps", $"request_id = '{id}' AND step = 'purge_nav_points'"),
+                n => n == 1 || first.HasExited,
+                TimeSpan.FromSeconds(90),
+                "the first host's purge_nav_points step"
+            );
             Assert.False(first.HasExited, first.Output);
             first.Kill();
         }
         Assert.Equal(0, await TenantData.RowsAsync(db, "nav_points", "demo", "alpha"));
         Assert.Equal(2, await TenantData.RowsAsync(db, "cell_cash", "demo", "alpha"));
-        Assert.Equal("approved", await db.ScalarAsync<string>($"SELECT state FROM governance_requests WHERE id = '{id}'"));
+        Assert.Equal(
+            "approved",
+            await db.ScalarAsync<string>($"SELECT state FROM governance_requests WHERE id = '{id}'")
+        );
         Assert.Equal(2, await db.CountAsync("deletion_steps", $"request_id = '{id}'"));
 
         // Second life: the same state directory and database, no pause.
         using (var second = LocalHostProcess.Start(settings))
         {
-            await Eventually.WaitForAsync(() => db.ScalarAsync<string>($"SELECT state FROM governance_requests WHERE id = '{id}'"),
-                s => s == "completed" || second.HasExited, TimeSpan.FromSeconds(90), "the second host completing the deletion");
+            await Eventually.WaitForAsync(
+                () => db.ScalarAsync<string>($"SELECT state FROM governance_requests WHERE id = '{id}'"),
+                s => s == "completed" || second.HasExited,
+                TimeSpan.FromSeconds(90),
+                "the second host completing the deletion"
+            );
             Assert.False(second.HasExited, second.Output);
         }
 
-        using var receipt = JsonDocument.Parse(await db.ScalarAsync<string>($"SELECT receipt::text FROM governance_requests WHERE id = '{id}'"));
+        using var receipt = JsonDocument.Parse(
+            await db.ScalarAsync<string>($"SELECT receipt::text FROM governance_requests WHERE id = '{id}'")
+        );
         var counts = receipt.RootElement.GetProperty("counts");
         Assert.Equal(6, counts.GetProperty("postgres.nav_points").GetInt64());
         Assert.Equal(rollups, counts.GetProperty("postgres.nav_rollups").GetInt64());
@@ -68,10 +91,13 @@ public sealed class deletion_resumes_after_a_kill(PostgresFixture postgres, Kafk
         }
         Assert.Equal(1, await db.CountAsync("audit_entries", "action = 'deletion.completed'"));
         Assert.True((await new AuditVerifier(db.DataSource).VerifyAsync(cancellationToken: Ct)).IsIntact);
-        if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
+        if (Directory.Exists(state))
+            Directory.Delete(state, recursive: true);
     }
 
-    /// <summary>Alice requests, Bob approves, through the shared governance code (no host runs while this happens).</summary>
+    /// <summary>
+    /// Alice requests, Bob approves, through the shared governance code (no host runs while this happens).
+    /// </summary>
     private async Task<Guid> RequestAndApproveAsync(TestDatabase db, KafkaNaming naming)
     {
         var time = TimeProvider.System;
@@ -80,13 +106,36 @@ public sealed class deletion_resumes_after_a_kill(PostgresFixture postgres, Kafk
         var audit = new AuditTrail(db.DataSource, time);
         var events = new DeletionEvents(producer, TopicCatalog.Embedded);
         var requests = new DeletionRequests(db.DataSource, store, audit, events, new GovernanceOptions(), time);
-        var decisions = new ApprovalDecisions(db.DataSource, store, audit, [new DeletionApprovalKind(events, new DeletionWakeup(), time, audit)], time,
-            NullLogger<ApprovalDecisions>.Instance);
-        var alice = new ApiKeyPrincipal("alice001", "demo", new HashSet<string> { ApiKeyScope.Admin }) { Principal = "alice@demo.example" };
-        var bob = new ApiKeyPrincipal("bob00001", "demo", new HashSet<string> { ApiKeyScope.Approver }) { Principal = "bob@demo.example" };
+        var decisions = new ApprovalDecisions(
+            db.DataSource,
+            store,
+            audit,
+            [new DeletionApprovalKind(events, new DeletionWakeup(), time, audit)],
+            time,
+            NullLogger<ApprovalDecisions>.Instance
+        );
+        var alice = new ApiKeyPrincipal("alice001", "demo", new HashSet<string> { ApiKeyScope.Admin })
+        {
+            Principal = "alice@demo.example",
+        };
+        var bob = new ApiKeyPrincipal("bob00001", "demo", new HashSet<string> { ApiKeyScope.Approver })
+        {
+            Principal = "bob@demo.example",
+        };
 
-        var request = await requests.CreateAsync(alice, new DeletionScope(DeletionScope.SeriesKind, "alpha"), "kill test", Ct);
-        var decision = await decisions.DecideAsync(bob, DeletionRequests.Kind, request.Id.ToString(), approve: true, Ct);
+        var request = await requests.CreateAsync(
+            alice,
+            new DeletionScope(DeletionScope.SeriesKind, "alpha"),
+            "kill test",
+            Ct
+        );
+        var decision = await decisions.DecideAsync(
+            bob,
+            DeletionRequests.Kind,
+            request.Id.ToString(),
+            approve: true,
+            Ct
+        );
         Assert.Null(decision.Refusal);
         return request.Id;
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using PitPlatform.Contracts.Envelope.V1;
 using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Governance.Deletion;
@@ -27,7 +26,14 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         await TenantData.SeedAsync(db, "other", "alpha", ["c1"]);
         var rollups = await TenantData.RowsAsync(db, "nav_rollups", "demo", "alpha");
 
-        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         var pending = await api.GetAsync(id);
         Assert.Equal("pending", pending.GetProperty("state").GetString());
         Assert.Equal(6, await TenantData.RowsAsync(db, "nav_points", "demo", "alpha"));
@@ -51,23 +57,46 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         Assert.NotEqual(0, await TenantData.RowsAsync(db, "usage_daily", "demo"));
 
         var receipt = done.GetProperty("receipt");
-        Assert.Equal(counts.GetProperty("postgres.nav_points").GetInt64(), receipt.GetProperty("counts").GetProperty("postgres.nav_points").GetInt64());
-        Assert.Contains(receipt.GetProperty("ages_out").EnumerateArray(), a => a.GetProperty("topic").GetString() == "pit.v1.exec.trade_fill");
+        Assert.Equal(
+            counts.GetProperty("postgres.nav_points").GetInt64(),
+            receipt.GetProperty("counts").GetProperty("postgres.nav_points").GetInt64()
+        );
+        Assert.Contains(receipt.GetProperty("ages_out").EnumerateArray(), a =>
+            a.GetProperty("topic").GetString() == "pit.v1.exec.trade_fill"
+        );
         Assert.Equal("bob@demo.example", done.GetProperty("decided_by").GetString());
         Assert.Equal("alice@demo.example", done.GetProperty("requested_by").GetString());
-        Assert.Equal(DeletionRunner.Steps, done.GetProperty("steps").EnumerateArray().Select(step => step.GetProperty("step").GetString()!));
+        Assert.Equal(
+            DeletionRunner.Steps,
+            done.GetProperty("steps").EnumerateArray().Select(step => step.GetProperty("step").GetString()!)
+        );
 
         var actions = (await api.AuditAsync()).Where(e => e.Target == $"deletion/{id}").Select(e => e.Action);
         Assert.Equal(["deletion.requested", "deletion.approved", "deletion.completed"], actions);
-        Assert.True((await api.Pipeline.Service<Governance.Audit.AuditVerifier>().VerifyAsync(cancellationToken: Ct)).IsIntact);
+        Assert.True(
+            (await api.Pipeline.Service<Governance.Audit.AuditVerifier>().VerifyAsync(cancellationToken: Ct)).IsIntact
+        );
 
-        var events = TopicReader.ReadAll(api.Pipeline.Kafka, DeletionEvents.Topic, expected: 3, TimeSpan.FromSeconds(30))
-            .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value)).ToList();
-        Assert.Equal(["pit.events.v1.DeletionRequested", "pit.events.v1.DeletionApproved", "pit.events.v1.DeletionCompleted"], events.Select(e => e.PayloadType));
+        var events = TopicReader
+            .ReadAll(api.Pipeline.Kafka, DeletionEvents.Topic, expected: 3, TimeSpan.FromSeconds(30))
+            .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value))
+            .ToList();
+        Assert.Equal(
+            ["pit.events.v1.DeletionRequested", "pit.events.v1.DeletionApproved", "pit.events.v1.DeletionCompleted"],
+            events.Select(e => e.PayloadType)
+        );
         Assert.All(events, e => Assert.Equal("t/demo/s/alpha", e.Key));
         // Tombstones for every key of the scope on the compacted topic (pit.v1.acct.usage): the key with a null value.
-        var tombstones = TopicReader.ReadAll(api.Pipeline.Kafka, "pit.v1.acct.usage", expected: 2, TimeSpan.FromSeconds(30));
-        Assert.Equal(["t/demo/s/alpha/c/c1", "t/demo/s/alpha/c/c2"], tombstones.Select(t => System.Text.Encoding.UTF8.GetString(t.Message.Key)).Order());
+        var tombstones = TopicReader.ReadAll(
+            api.Pipeline.Kafka,
+            "pit.v1.acct.usage",
+            expected: 2,
+            TimeSpan.FromSeconds(30)
+        );
+        Assert.Equal(
+            ["t/demo/s/alpha/c/c1", "t/demo/s/alpha/c/c2"],
+            tombstones.Select(t => System.Text.Encoding.UTF8.GetString(t.Message.Key)).Order()
+        );
         Assert.All(tombstones, t => Assert.Null(t.Message.Value));
         Assert.Equal(2, counts.GetProperty("kafka.tombstones").GetInt64());
         var completed = DeletionCompleted.Parser.ParseFrom(events[2].Payload);
@@ -82,7 +111,15 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         var db = api.Pipeline.Database;
         await TenantData.SeedAsync(db, "demo", "alpha", ["c1", "c2"]);
 
-        var id = await api.RequestAsync(new { scope = "cell", series = "alpha", cell = "c1", reason = "cell closed" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "cell",
+                series = "alpha",
+                cell = "c1",
+                reason = "cell closed",
+            }
+        );
         await api.ApproveAsync(id);
         var counts = (await api.CompletedAsync(id)).GetProperty("counts");
 
@@ -98,7 +135,14 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         var db = api.Pipeline.Database;
         await TenantData.SeedAsync(db, "demo", "alpha", ["c1", "c2"]);
 
-        var id = await api.RequestAsync(new { scope = "subject", subject = TenantData.Subject, reason = "right to erasure" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "subject",
+                subject = TenantData.Subject,
+                reason = "right to erasure",
+            }
+        );
         await api.ApproveAsync(id);
         var counts = (await api.CompletedAsync(id)).GetProperty("counts");
 
@@ -123,7 +167,18 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
 
         Assert.Equal(1, counts.GetProperty("postgres.usage_daily").GetInt64());
         Assert.Equal(1, counts.GetProperty("postgres.events_daily").GetInt64());
-        foreach (var table in new[] { "nav_points", "nav_rollups", "cell_cash", "cell_positions", "llm_calls", "usage_daily", "events_daily" })
+        foreach (
+            var table in new[]
+            {
+                "nav_points",
+                "nav_rollups",
+                "cell_cash",
+                "cell_positions",
+                "llm_calls",
+                "usage_daily",
+                "events_daily",
+            }
+        )
         {
             Assert.Equal(0, await TenantData.RowsAsync(db, table, "demo"));
             Assert.NotEqual(0, await TenantData.RowsAsync(db, table, "other"));
@@ -138,7 +193,14 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
         await TenantData.SeedAsync(api.Pipeline.Database, "demo", "alpha", ["c1"]);
 
-        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "test",
+            }
+        );
         var rejected = await api.RejectAsync(id);
         await api.Pipeline.Service<DeletionDriver>().RunOnceAsync(Ct);
 
@@ -152,11 +214,23 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
     public async Task an_unanswered_request_expires()
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
-        var id = await api.RequestAsync(new { scope = "series", series = "alpha", reason = "test" });
+        var id = await api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "test",
+            }
+        );
         var requested = await api.GetAsync(id);
-        Assert.Equal(TimeSpan.FromHours(72), requested.GetProperty("expires_at").GetDateTime() - requested.GetProperty("requested_at").GetDateTime());
+        Assert.Equal(
+            TimeSpan.FromHours(72),
+            requested.GetProperty("expires_at").GetDateTime() - requested.GetProperty("requested_at").GetDateTime()
+        );
 
-        await api.Pipeline.Database.ExecuteAsync($"UPDATE governance_requests SET expires_at = now() - interval '1 second' WHERE id = '{id}'");
+        await api.Pipeline.Database.ExecuteAsync(
+            $"UPDATE governance_requests SET expires_at = now() - interval '1 second' WHERE id = '{id}'"
+        );
         await api.Pipeline.Service<DeletionDriver>().RunOnceAsync(Ct);
 
         Assert.Equal("expired", (await api.GetAsync(id)).GetProperty("state").GetString());
@@ -166,11 +240,19 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
     [Fact]
     public async Task the_expiry_is_a_setting()
     {
-        await using var api = await DeletionApi.StartAsync(postgres, kafka, blob, new Dictionary<string, string?> { ["PIT_APPROVAL_EXPIRY_HOURS"] = "2" });
+        await using var api = await DeletionApi.StartAsync(
+            postgres,
+            kafka,
+            blob,
+            new Dictionary<string, string?> { ["PIT_APPROVAL_EXPIRY_HOURS"] = "2" }
+        );
 
         var requested = await api.GetAsync(await api.RequestAsync(new { scope = "tenant", reason = "test" }));
 
-        Assert.Equal(TimeSpan.FromHours(2), requested.GetProperty("expires_at").GetDateTime() - requested.GetProperty("requested_at").GetDateTime());
+        Assert.Equal(
+            TimeSpan.FromHours(2),
+            requested.GetProperty("expires_at").GetDateTime() - requested.GetProperty("requested_at").GetDateTime()
+        );
     }
 
     [Theory]
@@ -183,7 +265,11 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
     {
         await using var api = await DeletionApi.StartAsync(postgres, kafka, blob);
 
-        var response = await api.Requester.PostAsync("/v1/deletions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+        var response = await api.Requester.PostAsync(
+            "/v1/deletions",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = (await Json.ReadAsync(response)).GetProperty("error");

@@ -6,7 +6,9 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Export;
 
-/// <summary>An export holds exactly the scope's rows, every table of it, typed, between a header and a trailer.</summary>
+/// <summary>
+/// An export holds exactly the scope's rows, every table of it, typed, between a header and a trailer.
+/// </summary>
 public sealed class export_contents(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private const string Subject = "5e2a4d1b7c0f9e8d3a6b5c4d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f";
@@ -24,13 +26,38 @@ public sealed class export_contents(PostgresFixture postgres, KafkaFixture kafka
         Assert.Equal("export", Type(lines[0]));
         Assert.Equal("export_end", Type(lines[^1]));
         var rows = lines[1..^1];
-        Assert.All(rows, r => Assert.NotEqual("other", Data(r).TryGetProperty("tenant", out var t) ? t.GetString() : "demo"));
-        Assert.Contains("""{"type":"nav_points","data":{"event_id":"00000000-0000-0000-0000-000000000001","tenant":"demo","series":"alpha","cell":"0001","currency":"USD","ts":"2026-11-20T10:00:00.000000Z","nav_micros":1250000,"cash_micros":-1000000,"positions_value_micros":2250000,"fills_applied":1}}""", lines);
-        Assert.Contains("""{"type":"cell_cash","data":{"tenant":"demo","series":"alpha","cell":"0001","currency":"USD","cash_micros":-1000000,"fills_applied":1,"updated_at":"2026-11-20T10:00:00.000000Z"}}""", lines);
-        Assert.Contains(rows, r => Type(r) == "llm_calls" && Data(r).GetProperty("prompt_sha256").GetString() == "00ff" && Data(r).GetProperty("prompt").GetString() == "hello");
-        Assert.Contains(rows, r => Type(r) == "audit_entries" && Data(r).GetProperty("action").GetString() == "export.started");
+        Assert.All(rows, r =>
+            Assert.NotEqual("other", Data(r).TryGetProperty("tenant", out var t) ? t.GetString() : "demo")
+        );
+        Assert.Contains(
+            """{"type":"nav_points","data":{"event_id":"00000000-0000-0000-0000-000000000001","tenant":"demo","series":"alpha","cell":"0001","currency":"USD","ts":"2026-11-20T10:00:00.000000Z","nav_micros":1250000,"cash_micros":-1000000,"positions_value_micros":2250000,"fills_applied":1}}""",
+            lines
+        );
+        Assert.Contains(
+            """{"type":"cell_cash","data":{"tenant":"demo","series":"alpha","cell":"0001","currency":"USD","cash_micros":-1000000,"fills_applied":1,"updated_at":"2026-11-20T10:00:00.000000Z"}}""",
+            lines
+        );
+        Assert.Contains(rows, r =>
+            Type(r) == "llm_calls"
+            && Data(r).GetProperty("prompt_sha256").GetString() == "00ff"
+            && Data(r).GetProperty("prompt").GetString() == "hello"
+        );
+        Assert.Contains(rows, r =>
+            Type(r) == "audit_entries" && Data(r).GetProperty("action").GetString() == "export.started"
+        );
         var trailer = Data(lines[^1]).GetProperty("rows");
-        foreach (var table in new[] { "nav_points", "nav_rollups", "cell_cash", "cell_positions", "llm_calls", "usage_daily", "events_daily" })
+        foreach (
+            var table in new[]
+            {
+                "nav_points",
+                "nav_rollups",
+                "cell_cash",
+                "cell_positions",
+                "llm_calls",
+                "usage_daily",
+                "events_daily",
+            }
+        )
         {
             var stored = await pipeline.Database.CountAsync(table, "tenant = 'demo'");
             Assert.Equal(stored, rows.Count(r => Type(r) == table));
@@ -49,12 +76,22 @@ public sealed class export_contents(PostgresFixture postgres, KafkaFixture kafka
 
         var cellRows = cell[1..^1];
         Assert.NotEmpty(cellRows);
-        Assert.All(cellRows, r => Assert.Equal(("alpha", "0002"), (Data(r).GetProperty("series").GetString(), Data(r).GetProperty("cell").GetString())));
-        Assert.Equal(await pipeline.Database.CountAsync("nav_points", "tenant = 'demo' AND cell = '0002'"), cellRows.Count(r => Type(r) == "nav_points"));
+        Assert.All(cellRows, r =>
+            Assert.Equal(
+                ("alpha", "0002"),
+                (Data(r).GetProperty("series").GetString(), Data(r).GetProperty("cell").GetString())
+            )
+        );
+        Assert.Equal(
+            await pipeline.Database.CountAsync("nav_points", "tenant = 'demo' AND cell = '0002'"),
+            cellRows.Count(r => Type(r) == "nav_points")
+        );
         var subjectRow = Assert.Single(subject[1..^1]);
         Assert.Equal(Subject, Data(subjectRow).GetProperty("user_ref_hash").GetString());
         var targets = await pipeline.Database.ScalarAsync<string>(
-            "SELECT string_agg(target, ' ' ORDER BY sequence) FROM audit_entries WHERE tenant = 'demo' AND action = 'export.started'");
+            "SELECT string_agg(target, ' ' ORDER BY sequence) FROM audit_entries WHERE tenant = 'demo' AND "
+                + "action = 'export.started'"
+        );
         Assert.Equal($"tenant/demo/series/alpha/cell/0002 tenant/demo/subject/{Subject}", targets);
     }
 
@@ -89,7 +126,8 @@ public sealed class export_contents(PostgresFixture postgres, KafkaFixture kafka
     private async Task<TestPipeline> StartAsync()
     {
         var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
-        await pipeline.Database.ExecuteAsync($"""
+        await pipeline.Database.ExecuteAsync(
+            $"""
             INSERT INTO nav_points (event_id, tenant, series, cell, currency, ts, nav_micros, cash_micros, positions_value_micros, fills_applied) VALUES
               ('00000000-0000-0000-0000-000000000001', 'demo', 'alpha', '0001', 'USD', '2026-11-20T10:00:00Z', 1250000, -1000000, 2250000, 1),
               ('00000000-0000-0000-0000-000000000002', 'demo', 'alpha', '0002', 'USD', '2026-11-20T10:01:00Z', 5, 5, 0, 1),
@@ -107,15 +145,23 @@ public sealed class export_contents(PostgresFixture postgres, KafkaFixture kafka
             INSERT INTO usage_daily (tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros) VALUES
               ('demo', '2026-11-20', 'm', 'USD', 2, 2, 4, 6), ('other', '2026-11-20', 'm', 'USD', 1, 1, 2, 3);
             INSERT INTO events_daily (tenant, day, topic, events) VALUES ('demo', '2026-11-20', 'pit.v1.runtime.llm_call', 2);
-            """);
+            """
+        );
         return pipeline;
     }
 
-    private static async Task<(HttpStatusCode Status, string[] Lines, string? MediaType)> ExportAsync(HttpClient http, string query)
+    private static async Task<(HttpStatusCode Status, string[] Lines, string? MediaType)> ExportAsync(
+        HttpClient http,
+        string query
+    )
     {
         using var response = await http.GetAsync($"/v1/export?{query}", HttpCompletionOption.ResponseHeadersRead, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
-        return (response.StatusCode, text.Split('\n', StringSplitOptions.RemoveEmptyEntries), response.Content.Headers.ContentType?.MediaType);
+        return (
+            response.StatusCode,
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            response.Content.Headers.ContentType?.MediaType
+        );
     }
 
     private static string Type(string line) => JsonDocument.Parse(line).RootElement.GetProperty("type").GetString()!;

@@ -25,12 +25,17 @@ internal sealed class PeopleApi(OidcProviderServer provider, TestPipeline pipeli
         var provider = await OidcProviderServer.StartAsync(otherAudiences: [OtherApi], cancellationToken: Ct);
         try
         {
-            var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: false,
+            var pipeline = await TestPipeline.StartAsync(
+                await postgres.CreateDatabaseAsync(migrate: false),
+                kafka,
+                blob,
+                runConsumers: false,
                 new Dictionary<string, string?>
                 {
                     [SettingNames.OidcAuthority] = provider.Issuer.ToString(),
                     [SettingNames.OidcAudience] = provider.Audience,
-                });
+                }
+            );
             return new PeopleApi(provider, pipeline);
         }
         catch
@@ -51,15 +56,31 @@ internal sealed class PeopleApi(OidcProviderServer provider, TestPipeline pipeli
     {
         var client = new HttpClient { BaseAddress = Pipeline.Http.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (tenant is not null) client.DefaultRequestHeaders.Add("Pit-Tenant", tenant);
+        if (tenant is not null)
+            client.DefaultRequestHeaders.Add("Pit-Tenant", tenant);
         return client;
     }
 
-    /// <summary>Adds the dev user to a tenant through /v1/members with <paramref name="admin"/> (default: the dev key, admin of demo).</summary>
+    /// <summary>
+    /// Adds the dev user to a tenant through /v1/members with <paramref name="admin"/> (default: the dev key, admin of
+    /// demo).
+    /// </summary>
     public async Task AddMemberAsync(string subject, string role, HttpClient? admin = null, string? email = null)
     {
-        var response = await (admin ?? Pipeline.Http).PostAsJsonAsync("/v1/members", new { subject, role, email }, Ct);
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        var response = await (admin ?? Pipeline.Http).PostAsJsonAsync(
+            "/v1/members",
+            new
+            {
+                subject,
+                role,
+                email,
+            },
+            Ct
+        );
+        Assert.True(
+            response.StatusCode == System.Net.HttpStatusCode.Created,
+            await response.Content.ReadAsStringAsync(Ct)
+        );
     }
 
     public HttpClient Operator() => Keys.Client(Pipeline, Pipeline.Host.OperatorKey.ToString());

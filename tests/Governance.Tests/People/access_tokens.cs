@@ -18,15 +18,19 @@ public sealed class access_tokens : IAsyncLifetime
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private OidcProviderServer _provider = null!;
 
-    public async ValueTask InitializeAsync() => _provider = await OidcProviderServer.StartAsync(otherAudiences: [OtherApi], cancellationToken: Ct);
+    public async ValueTask InitializeAsync() =>
+        _provider = await OidcProviderServer.StartAsync(otherAudiences: [OtherApi], cancellationToken: Ct);
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 
     private AccessTokenValidator Validator(TimeProvider? time = null, OidcProviderServer? provider = null)
     {
         provider ??= _provider;
-        return new AccessTokenValidator(new IdentitySettings(_provider.Issuer, provider.Audience, provider.OperatorRole), time ?? TimeProvider.System,
-            NullLogger<AccessTokenValidator>.Instance);
+        return new AccessTokenValidator(
+            new IdentitySettings(_provider.Issuer, provider.Audience, provider.OperatorRole),
+            time ?? TimeProvider.System,
+            NullLogger<AccessTokenValidator>.Instance
+        );
     }
 
     [Fact]
@@ -87,14 +91,22 @@ public sealed class access_tokens : IAsyncLifetime
         Assert.Null(await Validator().ValidateAsync(none, Ct));
 
         // The viewer makes themselves an operator: the signature no longer matches.
-        var payload = Encoding.UTF8.GetString(Convert.FromBase64String(Pad(parts[1].Replace('-', '+').Replace('_', '/'))));
-        var forged = parts[0] + "." + Base64Url(payload.Replace("\"roles\":[]", "\"roles\":[\"Pit.Operator\"]", StringComparison.Ordinal)) + "." + parts[2];
+        var payload = Encoding.UTF8.GetString(
+            Convert.FromBase64String(Pad(parts[1].Replace('-', '+').Replace('_', '/')))
+        );
+        var forged =
+            parts[0]
+            + "."
+            + Base64Url(payload.Replace("\"roles\":[]", "\"roles\":[\"Pit.Operator\"]", StringComparison.Ordinal))
+            + "."
+            + parts[2];
         Assert.Null(await Validator().ValidateAsync(forged, Ct));
         Assert.Null(await Validator().ValidateAsync("not-a-token", Ct));
         Assert.NotNull(await Validator().ValidateAsync(token, Ct));
     }
 
-    private static string Base64Url(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(string text) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string Pad(string text) => text + new string('=', (4 - text.Length % 4) % 4);
 }

@@ -13,7 +13,8 @@ public sealed class key_principals(PostgresFixture postgres, KafkaFixture kafka,
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private TestPipeline _pipeline = null!;
 
-    public async ValueTask InitializeAsync() => _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
+    public async ValueTask InitializeAsync() =>
+        _pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
 
     public ValueTask DisposeAsync() => _pipeline.DisposeAsync();
 
@@ -22,7 +23,9 @@ public sealed class key_principals(PostgresFixture postgres, KafkaFixture kafka,
     {
         var (key, prefix) = await Keys.CreateAsync(_pipeline, ["approver"], principal: "bob@acme.example");
 
-        var listed = (await Json.ReadAsync(await _pipeline.Http.GetAsync("/v1/admin/keys", Ct))).GetProperty("data").EnumerateArray()
+        var listed = (await Json.ReadAsync(await _pipeline.Http.GetAsync("/v1/admin/keys", Ct)))
+            .GetProperty("data")
+            .EnumerateArray()
             .Single(k => k.GetProperty("prefix").GetString() == prefix);
         var authenticated = await _pipeline.Service<ApiKeyAuthenticator>().AuthenticateAsync("Bearer " + key, Ct);
 
@@ -38,7 +41,12 @@ public sealed class key_principals(PostgresFixture postgres, KafkaFixture kafka,
         var authenticated = await _pipeline.Service<ApiKeyAuthenticator>().AuthenticateAsync("Bearer " + key, Ct);
 
         Assert.Equal(prefix, authenticated!.Principal);
-        Assert.Equal(_pipeline.Host.DevKey.Prefix, (await _pipeline.Service<ApiKeyAuthenticator>().AuthenticateAsync("Bearer " + _pipeline.Host.DevKey, Ct))!.Principal);
+        Assert.Equal(
+            _pipeline.Host.DevKey.Prefix,
+            (
+                await _pipeline.Service<ApiKeyAuthenticator>().AuthenticateAsync("Bearer " + _pipeline.Host.DevKey, Ct)
+            )!.Principal
+        );
     }
 
     [Theory]
@@ -46,7 +54,16 @@ public sealed class key_principals(PostgresFixture postgres, KafkaFixture kafka,
     [InlineData("tab\there")]
     public async Task a_bad_principal_is_refused(string principal)
     {
-        var response = await _pipeline.Http.PostAsJsonAsync("/v1/admin/keys", new { scopes = new[] { "read" }, name = "x", principal }, Ct);
+        var response = await _pipeline.Http.PostAsJsonAsync(
+            "/v1/admin/keys",
+            new
+            {
+                scopes = new[] { "read" },
+                name = "x",
+                principal,
+            },
+            Ct
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("ERR_VALIDATION", await Json.ErrorCodeAsync(response));

@@ -1,6 +1,6 @@
-using Azure.Storage.Blobs.Models;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs.Models;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using PitPlatform.Contracts.Catalog;
@@ -29,9 +29,16 @@ public sealed class archive_retention(PostgresFixture postgres, KafkaFixture kaf
     public async Task expired_ranges_go_oldest_first_and_the_chain_still_verifies()
     {
         await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);
-        var archiver = new Archiver(new ArchiveStorage(h.Container), h.Database.DataSource, TopicCatalog.Embedded, h.DeadLetters, NullLogger<Archiver>.Instance);
+        var archiver = new Archiver(
+            new ArchiveStorage(h.Container),
+            h.Database.DataSource,
+            TopicCatalog.Embedded,
+            h.DeadLetters,
+            NullLogger<Archiver>.Instance
+        );
         await archiver.HandleAsync(Records(0, 4, SweepHarness.Old), Ct);
-        await archiver.HandleAsync(Records(5, 9, SweepHarness.Old, newerAt: 7), Ct); // one record of another tenant is recent
+        // one record of another tenant is recent
+        await archiver.HandleAsync(Records(5, 9, SweepHarness.Old, newerAt: 7), Ct);
         await archiver.HandleAsync(Records(10, 12, SweepHarness.Old), Ct);
         await archiver.HandleAsync(Records(13, 15, SweepHarness.Recent), Ct);
         var sweep = h.Sweep("acme");
@@ -57,7 +64,13 @@ public sealed class archive_retention(PostgresFixture postgres, KafkaFixture kaf
     public async Task a_range_file_removed_above_the_retention_mark_is_still_reported()
     {
         await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);
-        var archiver = new Archiver(new ArchiveStorage(h.Container), h.Database.DataSource, TopicCatalog.Embedded, h.DeadLetters, NullLogger<Archiver>.Instance);
+        var archiver = new Archiver(
+            new ArchiveStorage(h.Container),
+            h.Database.DataSource,
+            TopicCatalog.Embedded,
+            h.DeadLetters,
+            NullLogger<Archiver>.Instance
+        );
         await archiver.HandleAsync(Records(0, 4, SweepHarness.Old), Ct);
         await archiver.HandleAsync(Records(5, 9, SweepHarness.Recent), Ct);
         await archiver.HandleAsync(Records(10, 12, SweepHarness.Recent), Ct);
@@ -70,22 +83,52 @@ public sealed class archive_retention(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(ArchiveNames.Range(Topic, 0, 5, 9), verification.FirstBroken!.BrokenAt);
     }
 
-    private static IReadOnlyList<ConsumedRecord> Records(long first, long last, DateTimeOffset at, long? newerAt = null) =>
-        Enumerable.Range(0, (int)(last - first + 1)).Select(i =>
-        {
-            var offset = first + i;
-            var tenant = offset % 2 == 0 ? "acme" : "beta";
-            var ts = offset == newerAt ? SweepHarness.Recent : at.AddSeconds(offset);
-            var envelope = Envelopes.Build(DeterministicGuid.Create(DeterministicGuid.PitNamespace, $"archive-retention:{offset}"), ts, Topic,
-                CanonicalKey.ForCell(tenant, "alpha", "0001"),
-                new TradeFillEvent { Instrument = "ACME", Side = TradeSide.Buy, Quantity = 1, PriceMicros = 1_000_000, Currency = "USD" });
-            return new ConsumedRecord(Topic, 0, offset, Encoding.UTF8.GetBytes(envelope.Key), envelope.ToByteArray(), at.AddSeconds(offset), []);
-        }).ToList();
+    private static IReadOnlyList<ConsumedRecord> Records(
+        long first,
+        long last,
+        DateTimeOffset at,
+        long? newerAt = null
+    ) =>
+        Enumerable
+            .Range(0, (int)(last - first + 1))
+            .Select(i =>
+            {
+                var offset = first + i;
+                var tenant = offset % 2 == 0 ? "acme" : "beta";
+                var ts = offset == newerAt ? SweepHarness.Recent : at.AddSeconds(offset);
+                var envelope = Envelopes.Build(
+                    DeterministicGuid.Create(DeterministicGuid.PitNamespace, $"archive-retention:{offset}"),
+                    ts,
+                    Topic,
+                    CanonicalKey.ForCell(tenant, "alpha", "0001"),
+                    new TradeFillEvent
+                    {
+                        Instrument = "ACME",
+                        Side = TradeSide.Buy,
+                        Quantity = 1,
+                        PriceMicros = 1_000_000,
+                        Currency = "USD",
+                    }
+                );
+                return new ConsumedRecord(
+                    Topic,
+                    0,
+                    offset,
+                    Encoding.UTF8.GetBytes(envelope.Key),
+                    envelope.ToByteArray(),
+                    at.AddSeconds(offset),
+                    []
+                );
+            })
+            .ToList();
 
     private static async Task<HashSet<string>> NamesAsync(SweepHarness h)
     {
         var names = new HashSet<string>();
-        await foreach (var item in h.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken: Ct)) names.Add(item.Name);
+        await foreach (
+            var item in h.Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken: Ct)
+        )
+            names.Add(item.Name);
         return names;
     }
 }

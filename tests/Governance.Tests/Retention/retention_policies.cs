@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using PitPlatform.Governance.Retention;
 using PitPlatform.Hosting;
 using PitPlatform.Testing;
@@ -31,12 +31,17 @@ public sealed class retention_policies(PostgresFixture postgres, KafkaFixture ka
     {
         await using var database = await postgres.CreateDatabaseAsync();
         var store = new RetentionPolicyStore(database.DataSource, new RetentionSettings());
-        await database.ExecuteAsync("INSERT INTO events_daily (tenant, day, topic, events) VALUES ('beta', '2026-01-01', 'x', 1)");
+        await database.ExecuteAsync(
+            "INSERT INTO events_daily (tenant, day, topic, events) VALUES ('beta', '2026-01-01', 'x', 1)"
+        );
 
         await store.SetAsync("acme", 30, "short", "pit_abc12345", Ct);
         var all = await store.ListAsync(Ct);
 
-        Assert.Equal(new[] { ("acme", 30, false), ("beta", 90, true) }, all.Select(p => (p.Tenant, p.Days, p.IsDefault)));
+        Assert.Equal(
+            new[] { ("acme", 30, false), ("beta", 90, true) },
+            all.Select(p => (p.Tenant, p.Days, p.IsDefault))
+        );
         Assert.Equal("short", (await store.GetAsync("acme", Ct)).Tier);
         Assert.Equal(90, await store.LongestDaysAsync(Ct));
     }
@@ -52,18 +57,25 @@ public sealed class retention_policies(PostgresFixture postgres, KafkaFixture ka
     [Fact]
     public void malformed_retention_settings_stop_the_host_naming_each_setting()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [SettingNames.RetentionMinDays] = "400",
-            [SettingNames.RetentionTiers] = "short=30,Bad Name=2",
-            [SettingNames.RetentionChunkRows] = "0",
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    [SettingNames.RetentionMinDays] = "400",
+                    [SettingNames.RetentionTiers] = "short=30,Bad Name=2",
+                    [SettingNames.RetentionChunkRows] = "0",
+                }
+            )
+            .Build();
         var problems = new List<string>();
 
         RetentionSettingsReader.Read(configuration, problems);
 
         Assert.Contains(problems, p => p.StartsWith(SettingNames.RetentionMinDays, StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith(SettingNames.RetentionTiers, StringComparison.Ordinal) && p.Contains("Bad Name", StringComparison.Ordinal));
+        Assert.Contains(problems, p =>
+            p.StartsWith(SettingNames.RetentionTiers, StringComparison.Ordinal)
+            && p.Contains("Bad Name", StringComparison.Ordinal)
+        );
         Assert.Contains(problems, p => p.StartsWith(SettingNames.RetentionChunkRows, StringComparison.Ordinal));
     }
 
@@ -84,14 +96,25 @@ public sealed class retention_policies(PostgresFixture postgres, KafkaFixture ka
         Assert.Equal(HttpStatusCode.OK, tier.StatusCode);
         Assert.Equal(HttpStatusCode.OK, within.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, outside.StatusCode);
-        Assert.Equal("retention", (await outside.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("data").GetProperty("kind").GetString());
+        Assert.Equal(
+            "retention",
+            (await outside.Content.ReadFromJsonAsync<JsonElement>(Ct))
+                .GetProperty("data")
+                .GetProperty("kind")
+                .GetString()
+        );
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
         Assert.Equal(120, after.GetProperty("data").GetProperty("days").GetInt32());
-        var changes = await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'retention.changed'");
+        var changes = await pipeline.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_entries WHERE action = 'retention.changed'"
+        );
         Assert.Equal(2, changes);
         Assert.False(after.GetProperty("data").GetProperty("default").GetBoolean());
     }
 
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetProperty("code").GetString();
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("error")
+            .GetProperty("code")
+            .GetString();
 }

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Envelope.V1;
@@ -18,18 +17,28 @@ public sealed class retention_scheduler(PostgresFixture postgres, KafkaFixture k
     public async Task one_sweep_per_tenant_with_its_policy_and_the_same_ids_within_a_period()
     {
         await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);
-        await h.Database.ExecuteAsync("""
+        await h.Database.ExecuteAsync(
+            """
             INSERT INTO api_keys (prefix, secret_hash, tenant, scopes) VALUES ('aaaaaaaa', '\x00', 'acme', '{admin}'), ('bbbbbbbb', '\x00', 'beta', '{read}')
-            """);
+            """
+        );
         await h.Policies.SetAsync("beta", 30, "short", "test", Ct);
-        var scheduler = new RetentionScheduler(h.Policies, h.Producer, TopicCatalog.Embedded, h.Time, NullLogger<RetentionScheduler>.Instance);
+        var scheduler = new RetentionScheduler(
+            h.Policies,
+            h.Producer,
+            TopicCatalog.Embedded,
+            h.Time,
+            NullLogger<RetentionScheduler>.Instance
+        );
 
         Assert.Equal(2, await scheduler.RunAsync(Ct));
         Assert.Equal(2, await scheduler.RunAsync(Ct));
 
-        var sweeps = TopicReader.ReadAll(h.Kafka, RetentionSweeper.Topic, 4, TimeSpan.FromSeconds(20))
+        var sweeps = TopicReader
+            .ReadAll(h.Kafka, RetentionSweeper.Topic, 4, TimeSpan.FromSeconds(20))
             .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value))
-            .Select(e => (e.EventId, Sweep: RetentionSweep.Parser.ParseFrom(e.Payload))).ToList();
+            .Select(e => (e.EventId, Sweep: RetentionSweep.Parser.ParseFrom(e.Payload)))
+            .ToList();
         Assert.Equal(4, sweeps.Count);
         Assert.Equal(2, sweeps.Select(s => s.EventId).Distinct().Count());
         var acme = sweeps.First(s => s.Sweep.Tenant == "acme").Sweep;

@@ -84,7 +84,10 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         using var deleted = JsonDocument.Parse(await h.DeletedAsync(sweep));
         Assert.Equal(7, deleted.RootElement.GetProperty("nav_points").GetInt64());
         Assert.Equal(1, await h.Database.CountAsync("retention_sweeps", "completed_at IS NOT NULL"));
-        Assert.Equal(7, Assert.Single(await h.SweepAuditsAsync("acme")).GetProperty("deleted").GetProperty("nav_points").GetInt64());
+        Assert.Equal(
+            7,
+            Assert.Single(await h.SweepAuditsAsync("acme")).GetProperty("deleted").GetProperty("nav_points").GetInt64()
+        );
     }
 
     [Fact]
@@ -114,14 +117,18 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         var letters = h.ReadDeadLetters(2);
         Assert.Equal(2, letters.Count);
         Assert.Contains(letters, l => l.SourceOffset == notEnvelope.Offset && l.ConsumerGroup == "retention-sweeper");
-        Assert.Contains(letters, l => l.SourceOffset == otherTenant.Offset && l.Reason == DeadLetterReason.InvalidPayload);
+        Assert.Contains(letters, l =>
+            l.SourceOffset == otherTenant.Offset && l.Reason == DeadLetterReason.InvalidPayload
+        );
         Assert.Equal(0, await h.Database.CountAsync("nav_points", "tenant = 'acme'"));
         Assert.Equal(3, await h.Database.CountAsync("nav_points", "tenant = 'beta'"));
     }
 
     private static async Task<string> SnapshotAsync(SweepHarness h) =>
-        await h.Database.ScalarAsync<string>("""
+        await h.Database.ScalarAsync<string>(
+            """
             SELECT (SELECT count(*) FROM nav_points) || '/' || (SELECT count(*) FROM nav_rollups) || '/' || (SELECT count(*) FROM llm_calls)
                 || '/' || (SELECT count(*) FROM processed_events) || '/' || (SELECT coalesce(sum(points), 0) FROM nav_rollups)
-            """);
+            """
+        );
 }

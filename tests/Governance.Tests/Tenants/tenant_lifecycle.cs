@@ -25,12 +25,18 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
         Assert.Equal("acme", tenant.GetProperty("id").GetString());
         Assert.Equal("team", tenant.GetProperty("plan").GetString());
         Assert.Equal("active", tenant.GetProperty("status").GetString());
-        Assert.Equal(TenantPlans.Team.MaxRetentionDays, tenant.GetProperty("limits").GetProperty("max_retention_days").GetInt32());
+        Assert.Equal(
+            TenantPlans.Team.MaxRetentionDays,
+            tenant.GetProperty("limits").GetProperty("max_retention_days").GetInt32()
+        );
         var adminKey = created.GetProperty("admin_key");
         Assert.Equal(["admin"], adminKey.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
 
         using var admin = Keys.Client(api.Pipeline, adminKey.GetProperty("key").GetString()!);
-        var keys = (await Json.ReadAsync(await admin.GetAsync("/v1/admin/keys", Ct))).GetProperty("data").EnumerateArray().ToList();
+        var keys = (await Json.ReadAsync(await admin.GetAsync("/v1/admin/keys", Ct)))
+            .GetProperty("data")
+            .EnumerateArray()
+            .ToList();
         var only = Assert.Single(keys);
         Assert.Equal(adminKey.GetProperty("prefix").GetString(), only.GetProperty("prefix").GetString());
         Assert.False(only.TryGetProperty("key", out _));
@@ -38,16 +44,30 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
         // Reading the tenant again never shows the key; creating it again is a conflict, and makes no second key.
         var read = await api.Operator.GetStringAsync("/v1/tenants/acme", Ct);
         Assert.DoesNotContain(adminKey.GetProperty("key").GetString()!, read, StringComparison.Ordinal);
-        var again = await api.Operator.PostAsJsonAsync("/v1/tenants", new { id = "acme", display_name = "Acme", plan = "free" }, Ct);
+        var again = await api.Operator.PostAsJsonAsync(
+            "/v1/tenants",
+            new
+            {
+                id = "acme",
+                display_name = "Acme",
+                plan = "free",
+            },
+            Ct
+        );
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("ERR_TENANT_EXISTS", await Json.ErrorCodeAsync(again));
-        Assert.Single((await Json.ReadAsync(await admin.GetAsync("/v1/admin/keys", Ct))).GetProperty("data").EnumerateArray());
+        Assert.Single(
+            (await Json.ReadAsync(await admin.GetAsync("/v1/admin/keys", Ct))).GetProperty("data").EnumerateArray()
+        );
 
         var audit = await api.AuditAsync("acme");
         var entry = Assert.Single(audit);
         Assert.Equal("tenant.created", entry.Action);
         Assert.Equal("dev-operator", entry.Principal);
-        Assert.Equal(adminKey.GetProperty("prefix").GetString(), entry.Details.GetProperty("admin_key_prefix").GetString());
+        Assert.Equal(
+            adminKey.GetProperty("prefix").GetString(),
+            entry.Details.GetProperty("admin_key_prefix").GetString()
+        );
     }
 
     [Fact]
@@ -55,21 +75,29 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
     {
         await using var api = await TenantApi.StartAsync(postgres, kafka, blob);
         using var admin = await api.CreateWithAdminAsync("acme");
-        using var ingest = Keys.Client(api.Pipeline, (await Keys.CreateAsync(api.Pipeline, ["ingest", "read"], admin: admin)).Key);
+        using var ingest = Keys.Client(
+            api.Pipeline,
+            (await Keys.CreateAsync(api.Pipeline, ["ingest", "read"], admin: admin)).Key
+        );
         Assert.Equal(HttpStatusCode.Accepted, (await TenantApi.IngestAsync(ingest)).StatusCode);
 
         var suspended = await api.PostAsync("/v1/tenants/acme/suspend");
         Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
-        Assert.Equal("suspended", (await Json.ReadAsync(suspended)).GetProperty("data").GetProperty("status").GetString());
+        Assert.Equal(
+            "suspended",
+            (await Json.ReadAsync(suspended)).GetProperty("data").GetProperty("status").GetString()
+        );
 
-        foreach (var refused in new[]
-        {
-            await TenantApi.IngestAsync(ingest),
-            await ingest.GetAsync("/v1/usage", Ct),
-            await admin.GetAsync("/v1/admin/keys", Ct),
-            await admin.GetAsync("/v1/audit", Ct),
-            await admin.PostAsJsonAsync("/v1/deletions", new { scope = "tenant", reason = "while suspended" }, Ct),
-        })
+        foreach (
+            var refused in new[]
+            {
+                await TenantApi.IngestAsync(ingest),
+                await ingest.GetAsync("/v1/usage", Ct),
+                await admin.GetAsync("/v1/admin/keys", Ct),
+                await admin.GetAsync("/v1/audit", Ct),
+                await admin.PostAsJsonAsync("/v1/deletions", new { scope = "tenant", reason = "while suspended" }, Ct),
+            }
+        )
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Equal("ERR_TENANT_SUSPENDED", await Json.ErrorCodeAsync(refused));
@@ -79,10 +107,15 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
 
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/v1/tenants/acme/resume")).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await TenantApi.IngestAsync(ingest)).StatusCode);
-        var keys = (await Json.ReadAsync(await admin.GetAsync("/v1/admin/keys", Ct))).GetProperty("data").EnumerateArray();
+        var keys = (await Json.ReadAsync(await admin.GetAsync("/v1/admin/keys", Ct)))
+            .GetProperty("data")
+            .EnumerateArray();
         Assert.Equal(2, keys.Count());
 
-        Assert.Equal(["tenant.created", "tenant.suspended", "tenant.resumed"], (await api.AuditAsync("acme")).Select(e => e.Action));
+        Assert.Equal(
+            ["tenant.created", "tenant.suspended", "tenant.resumed"],
+            (await api.AuditAsync("acme")).Select(e => e.Action)
+        );
     }
 
     [Fact]
@@ -91,19 +124,31 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
         await using var api = await TenantApi.StartAsync(postgres, kafka, blob);
         using var admin = await api.CreateWithAdminAsync("acme");
         // A second host over the same database: it learns of the suspension from the store, not from this host.
-        await using var other = await PitPlatform.LocalHost.PitLocalHost.StartAsync(new PitPlatform.LocalHost.LocalHostOptions
-        {
-            StateDirectory = Path.Combine(Path.GetTempPath(), "pit-tests", "state-" + Guid.NewGuid().ToString("N")[..12]),
-            HttpPort = 0,
-            Settings = api.Pipeline.Settings.ToDictionary(),
-        }, runConsumers: false, Ct);
+        await using var other = await PitPlatform.LocalHost.PitLocalHost.StartAsync(
+            new PitPlatform.LocalHost.LocalHostOptions
+            {
+                StateDirectory = Path.Combine(
+                    Path.GetTempPath(),
+                    "pit-tests",
+                    "state-" + Guid.NewGuid().ToString("N")[..12]
+                ),
+                HttpPort = 0,
+                Settings = api.Pipeline.Settings.ToDictionary(),
+            },
+            runConsumers: false,
+            Ct
+        );
         using var otherAdmin = new HttpClient { BaseAddress = other.BaseAddress };
         otherAdmin.DefaultRequestHeaders.Authorization = admin.DefaultRequestHeaders.Authorization;
         Assert.Equal(HttpStatusCode.OK, (await otherAdmin.GetAsync("/v1/admin/keys", Ct)).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/v1/tenants/acme/suspend")).StatusCode);
-        await Eventually.WaitForAsync(() => otherAdmin.GetAsync("/v1/admin/keys", Ct), r => r.StatusCode == HttpStatusCode.Forbidden,
-            Access.ApiKeys.ApiKeyAuthenticator.CacheDuration + TimeSpan.FromSeconds(5), "the other instance refuses the suspended tenant's key");
+        await Eventually.WaitForAsync(
+            () => otherAdmin.GetAsync("/v1/admin/keys", Ct),
+            r => r.StatusCode == HttpStatusCode.Forbidden,
+            Access.ApiKeys.ApiKeyAuthenticator.CacheDuration + TimeSpan.FromSeconds(5),
+            "the other instance refuses the suspended tenant's key"
+        );
     }
 
     [Fact]
@@ -112,7 +157,10 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
         await using var api = await TenantApi.StartAsync(postgres, kafka, blob);
         await api.CreateAsync("acme");
 
-        var listed = (await Json.ReadAsync(await api.Operator.GetAsync("/v1/tenants", Ct))).GetProperty("data").EnumerateArray().ToList();
+        var listed = (await Json.ReadAsync(await api.Operator.GetAsync("/v1/tenants", Ct)))
+            .GetProperty("data")
+            .EnumerateArray()
+            .ToList();
         Assert.Equal(["acme", "demo"], listed.Select(t => t.GetProperty("id").GetString()));
         Assert.Equal("pro", listed[1].GetProperty("plan").GetString());
 

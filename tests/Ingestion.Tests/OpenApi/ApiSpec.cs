@@ -23,10 +23,16 @@ internal sealed partial class ApiSpec
     {
         Root = root;
         Schemas = new SpecSchema(root);
-        Operations = [.. root.GetProperty("paths").EnumerateObject()
-            .SelectMany(path => path.Value.EnumerateObject()
-                .Where(m => Methods.Contains(m.Name))
-                .Select(m => new SpecOperation(this, m.Name.ToUpperInvariant(), path.Name, m.Value)))];
+        Operations =
+        [
+            .. root.GetProperty("paths")
+                .EnumerateObject()
+                .SelectMany(path =>
+                    path.Value.EnumerateObject()
+                        .Where(m => Methods.Contains(m.Name))
+                        .Select(m => new SpecOperation(this, m.Name.ToUpperInvariant(), path.Name, m.Value))
+                ),
+        ];
     }
 
     public static ApiSpec Current => Loaded.Value;
@@ -38,7 +44,8 @@ internal sealed partial class ApiSpec
     public IReadOnlyList<SpecOperation> Operations { get; }
 
     public SpecOperation Operation(string id) =>
-        Operations.SingleOrDefault(o => o.Id == id) ?? throw new InvalidOperationException($"{id} is not in docs/API_SPEC.yaml");
+        Operations.SingleOrDefault(o => o.Id == id)
+        ?? throw new InvalidOperationException($"{id} is not in docs/API_SPEC.yaml");
 
     public static ApiSpec Parse(string yaml)
     {
@@ -51,9 +58,14 @@ internal sealed partial class ApiSpec
     /// <summary>Follows a local $ref (responses, parameters, headers, examples) to the object it names.</summary>
     public JsonElement Resolve(JsonElement node)
     {
-        for (var hops = 0; node.ValueKind == JsonValueKind.Object && node.TryGetProperty("$ref", out var reference); hops++)
+        for (
+            var hops = 0;
+            node.ValueKind == JsonValueKind.Object && node.TryGetProperty("$ref", out var reference);
+            hops++
+        )
         {
-            if (hops > 16) throw new InvalidDataException($"$ref loop at {reference}");
+            if (hops > 16)
+                throw new InvalidDataException($"$ref loop at {reference}");
             node = At(reference.GetString()!);
         }
         return node;
@@ -62,38 +74,49 @@ internal sealed partial class ApiSpec
     /// <summary>The node at a local reference (#/a/b).</summary>
     public JsonElement At(string reference)
     {
-        if (!reference.StartsWith("#/", StringComparison.Ordinal)) throw new NotSupportedException($"only local references are supported: {reference}");
+        if (!reference.StartsWith("#/", StringComparison.Ordinal))
+            throw new NotSupportedException($"only local references are supported: {reference}");
         var node = Root;
         foreach (var token in reference[2..].Split('/'))
         {
-            if (!node.TryGetProperty(JsonPointer.Unescape(token), out node)) throw new InvalidDataException($"{reference} does not resolve");
+            if (!node.TryGetProperty(JsonPointer.Unescape(token), out node))
+                throw new InvalidDataException($"{reference} does not resolve");
         }
         return node;
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(child =>
-            KeyValuePair.Create(((YamlScalarNode)child.Key).Value ?? "", ToJson(child.Value)))),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new NotSupportedException($"YAML node {node.NodeType} at {node.Start}"),
-    };
+    private static JsonNode? ToJson(YamlNode node) =>
+        node switch
+        {
+            YamlMappingNode mapping => new JsonObject(
+                mapping.Children.Select(child =>
+                    KeyValuePair.Create(((YamlScalarNode)child.Key).Value ?? "", ToJson(child.Value))
+                )
+            ),
+            YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
+            YamlScalarNode scalar => Scalar(scalar),
+            _ => throw new NotSupportedException($"YAML node {node.NodeType} at {node.Start}"),
+        };
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
         var text = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain) return JsonValue.Create(text);
-        if (text is "" or "~" or "null" or "Null" or "NULL") return null;
-        if (text is "true" or "True" or "TRUE") return JsonValue.Create(true);
-        if (text is "false" or "False" or "FALSE") return JsonValue.Create(false);
+        if (scalar.Style != ScalarStyle.Plain)
+            return JsonValue.Create(text);
+        if (text is "" or "~" or "null" or "Null" or "NULL")
+            return null;
+        if (text is "true" or "True" or "TRUE")
+            return JsonValue.Create(true);
+        if (text is "false" or "False" or "FALSE")
+            return JsonValue.Create(false);
         if (Integer().IsMatch(text))
         {
             return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)
                 ? JsonValue.Create(whole)
                 : JsonValue.Create(decimal.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
         }
-        if (Float().IsMatch(text)) return JsonValue.Create(decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+        if (Float().IsMatch(text))
+            return JsonValue.Create(decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
         return JsonValue.Create(text);
     }
 
@@ -119,7 +142,8 @@ internal static class RepositoryFiles
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "PitPlatform.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "PitPlatform.sln")))
+                return dir.FullName;
         }
         throw new InvalidOperationException("PitPlatform.sln not found above " + AppContext.BaseDirectory);
     }

@@ -23,13 +23,16 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
 
     public string OperationId => Node.GetProperty("operationId").GetString()!;
 
-    /// <summary>The scopes of the operation's security requirements (alternatives); null when it needs no key.</summary>
+    /// <summary>
+    /// The scopes of the operation's security requirements (alternatives); null when it needs no key.
+    /// </summary>
     public IReadOnlyList<string>? Scopes
     {
         get
         {
             var security = Node.TryGetProperty("security", out var own) ? own : spec.Root.GetProperty("security");
-            if (security.GetArrayLength() == 0) return null;
+            if (security.GetArrayLength() == 0)
+                return null;
             // Several requirements are alternatives (admin or approver): any one of their scopes lets the key in.
             var requirements = security.EnumerateArray().Select(r => r.EnumerateObject().Single());
             return [.. requirements.SelectMany(r => r.Value.EnumerateArray().Select(s => s.GetString()!)).Distinct()];
@@ -37,22 +40,33 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
     }
 
     public IReadOnlyList<JsonElement> Parameters =>
-        Node.TryGetProperty("parameters", out var parameters) ? [.. parameters.EnumerateArray().Select(spec.Resolve)] : [];
+        Node.TryGetProperty("parameters", out var parameters)
+            ? [.. parameters.EnumerateArray().Select(spec.Resolve)]
+            : [];
 
     /// <summary>The application/json media type of the request body, if the operation takes one.</summary>
     public JsonElement? RequestMedia =>
-        Node.TryGetProperty("requestBody", out var body) && spec.Resolve(body).GetProperty("content").TryGetProperty("application/json", out var media)
+        Node.TryGetProperty("requestBody", out var body)
+        && spec.Resolve(body).GetProperty("content").TryGetProperty("application/json", out var media)
             ? media
             : null;
 
     public IReadOnlyDictionary<string, JsonElement> RequestExamples => Examples(RequestMedia);
 
     public IReadOnlyDictionary<int, JsonElement> Responses =>
-        Node.GetProperty("responses").EnumerateObject().ToDictionary(r => int.Parse(r.Name, System.Globalization.CultureInfo.InvariantCulture), r => spec.Resolve(r.Value));
+        Node.GetProperty("responses")
+            .EnumerateObject()
+            .ToDictionary(
+                r => int.Parse(r.Name, System.Globalization.CultureInfo.InvariantCulture),
+                r => spec.Resolve(r.Value)
+            );
 
     /// <summary>The application/json media type of a response, or null for a response without a body.</summary>
     public JsonElement? ResponseMedia(int status) =>
-        Responses[status].TryGetProperty("content", out var content) && content.TryGetProperty("application/json", out var media) ? media : null;
+        Responses[status].TryGetProperty("content", out var content)
+        && content.TryGetProperty("application/json", out var media)
+            ? media
+            : null;
 
     public IReadOnlyDictionary<string, JsonElement> ResponseExamples(int status) => Examples(ResponseMedia(status));
 
@@ -61,8 +75,12 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
     {
         get
         {
-            var names = RequestExamples.Keys
-                .Concat(Parameters.SelectMany(p => p.TryGetProperty("examples", out var e) ? e.EnumerateObject().Select(x => x.Name) : []))
+            var names = RequestExamples
+                .Keys.Concat(
+                    Parameters.SelectMany(p =>
+                        p.TryGetProperty("examples", out var e) ? e.EnumerateObject().Select(x => x.Name) : []
+                    )
+                )
                 .Distinct()
                 .ToList();
             return names.Count > 0 ? names : [BareRequest];
@@ -73,7 +91,10 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
     public int? PairedStatus(string caseName)
     {
         var statuses = Responses.Keys.Where(s => ResponseExamples(s).ContainsKey(caseName)).ToList();
-        if (statuses.Count > 1) throw new InvalidDataException($"{Id}: the response examples of {string.Join(", ", statuses)} are all named {caseName}");
+        if (statuses.Count > 1)
+            throw new InvalidDataException(
+                $"{Id}: the response examples of {string.Join(", ", statuses)} are all named {caseName}"
+            );
         return statuses.Count == 1 ? statuses[0] : null;
     }
 
@@ -88,15 +109,22 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
             var name = parameter.GetProperty("name").GetString()!;
             var location = parameter.GetProperty("in").GetString();
             var required = parameter.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.True;
-            JsonElement? value = parameter.TryGetProperty("examples", out var examples) && examples.TryGetProperty(caseName, out var named)
-                ? spec.Resolve(named).GetProperty("value")
-                : parameter.TryGetProperty("example", out var single) ? single : null;
+            JsonElement? value =
+                parameter.TryGetProperty("examples", out var examples)
+                && examples.TryGetProperty(caseName, out var named)
+                    ? spec.Resolve(named).GetProperty("value")
+                : parameter.TryGetProperty("example", out var single) ? single
+                : null;
             if (value is null)
             {
-                if (required) throw new InvalidDataException($"{Id}: required parameter {name} has no example for the request {caseName}");
+                if (required)
+                    throw new InvalidDataException(
+                        $"{Id}: required parameter {name} has no example for the request {caseName}"
+                    );
                 continue;
             }
-            var text = value.Value.ValueKind == JsonValueKind.String ? value.Value.GetString()! : value.Value.GetRawText();
+            var text =
+                value.Value.ValueKind == JsonValueKind.String ? value.Value.GetString()! : value.Value.GetRawText();
             switch (location)
             {
                 case "path":
@@ -120,7 +148,12 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
                 throw new InvalidDataException($"{Id}: the request {caseName} has no body example of that name");
             body = example.GetRawText();
         }
-        return new SpecRequest(Method, query.Count == 0 ? target : target + "?" + string.Join("&", query), headers, body);
+        return new SpecRequest(
+            Method,
+            query.Count == 0 ? target : target + "?" + string.Join("&", query),
+            headers,
+            body
+        );
     }
 
     private Dictionary<string, JsonElement> Examples(JsonElement? media) =>
@@ -132,4 +165,9 @@ internal sealed class SpecOperation(ApiSpec spec, string method, string path, Js
 }
 
 /// <summary>A request as the spec documents it.</summary>
-internal sealed record SpecRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string? Body);
+internal sealed record SpecRequest(
+    string Method,
+    string PathAndQuery,
+    IReadOnlyDictionary<string, string> Headers,
+    string? Body
+);

@@ -13,8 +13,15 @@ internal static class EdgeRequests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Sends <paramref name="body"/> as is (bytes, so they need not be UTF-8) with the development key.</summary>
-    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(TestPipeline pipeline, string method, string path, byte[]? body = null)
+    /// <summary>
+    /// Sends <paramref name="body"/> as is (bytes, so they need not be UTF-8) with the development key.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(
+        TestPipeline pipeline,
+        string method,
+        string path,
+        byte[]? body = null
+    )
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (body is not null)
@@ -28,10 +35,16 @@ internal static class EdgeRequests
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    public static Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(TestPipeline pipeline, string method, string path, string json) =>
-        SendAsync(pipeline, method, path, Encoding.UTF8.GetBytes(json));
+    public static Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(
+        TestPipeline pipeline,
+        string method,
+        string path,
+        string json
+    ) => SendAsync(pipeline, method, path, Encoding.UTF8.GetBytes(json));
 
-    /// <summary>A body whose <paramref name="marker"/>'s second byte is replaced by a UTF-8 lead byte without its continuation.</summary>
+    /// <summary>
+    /// A body whose <paramref name="marker"/>'s second byte is replaced by a UTF-8 lead byte without its continuation.
+    /// </summary>
     public static byte[] NotUtf8(string json, string marker)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -39,33 +52,60 @@ internal static class EdgeRequests
         return bytes;
     }
 
-    /// <summary>Asserts a structured 400 with <paramref name="code"/> naming <paramref name="detail"/> (pointer or parameter) <paramref name="at"/>.</summary>
-    public static void AssertRefused((HttpStatusCode Status, JsonElement Body) answer, string code, string detail, string at)
+    /// <summary>
+    /// Asserts a structured 400 with <paramref name="code"/> naming <paramref name="detail"/> (pointer or parameter)
+    /// <paramref name="at"/>.
+    /// </summary>
+    public static void AssertRefused(
+        (HttpStatusCode Status, JsonElement Body) answer,
+        string code,
+        string detail,
+        string at
+    )
     {
-        Assert.True(answer.Status == HttpStatusCode.BadRequest, $"expected 400, got {(int)answer.Status}: {answer.Body}");
+        Assert.True(
+            answer.Status == HttpStatusCode.BadRequest,
+            $"expected 400, got {(int)answer.Status}: {answer.Body}"
+        );
         var error = answer.Body.GetProperty("error");
         Assert.Equal(code, error.GetProperty("code").GetString());
         Assert.Equal(at, error.GetProperty("details").GetProperty(detail).GetString());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
     }
 
-    /// <summary>The event ids on a catalog topic, read for a few seconds (long enough to see a record too many).</summary>
+    /// <summary>
+    /// The event ids on a catalog topic, read for a few seconds (long enough to see a record too many).
+    /// </summary>
     public static HashSet<string> EventIdsOn(TestPipeline pipeline, string catalogTopic) =>
-        TopicReader.ReadAll(pipeline.Kafka, catalogTopic, expected: int.MaxValue, TimeSpan.FromSeconds(3))
+        TopicReader
+            .ReadAll(pipeline.Kafka, catalogTopic, expected: int.MaxValue, TimeSpan.FromSeconds(3))
             .Select(r => EventEnvelope.Parser.ParseFrom(r.Message.Value).EventId)
             .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>A trade fill with the given event_id; <paramref name="payload"/> replaces members of the payload by text.</summary>
+    /// <summary>
+    /// A trade fill with the given event_id; <paramref name="extra"/> is JSON text put after the cell.
+    /// </summary>
     public static string Fill(Guid id, string instrument = "ACME", string extra = "", string ts = "") =>
-        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{id}\"{(ts.Length > 0 ? $",\"ts\":\"{ts}\"" : "")},\"series\":\"alpha\",\"cell\":\"0001\"{extra},"
-        + $"\"payload\":{{\"instrument\":\"{instrument}\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000000,\"currency\":\"USD\"}}}}";
+        $"{{\"type\":\"exec.trade_fill\",\"event_id\":\"{id}\"{(ts.Length > 0 ? $",\"ts\":\"{ts}\"" : "")},"
+        + $"\"series\":\"alpha\",\"cell\":\"0001\"{extra},"
+        + $"\"payload\":{{\"instrument\":\"{instrument}\",\"side\":\"buy\",\"quantity\":1,\"price_micros\":1000"
+        + $"000,\"currency\":\"USD\"}}}}";
 
     public static string Batch(params string[] events) => "{\"data\":[" + string.Join(",", events) + "]}";
 
     /// <summary>The per-event results of a 202/207 answer: (status, code, pointer).</summary>
     public static List<(string Status, string? Code, string? Pointer)> Results(JsonElement body) =>
-        [.. body.GetProperty("data").EnumerateArray().Select(r => (
-            r.GetProperty("status").GetString()!,
-            r.TryGetProperty("error", out var e) ? e.GetProperty("code").GetString() : null,
-            r.TryGetProperty("error", out var p) ? p.GetProperty("details").GetProperty("pointer").GetString() : null))];
+        [
+            .. body.GetProperty("data")
+                .EnumerateArray()
+                .Select(r =>
+                    (
+                        r.GetProperty("status").GetString()!,
+                        r.TryGetProperty("error", out var e) ? e.GetProperty("code").GetString() : null,
+                        r.TryGetProperty("error", out var p)
+                            ? p.GetProperty("details").GetProperty("pointer").GetString()
+                            : null
+                    )
+                ),
+        ];
 }

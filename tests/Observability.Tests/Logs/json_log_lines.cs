@@ -25,15 +25,25 @@ public sealed class json_log_lines
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("PitPlatform.Test");
         using var span = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start();
 
-        logger.LogWarning(new InvalidOperationException("boom"), "request {RequestId} tenant {Tenant} event {EventId}: {Count} \"quoted\" {Ratio}",
-            "req-1", "acme", "evt-1", 3, 0.5);
+        logger.LogWarning(
+            new InvalidOperationException("boom"),
+            "request {RequestId} tenant {Tenant} event {EventId}: {Count} \"quoted\" {Ratio}",
+            "req-1",
+            "acme",
+            "evt-1",
+            3,
+            0.5
+        );
 
         var line = Assert.Single(lines.Parsed());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", line.GetProperty("timestamp").GetString());
         Assert.Equal("warn", line.GetProperty("level").GetString());
         Assert.Equal("pit-test", line.GetProperty("service").GetString());
         Assert.Equal("PitPlatform.Test", line.GetProperty("category").GetString());
-        Assert.Equal("request req-1 tenant acme event evt-1: 3 \"quoted\" 0.5", line.GetProperty("message").GetString());
+        Assert.Equal(
+            "request req-1 tenant acme event evt-1: 3 \"quoted\" 0.5",
+            line.GetProperty("message").GetString()
+        );
         Assert.Equal(span.TraceId.ToHexString(), line.GetProperty("trace_id").GetString());
         Assert.Equal(span.SpanId.ToHexString(), line.GetProperty("span_id").GetString());
         Assert.Equal("req-1", line.GetProperty("request_id").GetString());
@@ -60,7 +70,10 @@ public sealed class json_log_lines
         Activity.Current = null;
         try
         {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("PitPlatform.Test").LogInformation("no span here");
+            services
+                .GetRequiredService<ILoggerFactory>()
+                .CreateLogger("PitPlatform.Test")
+                .LogInformation("no span here");
         }
         finally
         {

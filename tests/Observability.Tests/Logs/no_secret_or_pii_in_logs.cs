@@ -16,17 +16,37 @@ public sealed class no_secret_or_pii_in_logs(PostgresFixture postgres, KafkaFixt
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly string[] Pii = ["jane.doe@example.com", "4111 1111 1111 1111", "415 555 0100", "203.0.113.7", "jane-42"];
+    private static readonly string[] Pii =
+    [
+        "jane.doe@example.com",
+        "4111 1111 1111 1111",
+        "415 555 0100",
+        "203.0.113.7",
+        "jane-42",
+    ];
 
     [Fact]
     public async Task no_log_line_or_span_holds_raw_pii_or_a_secret()
     {
         using var spans = new RecordedSpans();
         var logs = new JsonLogLines();
-        var debug = new[] { "PitPlatform.Ingestion", "PitPlatform.Processing", "PitPlatform.Access", "PitPlatform.Consumer", "PitPlatform.Hosting", "Microsoft.AspNetCore" }
-            .ToDictionary(c => $"Logging:LogLevel:{c}", _ => (string?)"Debug");
+        var debug = new[]
+        {
+            "PitPlatform.Ingestion",
+            "PitPlatform.Processing",
+            "PitPlatform.Access",
+            "PitPlatform.Consumer",
+            "PitPlatform.Hosting",
+            "Microsoft.AspNetCore",
+        }.ToDictionary(c => $"Logging:LogLevel:{c}", _ => (string?)"Debug");
         debug[SettingNames.LogFormat] = "json";
-        await using var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, settings: debug, logging: logs.Capture);
+        await using var pipeline = await TestPipeline.StartAsync(
+            await postgres.CreateDatabaseAsync(migrate: false),
+            kafka,
+            blob,
+            settings: debug,
+            logging: logs.Capture
+        );
         var series = Fills.NewSeries("pii");
 
         var accepted = $$$"""
@@ -43,18 +63,30 @@ public sealed class no_secret_or_pii_in_logs(PostgresFixture postgres, KafkaFixt
         var status = (await pipeline.PostEventsAsync(rejected, Ct)).StatusCode;
         Assert.True(status is HttpStatusCode.MultiStatus or HttpStatusCode.BadRequest, status.ToString());
         Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(Fills.One(series), Ct)).StatusCode);
-        await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("nav_points", $"series = '{series}'"), n => n == 1,
-            TimeSpan.FromSeconds(60), "the fill's NAV point");
-        await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("llm_calls", $"series = '{series}'"), n => n >= 1,
-            TimeSpan.FromSeconds(60), "the LLM call's usage");
+        await Eventually.WaitForAsync(
+            () => pipeline.Database.CountAsync("nav_points", $"series = '{series}'"),
+            n => n == 1,
+            TimeSpan.FromSeconds(60),
+            "the fill's NAV point"
+        );
+        await Eventually.WaitForAsync(
+            () => pipeline.Database.CountAsync("llm_calls", $"series = '{series}'"),
+            n => n >= 1,
+            TimeSpan.FromSeconds(60),
+            "the LLM call's usage"
+        );
 
         var lines = logs.Lines.ToList();
         Assert.True(lines.Count > 3, "the host wrote too little to prove anything:\n" + string.Join('\n', lines));
         var secrets = new[]
         {
-            pipeline.Settings[SettingNames.ApiKeyPepper]!, pipeline.Settings[SettingNames.RedactionSecret]!, pipeline.Host.DevKey.ToString(),
+            pipeline.Settings[SettingNames.ApiKeyPepper]!,
+            pipeline.Settings[SettingNames.RedactionSecret]!,
+            pipeline.Host.DevKey.ToString(),
         };
-        var attributes = spans.Spans.SelectMany(s => s.TagObjects.Select(t => $"{s.DisplayName} {t.Key}={t.Value}")).ToList();
+        var attributes = spans
+            .Spans.SelectMany(s => s.TagObjects.Select(t => $"{s.DisplayName} {t.Key}={t.Value}"))
+            .ToList();
         foreach (var value in Pii.Concat(secrets))
         {
             var leaking = lines.Concat(attributes).Where(l => l.Contains(value, StringComparison.Ordinal)).ToList();

@@ -5,7 +5,9 @@ using Xunit;
 
 namespace PitPlatform.Observability.Tests.Metrics;
 
-/// <summary>Where two of the platform's metrics come from: librdkafka's statistics and the database failure test.</summary>
+/// <summary>
+/// Where two of the platform's metrics come from: librdkafka's statistics and the database failure test.
+/// </summary>
 public sealed class platform_metric_sources
 {
     [Fact]
@@ -22,10 +24,22 @@ public sealed class platform_metric_sources
     [Fact]
     public void only_an_unreachable_database_counts_as_a_connection_failure_not_a_query_error()
     {
-        Assert.True(DatabaseConnectionFailures.IsConnectionFailure(new NpgsqlException("Failed to connect to 127.0.0.1:5432")));
-        Assert.True(DatabaseConnectionFailures.IsConnectionFailure(new AggregateException(new NpgsqlException("broken"))));
-        Assert.True(DatabaseConnectionFailures.IsConnectionFailure(new PostgresException("terminating", "FATAL", "FATAL", "57P01")));
-        Assert.False(DatabaseConnectionFailures.IsConnectionFailure(new PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
+        Assert.True(
+            DatabaseConnectionFailures.IsConnectionFailure(new NpgsqlException("Failed to connect to 127.0.0.1:5432"))
+        );
+        Assert.True(
+            DatabaseConnectionFailures.IsConnectionFailure(new AggregateException(new NpgsqlException("broken")))
+        );
+        Assert.True(
+            DatabaseConnectionFailures.IsConnectionFailure(
+                new PostgresException("terminating", "FATAL", "FATAL", "57P01")
+            )
+        );
+        Assert.False(
+            DatabaseConnectionFailures.IsConnectionFailure(
+                new PostgresException("duplicate key", "ERROR", "ERROR", "23505")
+            )
+        );
         Assert.False(DatabaseConnectionFailures.IsConnectionFailure(new InvalidOperationException("a bug")));
     }
 }

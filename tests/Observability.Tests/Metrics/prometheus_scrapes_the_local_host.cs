@@ -20,25 +20,42 @@ public sealed class prometheus_scrapes_the_local_host(PostgresFixture postgres, 
     public async Task a_prometheus_server_scrapes_the_ingest_counter_from_the_local_host()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
-        Assert.Equal(HttpStatusCode.Accepted, (await pipeline.PostEventsAsync(Fills.One(Fills.NewSeries("scrape")), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await pipeline.PostEventsAsync(Fills.One(Fills.NewSeries("scrape")), Ct)).StatusCode
+        );
 
         await using var prometheus = PrometheusServer.Start(pipeline.Host.BaseAddress);
         using var http = new HttpClient { BaseAddress = prometheus.Address };
-        var value = await Eventually.WaitForAsync(async () =>
+        var value = await Eventually.WaitForAsync(
+            async () =>
             {
-                if (prometheus.HasExited) throw new InvalidOperationException("prometheus exited:\n" + prometheus.Output);
+                if (prometheus.HasExited)
+                    throw new InvalidOperationException("prometheus exited:\n" + prometheus.Output);
                 try
                 {
-                    var json = await http.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString("sum(pit_ingest_events_total{outcome=\"accepted\"})"), Ct);
+                    var json = await http.GetStringAsync(
+                        "/api/v1/query?query="
+                            + Uri.EscapeDataString("sum(pit_ingest_events_total{outcome=\"accepted\"})"),
+                        Ct
+                    );
                     var result = JsonDocument.Parse(json).RootElement.GetProperty("data").GetProperty("result");
-                    return result.GetArrayLength() == 0 ? 0 : double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                    return result.GetArrayLength() == 0
+                        ? 0
+                        : double.Parse(
+                            result[0].GetProperty("value")[1].GetString()!,
+                            System.Globalization.CultureInfo.InvariantCulture
+                        );
                 }
                 catch (HttpRequestException)
                 {
                     return 0; // not listening yet
                 }
             },
-            v => v >= 1, TimeSpan.FromSeconds(60), "Prometheus to scrape pit_ingest_events_total");
+            v => v >= 1,
+            TimeSpan.FromSeconds(60),
+            "Prometheus to scrape pit_ingest_events_total"
+        );
         Assert.True(value >= 1);
     }
 
@@ -58,16 +75,31 @@ public sealed class prometheus_scrapes_the_local_host(PostgresFixture postgres, 
 
         public Uri Address { get; }
         public bool HasExited => _process.HasExited;
-        public string Output { get { lock (_output) return _output.ToString(); } }
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                    return _output.ToString();
+            }
+        }
 
         public static PrometheusServer Start(Uri target)
         {
             var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists)
-                ?? throw new InvalidOperationException("prometheus is not installed: ./pit setup installs it (apt package prometheus)");
-            var directory = Path.Combine(Path.GetTempPath(), "pit-tests", "prometheus-" + Guid.NewGuid().ToString("N")[..12]);
+                ?? throw new InvalidOperationException(
+                    "prometheus is not installed: ./pit setup installs it (apt package prometheus)"
+                );
+            var directory = Path.Combine(
+                Path.GetTempPath(),
+                "pit-tests",
+                "prometheus-" + Guid.NewGuid().ToString("N")[..12]
+            );
             Directory.CreateDirectory(directory);
             var config = Path.Combine(directory, "prometheus.yml");
-            File.WriteAllText(config, $"""
+            File.WriteAllText(
+                config,
+                $"""
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
@@ -76,9 +108,15 @@ public sealed class prometheus_scrapes_the_local_host(PostgresFixture postgres, 
                     metrics_path: /metrics
                     static_configs:
                       - targets: ['{target.Authority}']
-                """);
+                """
+            );
             var port = FreePort();
-            var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var info = new ProcessStartInfo(binary)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
             info.ArgumentList.Add("--config.file=" + config);
             info.ArgumentList.Add("--storage.tsdb.path=" + Path.Combine(directory, "data"));
             info.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
@@ -94,8 +132,10 @@ public sealed class prometheus_scrapes_the_local_host(PostgresFixture postgres, 
 
         private void Append(string? line)
         {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
+            if (line is null)
+                return;
+            lock (_output)
+                _output.AppendLine(line);
         }
 
         private static int FreePort()
@@ -113,7 +153,10 @@ public sealed class prometheus_scrapes_the_local_host(PostgresFixture postgres, 
                 await _process.WaitForExitAsync();
             }
             _process.Dispose();
-            try { Directory.Delete(_directory, recursive: true); }
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
             catch (IOException) { }
         }
     }

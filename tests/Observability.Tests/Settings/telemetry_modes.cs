@@ -9,16 +9,22 @@ using Xunit;
 
 namespace PitPlatform.Observability.Tests.Settings;
 
-/// <summary>PIT_TELEMETRY: off registers no OpenTelemetry, traces exports every span, anything else stops the host.</summary>
+/// <summary>
+/// PIT_TELEMETRY: off registers no OpenTelemetry, traces exports every span, anything else stops the host.
+/// </summary>
 public sealed class telemetry_modes
 {
     private static IConfiguration Settings(string? value) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Telemetry] = value }).Build();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Telemetry] = value })
+            .Build();
 
     [Fact]
     public void an_unknown_value_stops_the_host_naming_the_setting_and_the_allowed_values()
     {
-        var failure = Assert.Throws<MissingSettingsException>(() => new ServiceCollection().AddPitTelemetry(Settings("verbose"), "test"));
+        var failure = Assert.Throws<MissingSettingsException>(() =>
+            new ServiceCollection().AddPitTelemetry(Settings("verbose"), "test")
+        );
         Assert.Contains(SettingNames.Telemetry, failure.Message, StringComparison.Ordinal);
         Assert.Contains("on, off, traces", failure.Message, StringComparison.Ordinal);
         Assert.Contains("'verbose'", failure.Message, StringComparison.Ordinal);
@@ -36,7 +42,8 @@ public sealed class telemetry_modes
     [InlineData(null)]
     [InlineData("on")]
     [InlineData("ON")]
-    public void on_is_the_default(string? value) => Assert.Equal(PitTelemetryMode.On, PitTelemetryModes.Read(Settings(value)));
+    public void on_is_the_default(string? value) =>
+        Assert.Equal(PitTelemetryMode.On, PitTelemetryModes.Read(Settings(value)));
 
     [Fact]
     public void traces_records_and_exports_every_span_without_a_collector()

@@ -20,7 +20,9 @@ internal sealed class JsonLogLines
     /// <summary>For TestPipeline.StartAsync's logging hook.</summary>
     public void Capture(ILoggingBuilder logging) =>
         logging.Services.AddSingleton<ILoggerProvider>(services => new Provider(
-            services.GetServices<ConsoleFormatter>().Single(f => f.Name == PitJsonConsoleFormatter.FormatterName), Lines));
+            services.GetServices<ConsoleFormatter>().Single(f => f.Name == PitJsonConsoleFormatter.FormatterName),
+            Lines
+        ));
 
     public IEnumerable<JsonElement> Parsed() => Lines.Select(line => JsonDocument.Parse(line).RootElement);
 
@@ -28,22 +30,28 @@ internal sealed class JsonLogLines
     {
         public ILogger CreateLogger(string categoryName) => new Logger(categoryName, formatter, lines);
 
-        public void Dispose()
-        {
-        }
+        public void Dispose() { }
     }
 
     private sealed class Logger(string category, ConsoleFormatter formatter, ConcurrentQueue<string> lines) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> format)
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> format
+        )
         {
             using var writer = new StringWriter();
             formatter.Write(new LogEntry<TState>(logLevel, category, eventId, state, exception, format), null, writer);
-            foreach (var line in writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)) lines.Enqueue(line);
+            foreach (var line in writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries))
+                lines.Enqueue(line);
         }
     }
 }

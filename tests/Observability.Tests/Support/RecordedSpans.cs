@@ -4,7 +4,9 @@ using PitPlatform.Contracts.Telemetry;
 
 namespace PitPlatform.Observability.Tests.Support;
 
-/// <summary>Every span the platform and ASP.NET Core end while it listens (all sampled, as an exporter would see them).</summary>
+/// <summary>
+/// Every span the platform and ASP.NET Core end while it listens (all sampled, as an exporter would see them).
+/// </summary>
 internal sealed class RecordedSpans : IDisposable
 {
     private readonly ActivityListener _listener;

@@ -15,15 +15,33 @@ internal sealed class TraceCaller : IDisposable
 
     public TraceCaller(TestPipeline pipeline)
     {
-        _http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = pipeline.Host.BaseAddress };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", pipeline.Host.DevKey.ToString());
+        _http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = pipeline.Host.BaseAddress,
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            pipeline.Host.DevKey.ToString()
+        );
     }
 
-    /// <summary>POST /v1/events with <paramref name="json"/> as part of the caller's trace <paramref name="trace"/>.</summary>
-    public async Task<HttpResponseMessage> PostEventsAsync(string json, ActivityTraceId trace, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /v1/events with <paramref name="json"/> as part of the caller's trace <paramref name="trace"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostEventsAsync(
+        string json,
+        ActivityTraceId trace,
+        CancellationToken cancellationToken
+    )
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("traceparent", $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(
+            "traceparent",
+            $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01"
+        );
         return await _http.SendAsync(request, cancellationToken);
     }
 

@@ -18,8 +18,17 @@ public sealed class consumer_spans
     public async Task a_batch_of_one_continues_the_trace_its_envelope_carries_even_without_headers()
     {
         using var spans = new RecordedSpans();
-        var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
-        var envelope = new EventEnvelope { EventId = Guid.NewGuid().ToString("D"), Traceparent = Traceparent(producer), Tracestate = "pit=1" };
+        var producer = new ActivityContext(
+            ActivityTraceId.CreateRandom(),
+            ActivitySpanId.CreateRandom(),
+            ActivityTraceFlags.Recorded
+        );
+        var envelope = new EventEnvelope
+        {
+            EventId = Guid.NewGuid().ToString("D"),
+            Traceparent = Traceparent(producer),
+            Tracestate = "pit=1",
+        };
         var handler = new Recording("spans-" + Guid.NewGuid().ToString("N")[..8]);
 
         await handler.HandleObservedAsync([Record(envelope.ToByteArray(), [])], TimeProvider.System, Ct);
@@ -37,12 +46,26 @@ public sealed class consumer_spans
     public async Task a_batch_from_two_traces_links_both_and_gives_each_record_a_span_in_its_own_trace()
     {
         using var spans = new RecordedSpans();
-        var first = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
-        var second = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var first = new ActivityContext(
+            ActivityTraceId.CreateRandom(),
+            ActivitySpanId.CreateRandom(),
+            ActivityTraceFlags.Recorded
+        );
+        var second = new ActivityContext(
+            ActivityTraceId.CreateRandom(),
+            ActivitySpanId.CreateRandom(),
+            ActivityTraceFlags.Recorded
+        );
         var handler = new Recording("spans-" + Guid.NewGuid().ToString("N")[..8]);
 
-        await handler.HandleObservedAsync([Record([1], [new("traceparent", Encoding.ASCII.GetBytes(Traceparent(first)))]),
-            Record([2], [new("traceparent", Encoding.ASCII.GetBytes(Traceparent(second)))])], TimeProvider.System, Ct);
+        await handler.HandleObservedAsync(
+            [
+                Record([1], [new("traceparent", Encoding.ASCII.GetBytes(Traceparent(first)))]),
+                Record([2], [new("traceparent", Encoding.ASCII.GetBytes(Traceparent(second)))]),
+            ],
+            TimeProvider.System,
+            Ct
+        );
 
         var mine = spans.Spans.Where(s => s.DisplayName == PitTelemetry.ProcessSpan(handler.ConsumerGroup)).ToList();
         var batch = Assert.Single(mine, s => s.Links.Count() == 2);
@@ -63,7 +86,9 @@ public sealed class consumer_spans
         var handler = new Recording("spans-" + Guid.NewGuid().ToString("N")[..8]) { Fails = true };
         var before = Activity.Current;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleObservedAsync([Record([1], [])], TimeProvider.System, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            handler.HandleObservedAsync([Record([1], [])], TimeProvider.System, Ct)
+        );
 
         var batch = Assert.Single(spans.Spans, s => s.DisplayName == PitTelemetry.ProcessSpan(handler.ConsumerGroup));
         Assert.Equal(ActivityStatusCode.Error, batch.Status);
@@ -71,7 +96,8 @@ public sealed class consumer_spans
         Assert.Same(before, Activity.Current);
     }
 
-    private static string Traceparent(ActivityContext context) => $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-01";
+    private static string Traceparent(ActivityContext context) =>
+        $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-01";
 
     private static ConsumedRecord Record(byte[] value, KeyValuePair<string, byte[]>[] headers) =>
         new("pit.v1.exec.trade_fill", 0, 1, null, value, DateTimeOffset.UtcNow, headers);

@@ -19,21 +19,33 @@ public sealed class otlp_export(PostgresFixture postgres, KafkaFixture kafka, Bl
     public async Task an_ingest_trace_reaches_the_otlp_collector_the_setting_names()
     {
         using var collector = new OtlpCollector();
-        await using var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: false,
+        await using var pipeline = await TestPipeline.StartAsync(
+            await postgres.CreateDatabaseAsync(migrate: false),
+            kafka,
+            blob,
+            runConsumers: false,
             settings: new Dictionary<string, string?>
             {
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
                 ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-            });
+            }
+        );
         var trace = ActivityTraceId.CreateRandom();
         using var caller = new TraceCaller(pipeline);
-        Assert.Equal(HttpStatusCode.Accepted, (await caller.PostEventsAsync(Fills.One(Fills.NewSeries("otlp")), trace, Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await caller.PostEventsAsync(Fills.One(Fills.NewSeries("otlp")), trace, Ct)).StatusCode
+        );
 
         // The OTLP body is protobuf: the trace id is there as its 16 raw bytes.
         var traceBytes = Convert.FromHexString(trace.ToHexString());
-        await Eventually.WaitForAsync(() => Task.FromResult(collector.Received("/v1/traces").Count(b => b.AsSpan().IndexOf(traceBytes) >= 0)),
-            n => n > 0, TimeSpan.FromSeconds(30), "the ingest trace at the collector");
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(collector.Received("/v1/traces").Count(b => b.AsSpan().IndexOf(traceBytes) >= 0)),
+            n => n > 0,
+            TimeSpan.FromSeconds(30),
+            "the ingest trace at the collector"
+        );
     }
 
     /// <summary>Answers 200 to every OTLP/HTTP export and keeps the bodies by path.</summary>
@@ -55,12 +67,14 @@ public sealed class otlp_export(PostgresFixture postgres, KafkaFixture kafka, Bl
 
         public List<byte[]> Received(string path)
         {
-            lock (_received) return _received.Where(r => r.Path == path).Select(r => r.Body).ToList();
+            lock (_received)
+                return _received.Where(r => r.Path == path).Select(r => r.Body).ToList();
         }
 
         public string Paths()
         {
-            lock (_received) return string.Join(", ", _received.Select(r => $"{r.Path} ({r.Body.Length} bytes)"));
+            lock (_received)
+                return string.Join(", ", _received.Select(r => $"{r.Path} ({r.Body.Length} bytes)"));
         }
 
         private async Task ServeAsync()
@@ -68,11 +82,18 @@ public sealed class otlp_export(PostgresFixture postgres, KafkaFixture kafka, Bl
             while (_listener.IsListening)
             {
                 HttpListenerContext context;
-                try { context = await _listener.GetContextAsync(); }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
                 using var body = new MemoryStream();
                 await context.Request.InputStream.CopyToAsync(body);
-                lock (_received) _received.Add((context.Request.Url!.AbsolutePath, body.ToArray()));
+                lock (_received)
+                    _received.Add((context.Request.Url!.AbsolutePath, body.ToArray()));
                 context.Response.StatusCode = 200;
                 context.Response.Close();
             }

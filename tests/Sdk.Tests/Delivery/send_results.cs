@@ -17,7 +17,15 @@ public sealed class send_results(PostgresFixture postgres, KafkaFixture kafka, B
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var client = SdkClients.For(pipeline);
-        var llm = new LlmCallEvent("assistant") { Model = "gpt-4.1", InputTokens = 12, OutputTokens = 9, CostMicros = 310, Currency = "USD", LatencyMs = 840 };
+        var llm = new LlmCallEvent("assistant")
+        {
+            Model = "gpt-4.1",
+            InputTokens = 12,
+            OutputTokens = 9,
+            CostMicros = 310,
+            Currency = "USD",
+            LatencyMs = 840,
+        };
         PitEvent[] events = [Fills.Buy(), llm, Fills.Buy(cell: "0002")];
 
         var sent = await client.SendAsync(events, Ct);
@@ -31,16 +39,28 @@ public sealed class send_results(PostgresFixture postgres, KafkaFixture kafka, B
     }
 
     [Fact]
-    public async Task an_event_breaking_the_schema_is_rejected_client_side_with_the_servers_code_and_its_neighbours_are_sent()
+    public async Task an_event_breaking_the_schema_is_refused_client_side_with_the_servers_code_and_neighbours_go()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var client = SdkClients.For(pipeline);
-        PitEvent[] events = [Fills.Buy(), Fills.Buy(quantity: 0), new GenericEvent("exec.unknown", "alpha", "0001", JsonDocument.Parse("{}").RootElement), Fills.Buy()];
+        PitEvent[] events =
+        [
+            Fills.Buy(),
+            Fills.Buy(quantity: 0),
+            new GenericEvent("exec.unknown", "alpha", "0001", JsonDocument.Parse("{}").RootElement),
+            Fills.Buy(),
+        ];
 
         var sent = client.Send(events, Ct);
 
-        Assert.Equal([PitEventStatus.Accepted, PitEventStatus.Rejected, PitEventStatus.Rejected, PitEventStatus.Accepted], sent.Results.Select(r => r.Status));
-        Assert.Equal(new PitEventError("ERR_VALIDATION", "'quantity' must be at least 1", "/payload/quantity"), sent.Results[1].Error);
+        Assert.Equal(
+            [PitEventStatus.Accepted, PitEventStatus.Rejected, PitEventStatus.Rejected, PitEventStatus.Accepted],
+            sent.Results.Select(r => r.Status)
+        );
+        Assert.Equal(
+            new PitEventError("ERR_VALIDATION", "'quantity' must be at least 1", "/payload/quantity"),
+            sent.Results[1].Error
+        );
         Assert.Equal("ERR_UNKNOWN_EVENT_TYPE", sent.Results[2].Error!.Code);
         Assert.Equal("/type", sent.Results[2].Error!.Pointer);
         Assert.Equal(2, client.GetCounters().Rejected);
@@ -65,7 +85,11 @@ public sealed class send_results(PostgresFixture postgres, KafkaFixture kafka, B
     public async Task a_wrong_key_fails_the_request_with_a_typed_exception_that_is_not_transient()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
-        await using var client = new PitIngestionClient(pipeline.Host.BaseAddress, "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", SdkClients.FastOptions());
+        await using var client = new PitIngestionClient(
+            pipeline.Host.BaseAddress,
+            "pit_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+            SdkClients.FastOptions()
+        );
 
         var failure = await Assert.ThrowsAsync<PitIngestionException>(() => client.SendAsync([Fills.Buy()], Ct));
 

@@ -11,16 +11,16 @@ public sealed class transient_retries(PostgresFixture postgres, KafkaFixture kaf
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task a_503_a_429_and_a_reset_connection_are_retried_with_the_same_event_ids_and_retry_after_is_honoured()
+    public async Task a_503_a_429_and_a_reset_connection_are_retried_with_the_same_event_ids_honouring_retry_after()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n => n switch
-        {
-            1 => Fault.Unavailable,
-            2 => Fault.TooManyRequests,
-            3 => Fault.DropBeforeForward,
-            _ => Fault.None,
-        });
+            {
+                1 => Fault.Unavailable,
+                2 => Fault.TooManyRequests,
+                3 => Fault.DropBeforeForward,
+                _ => Fault.None,
+            });
         await using var client = SdkClients.For(proxy.Address, pipeline);
         var events = Fills.Many(5);
 
@@ -33,7 +33,10 @@ public sealed class transient_retries(PostgresFixture postgres, KafkaFixture kaf
         var ids = events.Select(e => e.EventId.ToString("D")).ToList();
         Assert.All(attempts, a => Assert.Equal(ids, a.EventIds));
         Assert.All(ids, id => Assert.Equal(7, Guid.Parse(id).Version)); // UUIDv7, time-ordered
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"Retry-After: 1 must delay the next attempt by a second; took {watch.Elapsed}");
+        Assert.True(
+            watch.Elapsed >= TimeSpan.FromSeconds(1),
+            $"Retry-After: 1 must delay the next attempt by a second; took {watch.Elapsed}"
+        );
         Assert.Equal(3, client.GetCounters().Retries);
     }
 

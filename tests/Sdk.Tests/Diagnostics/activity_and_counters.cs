@@ -15,14 +15,20 @@ public sealed class activity_and_counters(PostgresFixture postgres, KafkaFixture
     public async Task each_http_attempt_is_a_client_activity_with_its_status()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
-        await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n => n == 1 ? Fault.Unavailable : Fault.None);
+        await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n =>
+            n == 1 ? Fault.Unavailable : Fault.None
+        );
         await using var client = SdkClients.For(proxy.Address, pipeline);
         var activities = new List<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "PitPlatform.Sdk" or "Sdk.Tests",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (activities) activities.Add(a); },
+            ActivityStopped = a =>
+            {
+                lock (activities)
+                    activities.Add(a);
+            },
         };
         ActivitySource.AddActivityListener(listener);
 
@@ -43,12 +49,23 @@ public sealed class activity_and_counters(PostgresFixture postgres, KafkaFixture
     }
 
     [Fact]
-    public async Task a_tracked_event_that_breaks_the_schema_reaches_the_callback_and_the_counters_and_its_neighbour_is_delivered()
+    public async Task a_tracked_event_breaking_the_schema_reaches_the_callback_and_counters_and_its_neighbour_goes()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         var rejected = new List<PitRejectedEvent>();
-        await using var client = SdkClients.For(pipeline, o => o.OnRejected = r => { lock (rejected) rejected.Add(r); });
-        var bad = new Sdk.Events.TradeFillEvent("alpha", "0001") { Instrument = "ACME", Side = Sdk.Events.TradeSide.Sell, Quantity = 5, PriceMicros = 1, Currency = "usd" };
+        await using var client = SdkClients.For(pipeline, o => o.OnRejected = r =>
+            {
+                lock (rejected)
+                    rejected.Add(r);
+            });
+        var bad = new Sdk.Events.TradeFillEvent("alpha", "0001")
+        {
+            Instrument = "ACME",
+            Side = Sdk.Events.TradeSide.Sell,
+            Quantity = 5,
+            PriceMicros = 1,
+            Currency = "usd",
+        };
 
         client.Track(Fills.Buy());
         client.Track(bad);
@@ -58,7 +75,10 @@ public sealed class activity_and_counters(PostgresFixture postgres, KafkaFixture
         Assert.Equal((2L, 1L, 1L), (counters.Tracked, counters.Delivered, counters.Rejected));
         var only = Assert.Single(rejected);
         Assert.Same(bad, only.Event);
-        Assert.Equal(new PitEventError("ERR_VALIDATION", "'currency' must match ^[A-Z]{3}$", "/payload/currency"), only.Error);
+        Assert.Equal(
+            new PitEventError("ERR_VALIDATION", "'currency' must match ^[A-Z]{3}$", "/payload/currency"),
+            only.Error
+        );
     }
 
     [Fact]
@@ -67,7 +87,11 @@ public sealed class activity_and_counters(PostgresFixture postgres, KafkaFixture
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, _ => Fault.None);
         var rejected = new List<PitRejectedEvent>();
-        await using var client = SdkClients.For(proxy.Address, pipeline, o => o.OnRejected = r => { lock (rejected) rejected.Add(r); });
+        await using var client = SdkClients.For(proxy.Address, pipeline, o => o.OnRejected = r =>
+            {
+                lock (rejected)
+                    rejected.Add(r);
+            });
         Assert.True(client.IsSdkSupported);
 
         proxy.MinSupportedSdk = "99.0.0";
@@ -77,7 +101,10 @@ public sealed class activity_and_counters(PostgresFixture postgres, KafkaFixture
         await client.FlushAsync(Ct);
 
         Assert.False(client.IsSdkSupported);
-        Assert.Equal((426, PitEventError.SdkUnsupported, false), (failure.Status, failure.ErrorCode, failure.IsTransient));
+        Assert.Equal(
+            (426, PitEventError.SdkUnsupported, false),
+            (failure.Status, failure.ErrorCode, failure.IsTransient)
+        );
         Assert.Equal(PitEventError.SdkUnsupported, Assert.Single(rejected).Error.Code);
         Assert.Single(proxy.Seen);
     }

@@ -18,16 +18,32 @@ public sealed class no_loss_no_double_apply(PostgresFixture postgres, KafkaFixtu
     {
         const int fills = 400;
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
-        var faults = new[] { Fault.DropAfterForward, Fault.Unavailable, Fault.None, Fault.DropBeforeForward, Fault.Delay, Fault.None, Fault.DropAfterForward };
-        await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n => n == 9 ? Fault.TooManyRequests : faults[n % faults.Length]);
+        var faults = new[]
+        {
+            Fault.DropAfterForward,
+            Fault.Unavailable,
+            Fault.None,
+            Fault.DropBeforeForward,
+            Fault.Delay,
+            Fault.None,
+            Fault.DropAfterForward,
+        };
+        await using var proxy = await FaultProxy.StartAsync(pipeline.Host.BaseAddress, n =>
+            n == 9 ? Fault.TooManyRequests : faults[n % faults.Length]
+        );
         var rejected = new List<PitRejectedEvent>();
         await using (var client = SdkClients.For(proxy.Address, pipeline, o =>
+            {
+                o.MaxBatchEvents = 25;
+                o.OnRejected = r =>
+                {
+                    lock (rejected)
+                        rejected.Add(r);
+                };
+            }))
         {
-            o.MaxBatchEvents = 25;
-            o.OnRejected = r => { lock (rejected) rejected.Add(r); };
-        }))
-        {
-            foreach (var fill in Fills.Many(fills, cells: 8)) Assert.True(client.Track(fill));
+            foreach (var fill in Fills.Many(fills, cells: 8))
+                Assert.True(client.Track(fill));
             await client.FlushAsync(Ct);
 
             var counters = client.GetCounters();
@@ -41,9 +57,17 @@ public sealed class no_loss_no_double_apply(PostgresFixture postgres, KafkaFixtu
         var sends = proxy.Seen.SelectMany(s => s.EventIds).GroupBy(id => id).ToList();
         Assert.Equal(fills, sends.Count);
         Assert.Contains(proxy.Seen, s => s.Fault == Fault.DropAfterForward);
-        await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"), n => n >= fills, TimeSpan.FromSeconds(60), $"{fills} fills processed");
+        await Eventually.WaitForAsync(
+            () => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"),
+            n => n >= fills,
+            TimeSpan.FromSeconds(60),
+            $"{fills} fills processed"
+        );
         await Task.Delay(TimeSpan.FromSeconds(1), Ct); // room for a wrongly applied second copy to show up
         Assert.Equal(fills, await pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"));
-        Assert.Equal(fills, await pipeline.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash"));
+        Assert.Equal(
+            fills,
+            await pipeline.Database.ScalarAsync<long>("SELECT sum(fills_applied)::bigint FROM cell_cash")
+        );
     }
 }

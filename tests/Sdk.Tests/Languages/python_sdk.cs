@@ -15,9 +15,14 @@ public sealed class python_sdk(PostgresFixture postgres, KafkaFixture kafka, Blo
     public async Task the_python_sdk_suite_passes_against_the_local_host()
     {
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
-        var python = Environment.GetEnvironmentVariable("PIT_PYTHON") is { Length: > 0 } configured ? configured : "/usr/bin/python3";
+        var python = Environment.GetEnvironmentVariable("PIT_PYTHON") is { Length: > 0 } configured
+            ? configured
+            : "/usr/bin/python3";
 
-        var (exit, output) = await ChildProcess.RunAsync(python, ["-m", "pytest", "sdk/python/tests", "-q", "-p", "no:cacheprovider"], Repository.Root,
+        var (exit, output) = await ChildProcess.RunAsync(
+            python,
+            ["-m", "pytest", "sdk/python/tests", "-q", "-p", "no:cacheprovider"],
+            Repository.Root,
             new Dictionary<string, string>
             {
                 ["PIT_URL"] = pipeline.Host.BaseAddress.ToString().TrimEnd('/'),
@@ -25,7 +30,8 @@ public sealed class python_sdk(PostgresFixture postgres, KafkaFixture kafka, Blo
                 ["PIT_SDK_TESTS_REQUIRE_HOST"] = "1",
                 ["PYTHONDONTWRITEBYTECODE"] = "1",
             },
-            TimeSpan.FromMinutes(5));
+            TimeSpan.FromMinutes(5)
+        );
 
         Assert.True(exit == 0, $"pytest exited with {exit}:\n{output}");
         Assert.DoesNotMatch(@"\d+ skipped", output); // with the host given, no test may skip

@@ -19,12 +19,19 @@ public sealed class typescript_sdk(PostgresFixture postgres, KafkaFixture kafka,
         var package = Path.Combine(Repository.Root, "sdk", "js");
         if (IsStale(package))
         {
-            var build = await ChildProcess.RunAsync("npm", ["run", "--silent", "build"], package, new Dictionary<string, string>(), SuiteTimeout);
+            var build = await ChildProcess.RunAsync(
+                "npm",
+                ["run", "--silent", "build"],
+                package,
+                new Dictionary<string, string>(),
+                SuiteTimeout
+            );
             Assert.True(build.ExitCode == 0, $"npm run build in sdk/js failed ({build.ExitCode}):\n{build.Output}");
         }
 
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
-        var tests = Directory.GetFiles(Path.Combine(package, "build", "test"), "*.test.js")
+        var tests = Directory
+            .GetFiles(Path.Combine(package, "build", "test"), "*.test.js")
             .Concat(Directory.GetFiles(Path.Combine(package, "build", "test", "integration"), "*.test.js"))
             .Order(StringComparer.Ordinal)
             .Select(f => Path.GetRelativePath(package, f))
@@ -37,19 +44,29 @@ public sealed class typescript_sdk(PostgresFixture postgres, KafkaFixture kafka,
             ["PIT_SDK_TESTS_REQUIRE_HOST"] = "1",
         };
 
-        var run = await ChildProcess.RunAsync("node", ["--test", "--test-concurrency=1", "--test-reporter=spec", .. tests], package, environment, SuiteTimeout);
+        var run = await ChildProcess.RunAsync(
+            "node",
+            ["--test", "--test-concurrency=1", "--test-reporter=spec", .. tests],
+            package,
+            environment,
+            SuiteTimeout
+        );
 
         Assert.True(run.ExitCode == 0, $"node --test exited with {run.ExitCode}:\n{run.Output}");
         Assert.Matches(@"(ℹ|#) skipped 0\b", run.Output); // with the host given, no test may skip
     }
 
-    /// <summary>Whether the compiled tests are missing or older than a source, a test, the build settings or the schema.</summary>
+    /// <summary>
+    /// Whether the compiled tests are missing or older than a source, a test, the build settings or the schema.
+    /// </summary>
     private static bool IsStale(string package)
     {
         var marker = Path.Combine(package, "build", "test", "client.test.js");
-        if (!File.Exists(marker) || !File.Exists(Path.Combine(package, "dist", "index.js"))) return true;
+        if (!File.Exists(marker) || !File.Exists(Path.Combine(package, "dist", "index.js")))
+            return true;
         var built = File.GetLastWriteTimeUtc(marker);
-        var inputs = Directory.EnumerateFiles(Path.Combine(package, "src"), "*.ts", SearchOption.AllDirectories)
+        var inputs = Directory
+            .EnumerateFiles(Path.Combine(package, "src"), "*.ts", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(package, "test"), "*.ts", SearchOption.AllDirectories))
             .Concat(Directory.EnumerateFiles(package, "tsconfig*.json"))
             .Append(Path.Combine(Repository.Root, "docs", "EVENT_SCHEMA.json"));

@@ -5,7 +5,9 @@ using Xunit;
 
 namespace PitPlatform.Sdk.Tests.Queueing;
 
-/// <summary>Tracked events leave in batches: when a batch is full (count or bytes), when the interval passes, on flush.</summary>
+/// <summary>
+/// Tracked events leave in batches: when a batch is full (count or bytes), when the interval passes, on flush.
+/// </summary>
 public sealed class background_batching(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -21,9 +23,15 @@ public sealed class background_batching(PostgresFixture postgres, KafkaFixture k
             o.FlushInterval = TimeSpan.FromMinutes(5);
         });
 
-        foreach (var fill in Fills.Many(200)) client.Track(fill);
+        foreach (var fill in Fills.Many(200))
+            client.Track(fill);
 
-        await Eventually.WaitForAsync(() => Task.FromResult(client.GetCounters().Delivered), n => n == 200, TimeSpan.FromSeconds(30), "200 events delivered");
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(client.GetCounters().Delivered),
+            n => n == 200,
+            TimeSpan.FromSeconds(30),
+            "200 events delivered"
+        );
         Assert.All(proxy.Seen, s => Assert.Equal(50, s.EventIds.Count));
     }
 
@@ -33,9 +41,15 @@ public sealed class background_batching(PostgresFixture postgres, KafkaFixture k
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob, runConsumers: false);
         await using var client = SdkClients.For(pipeline, o => o.FlushInterval = TimeSpan.FromMilliseconds(200));
 
-        foreach (var fill in Fills.Many(3)) client.Track(fill);
+        foreach (var fill in Fills.Many(3))
+            client.Track(fill);
 
-        await Eventually.WaitForAsync(() => Task.FromResult(client.GetCounters().Delivered), n => n == 3, TimeSpan.FromSeconds(30), "3 events delivered");
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(client.GetCounters().Delivered),
+            n => n == 3,
+            TimeSpan.FromSeconds(30),
+            "3 events delivered"
+        );
     }
 
     [Fact]
@@ -50,7 +64,15 @@ public sealed class background_batching(PostgresFixture postgres, KafkaFixture k
         });
 
         for (var i = 0; i < 12; i++)
-            client.Track(new LlmCallEvent("assistant") { Model = "m", InputTokens = 1, OutputTokens = 1, Prompt = new string('x', 1000) });
+            client.Track(
+                new LlmCallEvent("assistant")
+                {
+                    Model = "m",
+                    InputTokens = 1,
+                    OutputTokens = 1,
+                    Prompt = new string('x', 1000),
+                }
+            );
         await client.FlushAsync(Ct);
 
         Assert.Equal(12, client.GetCounters().Delivered);

@@ -17,16 +17,31 @@ public sealed class trade_fill_producer_sample(PostgresFixture postgres, KafkaFi
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
         var output = new StringWriter();
 
-        var exit = await FillProducer.RunAsync(pipeline.Host.BaseAddress, pipeline.Host.DevKey.ToString(), 200, output, Ct);
+        var exit = await FillProducer.RunAsync(
+            pipeline.Host.BaseAddress,
+            pipeline.Host.DevKey.ToString(),
+            200,
+            output,
+            Ct
+        );
 
         Assert.True(exit == 0, output.ToString());
         Assert.Contains("delivered 200, rejected 0, dropped 0", output.ToString());
-        await Eventually.WaitForAsync(() => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"), n => n == 200, TimeSpan.FromSeconds(60), "200 fills processed");
+        await Eventually.WaitForAsync(
+            () => pipeline.Database.CountAsync("processed_events", "consumer = 'nav-processor'"),
+            n => n == 200,
+            TimeSpan.FromSeconds(60),
+            "200 fills processed"
+        );
         foreach (var cell in new[] { "0001", "0002", "0003", "0004" })
         {
             // NAV points reach the query API through the analytics consumer, a moment after the processor.
-            await Eventually.WaitForAsync(() => pipeline.Http.GetStringAsync($"/v1/series/desk/nav?cell={cell}", Ct),
-                json => JsonDocument.Parse(json).RootElement.GetProperty("data").GetArrayLength() > 0, TimeSpan.FromSeconds(30), $"NAV of cell {cell}");
+            await Eventually.WaitForAsync(
+                () => pipeline.Http.GetStringAsync($"/v1/series/desk/nav?cell={cell}", Ct),
+                json => JsonDocument.Parse(json).RootElement.GetProperty("data").GetArrayLength() > 0,
+                TimeSpan.FromSeconds(30),
+                $"NAV of cell {cell}"
+            );
         }
     }
 
@@ -40,8 +55,15 @@ public sealed class trade_fill_producer_sample(PostgresFixture postgres, KafkaFi
         var source = File.ReadAllText(Path.Combine(Repository.Root, "sdk/samples/TradeFillProducer/Quickstart.cs"));
         var begin = source.IndexOf("// quickstart:begin", StringComparison.Ordinal);
         var end = source.IndexOf("        // quickstart:end", StringComparison.Ordinal);
-        var snippet = string.Join('\n', source[(source.IndexOf('\n', begin) + 1)..end].Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart())).TrimEnd();
-        var readme = File.ReadAllText(Path.Combine(Repository.Root, "sdk/PitPlatform.Sdk/README.md")).Replace("\r\n", "\n");
+        var snippet = string.Join(
+                '\n',
+                source[(source.IndexOf('\n', begin) + 1)..end]
+                    .Split('\n')
+                    .Select(l => l.Length >= 8 ? l[8..] : l.TrimStart())
+            )
+            .TrimEnd();
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "sdk/PitPlatform.Sdk/README.md"))
+            .Replace("\r\n", "\n");
         Assert.Contains(snippet, readme);
     }
 }

@@ -10,8 +10,13 @@ namespace PitPlatform.Sdk.Tests.Support;
 /// </summary>
 internal static class ChildProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string directory,
-        IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string program,
+        IEnumerable<string> arguments,
+        string directory,
+        IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeout
+    )
     {
         var start = new ProcessStartInfo(program)
         {
@@ -20,15 +25,19 @@ internal static class ChildProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         start.Environment["NO_COLOR"] = "1";
         var output = TestContext.Current.TestOutputHelper;
         var all = new StringBuilder();
         void Relay(string? line)
         {
-            if (line is null) return;
-            lock (all) all.AppendLine(line);
+            if (line is null)
+                return;
+            lock (all)
+                all.AppendLine(line);
             try
             {
                 output?.WriteLine(line);
@@ -42,7 +51,8 @@ internal static class ChildProcess
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Relay(e.Data);
         process.ErrorDataReceived += (_, e) => Relay(e.Data);
-        if (!process.Start()) throw new InvalidOperationException($"could not start {program}");
+        if (!process.Start())
+            throw new InvalidOperationException($"could not start {program}");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -58,6 +68,7 @@ internal static class ChildProcess
             Relay($"[killed after {timeout.TotalSeconds:0} s]");
         }
         process.WaitForExit(); // drains the redirected streams
-        lock (all) return (process.ExitCode, all.ToString());
+        lock (all)
+            return (process.ExitCode, all.ToString());
     }
 }

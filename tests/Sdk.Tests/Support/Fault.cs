@@ -9,7 +9,9 @@ internal enum Fault
     /// <summary>Reset the connection without forwarding: nothing stored, the client sees a network error.</summary>
     DropBeforeForward,
 
-    /// <summary>Forward it (the events are stored), then reset the connection: the client must resend, the server deduplicates.</summary>
+    /// <summary>
+    /// Forward it (the events are stored), then reset the connection: the client must resend, the server deduplicates.
+    /// </summary>
     DropAfterForward,
 
     /// <summary>Answer 429 with Retry-After: 1 without forwarding.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +20,15 @@ namespace PitPlatform.Sdk.Tests.Support;
 internal sealed class FaultProxy : IAsyncDisposable
 {
     /// <summary>Framing headers each hop sets for itself; copying them would corrupt the relayed message.</summary>
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Transfer-Encoding", "Content-Length", "Keep-Alive", "Expect" };
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host",
+        "Connection",
+        "Transfer-Encoding",
+        "Content-Length",
+        "Keep-Alive",
+        "Expect",
+    };
 
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
@@ -49,10 +56,16 @@ internal sealed class FaultProxy : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var proxy = new FaultProxy(app, new HttpClient { BaseAddress = upstream, Timeout = TimeSpan.FromSeconds(60) }, plan);
+        var proxy = new FaultProxy(
+            app,
+            new HttpClient { BaseAddress = upstream, Timeout = TimeSpan.FromSeconds(60) },
+            plan
+        );
         app.Run(proxy.HandleAsync);
         await app.StartAsync();
-        proxy.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        proxy.Address = new Uri(
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+        );
         return proxy;
     }
 
@@ -82,12 +95,21 @@ internal sealed class FaultProxy : IAsyncDisposable
                 await Task.Delay(500);
                 break;
         }
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(
+            new HttpMethod(context.Request.Method),
+            context.Request.Path + context.Request.QueryString
+        )
+        {
+            Content = new ByteArrayContent(body),
+        };
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (HopByHop.Contains(name)) continue;
-            if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) request.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
-            else request.Headers.TryAddWithoutValidation(name, values.ToArray());
+            if (HopByHop.Contains(name))
+                continue;
+            if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                request.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
+            else
+                request.Headers.TryAddWithoutValidation(name, values.ToArray());
         }
         using var response = await _upstream.SendAsync(request);
         var answer = await response.Content.ReadAsByteArrayAsync();
@@ -99,19 +121,30 @@ internal sealed class FaultProxy : IAsyncDisposable
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers)
         {
-            if (!HopByHop.Contains(name)) context.Response.Headers[name] = values.ToArray();
+            if (!HopByHop.Contains(name))
+                context.Response.Headers[name] = values.ToArray();
         }
-        if (MinSupportedSdk is not null) context.Response.Headers["Pit-Min-Supported-Sdk"] = MinSupportedSdk;
+        if (MinSupportedSdk is not null)
+            context.Response.Headers["Pit-Min-Supported-Sdk"] = MinSupportedSdk;
         context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
         await context.Response.Body.WriteAsync(answer);
     }
 
-    private static async Task AnswerAsync(HttpContext context, int status, string code, string message, bool retryAfter = false)
+    private static async Task AnswerAsync(
+        HttpContext context,
+        int status,
+        string code,
+        string message,
+        bool retryAfter = false
+    )
     {
         context.Response.StatusCode = status;
-        if (retryAfter) context.Response.Headers.RetryAfter = "1";
+        if (retryAfter)
+            context.Response.Headers.RetryAfter = "1";
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync($"{{\"error\":{{\"code\":\"{code}\",\"message\":\"{message}\",\"details\":{{}}}}}}");
+        await context.Response.WriteAsync(
+            $"{{\"error\":{{\"code\":\"{code}\",\"message\":\"{message}\",\"details\":{{}}}}}}"
+        );
     }
 
     private static List<string> EventIds(byte[] body, bool gzip)
@@ -126,10 +159,14 @@ internal sealed class FaultProxy : IAsyncDisposable
                 body = output.ToArray();
             }
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.GetProperty("data").EnumerateArray()
-                .Select(e => e.TryGetProperty("event_id", out var id) ? id.GetString()! : "").ToList();
+            return document
+                .RootElement.GetProperty("data")
+                .EnumerateArray()
+                .Select(e => e.TryGetProperty("event_id", out var id) ? id.GetString()! : "")
+                .ToList();
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e)
+            when (e is JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException)
         {
             return [Encoding.UTF8.GetString(body)];
         }

@@ -2,7 +2,9 @@ using PitPlatform.Testing;
 
 namespace PitPlatform.Sdk.Tests.Support;
 
-/// <summary>Clients pointed at a test pipeline (directly or through a proxy), with delays short enough for tests.</summary>
+/// <summary>
+/// Clients pointed at a test pipeline (directly or through a proxy), with delays short enough for tests.
+/// </summary>
 internal static class SdkClients
 {
     public static PitIngestionClientOptions FastOptions(Action<PitIngestionClientOptions>? configure = null)
@@ -23,6 +25,9 @@ internal static class SdkClients
     public static PitIngestionClient For(TestPipeline pipeline, Action<PitIngestionClientOptions>? configure = null) =>
         new(pipeline.Host.BaseAddress, pipeline.Host.DevKey.ToString(), FastOptions(configure));
 
-    public static PitIngestionClient For(Uri endpoint, TestPipeline pipeline, Action<PitIngestionClientOptions>? configure = null) =>
-        new(endpoint, pipeline.Host.DevKey.ToString(), FastOptions(configure));
+    public static PitIngestionClient For(
+        Uri endpoint,
+        TestPipeline pipeline,
+        Action<PitIngestionClientOptions>? configure = null
+    ) => new(endpoint, pipeline.Host.DevKey.ToString(), FastOptions(configure));
 }

@@ -25,12 +25,16 @@ internal sealed partial class CardDetector : PiiDetector
             var groups = 0;
             for (var i = 0; i < candidate.Length && count < digits.Length; i++)
             {
-                if (char.IsAsciiDigit(candidate[i])) digits[count++] = candidate[i];
-                if (i == candidate.Length - 1 || !char.IsAsciiDigit(candidate[i + 1])) groupEnds[groups++] = i + 1;
-                if (groups == groupEnds.Length) break;
+                if (char.IsAsciiDigit(candidate[i]))
+                    digits[count++] = candidate[i];
+                if (i == candidate.Length - 1 || !char.IsAsciiDigit(candidate[i + 1]))
+                    groupEnds[groups++] = i + 1;
+                if (groups == groupEnds.Length)
+                    break;
             }
             var length = LongestCard(candidate, digits[..count], groupEnds[..groups]);
-            if (length > 0) spans.Add(new PiiSpan(match.Index, length, PiiKind.Card));
+            if (length > 0)
+                spans.Add(new PiiSpan(match.Index, length, PiiKind.Card));
         }
     }
 
@@ -42,16 +46,21 @@ internal sealed partial class CardDetector : PiiDetector
         {
             var end = groupEnds[g];
             var digitCount = end - g; // one separator between each pair of groups
-            if (digitCount < MinDigits) return 0;
-            if (digitCount > MaxDigits) continue;
+            if (digitCount < MinDigits)
+                return 0;
+            if (digitCount > MaxDigits)
+                continue;
             var cardDigits = digits[..digitCount];
-            if (cardDigits.ContainsAnyExcept('0') && Luhn.IsValid(cardDigits)) return end;
+            if (cardDigits.ContainsAnyExcept('0') && Luhn.IsValid(cardDigits))
+                return end;
         }
         return 0;
     }
 
     [GeneratedRegex(
         @"(?<![\w+.,\-])(?:[0-9]{4}(?<sep>[ \-])[0-9]{4,6}(?:\k<sep>[0-9]{3,6}){1,3}|[0-9]{13,19})(?![\w\-]|[.,][0-9])",
-        RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
+        RegexOptions.CultureInvariant,
+        RegexBudget.Milliseconds
+    )]
     private static partial Regex Candidate();
 }

@@ -19,7 +19,10 @@ internal sealed partial class EmailDetector : PiiDetector
     // The local part starts where a run of local-part characters starts and is atomic ('@' is not in its class). The
     // domain labels are not atomic, so "a@example.com." can give back "com." and end the address before the full stop.
     [GeneratedRegex(
-        @"(?<![A-Za-z0-9._%+\-])(?>[A-Za-z0-9._%+\-]{1,64})@(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-])",
-        RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
+        @"(?<![A-Za-z0-9._%+\-])(?>[A-Za-z0-9._%+\-]{1,64})@(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A"
+            + @"-Za-z0-9\-])",
+        RegexOptions.CultureInvariant,
+        RegexBudget.Milliseconds
+    )]
     private static partial Regex Candidate();
 }

@@ -20,35 +20,47 @@ internal sealed partial class IpAddressDetector : PiiDetector
         foreach (var match in Candidate().EnumerateMatches(text))
         {
             var candidate = text.AsSpan(match.Index, match.Length);
-            var length = candidate.Contains(':') ? IPv6Length(candidate) : IsIPv4(candidate) ? candidate.Length : 0;
-            if (length > 0) spans.Add(new PiiSpan(match.Index, length, PiiKind.Ip));
+            var length =
+                candidate.Contains(':') ? IPv6Length(candidate)
+                : IsIPv4(candidate) ? candidate.Length
+                : 0;
+            if (length > 0)
+                spans.Add(new PiiSpan(match.Index, length, PiiKind.Ip));
         }
     }
 
     private static bool IsIPv4(ReadOnlySpan<char> candidate)
     {
         foreach (var range in candidate.Split('.'))
-            if (int.Parse(candidate[range], provider: null) > 255) return false;
+            if (int.Parse(candidate[range], provider: null) > 255)
+                return false;
         return true;
     }
 
     // The candidate may end in one ':' that belongs to the sentence ("2001:db8::1: refused"); that is given back.
     private static int IPv6Length(ReadOnlySpan<char> candidate)
     {
-        if (!candidate.ContainsAnyInRange('0', '9')) return 0;
-        if (IsIPv6(candidate)) return candidate.Length;
-        if (candidate.EndsWith(":") && !candidate.EndsWith("::") && IsIPv6(candidate[..^1])) return candidate.Length - 1;
+        if (!candidate.ContainsAnyInRange('0', '9'))
+            return 0;
+        if (IsIPv6(candidate))
+            return candidate.Length;
+        if (candidate.EndsWith(":") && !candidate.EndsWith("::") && IsIPv6(candidate[..^1]))
+            return candidate.Length - 1;
         return 0;
     }
 
     private static bool IsIPv6(ReadOnlySpan<char> candidate) =>
         IPAddress.TryParse(candidate, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
 
-    // The IPv6 group run and its tail are atomic: giving a group back can never end a candidate well (the next character
-    // would be a hex digit or ':'), and without that a long run of "1:1:1:" costs seconds instead of milliseconds.
+    // The IPv6 group run and its tail are atomic: giving a group back can never end a candidate well (the next
+    // character would be a hex digit or ':'), and without that a long run of "1:1:1:" costs seconds instead of
+    // milliseconds.
     [GeneratedRegex(
-        @"(?<![\w.])(?>(?:(?:[0-9A-Fa-f]{1,4})?:){2,7})(?>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.[0-9])"
-        + @"|(?<![\w.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
-        RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
+        @"(?<![\w.])(?>(?:(?:[0-9A-Fa-f]{1,4})?:){2,7})(?>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{1,4})?(?!"
+            + @"[\w:]|\.[0-9])"
+            + @"|(?<![\w.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w]|\.[0-9])",
+        RegexOptions.CultureInvariant,
+        RegexBudget.Milliseconds
+    )]
     private static partial Regex Candidate();
 }

@@ -14,7 +14,8 @@ internal static class Luhn
             if (doubled)
             {
                 d *= 2;
-                if (d > 9) d -= 9;
+                if (d > 9)
+                    d -= 9;
             }
             sum += d;
             doubled = !doubled;

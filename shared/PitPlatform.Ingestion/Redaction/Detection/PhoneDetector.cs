@@ -18,7 +18,8 @@ internal sealed partial class PhoneDetector : PiiDetector
         {
             var candidate = text.AsSpan(match.Index, match.Length);
             // Only the trunk-prefixed shape has a variable digit count; a North American number starting with 0 has 10.
-            if (candidate[0] == '0' && CountDigits(candidate) is < 10 or > 11) continue;
+            if (candidate[0] == '0' && CountDigits(candidate) is < 10 or > 11)
+                continue;
             spans.Add(new PiiSpan(match.Index, match.Length, PiiKind.Phone));
         }
     }
@@ -27,14 +28,18 @@ internal sealed partial class PhoneDetector : PiiDetector
     {
         var n = 0;
         foreach (var c in text)
-            if (char.IsAsciiDigit(c)) n++;
+            if (char.IsAsciiDigit(c))
+                n++;
         return n;
     }
 
     [GeneratedRegex(
         @"(?<![\w+])\+[0-9](?:[ \-]?[0-9]){7,14}(?![0-9])"
-        + @"|(?<![\w+.\-])(?:\+?1[ .\-]?)?(?:\([0-9]{3}\)[ ]?[0-9]{3}[ .\-][0-9]{4}|[0-9]{3}-[0-9]{3}-[0-9]{4}|[0-9]{3}\.[0-9]{3}\.[0-9]{4})(?![\w\-]|[.,][0-9])"
-        + @"|(?<![\w+.\-])0[0-9]{2,4}[ \-][0-9]{3,6}(?:[ \-][0-9]{3,4})?(?![\w\-]|[.,][0-9])",
-        RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
+            + @"|(?<![\w+.\-])(?:\+?1[ .\-]?)?(?:\([0-9]{3}\)[ ]?[0-9]{3}[ "
+            + @".\-][0-9]{4}|[0-9]{3}-[0-9]{3}-[0-9]{4}|[0-9]{3}\.[0-9]{3}\.[0-9]{4})(?![\w\-]|[.,][0-9])"
+            + @"|(?<![\w+.\-])0[0-9]{2,4}[ \-][0-9]{3,6}(?:[ \-][0-9]{3,4})?(?![\w\-]|[.,][0-9])",
+        RegexOptions.CultureInvariant,
+        RegexBudget.Milliseconds
+    )]
     private static partial Regex Candidate();
 }

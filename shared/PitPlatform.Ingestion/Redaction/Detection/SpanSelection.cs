@@ -8,10 +8,14 @@ namespace PitPlatform.Ingestion.Redaction.Detection;
 internal static class SpanSelection
 {
     private static readonly Comparison<PiiSpan> ByPosition = (a, b) =>
-        a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Length != b.Length ? b.Length.CompareTo(a.Length) : a.Kind.CompareTo(b.Kind);
+        a.Start != b.Start ? a.Start.CompareTo(b.Start)
+        : a.Length != b.Length ? b.Length.CompareTo(a.Length)
+        : a.Kind.CompareTo(b.Kind);
 
     private static readonly Comparison<PiiSpan> ByPrecedence = (a, b) =>
-        a.Length != b.Length ? b.Length.CompareTo(a.Length) : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Kind.CompareTo(b.Kind);
+        a.Length != b.Length ? b.Length.CompareTo(a.Length)
+        : a.Start != b.Start ? a.Start.CompareTo(b.Start)
+        : a.Kind.CompareTo(b.Kind);
 
     public static List<PiiSpan> Resolve(List<PiiSpan> spans)
     {
@@ -29,8 +33,10 @@ internal static class SpanSelection
                 clusterEnd = Math.Max(clusterEnd, spans[j].End);
                 j++;
             }
-            if (j - i == 1) chosen.Add(spans[i]);
-            else chosen.AddRange(ResolveCluster(spans.GetRange(i, j - i)));
+            if (j - i == 1)
+                chosen.Add(spans[i]);
+            else
+                chosen.AddRange(ResolveCluster(spans.GetRange(i, j - i)));
             i = j;
         }
         return chosen;
@@ -41,7 +47,8 @@ internal static class SpanSelection
         cluster.Sort(ByPrecedence);
         var winners = new List<PiiSpan>();
         foreach (var span in cluster)
-            if (!winners.Exists(w => span.Start < w.End && w.Start < span.End)) winners.Add(span);
+            if (!winners.Exists(w => span.Start < w.End && w.Start < span.End))
+                winners.Add(span);
         winners.Sort(ByPosition);
         return winners;
     }

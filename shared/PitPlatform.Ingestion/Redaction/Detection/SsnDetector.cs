@@ -16,7 +16,8 @@ internal sealed partial class SsnDetector : PiiDetector
         for (var match = Candidate().Match(text); match.Success; match = match.NextMatch())
         {
             var value = match.Groups["value"];
-            if (IsIssuable(value.ValueSpan)) spans.Add(new PiiSpan(value.Index, value.Length, PiiKind.Ssn));
+            if (IsIssuable(value.ValueSpan))
+                spans.Add(new PiiSpan(value.Index, value.Length, PiiKind.Ssn));
         }
     }
 
@@ -25,14 +26,18 @@ internal sealed partial class SsnDetector : PiiDetector
         Span<char> digits = stackalloc char[9];
         var n = 0;
         foreach (var c in value)
-            if (char.IsAsciiDigit(c)) digits[n++] = c;
+            if (char.IsAsciiDigit(c))
+                digits[n++] = c;
         var area = (digits[0] - '0') * 100 + (digits[1] - '0') * 10 + (digits[2] - '0');
         return area != 0 && area != 666 && area < 900 && digits[3..5] is not "00" && digits[5..] is not "0000";
     }
 
     [GeneratedRegex(
-        @"\b(?i:ssn|social[ ]security(?:[ ](?:number|no\.?))?)(?:[ ]?(?i:\#|no\.?|number))?[ ]{0,3}[:=]?[ ]{0,3}(?<value>[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{4})(?![\w\-])"
-        + @"|(?<![\w\-])(?<value>[0-9]{3}-[0-9]{2}-[0-9]{4})(?![\w\-])",
-        RegexOptions.CultureInvariant, RegexBudget.Milliseconds)]
+        @"\b(?i:ssn|social[ ]security(?:[ ](?:number|no\.?))?)(?:[ ]?(?i:\#|no\.?|number))?[ ]{0,3}[:=]?[ "
+            + @"]{0,3}(?<value>[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{4})(?![\w\-])"
+            + @"|(?<![\w\-])(?<value>[0-9]{3}-[0-9]{2}-[0-9]{4})(?![\w\-])",
+        RegexOptions.CultureInvariant,
+        RegexBudget.Milliseconds
+    )]
     private static partial Regex Candidate();
 }

@@ -9,7 +9,12 @@ namespace PitPlatform.Processing.Nav;
 /// </summary>
 public sealed class MoneyAxis
 {
-    private static readonly (long Micros, string Suffix)[] Scales = [(1_000_000_000_000_000, "B"), (1_000_000_000_000, "M"), (1_000_000_000, "K")];
+    private static readonly (long Micros, string Suffix)[] Scales =
+    [
+        (1_000_000_000_000_000, "B"),
+        (1_000_000_000_000, "M"),
+        (1_000_000_000, "K"),
+    ];
 
     private MoneyAxis(Int128 low, Int128 high, Int128 step, string currency)
     {
@@ -20,12 +25,14 @@ public sealed class MoneyAxis
         (_divisor, _suffix) = (1_000_000, "");
         foreach (var (micros, suffix) in Scales)
         {
-            if (largest < micros) continue;
+            if (largest < micros)
+                continue;
             (_divisor, _suffix) = (micros, suffix);
             break;
         }
         // As many decimals as the step needs to be exact in the chosen unit.
-        while (_decimals < 6 && step * Pow10(_decimals) % _divisor != 0) _decimals++;
+        while (_decimals < 6 && step * Pow10(_decimals) % _divisor != 0)
+            _decimals++;
         Currency = currency;
     }
 
@@ -42,7 +49,8 @@ public sealed class MoneyAxis
     {
         get
         {
-            for (var tick = Low; tick <= High; tick += Step) yield return tick;
+            for (var tick = Low; tick <= High; tick += Step)
+                yield return tick;
         }
     }
 
@@ -52,14 +60,17 @@ public sealed class MoneyAxis
         var range = (Int128)max - min;
         var rough = Int128.Max(range / 5, 1);
         Int128 magnitude = 1;
-        while (magnitude * 10 <= rough) magnitude *= 10;
-        Int128 step = magnitude * 10;
+        while (magnitude * 10 <= rough)
+            magnitude *= 10;
+        var step = magnitude * 10;
         foreach (var (numerator, denominator) in new (int, int)[] { (1, 1), (2, 1), (5, 2), (5, 1) })
         {
             var candidate = magnitude * numerator;
-            if (candidate % denominator != 0) continue;
+            if (candidate % denominator != 0)
+                continue;
             candidate /= denominator;
-            if (candidate < rough) continue;
+            if (candidate < rough)
+                continue;
             step = candidate;
             break;
         }
@@ -73,10 +84,13 @@ public sealed class MoneyAxis
         return new MoneyAxis(low, high, step, currency);
     }
 
-    /// <summary>"1.5M USD", "-250K USD", "0.25 USD", "0 USD"; every label of an axis has the same unit and decimals.</summary>
+    /// <summary>
+    /// "1.5M USD", "-250K USD", "0.25 USD", "0 USD"; every label of an axis has the same unit and decimals.
+    /// </summary>
     public string Label(Int128 micros)
     {
-        if (micros == 0) return "0 " + Currency;
+        if (micros == 0)
+            return "0 " + Currency;
         var scaled = micros * Pow10(_decimals);
         var negative = scaled < 0;
         var magnitude = Int128.Abs(scaled);
@@ -84,16 +98,19 @@ public sealed class MoneyAxis
         var whole = rounded / Pow10(_decimals);
         var fraction = rounded % Pow10(_decimals);
         var text = new StringBuilder();
-        if (negative && rounded != 0) text.Append('-');
+        if (negative && rounded != 0)
+            text.Append('-');
         text.Append(whole.ToString("N0", CultureInfo.InvariantCulture));
-        if (_decimals > 0) text.Append('.').Append(fraction.ToString(CultureInfo.InvariantCulture).PadLeft(_decimals, '0'));
+        if (_decimals > 0)
+            text.Append('.').Append(fraction.ToString(CultureInfo.InvariantCulture).PadLeft(_decimals, '0'));
         return text.Append(_suffix).Append(' ').Append(Currency).ToString();
     }
 
     private static Int128 Pow10(int exponent)
     {
         Int128 result = 1;
-        for (var i = 0; i < exponent; i++) result *= 10;
+        for (var i = 0; i < exponent; i++)
+            result *= 10;
         return result;
     }
 

@@ -2,11 +2,29 @@ using System.Globalization;
 
 namespace PitPlatform.Processing.Nav;
 
-/// <summary>The time axis of a chart: a round step (a minute up to a year) giving at most eight ticks, with UTC labels.</summary>
+/// <summary>
+/// The time axis of a chart: a round step (a minute up to a year) giving at most eight ticks, with UTC labels.
+/// </summary>
 public sealed class TimeAxis
 {
     private static readonly long[] StepSeconds =
-        [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400, 91 * 86_400, 365 * 86_400];
+    [
+        60,
+        300,
+        900,
+        1800,
+        3600,
+        3 * 3600,
+        6 * 3600,
+        12 * 3600,
+        86_400,
+        2 * 86_400,
+        7 * 86_400,
+        14 * 86_400,
+        30 * 86_400,
+        91 * 86_400,
+        365 * 86_400,
+    ];
 
     private TimeAxis(DateTime start, DateTime end, long stepSeconds)
     {
@@ -39,7 +57,8 @@ public sealed class TimeAxis
         {
             var sinceEpoch = Start.Ticks - DateTime.UnixEpoch.Ticks;
             var first = DateTime.UnixEpoch.Ticks + (sinceEpoch + _stepTicks - 1) / _stepTicks * _stepTicks;
-            for (var tick = first; tick <= End.Ticks; tick += _stepTicks) yield return new DateTime(tick, DateTimeKind.Utc);
+            for (var tick = first; tick <= End.Ticks; tick += _stepTicks)
+                yield return new DateTime(tick, DateTimeKind.Utc);
         }
     }
 

@@ -14,7 +14,14 @@ public sealed record NavInterval(string Name, int Seconds)
     public static readonly NavInterval OneDay = new("1d", 86_400);
 
     /// <summary>The bucketed intervals, finest first (the rollups 0008_nav_rollups.sql maintains).</summary>
-    public static readonly IReadOnlyList<NavInterval> Bucketed = [OneMinute, FiveMinutes, FifteenMinutes, OneHour, OneDay];
+    public static readonly IReadOnlyList<NavInterval> Bucketed =
+    [
+        OneMinute,
+        FiveMinutes,
+        FifteenMinutes,
+        OneHour,
+        OneDay,
+    ];
 
     /// <summary>What auto aims below, per cell and currency.</summary>
     public const int AutoPointsPerSeries = 1000;

@@ -5,7 +5,15 @@ namespace PitPlatform.Processing.Nav;
 /// and <see cref="FillsApplied"/> are the bucket's last point (at <see cref="LastTs"/>), with the bucket's lowest and
 /// highest NAV and its point count.
 /// </summary>
-public sealed record NavPoint(DateTime Ts, string Cell, string Currency, long NavMicros, long CashMicros, long PositionsValueMicros, long FillsApplied)
+public sealed record NavPoint(
+    DateTime Ts,
+    string Cell,
+    string Currency,
+    long NavMicros,
+    long CashMicros,
+    long PositionsValueMicros,
+    long FillsApplied
+)
 {
     public DateTime? LastTs { get; init; }
     public long? MinNavMicros { get; init; }
@@ -18,4 +26,14 @@ public sealed record NavPoint(DateTime Ts, string Cell, string Currency, long Na
 
 public sealed record NavResponse(IReadOnlyList<NavPoint> Data, NavMeta Meta);
 
-public sealed record NavMeta(string Series, string? Cell, string? Currency, string Interval, DateTime? From, DateTime? To, int Count, int Limit, string? NextPageToken);
+public sealed record NavMeta(
+    string Series,
+    string? Cell,
+    string? Currency,
+    string Interval,
+    DateTime? From,
+    DateTime? To,
+    int Count,
+    int Limit,
+    string? NextPageToken
+);
