@@ -4,14 +4,17 @@ using PitPlatform.Governance.Approvals;
 
 namespace PitPlatform.Functions;
 
-/// <summary>/v1/approvals (the inbox) and /v1/approvals/{id}: list, read, approve and reject gated changes of any kind (the rules are in the handler).</summary>
+/// <summary>
+/// /v1/approvals (the inbox) and /v1/approvals/{id}: list, read, approve and reject gated changes of any kind (the
+/// rules are in the handler).
+/// </summary>
 public sealed class ApprovalFunctions(ApprovalsHandler handler)
 {
     [Function("ListApprovals")]
     public Task List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/approvals")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.ListAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.ListAsync(request, token), cancellationToken);
 
     [Function("GetApproval")]
     public Task Get(

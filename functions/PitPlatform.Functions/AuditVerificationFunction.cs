@@ -10,6 +10,6 @@ public sealed class AuditVerificationFunction(AuditVerificationHandler handler)
     [Function("AuditVerification")]
     public Task Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit/verification")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
+        CancellationToken cancellationToken
+    ) => FunctionHttp.RunAsync(request, token => handler.HandleAsync(request, token), cancellationToken);
 }

@@ -61,9 +61,11 @@ public static class LocalRoutes
         );
 
         app.MapGet("/v1/audit", (HttpContext context, AuditQueryHandler handler) =>
-            handler.HandleAsync(context.Request, context.RequestAborted));
+            handler.HandleAsync(context.Request, context.RequestAborted)
+        );
         app.MapGet("/v1/audit/verification", (HttpContext context, AuditVerificationHandler handler) =>
-            handler.HandleAsync(context.Request, context.RequestAborted));
+            handler.HandleAsync(context.Request, context.RequestAborted)
+        );
         app.MapPost("/v1/deletions", (HttpContext context, DeletionHandler handler) =>
             handler.CreateAsync(context.Request, context.RequestAborted)
         );
@@ -74,9 +76,11 @@ public static class LocalRoutes
             handler.ApproveAsync(context.Request, id, context.RequestAborted)
         );
         app.MapPost("/v1/deletions/{id}/reject", (HttpContext context, string id, DeletionHandler handler) =>
-            handler.RejectAsync(context.Request, id, context.RequestAborted));
+            handler.RejectAsync(context.Request, id, context.RequestAborted)
+        );
         app.MapGet("/v1/approvals", (HttpContext context, ApprovalsHandler handler) =>
-            handler.ListAsync(context.Request, context.RequestAborted));
+            handler.ListAsync(context.Request, context.RequestAborted)
+        );
         app.MapGet("/v1/approvals/{id}", (HttpContext context, string id, ApprovalsHandler handler) =>
             handler.GetAsync(context.Request, id, context.RequestAborted)
         );

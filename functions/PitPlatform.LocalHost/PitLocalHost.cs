@@ -56,15 +56,21 @@ public sealed class PitLocalHost : IAsyncDisposable
         new[] { $"PIT local host listening on {BaseAddress.ToString().TrimEnd('/')}" }
             .Concat(Environment.Banner)
             // A key the operator configured is theirs already: never echo a configured secret, only its public prefix.
-            .Append(_devKeyConfigured
-                ? $"Dev API key (tenant {DevApiKey.Tenant}): pit_{DevKey.Prefix}_... (from PIT_DEV_API_KEY)"
-                : $"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}")
-            .Append(_operatorKeyConfigured
-                ? $"Dev operator key: pit_{OperatorKey.Prefix}_... (from PIT_DEV_OPERATOR_KEY)"
-                : $"Dev operator key: {OperatorKey}")
-            .Append(ConsoleDirectory is null
-                ? "Console: not built (./pit up builds web/)"
-                : $"Console: {BaseAddress.ToString().TrimEnd('/')}/ (from {ConsoleDirectory})");
+            .Append(
+                _devKeyConfigured
+                    ? $"Dev API key (tenant {DevApiKey.Tenant}): pit_{DevKey.Prefix}_... (from PIT_DEV_API_KEY)"
+                    : $"Dev API key (tenant {DevApiKey.Tenant}): {DevKey}"
+            )
+            .Append(
+                _operatorKeyConfigured
+                    ? $"Dev operator key: pit_{OperatorKey.Prefix}_... (from PIT_DEV_OPERATOR_KEY)"
+                    : $"Dev operator key: {OperatorKey}"
+            )
+            .Append(
+                ConsoleDirectory is null
+                    ? "Console: not built (./pit up builds web/)"
+                    : $"Console: {BaseAddress.ToString().TrimEnd('/')}/ (from {ConsoleDirectory})"
+            );
 
     /// <param name="runConsumers">false serves HTTP only (tests drive consumer loops themselves).</param>
     public static async Task<PitLocalHost> StartAsync(
@@ -106,8 +112,10 @@ public sealed class PitLocalHost : IAsyncDisposable
             app.UseRouting();
             // After routing (it needs to know no route matched), before the endpoints: the console at /.
             var console = ConsoleFiles.Find(app.Configuration);
-            if (console is not null) ConsoleFiles.Use(app, console);
-            if (telemetry is not null) app.MapPrometheusScrapingEndpoint(MetricsPath);
+            if (console is not null)
+                ConsoleFiles.Use(app, console);
+            if (telemetry is not null)
+                app.MapPrometheusScrapingEndpoint(MetricsPath);
             LocalRoutes.Map(app);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var configuredKey = builder.Configuration["PIT_DEV_API_KEY"] is { Length: > 0 } configured
@@ -123,11 +131,29 @@ public sealed class PitLocalHost : IAsyncDisposable
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            var configuredOperatorKey = builder.Configuration["PIT_DEV_OPERATOR_KEY"] is { Length: > 0 } configuredOperator ? configuredOperator : null;
-            var operatorKey = await DevOperatorKey.EnsureAsync(keys, options.StateDirectory, configuredOperatorKey, cancellationToken).ConfigureAwait(false);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new PitLocalHost(app, environment, new Uri(address.Replace("[::]", "127.0.0.1")), key, configuredKey is not null,
-                operatorKey, configuredOperatorKey is not null) { ConsoleDirectory = console };
+            var configuredOperatorKey = builder.Configuration["PIT_DEV_OPERATOR_KEY"]
+                is { Length: > 0 } configuredOperator
+                ? configuredOperator
+                : null;
+            var operatorKey = await DevOperatorKey
+                .EnsureAsync(keys, options.StateDirectory, configuredOperatorKey, cancellationToken)
+                .ConfigureAwait(false);
+            var address = app
+                .Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!
+                .Addresses.First();
+            return new PitLocalHost(
+                app,
+                environment,
+                new Uri(address.Replace("[::]", "127.0.0.1")),
+                key,
+                configuredKey is not null,
+                operatorKey,
+                configuredOperatorKey is not null
+            )
+            {
+                ConsoleDirectory = console,
+            };
         }
         catch
         {

@@ -17,22 +17,33 @@ internal sealed class ConsoleHost(OidcProviderServer provider, TestPipeline pipe
     public TestPipeline Pipeline { get; } = pipeline;
     public Uri BaseAddress => Pipeline.Host.BaseAddress;
 
-    public static string Root => RepositoryRoot.Find() ?? throw new InvalidOperationException("the repository root was not found");
+    public static string Root =>
+        RepositoryRoot.Find() ?? throw new InvalidOperationException("the repository root was not found");
     public static string ConsoleDirectory => Path.Combine(Root, "web", "dist");
 
-    public static async Task<ConsoleHost> StartAsync(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob, CancellationToken cancellationToken)
+    public static async Task<ConsoleHost> StartAsync(
+        PostgresFixture postgres,
+        KafkaFixture kafka,
+        BlobFixture blob,
+        CancellationToken cancellationToken
+    )
     {
         await EnsureBuiltAsync();
         var provider = await OidcProviderServer.StartAsync(cancellationToken: cancellationToken);
         try
         {
-            var pipeline = await TestPipeline.StartAsync(await postgres.CreateDatabaseAsync(migrate: false), kafka, blob, runConsumers: true,
+            var pipeline = await TestPipeline.StartAsync(
+                await postgres.CreateDatabaseAsync(migrate: false),
+                kafka,
+                blob,
+                runConsumers: true,
                 new Dictionary<string, string?>
                 {
                     [SettingNames.OidcAuthority] = provider.Issuer.ToString(),
                     [SettingNames.OidcAudience] = provider.Audience,
                     [ConsoleFiles.DirectorySetting] = ConsoleDirectory,
-                });
+                }
+            );
             return new ConsoleHost(provider, pipeline);
         }
         catch
@@ -44,9 +55,15 @@ internal sealed class ConsoleHost(OidcProviderServer provider, TestPipeline pipe
 
     private static async Task EnsureBuiltAsync()
     {
-        if (File.Exists(Path.Combine(ConsoleDirectory, "index.html"))) return;
-        var (exit, output) = await ChildProcess.RunAsync("npm", ["run", "--silent", "build"], Path.Combine(Root, "web"),
-            new Dictionary<string, string>(), TimeSpan.FromMinutes(3));
+        if (File.Exists(Path.Combine(ConsoleDirectory, "index.html")))
+            return;
+        var (exit, output) = await ChildProcess.RunAsync(
+            "npm",
+            ["run", "--silent", "build"],
+            Path.Combine(Root, "web"),
+            new Dictionary<string, string>(),
+            TimeSpan.FromMinutes(3)
+        );
         Assert.True(exit == 0, "building the console (npm run build in web/) failed:\n" + output);
     }
 

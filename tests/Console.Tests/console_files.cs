@@ -23,7 +23,8 @@ public sealed class console_files(PostgresFixture postgres, KafkaFixture kafka, 
         foreach (var path in new[] { "/", "/keys", "/callback?code=x&state=y" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8"); // what a browser navigation sends
+            // what a browser navigation sends
+            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
             using var response = await Http.SendAsync(request, Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -40,7 +41,14 @@ public sealed class console_files(PostgresFixture postgres, KafkaFixture kafka, 
     {
         using var unknown = await Http.GetAsync("/v1/no-such-thing", Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("ERR_NOT_FOUND", JsonDocument.Parse(await unknown.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(
+            "ERR_NOT_FOUND",
+            JsonDocument
+                .Parse(await unknown.Content.ReadAsStringAsync(Ct))
+                .RootElement.GetProperty("error")
+                .GetProperty("code")
+                .GetString()
+        );
         using var live = await Http.GetAsync("/livez", Ct);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.NotEqual("text/html", live.Content.Headers.ContentType?.MediaType);
@@ -50,7 +58,14 @@ public sealed class console_files(PostgresFixture postgres, KafkaFixture kafka, 
         // A path that is no file answers the page only to a browser's navigation; an API client gets the error body.
         using var typo = await Http.GetAsync("/nope", Ct);
         Assert.Equal(HttpStatusCode.NotFound, typo.StatusCode);
-        Assert.Equal("ERR_NOT_FOUND", JsonDocument.Parse(await typo.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(
+            "ERR_NOT_FOUND",
+            JsonDocument
+                .Parse(await typo.Content.ReadAsStringAsync(Ct))
+                .RootElement.GetProperty("error")
+                .GetProperty("code")
+                .GetString()
+        );
     }
 
     [Fact]

@@ -9,18 +9,19 @@ using PitPlatform.LocalHost;
 
 /// <summary>
 /// What telemetry costs (issue 23, "Cost": on must keep at least 90% of off), in one run of one process:
-/// <c>./pit load telemetry [events] [pairs] [traces|on]</c> measures sustained HTTP ingest (Program.cs's phase 2: batches of 500,
-/// 32 clients) and <c>./pit load nav telemetry [fills] [pairs] [traces|on]</c> the NAV processor's new fills
-/// (<see cref="NavLoad.NewFillsAsync"/>: phase 2 of ./pit load nav, every fill carrying a sampled trace context), each on
-/// a fresh local host started alternately with PIT_TELEMETRY=off (no OpenTelemetry, no listener) and
+/// <c>./pit load telemetry [events] [pairs] [traces|on]</c> measures sustained HTTP ingest (Program.cs's phase 2:
+/// batches of 500, 32 clients) and <c>./pit load nav telemetry [fills] [pairs] [traces|on]</c> the NAV processor's new
+/// fills (<see cref="NavLoad.NewFillsAsync"/>: phase 2 of ./pit load nav, every fill carrying a sampled trace context),
+/// each on a fresh local host started alternately with PIT_TELEMETRY=off (no OpenTelemetry, no listener) and
 /// PIT_TELEMETRY=traces (every span recorded by an always-on sampler and exported through a batch processor to an
-/// exporter that drops it; the platform's metrics on, /metrics scraped every <see cref="ScrapeEvery"/> from the start of
-/// the phase). The last argument <c>on</c> compares metrics alone (PIT_TELEMETRY=on, no exporter: no span is recorded),
-/// which tells the metrics' share of the cost from the spans'. Off, on, off, on...: the machine's drift shows between pairs. Each phase prints its rate, its CPU per
-/// 1,000 (this process: host, broker, generator; and Postgres for NAV) and the load average; the end prints on/off per
-/// pair and overall. The raw baselines stay in ./pit load and ./pit load nav; a host per phase (sequential, in one
-/// process) is possible because disposing a host disposes its tracer and meter providers, which detach their
-/// listeners: every off phase checks that nothing listens to the platform's ActivitySource.
+/// exporter that drops it; the platform's metrics on, /metrics scraped every <see cref="ScrapeEvery"/> from the start
+/// of the phase). The last argument <c>on</c> compares metrics alone (PIT_TELEMETRY=on, no exporter: no span is
+/// recorded), which tells the metrics' share of the cost from the spans'. Off, on, off, on...: the machine's drift
+/// shows between pairs. Each phase prints its rate, its CPU per 1,000 (this process: host, broker, generator; and
+/// Postgres for NAV) and the load average; the end prints on/off per pair and overall. The raw baselines stay in ./pit
+/// load and ./pit load nav; a host per phase (sequential, in one process) is possible because disposing a host disposes
+/// its tracer and meter providers, which detach their listeners: every off phase checks that nothing listens to the
+/// platform's ActivitySource.
 /// </summary>
 internal static class TelemetryCostLoad
 {
@@ -33,8 +34,11 @@ internal static class TelemetryCostLoad
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         var pairs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var on = OnMode(args, 2);
-        Console.WriteLine($"telemetry cost, sustained HTTP ingest: {events:N0} events per phase, batches of {Batch}, {Clients} clients, " +
-                          $"{pairs} pairs off/{on}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine(
+            $"telemetry cost, sustained HTTP ingest: {events:N0} events per phase, batches of {Batch}, "
+                + $"{Clients} clients, "
+                + $"{pairs} pairs off/{on}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"
+        );
         return await AlternateAsync(pairs, nav: false, on, async host =>
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
@@ -52,8 +56,8 @@ internal static class TelemetryCostLoad
             var after = cpu.Read();
             return (
                 rate,
-                $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events (host, "
-                    + "broker, generator)",
+                $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events "
+                    + "(host, broker, generator)",
                 warmUp + events
             );
         });
@@ -64,8 +68,11 @@ internal static class TelemetryCostLoad
         var fills = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
         var pairs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var on = OnMode(args, 2);
-        Console.WriteLine($"telemetry cost, NAV processor, new fills: {fills:N0} fills per phase (each its own trace), {pairs} pairs off/{on}, " +
-                          $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine(
+            $"telemetry cost, NAV processor, new fills: {fills:N0} fills per phase (each its own trace), "
+                + $"{pairs} pairs off/{on}, "
+                + $"{Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"
+        );
         return await AlternateAsync(pairs, nav: true, on, async host =>
         {
             var (rate, batch, cpu) = await NavLoad.NewFillsAsync(host, fills);
@@ -73,16 +80,24 @@ internal static class TelemetryCostLoad
         });
     }
 
-    /// <param name="phase">Measures one host: the rate, a detail line, and how many events or fills it handled in all.</param>
-    private static PitTelemetryMode OnMode(string[] args, int index) => args.Length <= index ? PitTelemetryMode.Traces : args[index] switch
-    {
-        "traces" => PitTelemetryMode.Traces,
-        "on" => PitTelemetryMode.On,
-        _ => throw new ArgumentException($"the mode to compare with off is traces or on, not '{args[index]}'"),
-    };
+    private static PitTelemetryMode OnMode(string[] args, int index) =>
+        args.Length <= index
+            ? PitTelemetryMode.Traces
+            : args[index] switch
+            {
+                "traces" => PitTelemetryMode.Traces,
+                "on" => PitTelemetryMode.On,
+                _ => throw new ArgumentException($"the mode to compare with off is traces or on, not '{args[index]}'"),
+            };
 
-    private static async Task<int> AlternateAsync(int pairs, bool nav, PitTelemetryMode onMode,
-        Func<PitLocalHost, Task<(double Rate, string Detail, int Count)>> phase)
+    /// <param name="phase">Measures one host: the rate, a detail line, and how many events or fills it handled in
+    /// all.</param>
+    private static async Task<int> AlternateAsync(
+        int pairs,
+        bool nav,
+        PitTelemetryMode onMode,
+        Func<PitLocalHost, Task<(double Rate, string Detail, int Count)>> phase
+    )
     {
         var rates = new List<(double Off, double On)>();
         for (var pair = 1; pair <= pairs; pair++)
@@ -113,9 +128,17 @@ internal static class TelemetryCostLoad
         var host = await PitLocalHost.StartAsync(
             new LocalHostOptions
             {
-                [SettingNames.RateLimitPerSecond] = "10000000",
-                [SettingNames.RateLimitBurst] = "10000000",
-                [SettingNames.Telemetry] = mode.ToString().ToLowerInvariant(),
+                StateDirectory = state,
+                HttpPort = 0,
+                DurablePostgres = false,
+                EmbeddedKafkaBrokers = LocalHostOptions.EmbeddedKafkaBrokersFromEnvironment(),
+                EmbeddedKafkaRebalanceDelay = nav ? LocalHostOptions.SharedGroupRebalanceDelay : TimeSpan.Zero,
+                Settings = new Dictionary<string, string?>
+                {
+                    [SettingNames.RateLimitPerSecond] = "10000000",
+                    [SettingNames.RateLimitBurst] = "10000000",
+                    [SettingNames.Telemetry] = mode.ToString().ToLowerInvariant(),
+                },
             },
             runConsumers: false
         );
@@ -142,9 +165,17 @@ internal static class TelemetryCostLoad
             Directory.Delete(state, recursive: true);
         }
         spans = DiscardingExporter.SpansExported - spans;
-        var traced = mode == PitTelemetryMode.Off ? "telemetry off" : mode == PitTelemetryMode.On ? $"metrics only, {scrapes} scrapes" : $"traced: {spans:N0} spans exported ({(double)spans / result.Count:F2} per {(nav ? "fill" : "event")} handled, warm-up included), {scrapes} scrapes";
-        Console.WriteLine($"{pair}. {(mode == PitTelemetryMode.Off ? "off" : "on ")}: {result.Rate:N0} {(nav ? "fills" : "events")}/s; {result.Detail}; {traced}; " +
-                          $"load average {loadBefore} -> {LoadAverage()}");
+        var traced =
+            mode == PitTelemetryMode.Off ? "telemetry off"
+            : mode == PitTelemetryMode.On ? $"metrics only, {scrapes} scrapes"
+            : $"traced: {spans:N0} spans exported ({(double)spans / result.Count:F2} per {(nav ? "fill" : "event")} "
+                + $"handled, warm-up included), {scrapes} scrapes";
+        Console.WriteLine(
+            $"{pair}. {(mode == PitTelemetryMode.Off ? "off" : "on ")}: "
+                + $"{result.Rate:N0} {(nav ? "fills" : "events")}/s; "
+                + $"{result.Detail}; {traced}; "
+                + $"load average {loadBefore} -> {LoadAverage()}"
+        );
         return result.Rate;
     }
 

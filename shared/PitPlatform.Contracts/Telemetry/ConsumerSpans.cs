@@ -28,8 +28,14 @@ internal sealed class ConsumerSpans
     private readonly Activity? _previous;
     private Exception? _failure;
 
-    private ConsumerSpans(string group, IReadOnlyList<ConsumedRecord> batch, Activity batchSpan, ActivityContext[] contexts,
-        ActivityContext parent, Activity? previous)
+    private ConsumerSpans(
+        string group,
+        IReadOnlyList<ConsumedRecord> batch,
+        Activity batchSpan,
+        ActivityContext[] contexts,
+        ActivityContext parent,
+        Activity? previous
+    )
     {
         _group = group;
         _batch = batch;
@@ -68,7 +74,13 @@ internal sealed class ConsumerSpans
 
         var previous = Activity.Current;
         // With no record context the batch span is a child of the host's own span (the Functions invocation), if any.
-        var batchSpan = PitTelemetry.Source.StartActivity(PitTelemetry.ProcessSpan(group), ActivityKind.Consumer, parent, Tags(group, batch), links);
+        var batchSpan = PitTelemetry.Source.StartActivity(
+            PitTelemetry.ProcessSpan(group),
+            ActivityKind.Consumer,
+            parent,
+            Tags(group, batch),
+            links
+        );
         return batchSpan is null ? null : new ConsumerSpans(group, batch, batchSpan, contexts, parent, previous);
     }
 
@@ -84,16 +96,26 @@ internal sealed class ConsumerSpans
         var started = new DateTimeOffset(_batchSpan.StartTimeUtc);
         for (var i = 0; i < _contexts.Length; i++)
         {
-            if (_contexts[i] == default || _contexts[i] == _parent) continue;
-            var record = PitTelemetry.Source.StartActivity(_batchSpan.DisplayName, ActivityKind.Consumer, _contexts[i], startTime: started);
-            if (record is null) continue;
-            if (record.IsAllDataRequested) SetRecordTags(record, _group, _batch[i]);
-            if (_failure is not null) record.SetStatus(ActivityStatusCode.Error, _failure.GetType().Name);
+            if (_contexts[i] == default || _contexts[i] == _parent)
+                continue;
+            var record = PitTelemetry.Source.StartActivity(
+                _batchSpan.DisplayName,
+                ActivityKind.Consumer,
+                _contexts[i],
+                startTime: started
+            );
+            if (record is null)
+                continue;
+            if (record.IsAllDataRequested)
+                SetRecordTags(record, _group, _batch[i]);
+            if (_failure is not null)
+                record.SetStatus(ActivityStatusCode.Error, _failure.GetType().Name);
             record.Stop();
         }
         _batchSpan.Stop();
         Activity.Current = _previous;
     }
+
     private static ActivityTagsCollection Tags(string group, IReadOnlyList<ConsumedRecord> batch)
     {
         var tags = new ActivityTagsCollection

@@ -22,19 +22,35 @@ public sealed class ApprovalsHandler(
 
     private static readonly string[] States = ["pending", "approved", "completed", "rejected", "expired"];
 
-    /// <summary>GET /v1/approvals?state=: the tenant's requests of every kind, newest first (the console's inbox).</summary>
+    /// <summary>
+    /// GET /v1/approvals?state=: the tenant's requests of every kind, newest first (the console's inbox).
+    /// </summary>
     public Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        OutageGuard.RunAsync(async () =>
-        {
-            var (key, refused) = await authentication.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-            if (key is null) return refused!;
-            if (!key.Has(ApiKeyScope.Admin) && !key.Has(ApiKeyScope.Approver)) return ApiErrors.MissingScope(ApiKeyScope.Admin);
-            var state = request.Query["state"].FirstOrDefault();
-            if (state is not null && !States.Contains(state))
-                return ApiErrors.BadRequest("ERR_VALIDATION", $"state must be one of {string.Join(", ", States)}", new { parameter = "state" });
-            var requests = await store.ListAsync(key.Tenant, state, ListLimit, cancellationToken).ConfigureAwait(false);
-            return Results.Json(new { data = requests.Select(View) }, ApiJson.Options);
-        }, logger, "GET /v1/approvals");
+        OutageGuard.RunAsync(
+            async () =>
+            {
+                var (key, refused) = await authentication
+                    .AuthenticateAsync(request, cancellationToken)
+                    .ConfigureAwait(false);
+                if (key is null)
+                    return refused!;
+                if (!key.Has(ApiKeyScope.Admin) && !key.Has(ApiKeyScope.Approver))
+                    return ApiErrors.MissingScope(ApiKeyScope.Admin);
+                var state = request.Query["state"].FirstOrDefault();
+                if (state is not null && !States.Contains(state))
+                    return ApiErrors.BadRequest(
+                        "ERR_VALIDATION",
+                        $"state must be one of {string.Join(", ", States)}",
+                        new { parameter = "state" }
+                    );
+                var requests = await store
+                    .ListAsync(key.Tenant, state, ListLimit, cancellationToken)
+                    .ConfigureAwait(false);
+                return Results.Json(new { data = requests.Select(View) }, ApiJson.Options);
+            },
+            logger,
+            "GET /v1/approvals"
+        );
 
     public Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken) =>
         OutageGuard.RunAsync(

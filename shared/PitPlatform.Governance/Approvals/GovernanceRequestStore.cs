@@ -110,19 +110,29 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The tenant's requests, newest first, in <paramref name="state"/> when named; at most <paramref name="limit"/>.</summary>
-    public virtual async Task<IReadOnlyList<GovernanceRequest>> ListAsync(string tenant, string? state, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The tenant's requests, newest first, in <paramref name="state"/> when named; at most <paramref name="limit"/>.
+    /// </summary>
+    public virtual async Task<IReadOnlyList<GovernanceRequest>> ListAsync(
+        string tenant,
+        string? state,
+        int limit,
+        CancellationToken cancellationToken = default
+    )
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand(
+            $"""
             SELECT {Columns} FROM governance_requests
             WHERE tenant = $1 AND ($2::text IS NULL OR state = $2) ORDER BY requested_at DESC, id LIMIT $3
-            """);
+            """
+        );
         command.Parameters.Add(new() { Value = tenant });
         command.Parameters.Add(new() { Value = (object?)state ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = limit });
         var requests = new List<GovernanceRequest>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) requests.Add(Read(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            requests.Add(Read(reader));
         return requests;
     }
 
@@ -184,11 +194,20 @@ public class GovernanceRequestStore(NpgsqlDataSource dataSource)
 
     private static GovernanceRequest Read(NpgsqlDataReader reader) =>
         new(
-            reader.GetGuid(0), reader.GetString(1), reader.GetString(2), JsonNode.Parse(reader.GetString(3))!.AsObject(), reader.GetString(4),
-            reader.GetString(5), new AuditActor(reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)),
-            reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9),
-            reader.IsDBNull(10) ? null : new AuditActor(reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)),
+            reader.GetGuid(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            JsonNode.Parse(reader.GetString(3))!.AsObject(),
+            reader.GetString(4),
+            reader.GetString(5),
+            new AuditActor(reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)),
+            reader.GetFieldValue<DateTimeOffset>(8),
+            reader.GetFieldValue<DateTimeOffset>(9),
+            reader.IsDBNull(10)
+                ? null
+                : new AuditActor(reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)),
             reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
             reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
-            reader.IsDBNull(14) ? null : JsonNode.Parse(reader.GetString(14))!.AsObject());
+            reader.IsDBNull(14) ? null : JsonNode.Parse(reader.GetString(14))!.AsObject()
+        );
 }

@@ -20,11 +20,21 @@ public sealed class approvals_inbox(PostgresFixture postgres, KafkaFixture kafka
     [Fact]
     public async Task pending_requests_of_every_kind_are_listed_with_who_asked_and_decided_ones_leave_the_pending_list()
     {
-        var deletion = await _api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var deletion = await _api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         var redaction = await _api.Requester.PutAsJsonAsync("/v1/admin/redaction", new { store_raw = true }, Ct);
         var redactionId = (await Json.ReadAsync(redaction)).GetProperty("data").GetProperty("approval_id").GetString()!;
 
-        var pending = (await Json.ReadAsync(await _api.Approver.GetAsync("/v1/approvals?state=pending", Ct))).GetProperty("data").EnumerateArray().ToList();
+        var pending = (await Json.ReadAsync(await _api.Approver.GetAsync("/v1/approvals?state=pending", Ct)))
+            .GetProperty("data")
+            .EnumerateArray()
+            .ToList();
 
         Assert.Equal([redactionId, deletion], pending.Select(a => a.GetProperty("id").GetString()));
         Assert.Equal(["redaction", "deletion"], pending.Select(a => a.GetProperty("kind").GetString()));
@@ -33,9 +43,15 @@ public sealed class approvals_inbox(PostgresFixture postgres, KafkaFixture kafka
         Assert.Equal("alpha", pending[1].GetProperty("change").GetProperty("series").GetString());
 
         Assert.Equal(HttpStatusCode.OK, (await _api.RejectAsync(deletion)).StatusCode);
-        var stillPending = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/approvals?state=pending", Ct))).GetProperty("data").EnumerateArray();
-        var rejected = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/approvals?state=rejected", Ct))).GetProperty("data").EnumerateArray();
-        var all = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/approvals", Ct))).GetProperty("data").EnumerateArray();
+        var stillPending = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/approvals?state=pending", Ct)))
+            .GetProperty("data")
+            .EnumerateArray();
+        var rejected = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/approvals?state=rejected", Ct)))
+            .GetProperty("data")
+            .EnumerateArray();
+        var all = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/approvals", Ct)))
+            .GetProperty("data")
+            .EnumerateArray();
 
         Assert.Equal([redactionId], stillPending.Select(a => a.GetProperty("id").GetString()));
         Assert.Equal([deletion], rejected.Select(a => a.GetProperty("id").GetString()));
@@ -46,7 +62,14 @@ public sealed class approvals_inbox(PostgresFixture postgres, KafkaFixture kafka
     [Fact]
     public async Task another_tenants_requests_are_not_listed()
     {
-        await _api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        await _api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         using var other = await _api.OtherTenantClientAsync("acme", ["admin"], "carol@acme.example");
 
         var listed = (await Json.ReadAsync(await other.GetAsync("/v1/approvals", Ct))).GetProperty("data");
@@ -63,7 +86,14 @@ public sealed class approvals_inbox(PostgresFixture postgres, KafkaFixture kafka
         var forbidden = await ingestOnly.GetAsync("/v1/approvals", Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Equal("state", (await Json.ReadAsync(unknown)).GetProperty("error").GetProperty("details").GetProperty("parameter").GetString());
+        Assert.Equal(
+            "state",
+            (await Json.ReadAsync(unknown))
+                .GetProperty("error")
+                .GetProperty("details")
+                .GetProperty("parameter")
+                .GetString()
+        );
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 }

@@ -6,8 +6,11 @@ using Xunit;
 
 namespace PitPlatform.Governance.Tests.Audit;
 
-/// <summary>GET /v1/audit/verification: the caller's tenant's chain checked on the server, as ./pit audit verify does.</summary>
-public sealed class audit_verification_route(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob) : IAsyncLifetime
+/// <summary>
+/// GET /v1/audit/verification: the caller's tenant's chain checked on the server, as ./pit audit verify does.
+/// </summary>
+public sealed class audit_verification_route(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
+    : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private DeletionApi _api = null!;
@@ -19,10 +22,19 @@ public sealed class audit_verification_route(PostgresFixture postgres, KafkaFixt
     [Fact]
     public async Task an_untouched_chain_is_intact_and_counts_its_entries()
     {
-        var id = await _api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await _api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         await _api.RejectAsync(id);
 
-        var result = (await Json.ReadAsync(await _api.Approver.GetAsync("/v1/audit/verification", Ct))).GetProperty("data");
+        var result = (await Json.ReadAsync(await _api.Approver.GetAsync("/v1/audit/verification", Ct))).GetProperty(
+            "data"
+        );
 
         Assert.Equal("demo", result.GetProperty("tenant").GetString());
         Assert.True(result.GetProperty("intact").GetBoolean());
@@ -33,13 +45,25 @@ public sealed class audit_verification_route(PostgresFixture postgres, KafkaFixt
     [Fact]
     public async Task an_altered_entry_is_named()
     {
-        var id = await _api.RequestAsync(new { scope = "series", series = "alpha", reason = "client left" });
+        var id = await _api.RequestAsync(
+            new
+            {
+                scope = "series",
+                series = "alpha",
+                reason = "client left",
+            }
+        );
         await _api.RejectAsync(id);
         // As a superuser who bypasses the append-only guard would.
         await _api.Pipeline.Database.ExecuteAsync(
-            "SET session_replication_role = replica; UPDATE audit_entries SET target = 'deletion/forged' WHERE tenant = 'demo' AND sequence = 1; SET session_replication_role = origin");
+            "SET session_replication_role = replica; "
+                + "UPDATE audit_entries SET target = 'deletion/forged' WHERE tenant = 'demo' AND sequence = 1; "
+                + "SET session_replication_role = origin"
+        );
 
-        var result = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/audit/verification", Ct))).GetProperty("data");
+        var result = (await Json.ReadAsync(await _api.Requester.GetAsync("/v1/audit/verification", Ct))).GetProperty(
+            "data"
+        );
 
         Assert.False(result.GetProperty("intact").GetBoolean());
         Assert.Equal(1, result.GetProperty("problem").GetProperty("sequence").GetInt64());

@@ -76,7 +76,9 @@ public sealed class consumer_spans
         Assert.Equal(second.SpanId, Assert.Single(mine, s => s.TraceId == second.TraceId).ParentSpanId);
         // Each record's span covers the batch's time, though it is made when the batch ends.
         Assert.All(mine, s => Assert.Equal(batch.StartTimeUtc, s.StartTimeUtc));
-        Assert.All(mine, s => Assert.True(s.StartTimeUtc + s.Duration >= batch.StartTimeUtc + batch.Duration - TimeSpan.FromSeconds(1)));
+        Assert.All(mine, s =>
+            Assert.True(s.StartTimeUtc + s.Duration >= batch.StartTimeUtc + batch.Duration - TimeSpan.FromSeconds(1))
+        );
     }
 
     [Fact]
