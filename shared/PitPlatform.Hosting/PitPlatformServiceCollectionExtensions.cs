@@ -95,6 +95,8 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<UsageAggregator>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<UsageAggregator>>());
         services.AddSingleton<UsageQueryHandler>();
+        services.AddSingleton<Processing.RecentEvents.RecentEventsHandler>();
+        services.AddSingleton<Processing.RecentEvents.StatsOverviewHandler>();
         services.AddSingleton(sp => new ArchiveStorage(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)));
         services.AddSingleton<Archiver>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<Archiver>>());
