@@ -4,7 +4,7 @@ using PitPlatform.Processing.RecentEvents;
 
 namespace PitPlatform.Functions;
 
-/// <summary>GET /v1/events/recent and GET /v1/events/{event_id}: the console's logs. Authentication in the handler.</summary>
+/// <summary>GET /v1/events/recent and GET /v1/events/recent/{event_id}: the console's logs. Authentication in the handler.</summary>
 public sealed class RecentEventsFunctions(RecentEventsHandler handler)
 {
     [Function("RecentEvents")]
@@ -15,7 +15,7 @@ public sealed class RecentEventsFunctions(RecentEventsHandler handler)
 
     [Function("RecentEvent")]
     public Task Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/events/{event_id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/events/recent/{event_id}")] HttpRequest request,
         string event_id,
         CancellationToken cancellationToken) =>
         FunctionHttp.RunAsync(request, token => handler.GetAsync(request, event_id, token), cancellationToken);

@@ -12,7 +12,7 @@ namespace PitPlatform.Processing.RecentEvents;
 /// <summary>
 /// GET /v1/events/recent: the key's tenant's accepted events newest first, filtered by time (from inclusive, to
 /// exclusive; default the last 24 hours), type, series, cell, model and status; keyset paged on (ts, event_id).
-/// GET /v1/events/{event_id}: one of them with where it went. Read scope; another tenant's event is a 404.
+/// GET /v1/events/recent/{event_id}: one of them with where it went. Read scope; another tenant's event is a 404.
 /// </summary>
 public sealed class RecentEventsHandler(RequestAuthentication authentication, NpgsqlDataSource database, TimeProvider time, ILogger<RecentEventsHandler> logger)
 {
@@ -24,7 +24,7 @@ public sealed class RecentEventsHandler(RequestAuthentication authentication, Np
         OutageGuard.RunAsync(() => ListCoreAsync(request, cancellationToken), logger, "GET /v1/events/recent");
 
     public Task<IResult> GetAsync(HttpRequest request, string eventId, CancellationToken cancellationToken) =>
-        OutageGuard.RunAsync(() => GetCoreAsync(request, eventId, cancellationToken), logger, "GET /v1/events/{event_id}");
+        OutageGuard.RunAsync(() => GetCoreAsync(request, eventId, cancellationToken), logger, "GET /v1/events/recent/{event_id}");
 
     private async Task<IResult> ListCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
