@@ -67,7 +67,7 @@ export function Logs() {
 
   return (
     <>
-      <Section title="Logs">
+      <Section title="Search events">
         <form onSubmit={submit} className="mb-4 flex flex-wrap items-end gap-3" aria-label="Search events">
           <Field label="From" type="datetime-local" value={form.from} onChange={set("from")} required />
           <Field label="To" type="datetime-local" value={form.to} onChange={set("to")} required />

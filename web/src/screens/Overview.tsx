@@ -30,7 +30,7 @@ export function Overview() {
   }, [hours]);
 
   return (
-    <Section title="Overview">
+    <Section title="Accepted events over a window">
       <div className="mb-4 flex items-end gap-3">
         <Select label="Window" value={hours} onChange={(e) => setHours(Number(e.target.value))}>
           {windows.map((w) => (
