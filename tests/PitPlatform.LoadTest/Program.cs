@@ -25,10 +25,12 @@ if (args.Length > 0 && args[0] == "export") return await ExportLoad.RunAsync(arg
 if (args.Length > 0 && args[0] == "telemetry") return await TelemetryCostLoad.IngestAsync(args[1..], Sustained);
 if (args.Length > 1 && args[0] == "nav" && args[1] == "telemetry") return await TelemetryCostLoad.NavAsync(args[2..]);
 var navMode = args.Length > 0 && args[0] == "nav";
+// ./pit load console [events] [requests]: the console's overview, logs and NAV queries over 30 days, beside bare SQL (ConsoleLoad.cs).
+var consoleMode = args.Length > 0 && args[0] == "console";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
 var navQueryMode = args.Length > 0 && args[0] == "navquery";
 var sdkMode = args.Length > 0 && args[0] == "sdk";
-if (navMode || visibilityMode || navQueryMode || sdkMode) args = args[1..];
+if (navMode || visibilityMode || navQueryMode || sdkMode || consoleMode) args = args[1..];
 var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : navMode ? 100_000 : 200_000;
 var state = Path.Combine(Path.GetTempPath(), "pit-load-" + Guid.NewGuid().ToString("N")[..8]);
 var host = await PitLocalHost.StartAsync(new LocalHostOptions
@@ -50,6 +52,14 @@ var host = await PitLocalHost.StartAsync(new LocalHostOptions
 if (sdkMode)
 {
     var status = await SdkLoad.RunAsync(host, args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    await host.DisposeAsync();
+    Directory.Delete(state, recursive: true);
+    return status;
+}
+if (consoleMode)
+{
+    var status = await ConsoleLoad.RunAsync(host, args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);
     await host.DisposeAsync();
     Directory.Delete(state, recursive: true);
     return status;
