@@ -29,6 +29,18 @@ public static class LocalRoutes
             handler.HandleAsync(context.Request, context.RequestAborted)
         );
 
+        app.MapGet("/v1/events/recent", (HttpContext context, Processing.RecentEvents.RecentEventsHandler handler) =>
+            handler.ListAsync(context.Request, context.RequestAborted)
+        );
+        app.MapGet(
+            "/v1/events/recent/{event_id}",
+            (HttpContext context, string event_id, Processing.RecentEvents.RecentEventsHandler handler) =>
+                handler.GetAsync(context.Request, event_id, context.RequestAborted)
+        );
+        app.MapGet("/v1/stats/overview", (HttpContext context, Processing.RecentEvents.StatsOverviewHandler handler) =>
+            handler.HandleAsync(context.Request, context.RequestAborted)
+        );
+
         app.MapGet("/v1/billing/usage", (HttpContext context, Billing.Http.BillingUsageHandler handler) =>
             handler.HandleAsync(context.Request, context.RequestAborted)
         );

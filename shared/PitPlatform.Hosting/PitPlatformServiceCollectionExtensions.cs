@@ -102,6 +102,8 @@ public static class PitPlatformServiceCollectionExtensions
         services.AddSingleton<UsageAggregator>();
         services.AddSingleton<IRecordBatchHandler>(sp => sp.GetRequiredService<ConsumerGuard<UsageAggregator>>());
         services.AddSingleton<UsageQueryHandler>();
+        services.AddSingleton<Processing.RecentEvents.RecentEventsHandler>();
+        services.AddSingleton<Processing.RecentEvents.StatsOverviewHandler>();
         services.AddSingleton(sp => new ArchiveStorage(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.ArchiveContainer)
         ));

@@ -456,6 +456,22 @@ public sealed partial class openapi_contract(OpenApiHost host, KafkaFixture kafk
             Log($"{operation} example {example}: using the tenant just created ({id}) instead of the example's id");
         }
 
+        if (op.OperationId == "getRecentEvent" && example == "existing")
+        {
+            // Reading an event needs one of the development tenant: store the example's id as its recent event.
+            var id = request.PathAndQuery.Split('/')[^1];
+            await host.Pipeline.Database.ExecuteAsync(
+                $"""
+                INSERT INTO recent_events (event_id, tenant, type, ts, series, model)
+                VALUES ('{id}', '{LocalHost.DevApiKey.Tenant}', 'runtime.llm_call', '2026-11-22T10:00:01Z', 'alpha', 'gpt-4o') ON CONFLICT DO NOTHING
+                """
+            );
+            Log(
+                $"{operation} example {example}: stored the example's event ({id}) "
+                    + "as a recent event of the development tenant"
+            );
+        }
+
         if (op.OperationId == "removeMember" && example == "existing")
         {
             // Removing needs a member: add the one the example names first.

@@ -33,10 +33,14 @@ if (args.Length > 0 && args[0] == "telemetry")
 if (args.Length > 1 && args[0] == "nav" && args[1] == "telemetry")
     return await TelemetryCostLoad.NavAsync(args[2..]);
 var navMode = args.Length > 0 && args[0] == "nav";
+
+// ./pit load console [events] [requests]: the console's overview, logs and NAV queries over 30 days, beside bare SQL
+// (ConsoleLoad.cs).
+var consoleMode = args.Length > 0 && args[0] == "console";
 var visibilityMode = args.Length > 0 && args[0] == "visibility";
 var navQueryMode = args.Length > 0 && args[0] == "navquery";
 var sdkMode = args.Length > 0 && args[0] == "sdk";
-if (navMode || visibilityMode || navQueryMode || sdkMode)
+if (navMode || visibilityMode || navQueryMode || sdkMode || consoleMode)
     args = args[1..];
 var events =
     args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture)
@@ -67,6 +71,17 @@ if (sdkMode)
     var status = await SdkLoad.RunAsync(
         host,
         args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000
+    );
+    await host.DisposeAsync();
+    Directory.Delete(state, recursive: true);
+    return status;
+}
+if (consoleMode)
+{
+    var status = await ConsoleLoad.RunAsync(
+        host,
+        args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50
     );
     await host.DisposeAsync();
     Directory.Delete(state, recursive: true);

@@ -129,6 +129,39 @@ try {
   step("the NAV chart shows the fills; the arrow keys read its points");
   await check(ada, "nav");
 
+  // --- ada finds the fills in the logs, opens one (keyboard) to see where it went, and reads the overview --------
+  await go(ada, "Logs");
+  await ada.getByLabel("Series", { exact: true }).fill(series);
+  await ada.getByLabel("Type", { exact: true }).selectOption("exec.trade_fill");
+  for (let attempt = 0; ; attempt++) {
+    await ada.getByRole("button", { name: "Search", exact: true }).click();
+    await settle(ada);
+    if ((await ada.getByRole("cell", { name: "applied", exact: true }).count()) === fills.length) break;
+    if (attempt > 60) throw new Error(`the logs never showed the ${fills.length} fills as applied`);
+    await ada.waitForTimeout(500);
+  }
+  step(`the logs list the ${fills.length} fills of ${series}, applied`);
+  await check(ada, "logs");
+  await ada
+    .getByRole("button", { name: /^Details of event/ })
+    .first()
+    .focus();
+  await ada.keyboard.press("Enter");
+  await ada.getByText(/^Applied to the NAV/).waitFor();
+  step("one fill's detail says where it went (applied to the NAV, counted for usage)");
+  await check(ada, "logs-detail");
+  await ada.getByLabel("Series", { exact: true }).fill("no-such-series");
+  await ada.getByRole("button", { name: "Search", exact: true }).click();
+  await ada.getByText("No events match this search.").waitFor();
+  await check(ada, "logs-empty");
+
+  await go(ada, "Overview");
+  await settle(ada);
+  await ada.getByText("Accepted events", { exact: true }).waitFor();
+  await ada.getByRole("cell", { name: "exec.trade_fill", exact: true }).waitFor();
+  step("the overview counts the accepted fills");
+  await check(ada, "overview");
+
   await go(ada, "Approvals");
   await ada.getByText("Nothing waits for an approval.").waitFor();
   await ada.getByLabel("Series", { exact: true }).fill(series);

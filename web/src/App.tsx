@@ -23,6 +23,8 @@ import { Audit } from "./screens/Audit";
 import { Settings } from "./screens/Settings";
 import { Usage } from "./screens/Usage";
 import { Nav } from "./screens/Nav";
+import { Overview } from "./screens/Overview";
+import { Logs } from "./screens/Logs";
 import { TenantSwitcher } from "./components/TenantSwitcher";
 
 interface Screen {
@@ -33,6 +35,8 @@ interface Screen {
 
 const screens: Screen[] = [
   { path: "/nav", title: "NAV", render: () => <Nav /> },
+  { path: "/overview", title: "Overview", render: () => <Overview /> },
+  { path: "/logs", title: "Logs", render: () => <Logs /> },
   { path: "/usage", title: "Usage", render: () => <Usage /> },
   { path: "/keys", title: "API keys", render: () => <Keys /> },
   { path: "/members", title: "Members", render: () => <Members /> },

@@ -8,9 +8,9 @@ namespace PitPlatform.Governance.Deletion;
 /// <summary>
 /// The Postgres side of a deletion: one method per step, each inside the transaction that also records the step as
 /// done, so a step's rows go exactly once whatever restarts. Tenant data lives in nav_points and nav_rollups,
-/// cell_cash and cell_positions, llm_calls, usage_daily and events_daily (tenant deletions only: they hold no series,
-/// cell or subject), and the NAV updates the NAV processor keeps in processed_events.output. API keys, redaction
-/// settings and the audit trail are the account's, not its data, and stay.
+/// cell_cash and cell_positions, llm_calls, recent_events, usage_daily and events_daily (tenant deletions only: they
+/// hold no series, cell or subject), and the NAV updates the NAV processor keeps in processed_events.output. API keys,
+/// redaction settings and the audit trail are the account's, not its data, and stay.
 /// </summary>
 public static class DeletionPurges
 {
@@ -120,6 +120,7 @@ public static class DeletionPurges
         };
     }
 
+    /// <summary>An LLM call's row and the console's recent-events rows (trade fills and calls) of the scope.</summary>
     public static async Task<Dictionary<string, long>> LlmCallsAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
@@ -140,18 +141,29 @@ public static class DeletionPurges
                         cancellationToken
                     )
                     .ConfigureAwait(false),
+                ["postgres.recent_events"] = await DeleteAsync(
+                        connection,
+                        transaction,
+                        "recent_events",
+                        tenant,
+                        scope,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false),
             };
-        await using var command = new NpgsqlCommand(
-            "DELETE FROM llm_calls WHERE tenant = $1 AND user_ref_hash = $2",
-            connection,
-            transaction
-        );
-        command.Parameters.Add(new() { Value = tenant });
-        command.Parameters.Add(new() { Value = scope.Subject! });
-        return new()
+        var counts = new Dictionary<string, long>();
+        foreach (var table in new[] { "llm_calls", "recent_events" })
         {
-            ["postgres.llm_calls"] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false),
-        };
+            await using var command = new NpgsqlCommand(
+                $"DELETE FROM {table} WHERE tenant = $1 AND user_ref_hash = $2",
+                connection,
+                transaction
+            );
+            command.Parameters.Add(new() { Value = tenant });
+            command.Parameters.Add(new() { Value = scope.Subject! });
+            counts[$"postgres.{table}"] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return counts;
     }
 
     /// <summary>

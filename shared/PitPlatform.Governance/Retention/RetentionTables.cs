@@ -39,6 +39,13 @@ public static class RetentionTables
                 SELECT ctid FROM llm_calls WHERE tenant = $1 AND ts < $2 LIMIT $3))
             """
         ),
+        new(
+            "recent_events",
+            """
+            DELETE FROM recent_events WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM recent_events WHERE tenant = $1 AND ts < $2 LIMIT $3))
+            """
+        ),
     ];
 
     /// <summary>

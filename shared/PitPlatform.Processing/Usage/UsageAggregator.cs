@@ -18,7 +18,8 @@ namespace PitPlatform.Processing.Usage;
 /// when the tenant opted in, the call is flagged, or it is sampled), adds it to the tenant's daily usage per model and
 /// currency, and counts every event of its topics per tenant, day and topic for billing. Exactly-once in effect: the
 /// processed-event row (consumer, event_id) is written in the transaction that changes the aggregates; the same id
-/// with another payload is an idempotency conflict. Totals are checked: an overflow dead-letters the event.
+/// with another payload is an idempotency conflict. Each counted event's metadata also goes to recent_events (the
+/// console's logs) in the same transaction. Totals are checked: an overflow dead-letters the event.
 /// </summary>
 public sealed class UsageAggregator(
     NpgsqlDataSource database,
@@ -141,6 +142,7 @@ public sealed class UsageAggregator(
         var calls = new List<StoredCall>();
         var rows = new List<ProcessedEventRow>();
         var appliedNow = new Dictionary<Guid, ByteString>();
+        var accepted = new List<UsageEvent>();
         foreach (var e in events)
         {
             var sha = e.Envelope.PayloadSha256;
@@ -200,12 +202,14 @@ public sealed class UsageAggregator(
                 );
             }
             appliedNow[e.EventId] = sha;
+            accepted.Add(e);
             rows.Add(new ProcessedEventRow(e.EventId, sha.ToByteArray(), null, e.Record));
         }
 
         await UsageStore
             .SaveAsync(connection, changedUsage, changedCounts, calls, cancellationToken)
             .ConfigureAwait(false);
+        await RecentEventsWriter.WriteAsync(connection, accepted, cancellationToken).ConfigureAwait(false);
         await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

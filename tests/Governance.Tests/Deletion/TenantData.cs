@@ -9,10 +9,8 @@ internal static class TenantData
 {
     public const string Subject = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-    /// <summary>
-    /// Per cell: 1 cash row, 1 position, <paramref name="points"/> NAV points (and their rollups), 2 LLM calls (one of
-    /// <see cref="Subject"/>).
-    /// </summary>
+    /// <summary>Per cell: 1 cash row, 1 position, <paramref name="points"/> NAV points (and their rollups), 2 LLM calls
+    /// (one of <see cref="Subject"/>), 3 recent events (a fill and the two calls).</summary>
     public static async Task SeedAsync(
         TestDatabase database,
         string tenant,
@@ -34,6 +32,10 @@ internal static class TenantData
                     user_ref_hash, flagged, prompt_sha256, response_sha256)
                 VALUES (gen_random_uuid(), '{tenant}', '{series}', '{cell}', now(), 'gpt', 1, 1, 1, 'USD', 1, '{Subject}', false, '\x00', '\x00'),
                        (gen_random_uuid(), '{tenant}', '{series}', '{cell}', now(), 'gpt', 1, 1, 1, 'USD', 1, 'other', false, '\x00', '\x00');
+                INSERT INTO recent_events (event_id, tenant, type, ts, series, cell, model, user_ref_hash)
+                VALUES (gen_random_uuid(), '{tenant}', 'exec.trade_fill', now(), '{series}', '{cell}', NULL, ''),
+                       (gen_random_uuid(), '{tenant}', 'runtime.llm_call', now(), '{series}', '{cell}', 'gpt', '{Subject}'),
+                       (gen_random_uuid(), '{tenant}', 'runtime.llm_call', now(), '{series}', '{cell}', 'gpt', 'other');
                 INSERT INTO usage_daily (tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros)
                 VALUES ('{tenant}', current_date, 'gpt-{series}-{cell}', 'USD', 2, 2, 2, 2) ON CONFLICT DO NOTHING;
                 INSERT INTO events_daily (tenant, day, topic, events) VALUES ('{tenant}', current_date, 'pit.v1.runtime.llm_call', 2)

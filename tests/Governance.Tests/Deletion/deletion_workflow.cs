@@ -47,8 +47,19 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(2, counts.GetProperty("postgres.cell_cash").GetInt64());
         Assert.Equal(2, counts.GetProperty("postgres.cell_positions").GetInt64());
         Assert.Equal(4, counts.GetProperty("postgres.llm_calls").GetInt64());
+        Assert.Equal(6, counts.GetProperty("postgres.recent_events").GetInt64());
         Assert.Equal(0, counts.GetProperty("postgres.usage_daily").GetInt64());
-        foreach (var table in new[] { "nav_points", "nav_rollups", "cell_cash", "cell_positions", "llm_calls" })
+        foreach (
+            var table in new[]
+            {
+                "nav_points",
+                "nav_rollups",
+                "cell_cash",
+                "cell_positions",
+                "llm_calls",
+                "recent_events",
+            }
+        )
         {
             Assert.Equal(0, await TenantData.RowsAsync(db, table, "demo", "alpha"));
             Assert.NotEqual(0, await TenantData.RowsAsync(db, table, "demo", "beta"));
@@ -147,6 +158,9 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         var counts = (await api.CompletedAsync(id)).GetProperty("counts");
 
         Assert.Equal(2, counts.GetProperty("postgres.llm_calls").GetInt64());
+        Assert.Equal(2, counts.GetProperty("postgres.recent_events").GetInt64());
+        Assert.Equal(0, await db.CountAsync("recent_events", $"user_ref_hash = '{TenantData.Subject}'"));
+        Assert.Equal(4, await db.CountAsync("recent_events"));
         Assert.Equal(0, counts.GetProperty("postgres.nav_points").GetInt64());
         Assert.Equal(0, await db.CountAsync("llm_calls", $"user_ref_hash = '{TenantData.Subject}'"));
         Assert.Equal(2, await db.CountAsync("llm_calls"));
@@ -175,6 +189,7 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
                 "cell_cash",
                 "cell_positions",
                 "llm_calls",
+                "recent_events",
                 "usage_daily",
                 "events_daily",
             }

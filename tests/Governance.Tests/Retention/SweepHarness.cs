@@ -164,6 +164,15 @@ internal sealed class SweepHarness : IAsyncDisposable
             """
         );
 
+    public Task AddRecentEventsAsync(string tenant, DateTimeOffset from, int count) =>
+        Database.ExecuteAsync(
+            $"""
+            INSERT INTO recent_events (event_id, tenant, type, ts, series, model)
+            SELECT gen_random_uuid(), '{tenant}', 'runtime.llm_call', '{from:O}'::timestamptz + make_interval(mins => i), 'assistant', 'm'
+            FROM generate_series(0, {count - 1}) i
+            """
+        );
+
     public Task AddProcessedEventsAsync(DateTimeOffset at, int count) =>
         Database.ExecuteAsync(
             $"""

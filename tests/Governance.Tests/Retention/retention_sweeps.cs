@@ -20,6 +20,9 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         await h.AddNavPointsAsync("beta", SweepHarness.Old, 3);
         await h.AddLlmCallsAsync("acme", SweepHarness.Old, 4);
         await h.AddLlmCallsAsync("acme", SweepHarness.Recent, 1);
+        await h.AddRecentEventsAsync("acme", SweepHarness.Old, 5);
+        await h.AddRecentEventsAsync("acme", SweepHarness.Recent, 2);
+        await h.AddRecentEventsAsync("beta", SweepHarness.Old, 1);
         await h.AddProcessedEventsAsync(SweepHarness.Old, 3);
         await h.AddProcessedEventsAsync(SweepHarness.Recent, 2);
         var sweep = h.Sweep("acme");
@@ -34,10 +37,14 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
         Assert.True(await h.Database.CountAsync("nav_rollups", "tenant = 'beta'") > 0);
         Assert.Equal(0, await h.CountAsync("llm_calls", "acme", Cutoff));
         Assert.Equal(1, await h.Database.CountAsync("llm_calls", "tenant = 'acme'"));
+        Assert.Equal(0, await h.CountAsync("recent_events", "acme", Cutoff));
+        Assert.Equal(2, await h.Database.CountAsync("recent_events", "tenant = 'acme'"));
+        Assert.Equal(1, await h.Database.CountAsync("recent_events", "tenant = 'beta'"));
         Assert.Equal(2, await h.Database.CountAsync("processed_events"));
         using var deleted = JsonDocument.Parse(await h.DeletedAsync(sweep));
         Assert.Equal(7, deleted.RootElement.GetProperty("nav_points").GetInt64());
         Assert.Equal(4, deleted.RootElement.GetProperty("llm_calls").GetInt64());
+        Assert.Equal(5, deleted.RootElement.GetProperty("recent_events").GetInt64());
         Assert.Equal(3, deleted.RootElement.GetProperty("processed_events").GetInt64());
         var audit = Assert.Single(await h.SweepAuditsAsync("acme"));
         Assert.Equal(7, audit.GetProperty("deleted").GetProperty("nav_points").GetInt64());

@@ -1,0 +1,42 @@
+namespace PitPlatform.Processing.RecentEvents;
+
+/// <summary>
+/// One accepted event as the logs list shows it: metadata only (model for LLM calls), never a payload.
+/// </summary>
+public sealed record RecentEventView(
+    Guid EventId,
+    string Type,
+    DateTime Ts,
+    string Series,
+    string? Cell,
+    string? Model,
+    DateTime AcceptedAt,
+    string Status
+);
+
+public sealed record RecentEventsMeta(DateTime From, DateTime To, int Count, int Limit, string? NextPageToken);
+
+public sealed record RecentEventsResponse(IReadOnlyList<RecentEventView> Data, RecentEventsMeta Meta);
+
+/// <summary>A consumer that applied the event, and when.</summary>
+public sealed record EventHandling(string Consumer, DateTime At);
+
+/// <summary>
+/// One event's detail: the list row, where it went (each consumer that applied it), and for an LLM call the stored
+/// usage (tokens, cost in integer micros, and whether its text was kept and why: the text itself is not returned).
+/// </summary>
+public sealed record RecentEventDetail(
+    RecentEventView Event,
+    IReadOnlyList<EventHandling> HandledBy,
+    LlmCallSummary? LlmCall
+);
+
+public sealed record LlmCallSummary(
+    long InputTokens,
+    long OutputTokens,
+    long CostMicros,
+    string? Currency,
+    long LatencyMs,
+    bool Flagged,
+    string? TextKeptBecause
+);
