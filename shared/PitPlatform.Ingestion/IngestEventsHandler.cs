@@ -201,9 +201,10 @@ public sealed class IngestEventsHandler(
 
     private async Task<IngestResponse> ProduceAsync(List<ParsedEvent> parsed, string requestId, string tenant)
     {
-        if (Activity.Current is { IsAllDataRequested: true } request)
+        var spans = SendSpans.StartIfListened(tenant);
+        // Only while spans are recorded: with tracing off ASP.NET Core still makes a request activity (for log scopes).
+        if (spans is not null && Activity.Current is { IsAllDataRequested: true } request)
             request.SetTag(PitTelemetry.Tenant, tenant);
-        var spans = SendSpans.StartIfListened(parsed.Count);
         var results = new IngestResult?[parsed.Count];
         var firstById = new Dictionary<Guid, IngestEvent>();
         var toProduce = new List<(int Index, EventEnvelope Envelope)>();
@@ -231,9 +232,9 @@ public sealed class IngestEventsHandler(
                 continue;
             }
             firstById[e.EventId] = e;
-            var (traceparent, tracestate) = SendSpans.Context(spans, i, e, tenant);
+            var (traceparent, tracestate) = SendSpans.Context(spans, e.Topic);
             var envelope = envelopes.Build(e.EventId, e.Ts, e.Topic, e.Key, e.Payload, traceparent, tracestate);
-            spans?.Built(i, envelope.EventId);
+            spans?.Built(e.Topic, envelope.EventId);
             toProduce.Add((i, envelope));
         }
 
@@ -248,7 +249,7 @@ public sealed class IngestEventsHandler(
         {
             var (i, envelope) = toProduce[j];
             var outcome = outcomes[j];
-            spans?.Stop(i, outcome.Error);
+            spans?.Answered(envelope.Topic, outcome.Error);
             if (outcome.Record is { } record)
                 results[i] = new IngestResult(
                     envelope.EventId,
@@ -276,6 +277,7 @@ public sealed class IngestEventsHandler(
                 );
             }
         }
+        spans?.Stop();
         if (unacknowledged > 0)
             logger.LogWarning(
                 "ingest request {RequestId}: Kafka did not acknowledge {Count} events ({Reason})",

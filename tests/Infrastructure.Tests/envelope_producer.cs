@@ -103,6 +103,54 @@ public sealed class envelope_producer(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task each_record_of_a_batch_carries_its_own_envelopes_trace_context_in_its_headers()
+    {
+        var settings = kafka.Settings(await kafka.CreateCatalogTopicsAsync());
+        using var producer = new EnvelopeProducer(settings, TopicCatalog.Embedded, "test");
+        const string first = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        const string second = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        // The producer encodes a run of equal contexts once: a change of context, and back, must still show.
+        (string Traceparent, string Tracestate)[] contexts =
+        [
+            (first, "pit=1"),
+            (first, "pit=1"),
+            (second, ""),
+            (first, "pit=2"),
+            ("", ""),
+        ];
+        var envelopes = contexts
+            .Select(c =>
+            {
+                var envelope = Fill();
+                envelope.Traceparent = c.Traceparent;
+                envelope.Tracestate = c.Tracestate;
+                return envelope;
+            })
+            .ToList();
+
+        var outcomes = await producer.ProduceBatchAsync(envelopes);
+
+        Assert.All(outcomes, o => Assert.True(o.IsStored));
+        var records = TopicReader.ReadAll(
+            settings,
+            "pit.v1.exec.trade_fill",
+            envelopes.Count,
+            TimeSpan.FromSeconds(20)
+        );
+        Assert.Equal(envelopes.Count, records.Count);
+        foreach (var record in records)
+        {
+            var envelope = EventEnvelope.Parser.ParseFrom(record.Message.Value);
+            var headers = record.Message.Headers.ToDictionary(
+                h => h.Key,
+                h => Encoding.UTF8.GetString(h.GetValueBytes())
+            );
+            Assert.Equal(envelope.Traceparent, headers.GetValueOrDefault("traceparent", ""));
+            Assert.Equal(envelope.Tracestate, headers.GetValueOrDefault("tracestate", ""));
+        }
+    }
+
+    [Fact]
     public async Task serialised_bytes_that_do_not_match_the_envelopes_one_for_one_are_refused()
     {
         using var producer = new EnvelopeProducer(

@@ -56,7 +56,8 @@ internal static class TelemetryCostLoad
             var after = cpu.Read();
             return (
                 rate,
-                $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events "
+                $"{1000 * (after.DotnetMs - before.DotnetMs) / events:F1} ms CPU per 1,000 events, "
+                    + $"{(after.AllocatedBytes - before.AllocatedBytes) / events:N0} B allocated per event "
                     + "(host, broker, generator)",
                 warmUp + events
             );

@@ -4,9 +4,9 @@ namespace PitPlatform.Contracts.Telemetry;
 
 /// <summary>
 /// The platform's own spans, for both hosts: one <see cref="ActivitySource"/> and the span and attribute names, in one
-/// place (docs/DEPLOYMENT.md, "Traces"). Spans follow OpenTelemetry's messaging conventions: ingest sends each event
-/// under a span of its own, whose W3C context rides in the envelope and the Kafka headers; a consumer's batch span
-/// continues it. Nothing here allocates unless a listener (the OpenTelemetry SDK) samples our source.
+/// place (docs/DEPLOYMENT.md, "Traces"). Spans follow OpenTelemetry's messaging conventions: ingest sends a request's
+/// events under one span per topic, whose W3C context rides in each envelope and its Kafka headers; a consumer's batch
+/// span continues it. Nothing here allocates unless a listener (the OpenTelemetry SDK) samples our source.
 /// </summary>
 public static class PitTelemetry
 {
@@ -14,7 +14,8 @@ public static class PitTelemetry
 
     public static readonly ActivitySource Source = new(SourceName, PitVersion.Current);
 
-    /// <summary>Span names: "send {topic}" per ingested event, "process {consumer group}" per consumer batch or record.
+    /// <summary>Span names: "send {topic}" per ingest request and topic, "process {consumer group}" per consumer batch
+    /// or record.
     /// Topics and groups are a small fixed set, so each name is made once, not once per span.</summary>
     public static string SendSpan(string topic) => SendNames.GetOrAdd(topic, static t => "send " + t);
 
@@ -48,6 +49,9 @@ public static class PitTelemetry
     public const string MessageId = "messaging.message.id";
     public const string Partition = "messaging.destination.partition.id";
     public const string Offset = "messaging.kafka.offset";
+
+    /// <summary>OpenTelemetry's general attribute for what made an operation fail (the exception's type).</summary>
+    public const string ErrorType = "error.type";
 
     /// <summary>The platform's own attributes: the tenant, and the event a span or a log line is about.</summary>
     public const string Tenant = "pit.tenant";

@@ -114,7 +114,8 @@ public class EnvelopeProducer : IDisposable
         CancellationToken cancellationToken = default
     )
     {
-        var message = ToMessage(envelope);
+        var traceHeaders = default(TraceHeaders);
+        var message = ToMessage(envelope, null, ref traceHeaders);
         try
         {
             var result = await _producer
@@ -220,6 +221,7 @@ public class EnvelopeProducer : IDisposable
             return Task.FromResult(outcomes);
         var completion = new TaskCompletionSource<ProduceOutcome[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var pending = envelopes.Count;
+        var traceHeaders = default(TraceHeaders);
         void Done(int index, ProduceOutcome outcome)
         {
             outcomes[index] = outcome;
@@ -234,7 +236,7 @@ public class EnvelopeProducer : IDisposable
             Message<byte[], byte[]> message;
             try
             {
-                message = ToMessage(envelope, serialized?[i]);
+                message = ToMessage(envelope, serialized?[i], ref traceHeaders);
             }
             catch (EnvelopeTooLargeException e)
             {
@@ -302,7 +304,7 @@ public class EnvelopeProducer : IDisposable
         _producer.Dispose();
     }
 
-    private Message<byte[], byte[]> ToMessage(EventEnvelope envelope, byte[]? serialized = null)
+    private Message<byte[], byte[]> ToMessage(EventEnvelope envelope, byte[]? serialized, ref TraceHeaders traceHeaders)
     {
         var topic = _catalog.Require(envelope.Topic);
         if (!topic.AllowsPayloadType(envelope.PayloadType))
@@ -315,7 +317,7 @@ public class EnvelopeProducer : IDisposable
         {
             Key = key,
             Value = value,
-            Headers = CloudEventHeaders(envelope, key),
+            Headers = CloudEventHeaders(envelope, key, ref traceHeaders),
         };
     }
 
@@ -327,7 +329,7 @@ public class EnvelopeProducer : IDisposable
     );
 
     /// <summary>CloudEvents 1.0 Kafka binding, binary mode: ce_* headers beside the protobuf value.</summary>
-    private Headers CloudEventHeaders(EventEnvelope envelope, byte[] key)
+    private Headers CloudEventHeaders(EventEnvelope envelope, byte[] key, ref TraceHeaders traceHeaders)
     {
         var headers = new Headers
         {
@@ -346,11 +348,7 @@ public class EnvelopeProducer : IDisposable
             },
             { "content-type", ContentType },
         };
-        // W3C trace context (https://www.w3.org/TR/trace-context/), as OpenTelemetry's Kafka instrumentations read it.
-        if (envelope.Traceparent.Length > 0)
-            headers.Add("traceparent", Encoding.UTF8.GetBytes(envelope.Traceparent));
-        if (envelope.Tracestate.Length > 0)
-            headers.Add("tracestate", Encoding.UTF8.GetBytes(envelope.Tracestate));
+        traceHeaders.AddTo(headers, envelope.Traceparent, envelope.Tracestate);
         return headers;
     }
 

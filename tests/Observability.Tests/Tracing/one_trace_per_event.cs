@@ -65,6 +65,8 @@ public sealed class one_trace_per_event(PostgresFixture postgres, KafkaFixture k
         );
         var send = Assert.Single(inTrace, s => s.DisplayName == PitTelemetry.SendSpan("pit.v1.exec.trade_fill"));
         Assert.Equal(ingest.SpanId, send.ParentSpanId);
+        // A request of one event: its send span is about that one message, so it names it.
+        Assert.Equal(1, send.GetTagItem(PitTelemetry.BatchCount));
         Assert.Equal(eventId.ToString("D"), send.GetTagItem(PitTelemetry.MessageId));
         Assert.Equal("demo", send.GetTagItem(PitTelemetry.Tenant));
         var nav = Assert.Single(inTrace, s => s.DisplayName == PitTelemetry.ProcessSpan("nav-processor"));
