@@ -97,6 +97,18 @@ public sealed class ApiKeyAdminHandler(
                         "a person's keys are held by that person: leave principal out",
                         new { pointer = "/principal" }
                     );
+                // Only a signed-in person's keys carry a person's principal: a key cannot pass for a person.
+                if (
+                    admin.Person is null
+                    && body.Principal?.StartsWith(People.PersonIdentity.PrincipalPrefix, StringComparison.Ordinal)
+                        is true
+                )
+                    return ApiErrors.BadRequest(
+                        "ERR_VALIDATION",
+                        $"a principal starting with {People.PersonIdentity.PrincipalPrefix} names a person: "
+                            + "only that person, signed in, makes such keys",
+                        new { pointer = "/principal" }
+                    );
                 var holder = admin.Person is not null ? admin.Principal : body.Principal;
                 var key = await store
                     .CreateAsync(admin.Tenant, scopes, body.Name, holder, rate, burst, cancellationToken)

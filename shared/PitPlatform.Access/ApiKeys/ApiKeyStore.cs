@@ -205,6 +205,41 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>
+    /// Revokes the active keys of <paramref name="tenant"/> held by <paramref name="principal"/> that hold any scope
+    /// outside <paramref name="allowedScopes"/> (none allowed: all of them), in the caller's transaction; their
+    /// prefixes. A person's keys never outlive, or outrank, their membership.
+    /// </summary>
+    public virtual async Task<IReadOnlyList<string>> RevokeBeyondAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        string principal,
+        IReadOnlyCollection<string> allowedScopes,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(allowedScopes);
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE api_keys SET revoked_at = now()
+            WHERE tenant = $1 AND principal = $2 AND revoked_at IS NULL AND NOT (scopes <@ $3)
+            RETURNING prefix
+            """,
+            connection,
+            transaction
+        );
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = principal });
+        command.Parameters.Add(new() { Value = allowedScopes.ToArray() });
+        var prefixes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            prefixes.Add(reader.GetString(0));
+        prefixes.Sort(StringComparer.Ordinal);
+        return prefixes;
+    }
+
     /// <summary>Records that the key was used (callers throttle this; it is bookkeeping, not security).</summary>
     public virtual async Task TouchAsync(string prefix, CancellationToken cancellationToken = default)
     {
