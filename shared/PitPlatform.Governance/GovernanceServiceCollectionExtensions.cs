@@ -36,6 +36,7 @@ public static class GovernanceServiceCollectionExtensions
         services.AddSingleton<Tenants.TenantLifecycle>();
         services.AddSingleton<Tenants.TenantHandler>();
         services.AddSingleton<People.MembersHandler>();
+        services.AddSingleton<Access.Admin.IKeyChangeAudit, KeyChangeAudit>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
 using PitPlatform.Contracts.Schema;
@@ -10,13 +11,16 @@ namespace PitPlatform.Access.Admin;
 /// <summary>
 /// /v1/admin/keys: create, list and revoke the API keys of the caller's tenant (admin scope). A created key's text
 /// is returned once and never stored; revocation reaches this instance at once and the others within
-/// <see cref="ApiKeyAuthenticator.CacheDuration"/>.
+/// <see cref="ApiKeyAuthenticator.CacheDuration"/>. With an <see cref="IKeyChangeAudit"/> (the platform registers
+/// one), each creation and revocation commits with its audit entry naming who made it, key or person.
 /// </summary>
 public sealed class ApiKeyAdminHandler(
     RequestAuthentication authentication,
     ApiKeyStore store,
     ApiKeyAuthenticator authenticator,
-    ILogger<ApiKeyAdminHandler> logger
+    ILogger<ApiKeyAdminHandler> logger,
+    NpgsqlDataSource? dataSource = null,
+    IKeyChangeAudit? audit = null
 )
 {
     public Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken) =>
@@ -97,10 +101,57 @@ public sealed class ApiKeyAdminHandler(
                         "a person's keys are held by that person: leave principal out",
                         new { pointer = "/principal" }
                     );
+                // Only a signed-in person's keys carry a person's principal: a key cannot pass for a person.
+                if (
+                    admin.Person is null
+                    && body.Principal?.StartsWith(People.PersonIdentity.PrincipalPrefix, StringComparison.Ordinal)
+                        is true
+                )
+                    return ApiErrors.BadRequest(
+                        "ERR_VALIDATION",
+                        $"a principal starting with {People.PersonIdentity.PrincipalPrefix} names a person: "
+                            + "only that person, signed in, makes such keys",
+                        new { pointer = "/principal" }
+                    );
                 var holder = admin.Person is not null ? admin.Principal : body.Principal;
-                var key = await store
-                    .CreateAsync(admin.Tenant, scopes, body.Name, holder, rate, burst, cancellationToken)
-                    .ConfigureAwait(false);
+                ApiKeyText key;
+                if (audit is null || dataSource is null)
+                    key = await store
+                        .CreateAsync(admin.Tenant, scopes, body.Name, holder, rate, burst, cancellationToken)
+                        .ConfigureAwait(false);
+                else
+                {
+                    await using var connection = await dataSource
+                        .OpenConnectionAsync(cancellationToken)
+                        .ConfigureAwait(false);
+                    await using var transaction = await connection
+                        .BeginTransactionAsync(cancellationToken)
+                        .ConfigureAwait(false);
+                    key = await store
+                        .CreateAsync(
+                            connection,
+                            transaction,
+                            admin.Tenant,
+                            scopes,
+                            body.Name,
+                            holder,
+                            rate,
+                            burst,
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
+                    var change = new KeyChange(
+                        KeyChange.Created,
+                        key.Prefix,
+                        [.. scopes],
+                        body.Name,
+                        holder ?? key.Prefix
+                    );
+                    await audit
+                        .RecordAsync(connection, transaction, admin, change, cancellationToken)
+                        .ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
                 logger.LogInformation(
                     "key {Prefix} created for tenant {Tenant} by key {Admin} with scopes {Scopes}",
                     key.Prefix,
@@ -161,7 +212,7 @@ public sealed class ApiKeyAdminHandler(
                 // reaches the store.
                 if (
                     !ApiKeyText.IsPrefix(prefix)
-                    || !await store.RevokeAsync(caller.Tenant, prefix, cancellationToken).ConfigureAwait(false)
+                    || !await RevokeAsync(caller, prefix, cancellationToken).ConfigureAwait(false)
                 )
                     return ApiErrors.Error(
                         StatusCodes.Status404NotFound,
@@ -180,6 +231,25 @@ public sealed class ApiKeyAdminHandler(
             logger,
             "DELETE /v1/admin/keys/{prefix}"
         );
+
+    private async Task<bool> RevokeAsync(ApiKeyPrincipal caller, string prefix, CancellationToken cancellationToken)
+    {
+        if (audit is null || dataSource is null)
+            return await store.RevokeAsync(caller.Tenant, prefix, cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (
+            !await store
+                .RevokeAsync(connection, transaction, caller.Tenant, prefix, cancellationToken)
+                .ConfigureAwait(false)
+        )
+            return false;
+        await audit
+            .RecordAsync(connection, transaction, caller, new KeyChange(KeyChange.Revoked, prefix), cancellationToken)
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>
     /// An optional whole number: true with null when absent or null, false when of another type or beyond 32 bits.

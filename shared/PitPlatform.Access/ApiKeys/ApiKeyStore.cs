@@ -92,7 +92,7 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
     }
 
     /// <summary>Creates a key in the caller's transaction (a new tenant's first key commits with the tenant).</summary>
-    public virtual async Task<ApiKeyText> CreateAsync(
+    public virtual Task<ApiKeyText> CreateAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         string tenant,
@@ -100,13 +100,28 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         string name,
         string? principal,
         CancellationToken cancellationToken = default
+    ) => CreateAsync(connection, transaction, tenant, scopes, name, principal, null, null, cancellationToken);
+
+    /// <summary>As the overload above, with the key's own rate (a key made through the admin API, audited).</summary>
+    public virtual async Task<ApiKeyText> CreateAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        IReadOnlyCollection<string> scopes,
+        string name,
+        string? principal,
+        int? ratePerSecond,
+        int? burst,
+        CancellationToken cancellationToken = default
     )
     {
-        Validate(tenant, scopes, null, null);
+        Validate(tenant, scopes, ratePerSecond, burst);
+        if (principal is { Length: 0 or > 256 })
+            throw new ArgumentException("principal must be 1 to 256 characters", nameof(principal));
         var key = ApiKeyText.Generate();
         await using var command = new NpgsqlCommand(
-            "INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, principal) VALUES ($1, $2, $3, "
-                + "$4, $5, $6)",
+            "INSERT INTO api_keys (prefix, secret_hash, tenant, scopes, name, principal, rate_per_second, burst) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             connection,
             transaction
         );
@@ -117,6 +132,12 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(
             new() { Value = (object?)principal ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)ratePerSecond ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer }
+        );
+        command.Parameters.Add(
+            new() { Value = (object?)burst ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer }
         );
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return key;
@@ -190,6 +211,25 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         return keys;
     }
 
+    /// <summary>As <see cref="RevokeAsync(string, string, CancellationToken)"/>, in the caller's transaction.</summary>
+    public virtual async Task<bool> RevokeAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        string prefix,
+        CancellationToken cancellationToken = default
+    )
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND tenant = $2 AND revoked_at IS NULL",
+            connection,
+            transaction
+        );
+        command.Parameters.Add(new() { Value = prefix });
+        command.Parameters.Add(new() { Value = tenant });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     /// <summary>Revokes a key of <paramref name="tenant"/>; false when that tenant has no such active key.</summary>
     public virtual async Task<bool> RevokeAsync(
         string tenant,
@@ -203,6 +243,41 @@ public class ApiKeyStore(NpgsqlDataSource dataSource, ApiKeyHasher hasher)
         command.Parameters.Add(new() { Value = prefix });
         command.Parameters.Add(new() { Value = tenant });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Revokes the active keys of <paramref name="tenant"/> held by <paramref name="principal"/> that hold any scope
+    /// outside <paramref name="allowedScopes"/> (none allowed: all of them), in the caller's transaction; their
+    /// prefixes. A person's keys never outlive, or outrank, their membership.
+    /// </summary>
+    public virtual async Task<IReadOnlyList<string>> RevokeBeyondAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenant,
+        string principal,
+        IReadOnlyCollection<string> allowedScopes,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(allowedScopes);
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE api_keys SET revoked_at = now()
+            WHERE tenant = $1 AND principal = $2 AND revoked_at IS NULL AND NOT (scopes <@ $3)
+            RETURNING prefix
+            """,
+            connection,
+            transaction
+        );
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = principal });
+        command.Parameters.Add(new() { Value = allowedScopes.ToArray() });
+        var prefixes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            prefixes.Add(reader.GetString(0));
+        prefixes.Sort(StringComparer.Ordinal);
+        return prefixes;
     }
 
     /// <summary>Records that the key was used (callers throttle this; it is bookkeeping, not security).</summary>

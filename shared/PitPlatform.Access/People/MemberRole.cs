@@ -21,4 +21,11 @@ public static class MemberRole
             Approver => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Approver, ApiKeyScope.Read },
             _ => new HashSet<string>(StringComparer.Ordinal) { ApiKeyScope.Read },
         };
+
+    /// <summary>
+    /// The scopes a person's keys may hold in the role: an admin makes keys of every tenant scope; approvers and
+    /// viewers make none, so after a demotion only keys within their role's scopes stay.
+    /// </summary>
+    public static IReadOnlySet<string> KeyScopes(string role) =>
+        role == Admin ? new HashSet<string>(ApiKeyScope.All, StringComparer.Ordinal) : Scopes(role);
 }

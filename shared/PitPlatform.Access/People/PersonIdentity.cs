@@ -9,5 +9,11 @@ public sealed record PersonIdentity(string Issuer, string Subject, string? Name,
     /// <summary>
     /// The principal approvals and the audit trail compare: one per person, whatever key or token they use.
     /// </summary>
-    public string Principal => $"person:{Subject}";
+    public string Principal => PrincipalOf(Subject);
+
+    /// <summary>The principal of a person's token and of every key they made; no other key may carry it.</summary>
+    public const string PrincipalPrefix = "person:";
+
+    /// <summary>The principal of the person with this subject.</summary>
+    public static string PrincipalOf(string subject) => PrincipalPrefix + subject;
 }

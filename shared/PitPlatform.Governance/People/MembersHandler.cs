@@ -14,11 +14,16 @@ namespace PitPlatform.Governance.People;
 /// /v1/members: the people of the caller's tenant (admin scope): list, add or change a role (<c>{"subject", "role",
 /// "issuer"?, "name"?, "email"?}</c>; the issuer defaults to the configured provider's), and remove. Every change
 /// commits with its audit entry (<c>member.added</c>, <c>member.removed</c>) naming the person's subject, name and
-/// e-mail; a removed member is refused on their next request (memberships are never cached).
+/// e-mail; a removed member is refused on their next request (memberships are never cached). The keys a person made
+/// follow their membership in the same transaction: a removal revokes them all, a new role those holding a scope it
+/// could not grant (<see cref="MemberRole.KeyScopes"/>; <c>revoked_keys</c> in the entry), at once on this instance
+/// and within the key cache on the others.
 /// </summary>
 public sealed class MembersHandler(
     RequestAuthentication authentication,
     MembershipStore store,
+    ApiKeyStore keys,
+    ApiKeyAuthenticator authenticator,
     NpgsqlDataSource dataSource,
     AuditTrail audit,
     ILogger<MembersHandler> logger,
@@ -89,13 +94,16 @@ public sealed class MembersHandler(
                     );
                 }
                 // A person cannot change their own role: an admin promoting or demoting themselves needs another admin.
-                if (admin.Person is { } self && self.Subject == membership.Subject && self.Issuer == membership.Issuer)
+                // Compared by principal, so a key the person made is refused like their token.
+                var principal = PersonIdentity.PrincipalOf(membership.Subject);
+                if (admin.Principal == principal)
                     return ApiErrors.Error(
                         StatusCodes.Status403Forbidden,
                         "ERR_FORBIDDEN",
                         "a person cannot change their own membership",
                         new { scope = ApiKeyScope.Admin }
                     );
+                IReadOnlyList<string> revoked;
                 await using (
                     var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
                 )
@@ -105,6 +113,15 @@ public sealed class MembersHandler(
                 {
                     await store
                         .UpsertAsync(connection, transaction, membership, cancellationToken)
+                        .ConfigureAwait(false);
+                    revoked = await keys.RevokeBeyondAsync(
+                            connection,
+                            transaction,
+                            admin.Tenant,
+                            principal,
+                            [.. MemberRole.KeyScopes(membership.Role)],
+                            cancellationToken
+                        )
                         .ConfigureAwait(false);
                     await audit
                         .AppendAsync(
@@ -122,6 +139,7 @@ public sealed class MembersHandler(
                                     ["role"] = membership.Role,
                                     ["name"] = membership.Name,
                                     ["email"] = membership.Email,
+                                    ["revoked_keys"] = Prefixes(revoked),
                                 }
                             ),
                             cancellationToken
@@ -129,6 +147,7 @@ public sealed class MembersHandler(
                         .ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
+                Forget(revoked);
                 logger.LogInformation(
                     "member {Subject} of tenant {Tenant} is {Role} ({Principal})",
                     membership.Subject,
@@ -166,6 +185,7 @@ public sealed class MembersHandler(
                         new { parameter = "subject" }
                     );
                 int removed;
+                IReadOnlyList<string> revoked;
                 await using (
                     var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
                 )
@@ -182,6 +202,15 @@ public sealed class MembersHandler(
                             "ERR_NOT_FOUND",
                             "no member of this tenant has that subject"
                         );
+                    revoked = await keys.RevokeBeyondAsync(
+                            connection,
+                            transaction,
+                            admin.Tenant,
+                            PersonIdentity.PrincipalOf(subject),
+                            [],
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
                     await audit
                         .AppendAsync(
                             connection,
@@ -191,13 +220,14 @@ public sealed class MembersHandler(
                                 AuditActor.ForKey(admin),
                                 "member.removed",
                                 $"member/{subject}",
-                                new JsonObject { ["subject"] = subject }
+                                new JsonObject { ["subject"] = subject, ["revoked_keys"] = Prefixes(revoked) }
                             ),
                             cancellationToken
                         )
                         .ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
+                Forget(revoked);
                 logger.LogInformation(
                     "member {Subject} removed from tenant {Tenant} ({Principal})",
                     subject,
@@ -209,6 +239,15 @@ public sealed class MembersHandler(
             logger,
             "DELETE /v1/members/{subject}"
         );
+
+    private void Forget(IReadOnlyList<string> prefixes)
+    {
+        foreach (var prefix in prefixes)
+            authenticator.Forget(prefix);
+    }
+
+    private static JsonArray Prefixes(IReadOnlyList<string> prefixes) =>
+        [.. prefixes.Select(p => (JsonNode)JsonValue.Create(p))];
 
     private static object View(Membership m) =>
         new

@@ -38,7 +38,8 @@ public sealed class audit_verification_route(PostgresFixture postgres, KafkaFixt
 
         Assert.Equal("demo", result.GetProperty("tenant").GetString());
         Assert.True(result.GetProperty("intact").GetBoolean());
-        Assert.Equal(2, result.GetProperty("entries").GetInt64());
+        // Two api_key.created (the requester's and the approver's keys), the request and its rejection.
+        Assert.Equal(4, result.GetProperty("entries").GetInt64());
         Assert.False(result.TryGetProperty("problem", out _));
     }
 

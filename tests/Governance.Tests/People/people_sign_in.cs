@@ -93,6 +93,7 @@ public sealed class people_sign_in(PostgresFixture postgres, KafkaFixture kafka,
         Assert.Equal(HttpStatusCode.OK, (await op.PostAsync("/v1/tenants/demo/suspend", null, Ct)).StatusCode);
         Assert.Equal("ERR_TENANT_SUSPENDED", await Json.ErrorCodeAsync(await vic.GetAsync("/v1/usage", Ct)));
         Assert.Equal(HttpStatusCode.OK, (await op.PostAsync("/v1/tenants/demo/resume", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await vic.GetAsync("/v1/usage", Ct)).StatusCode);
 
         var audit = await AuditAsync(api, "demo");
         var added = audit.First(e => e.Action == "member.added");

@@ -113,7 +113,7 @@ public sealed class tenant_lifecycle(PostgresFixture postgres, KafkaFixture kafk
         Assert.Equal(2, keys.Count());
 
         Assert.Equal(
-            ["tenant.created", "tenant.suspended", "tenant.resumed"],
+            ["tenant.created", "api_key.created", "tenant.suspended", "tenant.resumed"],
             (await api.AuditAsync("acme")).Select(e => e.Action)
         );
     }
