@@ -154,6 +154,34 @@ public sealed class recent_events_logs(PostgresFixture postgres, KafkaFixture ka
         );
     }
 
+    [Fact]
+    public async Task the_overview_adds_the_partial_days_at_its_edges_to_the_whole_days_between()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
+        foreach (var day in new[] { 22, 23, 24 })
+        {
+            await PostAsync(pipeline.Http, Fill(Guid.NewGuid(), "alpha", "c1", $"2026-11-{day}T09:00:00Z"));
+            await PostAsync(pipeline.Http, Call(Guid.NewGuid(), "assistant", "gpt-4o", $"2026-11-{day}T09:30:00Z"));
+        }
+        await WaitForAsync(pipeline.Http, "from=2026-11-22T00:00:00Z&to=2026-11-25T00:00:00Z", e =>
+            e.Count == 6 && e.Count(x => Status(x) == "applied") == 3
+        );
+
+        Assert.Equal(6, await AcceptedAsync("from=2026-11-22T08:00:00Z&to=2026-11-24T10:00:00Z"));
+        Assert.Equal(4, await AcceptedAsync("from=2026-11-22T09:15:00Z&to=2026-11-24T09:15:00Z"));
+        Assert.Equal(2, await AcceptedAsync("from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z"));
+        Assert.Equal(1, await AcceptedAsync("from=2026-11-23T09:15:00Z&to=2026-11-23T12:00:00Z"));
+
+        async Task<long> AcceptedAsync(string window)
+        {
+            var overview = JsonDocument
+                .Parse(await pipeline.Http.GetStringAsync($"/v1/stats/overview?{window}", Ct))
+                .RootElement;
+            Assert.Equal(0, overview.GetProperty("pending").GetInt64());
+            return overview.GetProperty("accepted").GetInt64();
+        }
+    }
+
     [Theory]
     [InlineData("status=lost", "status")]
     [InlineData("series=a/b", "series")]

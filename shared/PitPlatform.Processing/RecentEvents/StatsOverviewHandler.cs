@@ -8,7 +8,8 @@ namespace PitPlatform.Processing.RecentEvents;
 
 /// <summary>
 /// GET /v1/stats/overview?from=&amp;to=: the key's tenant's accepted events over the window (from inclusive, to
-/// exclusive; default the last 24 hours) per type and status, read from recent_events (so bounded by retention).
+/// exclusive; default the last 24 hours) per type and status: whole UTC days from the event_counts_daily rollup, the
+/// partial days at either edge from recent_events (see <see cref="OverviewCounts"/>).
 /// <c>pending</c> (accepted trade fills the NAV processor has not applied yet) is the tenant's own lag. Rejected
 /// events, errors by code, consumer lag in records and dead letters are not kept per tenant in any store (the first two
 /// are process metrics, lag is per consumer group and partition, dead letters live on a Kafka topic), so the response
@@ -44,23 +45,9 @@ public sealed class StatsOverviewHandler(
         var to = toParam ?? time.GetUtcNow();
         var from = fromParam ?? to.AddDays(-1);
 
-        await using var command = database.CreateCommand(
-            $"""
-            SELECT type, status, count(*) FROM (
-                SELECT r.type, {RecentEventStatus.Sql} AS status FROM recent_events r
-                WHERE r.tenant = $1 AND r.ts >= $2 AND r.ts < $3) s
-            GROUP BY type, status ORDER BY type, status
-            """
-        );
-        command.Parameters.Add(new() { Value = principal!.Tenant });
-        command.Parameters.Add(new() { Value = from });
-        command.Parameters.Add(new() { Value = to });
-        var rows = new List<OverviewCount>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                rows.Add(new OverviewCount(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        }
+        var rows = await OverviewCounts
+            .ReadAsync(database, principal!.Tenant, from, to, cancellationToken)
+            .ConfigureAwait(false);
         var overview = new StatsOverview(
             from.UtcDateTime,
             to.UtcDateTime,
