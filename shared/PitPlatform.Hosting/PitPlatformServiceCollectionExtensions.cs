@@ -84,6 +84,7 @@ public static class PitPlatformServiceCollectionExtensions
             sp.GetRequiredService<ILogger<IngestEventsHandler>>()
         ));
 
+        services.AddSingleton<DeadLetterLedger>();
         services.AddSingleton<DeadLetterWriter>();
         // Every consumer is handed to the hosts inside its ConsumerGuard (failure classification, splitting, dead
         // letters): the local loops take the IRecordBatchHandlers, the Functions triggers the ConsumerGuard<T>s.

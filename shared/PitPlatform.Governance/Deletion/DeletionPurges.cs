@@ -167,6 +167,16 @@ public static class DeletionPurges
             return new()
             {
                 ["postgres.event_counts_daily"] = dailyCounts,
+                // Dead letters hold no subject: they go with tenant, series and cell deletions.
+                ["postgres.dead_lettered_events"] = await DeleteAsync(
+                        connection,
+                        transaction,
+                        "dead_lettered_events",
+                        tenant,
+                        scope,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false),
                 ["postgres.llm_calls"] = await DeleteAsync(
                         connection,
                         transaction,
@@ -186,7 +196,11 @@ public static class DeletionPurges
                     )
                     .ConfigureAwait(false),
             };
-        var counts = new Dictionary<string, long> { ["postgres.event_counts_daily"] = dailyCounts };
+        var counts = new Dictionary<string, long>
+        {
+            ["postgres.event_counts_daily"] = dailyCounts,
+            ["postgres.dead_lettered_events"] = 0,
+        };
         foreach (var table in new[] { "llm_calls", "recent_events" })
         {
             await using var command = new NpgsqlCommand(

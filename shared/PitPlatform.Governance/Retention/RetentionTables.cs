@@ -46,6 +46,13 @@ public static class RetentionTables
                 SELECT ctid FROM recent_events WHERE tenant = $1 AND ts < $2 LIMIT $3))
             """
         ),
+        new(
+            "dead_lettered_events",
+            """
+            DELETE FROM dead_lettered_events WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM dead_lettered_events WHERE tenant = $1 AND ts < $2 LIMIT $3))
+            """
+        ),
         // The overview's daily counts: a day goes once all of it lies before the cutoff, as nav_rollups' buckets do.
         new(
             "event_counts_daily",

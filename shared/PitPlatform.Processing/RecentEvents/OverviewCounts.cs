@@ -9,7 +9,8 @@ namespace PitPlatform.Processing.RecentEvents;
 /// (a few rows per day), so a 30-day window reads about 30 rows instead of every event; only the partial days at the
 /// edges are counted live from recent_events, with each fill's status read from processed_events. A rollup day's
 /// pending fills are those accepted and not yet applied: the NAV processor may count a fill before the usage
-/// aggregator does, so applied is capped at accepted, as the live count only sees fills recent_events holds.
+/// aggregator does, so applied is capped at accepted, as the live count only sees fills recent_events holds; of the
+/// rest, those in dead_lettered_events are dead-lettered, not pending.
 /// </summary>
 public static class OverviewCounts
 {
@@ -56,6 +57,18 @@ public static class OverviewCounts
         rollup.Parameters.Add(new() { Value = DailyEventCounts.Accepted });
         rollup.Parameters.Add(new() { Value = DailyEventCounts.Applied });
         batch.BatchCommands.Add(rollup);
+        // Fills of the whole days a consumer dead-lettered instead of applying: the rollup counts them as pending.
+        var deadFills = new NpgsqlBatchCommand(
+            $"""
+            SELECT count(DISTINCT d.event_id) FROM dead_lettered_events d
+            WHERE d.tenant = $1 AND d.type = '{FillType}' AND d.ts >= $2 AND d.ts < $3 AND d.event_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.consumer = '{NavProcessor.Group}' AND p.event_id = d.event_id)
+            """
+        );
+        deadFills.Parameters.Add(new() { Value = tenant });
+        deadFills.Parameters.Add(new() { Value = edgeEnd });
+        deadFills.Parameters.Add(new() { Value = wholeDays ? edgeStart : edgeEnd });
+        batch.BatchCommands.Add(deadFills);
 
         var counts = new Dictionary<(string Type, string Status), long>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -73,6 +86,13 @@ public static class OverviewCounts
             var appliedOfAccepted = Math.Min(applied, accepted);
             Add(counts, type, RecentEventStatus.Applied, appliedOfAccepted);
             Add(counts, type, RecentEventStatus.Pending, accepted - appliedOfAccepted);
+        }
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) > 0)
+        {
+            var dead = Math.Min(reader.GetInt64(0), counts.GetValueOrDefault((FillType, RecentEventStatus.Pending)));
+            Add(counts, FillType, RecentEventStatus.Pending, -dead);
+            Add(counts, FillType, RecentEventStatus.DeadLettered, dead);
         }
         return counts
             .Where(c => c.Value > 0)
