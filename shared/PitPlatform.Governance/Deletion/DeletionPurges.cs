@@ -216,7 +216,8 @@ public static class DeletionPurges
     }
 
     /// <summary>
-    /// Daily totals are per tenant only (no series, cell or subject): they go with a tenant deletion.
+    /// Daily totals (usage, billing counts, refused events) are per tenant only (no series, cell or subject): they go
+    /// with a tenant deletion.
     /// </summary>
     public static async Task<Dictionary<string, long>> UsageTotalsAsync(
         NpgsqlConnection connection,
@@ -226,10 +227,11 @@ public static class DeletionPurges
         CancellationToken cancellationToken
     )
     {
-        var counts = new Dictionary<string, long> { ["postgres.usage_daily"] = 0, ["postgres.events_daily"] = 0 };
+        var tables = new[] { "usage_daily", "events_daily", "ingest_refusals_daily" };
+        var counts = tables.ToDictionary(t => $"postgres.{t}", _ => 0L);
         if (scope.Kind != DeletionScope.Tenant)
             return counts;
-        foreach (var table in new[] { "usage_daily", "events_daily" })
+        foreach (var table in tables)
         {
             await using var command = new NpgsqlCommand(
                 $"DELETE FROM {table} WHERE tenant = $1",

@@ -11,9 +11,9 @@ namespace PitPlatform.Processing.RecentEvents;
 /// exclusive; default the last 24 hours) per type and status: whole UTC days from the event_counts_daily rollup, the
 /// partial days at either edge from recent_events (see <see cref="OverviewCounts"/>).
 /// <c>pending</c> (accepted trade fills the NAV processor has not applied yet) is the tenant's own lag. Dead letters
-/// come from dead_lettered_events, per consumer and reason. Rejected events, errors by code and consumer lag in records
-/// are not kept per tenant in any store (the first two are process metrics, lag is per consumer group and partition),
-/// so the response says so in <c>unknown</c> instead of reporting a number.
+/// come from dead_lettered_events, per consumer and reason; refused events per code from ingest_refusals_daily.
+/// Consumer lag in records is per consumer group and partition, which tenants share, so the response names it in
+/// <c>unknown</c> instead of reporting a number.
 /// </summary>
 public sealed class StatsOverviewHandler(
     RequestAuthentication authentication,
@@ -22,7 +22,7 @@ public sealed class StatsOverviewHandler(
     ILogger<StatsOverviewHandler> logger
 )
 {
-    public static readonly IReadOnlyList<string> NotKeptPerTenant = ["rejected", "errors_by_code", "consumer_lag"];
+    public static readonly IReadOnlyList<string> NotKeptPerTenant = ["consumer_lag"];
 
     public Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken) =>
         OutageGuard.RunAsync(() => HandleCoreAsync(request, cancellationToken), logger, "GET /v1/stats/overview");
@@ -43,17 +43,47 @@ public sealed class StatsOverviewHandler(
             .ReadAsync(database, principal!.Tenant, from, to, cancellationToken)
             .ConfigureAwait(false);
         var deadLetters = await DeadLettersAsync(principal.Tenant, from, to, cancellationToken).ConfigureAwait(false);
+        var refusals = await RefusalsAsync(principal.Tenant, from, to, cancellationToken).ConfigureAwait(false);
         var overview = new StatsOverview(
             from.UtcDateTime,
             to.UtcDateTime,
             rows.Sum(r => r.Events),
             rows.Where(r => r.Status == RecentEventStatus.Pending).Sum(r => r.Events),
             rows,
+            refusals.Sum(r => r.Events),
+            refusals,
             deadLetters.Sum(d => d.Events),
             deadLetters,
             NotKeptPerTenant
         );
         return Results.Json(overview, ApiJson.Options);
+    }
+
+    /// <summary>
+    /// Events the ingest edge refused, per error code, over the UTC days the window touches (they are kept per day of
+    /// the refusal, flushed from memory every few seconds: ADR 0020).
+    /// </summary>
+    private async Task<List<RefusalCount>> RefusalsAsync(
+        string tenant,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT code, sum(events)::bigint FROM ingest_refusals_daily
+            WHERE tenant = $1 AND day >= $2 AND day <= $3 GROUP BY 1 ORDER BY 1
+            """
+        );
+        command.Parameters.Add(new() { Value = tenant });
+        command.Parameters.Add(new() { Value = DateOnly.FromDateTime(from.UtcDateTime) });
+        command.Parameters.Add(new() { Value = DateOnly.FromDateTime(to.UtcDateTime.AddTicks(-1)) });
+        var counts = new List<RefusalCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            counts.Add(new RefusalCount(reader.GetString(0), reader.GetInt64(1)));
+        return counts;
     }
 
     /// <summary>The tenant's dead letters over the window (by the event's ts), per consumer and reason.</summary>
@@ -89,9 +119,13 @@ public sealed record StatsOverview(
     long Accepted,
     long Pending,
     IReadOnlyList<OverviewCount> ByTypeAndStatus,
+    long Rejected,
+    IReadOnlyList<RefusalCount> ErrorsByCode,
     long DeadLettered,
     IReadOnlyList<DeadLetterCount> DeadLetters,
     IReadOnlyList<string> Unknown
 );
+
+public sealed record RefusalCount(string Code, long Events);
 
 public sealed record DeadLetterCount(string Consumer, string Reason, long Events);

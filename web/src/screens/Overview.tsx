@@ -14,9 +14,7 @@ const windows = [
 
 /** What the API names in `unknown`, said in words: these figures are not kept per tenant. */
 const unknownText: Record<string, string> = {
-  rejected: "Rejected events",
-  errors_by_code: "Errors by code",
-  consumer_lag: "Consumer lag in records",
+  consumer_lag: "Consumer lag in records (shared by every project on a partition)",
 };
 
 export function Overview() {
@@ -55,6 +53,10 @@ export function Overview() {
                 <dd className="text-2xl font-semibold">{o.pending}</dd>
               </div>
               <div className="rounded border border-slate-300 bg-white p-3">
+                <dt className="text-sm text-slate-700">Rejected events</dt>
+                <dd className="text-2xl font-semibold">{o.rejected}</dd>
+              </div>
+              <div className="rounded border border-slate-300 bg-white p-3">
                 <dt className="text-sm text-slate-700">Dead letters</dt>
                 <dd className="text-2xl font-semibold">{o.dead_lettered}</dd>
               </div>
@@ -71,6 +73,20 @@ export function Overview() {
                   </tr>
                 ))}
               </Table>
+            )}
+            {o.errors_by_code.length === 0 ? (
+              <p className="mt-4 text-sm text-slate-700">No events were refused on the days of this window.</p>
+            ) : (
+              <div className="mt-4">
+                <Table caption="Refused events by error code (whole days, up to 5 seconds behind)" headers={["Code", "Events"]}>
+                  {o.errors_by_code.map((r) => (
+                    <tr key={r.code}>
+                      <Cell>{r.code}</Cell>
+                      <Cell>{r.events}</Cell>
+                    </tr>
+                  ))}
+                </Table>
+              </div>
             )}
             {o.dead_letters.length === 0 ? (
               <p className="mt-4 text-sm text-slate-700">No dead letters in this window.</p>
