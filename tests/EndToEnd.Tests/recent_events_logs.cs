@@ -74,6 +74,7 @@ public sealed class recent_events_logs(PostgresFixture postgres, KafkaFixture ka
             )
         );
         Assert.DoesNotContain("secret prompt", callDetail.GetRawText(), StringComparison.Ordinal);
+        Assert.False(usage.TryGetProperty("prompt", out _));
     }
 
     [Fact]
@@ -179,6 +180,24 @@ public sealed class recent_events_logs(PostgresFixture postgres, KafkaFixture ka
             Assert.Equal(0, overview.GetProperty("pending").GetInt64());
             return overview.GetProperty("accepted").GetInt64();
         }
+    }
+
+    [Fact]
+    public async Task a_flagged_calls_kept_text_is_in_its_detail()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
+        var kept = Guid.NewGuid();
+        var body = Call(kept, "assistant", "gpt-4o", "2026-11-22T09:30:00Z")
+            .Replace("\"prompt\":\"secret prompt\"", "\"prompt\":\"why is the sky blue\"", StringComparison.Ordinal)
+            .Replace("\"currency\":\"USD\"", "\"currency\":\"USD\",\"flagged\":true", StringComparison.Ordinal);
+        await PostAsync(pipeline.Http, body);
+        await WaitForAsync(pipeline.Http, Day, e => e.Count == 1);
+
+        var call = (await DetailAsync(pipeline.Http, kept)).GetProperty("llm_call");
+
+        Assert.Equal("flagged", call.GetProperty("text_kept_because").GetString());
+        Assert.Equal("why is the sky blue", call.GetProperty("prompt").GetString());
+        Assert.Equal("hi", call.GetProperty("response").GetString());
     }
 
     [Fact]

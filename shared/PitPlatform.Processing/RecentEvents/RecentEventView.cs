@@ -43,5 +43,7 @@ public sealed record LlmCallSummary(
     string? Currency,
     long LatencyMs,
     bool Flagged,
-    string? TextKeptBecause
+    string? TextKeptBecause,
+    string? Prompt,
+    string? Response
 );

@@ -210,7 +210,8 @@ public sealed class RecentEventsHandler(
         await using (
             var command = new NpgsqlCommand(
                 """
-                SELECT input_tokens, output_tokens, cost_micros, currency, latency_ms, flagged, text_kept_because
+                SELECT input_tokens, output_tokens, cost_micros, currency, latency_ms, flagged, text_kept_because,
+                       CASE WHEN text_kept_because IS NOT NULL THEN prompt END, CASE WHEN text_kept_because IS NOT NULL THEN response END
                 FROM llm_calls WHERE event_id = $1 AND tenant = $2
                 """,
                 connection
@@ -228,7 +229,9 @@ public sealed class RecentEventsHandler(
                     reader.GetString(3) is { Length: > 0 } c ? c : null,
                     reader.GetInt64(4),
                     reader.GetBoolean(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)
                 );
         }
         return Results.Json(new RecentEventDetail(view, handled, deadLetters, call), ApiJson.Options);

@@ -174,6 +174,22 @@ function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
                   <dd>{llm_call.currency ? formatMicros(llm_call.cost_micros, llm_call.currency) : "—"}</dd>
                   <dt className="font-medium">Text</dt>
                   <dd>{llm_call.text_kept_because ? `kept (${llm_call.text_kept_because})` : "not kept (hashes only)"}</dd>
+                  {llm_call.prompt !== undefined && (
+                    <>
+                      <dt className="font-medium">Prompt</dt>
+                      <dd>
+                        <pre className="whitespace-pre-wrap break-words">{llm_call.prompt}</pre>
+                      </dd>
+                    </>
+                  )}
+                  {llm_call.response !== undefined && (
+                    <>
+                      <dt className="font-medium">Response</dt>
+                      <dd>
+                        <pre className="whitespace-pre-wrap break-words">{llm_call.response}</pre>
+                      </dd>
+                    </>
+                  )}
                 </>
               )}
             </dl>
