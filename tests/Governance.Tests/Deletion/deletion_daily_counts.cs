@@ -5,7 +5,7 @@ namespace PitPlatform.Governance.Tests.Deletion;
 
 /// <summary>
 /// The overview's daily counts (event_counts_daily) lose exactly what the deleted recent events added, though they
-/// hold no series, cell or subject; a tenant's other counts and other tenants' stay.
+/// hold no series, cell or subject; a tenant's other counts and other tenants' stay. Dead letters go by series too.
 /// </summary>
 public sealed class deletion_daily_counts(PostgresFixture postgres, KafkaFixture kafka, BlobFixture blob)
 {
@@ -34,6 +34,9 @@ public sealed class deletion_daily_counts(PostgresFixture postgres, KafkaFixture
         Assert.Equal((1, 2, 1), await CountsAsync(db, "demo"));
         Assert.Equal((1, 2, 1), await CountsAsync(db, "other"));
         Assert.Equal(1, await db.CountAsync("event_counts_daily", "tenant = 'demo' AND status = 'applied'"));
+        Assert.Equal(1, counts.GetProperty("postgres.dead_lettered_events").GetInt64());
+        Assert.Equal(0, await db.CountAsync("dead_lettered_events", "tenant = 'demo' AND series = 'alpha'"));
+        Assert.Equal(2, await db.CountAsync("dead_lettered_events"));
 
         var tenant = await api.RequestAsync(new { scope = "tenant", reason = "offboarding" });
         await api.ApproveAsync(tenant);
@@ -87,6 +90,9 @@ public sealed class deletion_daily_counts(PostgresFixture postgres, KafkaFixture
                 SELECT count(*) FROM recent_events r WHERE r.tenant = d.tenant AND r.type = d.type) - 1
             WHERE status = 'applied' AND slot = 1;
             UPDATE event_counts_daily SET events = 1 WHERE status = 'applied' AND slot = 2;
+            INSERT INTO dead_lettered_events (dead_letter_id, tenant, type, series, cell, ts, consumer, reason)
+            SELECT gen_random_uuid(), t, 'exec.trade_fill', s, 'c1', now(), 'nav-processor', 'invalid_fill'
+            FROM (VALUES ('demo', 'alpha'), ('demo', 'beta'), ('other', 'alpha')) v(t, s);
             """
         );
     }
