@@ -44,9 +44,25 @@ public sealed class DeadLetterLedger(NpgsqlDataSource database)
         command.Parameters.Add(new() { Value = RecentEventsWriter.TypeOf(record.Topic) });
         command.Parameters.Add(new() { Value = key.Series ?? "" });
         command.Parameters.Add(new() { Value = key.Cell ?? "" });
-        command.Parameters.Add(new() { Value = parsed?.Ts is { } ts ? ts.ToDateTimeOffset() : now });
+        command.Parameters.Add(new() { Value = EventTime(parsed, now) });
         command.Parameters.Add(new() { Value = consumerGroup });
         command.Parameters.Add(new() { Value = reason });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The event's ts when it is one Postgres can hold; a poison record's may be anything, then now.</summary>
+    private static DateTimeOffset EventTime(EventEnvelope? parsed, DateTimeOffset now)
+    {
+        if (parsed?.Ts is not { } ts)
+            return now;
+        try
+        {
+            var at = ts.ToDateTimeOffset();
+            return at.Year is >= 1970 and <= 9998 ? at : now;
+        }
+        catch (InvalidOperationException)
+        {
+            return now;
+        }
     }
 }
