@@ -81,9 +81,14 @@ public static class PitPlatformServiceCollectionExtensions
             sp.GetRequiredService<EnvelopeProducer>(),
             sp.GetRequiredService<ApiKeyRateLimiter>(),
             sp.GetRequiredService<TenantRedactionPolicies>(),
-            sp.GetRequiredService<ILogger<IngestEventsHandler>>()
+            sp.GetRequiredService<ILogger<IngestEventsHandler>>(),
+            sp.GetRequiredService<Ingestion.Refusals.IngestRefusalCounter>()
         ));
+        // Refused events per tenant and code: counted in memory, flushed to Postgres every few seconds (ADR 0020).
+        services.AddSingleton<Ingestion.Refusals.IngestRefusalCounter>();
+        services.AddHostedService<IngestRefusalFlusher>();
 
+        services.AddSingleton<DeadLetterLedger>();
         services.AddSingleton<DeadLetterWriter>();
         // Every consumer is handed to the hosts inside its ConsumerGuard (failure classification, splitting, dead
         // letters): the local loops take the IRecordBatchHandlers, the Functions triggers the ConsumerGuard<T>s.

@@ -13,6 +13,7 @@ using PitPlatform.Contracts.Telemetry;
 using PitPlatform.Infrastructure.Kafka;
 using PitPlatform.Ingestion.Events;
 using PitPlatform.Ingestion.Redaction;
+using PitPlatform.Ingestion.Refusals;
 
 namespace PitPlatform.Ingestion;
 
@@ -27,7 +28,8 @@ public sealed class IngestEventsHandler(
     EnvelopeProducer producer,
     ApiKeyRateLimiter rateLimiter,
     TenantRedactionPolicies redaction,
-    ILogger<IngestEventsHandler> logger
+    ILogger<IngestEventsHandler> logger,
+    IngestRefusalCounter? refusals = null
 )
 {
     public const int MaxEvents = 1000;
@@ -144,6 +146,7 @@ public sealed class IngestEventsHandler(
             );
             if (!limit.Allowed)
             {
+                refusals?.Add(principal.Tenant, "ERR_RATE_LIMITED", count);
                 logger.LogInformation(
                     "ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: rate limited ({Count} events)",
                     requestId,
@@ -169,16 +172,20 @@ public sealed class IngestEventsHandler(
             {
                 var one = parser.Parse(element, index++, principal.Tenant, policy);
                 if (one.NamesOtherTenant)
+                {
+                    refusals?.Add(principal.Tenant, "ERR_TENANT_MISMATCH", count);
                     return ApiErrors.Error(
                         StatusCodes.Status403Forbidden,
                         "ERR_TENANT_MISMATCH",
                         one.Errors[0].Message,
                         new { pointer = one.Errors[0].Pointer }
                     );
+                }
                 parsed.Add(one);
             }
             var result = await ProduceAsync(parsed, requestId, principal.Tenant).ConfigureAwait(false);
             IngestMetrics.Record(parsed, result);
+            refusals?.AddRejected(principal.Tenant, result);
             logger.LogInformation(
                 "ingest request {RequestId} tenant {Tenant} key {KeyPrefix}: {Accepted} accepted, {Rejected} "
                     + "rejected in {ElapsedMs} ms",

@@ -74,6 +74,7 @@ public sealed class recent_events_logs(PostgresFixture postgres, KafkaFixture ka
             )
         );
         Assert.DoesNotContain("secret prompt", callDetail.GetRawText(), StringComparison.Ordinal);
+        Assert.False(usage.TryGetProperty("prompt", out _));
     }
 
     [Fact]
@@ -148,10 +149,91 @@ public sealed class recent_events_logs(PostgresFixture postgres, KafkaFixture ka
                     + $"{r.GetProperty("events").GetInt64()}"
                 )
         );
-        Assert.Equal(
-            ["rejected", "errors_by_code", "consumer_lag", "dead_letters"],
-            overview.GetProperty("unknown").EnumerateArray().Select(u => u.GetString()!)
+        Assert.Equal(["consumer_lag"], overview.GetProperty("unknown").EnumerateArray().Select(u => u.GetString()!));
+        Assert.Equal(0, overview.GetProperty("dead_lettered").GetInt64());
+        Assert.Empty(overview.GetProperty("dead_letters").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task the_overview_adds_the_partial_days_at_its_edges_to_the_whole_days_between()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
+        foreach (var day in new[] { 22, 23, 24 })
+        {
+            await PostAsync(pipeline.Http, Fill(Guid.NewGuid(), "alpha", "c1", $"2026-11-{day}T09:00:00Z"));
+            await PostAsync(pipeline.Http, Call(Guid.NewGuid(), "assistant", "gpt-4o", $"2026-11-{day}T09:30:00Z"));
+        }
+        await WaitForAsync(pipeline.Http, "from=2026-11-22T00:00:00Z&to=2026-11-25T00:00:00Z", e =>
+            e.Count == 6 && e.Count(x => Status(x) == "applied") == 3
         );
+
+        Assert.Equal(6, await AcceptedAsync("from=2026-11-22T08:00:00Z&to=2026-11-24T10:00:00Z"));
+        Assert.Equal(4, await AcceptedAsync("from=2026-11-22T09:15:00Z&to=2026-11-24T09:15:00Z"));
+        Assert.Equal(2, await AcceptedAsync("from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z"));
+        Assert.Equal(1, await AcceptedAsync("from=2026-11-23T09:15:00Z&to=2026-11-23T12:00:00Z"));
+
+        async Task<long> AcceptedAsync(string window)
+        {
+            var overview = JsonDocument
+                .Parse(await pipeline.Http.GetStringAsync($"/v1/stats/overview?{window}", Ct))
+                .RootElement;
+            Assert.Equal(0, overview.GetProperty("pending").GetInt64());
+            return overview.GetProperty("accepted").GetInt64();
+        }
+    }
+
+    [Fact]
+    public async Task a_flagged_calls_kept_text_is_in_its_detail()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
+        var kept = Guid.NewGuid();
+        var body = Call(kept, "assistant", "gpt-4o", "2026-11-22T09:30:00Z")
+            .Replace("\"prompt\":\"secret prompt\"", "\"prompt\":\"why is the sky blue\"", StringComparison.Ordinal)
+            .Replace("\"currency\":\"USD\"", "\"currency\":\"USD\",\"flagged\":true", StringComparison.Ordinal);
+        await PostAsync(pipeline.Http, body);
+        await WaitForAsync(pipeline.Http, Day, e => e.Count == 1);
+
+        var call = (await DetailAsync(pipeline.Http, kept)).GetProperty("llm_call");
+
+        Assert.Equal("flagged", call.GetProperty("text_kept_because").GetString());
+        Assert.Equal("why is the sky blue", call.GetProperty("prompt").GetString());
+        Assert.Equal("hi", call.GetProperty("response").GetString());
+    }
+
+    [Fact]
+    public async Task rejected_events_are_counted_per_tenant_and_code()
+    {
+        await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
+        var body = Fill(Guid.NewGuid(), "alpha", "c1", "2026-11-22T09:00:00Z")
+            .Replace("\"side\":\"buy\"", "\"side\":\"sideways\"", StringComparison.Ordinal);
+        var response = await pipeline.Http.PostAsync(
+            "/v1/events",
+            new StringContent(body, Encoding.UTF8, "application/json"),
+            Ct
+        );
+        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        await pipeline.Service<PitPlatform.Ingestion.Refusals.IngestRefusalCounter>().FlushAsync(Ct);
+
+        var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        var window = $"from={today:yyyy-MM-dd}T00:00:00Z&to={today.AddDays(1):yyyy-MM-dd}T00:00:00Z";
+        var overview = JsonDocument
+            .Parse(await pipeline.Http.GetStringAsync($"/v1/stats/overview?{window}", Ct))
+            .RootElement;
+        Assert.Equal(1, overview.GetProperty("rejected").GetInt64());
+        Assert.Equal(
+            ["ERR_VALIDATION 1"],
+            overview
+                .GetProperty("errors_by_code")
+                .EnumerateArray()
+                .Select(r => $"{r.GetProperty("code").GetString()} {r.GetProperty("events").GetInt64()}")
+        );
+        var otherKey = await pipeline
+            .Service<ApiKeyStore>()
+            .CreateAsync("acme", [ApiKeyScope.Read], "refusals isolation", cancellationToken: Ct);
+        using var other = new HttpClient { BaseAddress = pipeline.Host.BaseAddress };
+        other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", otherKey.ToString());
+        var theirs = JsonDocument.Parse(await other.GetStringAsync($"/v1/stats/overview?{window}", Ct)).RootElement;
+        Assert.Equal(0, theirs.GetProperty("rejected").GetInt64());
     }
 
     [Theory]

@@ -10,9 +10,10 @@ using PitPlatform.Processing.RecentEvents;
 /// ./pit load console [events] [requests]: one tenant's 30 days at [events] (default 1,000,000) accepted events in
 /// recent_events (half trade fills, which the NAV processor's processed_events rows mark applied, half LLM calls over
 /// 3 models; 10 series x 10 cells), plus NAV points of 10 cells at one a minute (the rollups kept by the trigger),
-/// seeded by binary COPY; then the console's queries over HTTP, timed request by request, each beside its bare SQL
-/// with Npgsql in the same run (the raw limit): the overview (24 hours and 30 days), the logs' first page (no filter,
-/// and series + status), and the NAV chart over 30 days (interval auto). A benchmark, not a test.
+/// seeded by binary COPY (and the overview's daily counts by SQL from them); then the console's queries over HTTP,
+/// timed request by request, each beside its bare SQL with Npgsql in the same run (the raw limit): the overview (24
+/// hours and 30 days), the logs' first page (no filter, and series + status), and the NAV chart over 30 days (interval
+/// auto). A benchmark, not a test.
 /// </summary>
 internal static class ConsoleLoad
 {
@@ -31,7 +32,17 @@ internal static class ConsoleLoad
         var seeding = Stopwatch.StartNew();
         await SeedEventsAsync(database, events);
         await SeedNavAsync(database);
-        foreach (var table in new[] { "recent_events", "processed_events", "nav_points", "nav_rollups" })
+        await SeedDailyCountsAsync(database);
+        foreach (
+            var table in new[]
+            {
+                "recent_events",
+                "processed_events",
+                "nav_points",
+                "nav_rollups",
+                "event_counts_daily",
+            }
+        )
         {
             await using var vacuum = database.CreateCommand($"VACUUM (ANALYZE) {table}");
             await vacuum.ExecuteNonQueryAsync();
@@ -49,8 +60,13 @@ internal static class ConsoleLoad
         var month = $"from={Iso(Start)}&to={Iso(End)}";
         var cases = new (string Name, string Path, string Sql)[]
         {
-            ("overview, 24 hours", $"/v1/stats/overview?{day}", OverviewSql(End.AddDays(-1))),
-            ("overview, 30 days", $"/v1/stats/overview?{month}", OverviewSql(Start)),
+            ("overview, 24 hours", $"/v1/stats/overview?{day}", OverviewSql(End.AddDays(-1), End)),
+            ("overview, 30 days", $"/v1/stats/overview?{month}", OverviewSql(Start, End)),
+            (
+                "overview, 30 days from and to 12:00 (two partial days counted live)",
+                $"/v1/stats/overview?from={Iso(Start.AddHours(12))}&to={Iso(End.AddHours(-12))}",
+                OverviewSql(Start.AddHours(12), End.AddHours(-12))
+            ),
             ("logs, first page of 100, 30 days", $"/v1/events/recent?{month}&limit=100", LogsSql("")),
             (
                 "logs, series s3 + status applied, 30 days",
@@ -80,13 +96,29 @@ internal static class ConsoleLoad
     private static string Iso(DateTimeOffset t) =>
         t.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string OverviewSql(DateTimeOffset from) =>
-        $"""
+    /// <summary>
+    /// What the handler reads (OverviewCounts): the partial days at the edges live from recent_events, the whole days
+    /// between from the event_counts_daily rollup.
+    /// </summary>
+    private static string OverviewSql(DateTimeOffset from, DateTimeOffset to)
+    {
+        var (first, end) = OverviewCounts.WholeDays(from, to);
+        var whole = first < end;
+        var (edgeEnd, edgeStart) = whole ? (Midnight(first), Midnight(end)) : (to, to);
+        return $"""
             SELECT type, status, count(*) FROM (
                 SELECT r.type, {RecentEventStatus.Sql} AS status FROM recent_events r
-                WHERE r.tenant = '{Tenant}' AND r.ts >= '{Iso(from)}' AND r.ts < '{Iso(End)}') s
-            GROUP BY type, status ORDER BY type, status
+                WHERE r.tenant = '{Tenant}' AND ((r.ts >= '{Iso(from)}' AND r.ts < '{Iso(edgeEnd)}')
+                  OR (r.ts >= '{Iso(edgeStart)}' AND r.ts < '{Iso(to)}'))) s
+            GROUP BY type, status
+            UNION ALL
+            SELECT type, status, sum(events)::bigint FROM event_counts_daily
+            WHERE tenant = '{Tenant}' AND day >= '{first:yyyy-MM-dd}' AND day < '{(whole ? end : first):yyyy-MM-dd}'
+            GROUP BY type, status
             """;
+    }
+
+    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static string LogsSql(string where, string outer = "") =>
         $"""
@@ -163,6 +195,26 @@ internal static class ConsoleLoad
             }
             await writer.CompleteAsync();
         }
+    }
+
+    /// <summary>
+    /// The overview's rollup as the usage aggregator (accepted) and the NAV processor (applied) would have kept it.
+    /// </summary>
+    private static async Task SeedDailyCountsAsync(NpgsqlDataSource database)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            INSERT INTO event_counts_daily (tenant, day, type, status, slot, events)
+            SELECT tenant, (ts AT TIME ZONE 'UTC')::date, type, 'accepted', 0, count(*) FROM recent_events
+            WHERE tenant = '{Tenant}' GROUP BY 1, 2, 3;
+            INSERT INTO event_counts_daily (tenant, day, type, status, slot, events)
+            SELECT r.tenant, (r.ts AT TIME ZONE 'UTC')::date, r.type, 'applied', 0, count(*) FROM recent_events r
+            JOIN processed_events p ON p.consumer = 'nav-processor' AND p.event_id = r.event_id
+            WHERE r.tenant = '{Tenant}' GROUP BY 1, 2, 3
+            """
+        );
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -29,7 +29,8 @@ internal sealed class ProcessorHarness : IAsyncDisposable
             TopicCatalog.Embedded,
             Producer,
             TimeProvider.System,
-            NullLogger<DeadLetterWriter>.Instance
+            NullLogger<DeadLetterWriter>.Instance,
+            new DeadLetterLedger(database.DataSource)
         );
         Processor = NewProcessor();
     }

@@ -36,7 +36,8 @@ internal sealed class UsageHarness : IAsyncDisposable
             TopicCatalog.Embedded,
             producer,
             TimeProvider.System,
-            NullLogger<DeadLetterWriter>.Instance
+            NullLogger<DeadLetterWriter>.Instance,
+            new DeadLetterLedger(database.DataSource)
         );
         Aggregator = new UsageAggregator(
             database.DataSource,

@@ -8,9 +8,9 @@ namespace PitPlatform.Governance.Deletion;
 /// <summary>
 /// The Postgres side of a deletion: one method per step, each inside the transaction that also records the step as
 /// done, so a step's rows go exactly once whatever restarts. Tenant data lives in nav_points and nav_rollups,
-/// cell_cash and cell_positions, llm_calls, recent_events, usage_daily and events_daily (tenant deletions only: they
-/// hold no series, cell or subject), and the NAV updates the NAV processor keeps in processed_events.output. API keys,
-/// redaction settings and the audit trail are the account's, not its data, and stay.
+/// cell_cash and cell_positions, llm_calls, recent_events and event_counts_daily, usage_daily and events_daily (tenant
+/// deletions only: they hold no series, cell or subject), and the NAV updates the NAV processor keeps in
+/// processed_events.output. API keys, redaction settings and the audit trail are the account's, not its data, and stay.
 /// </summary>
 public static class DeletionPurges
 {
@@ -120,7 +120,10 @@ public static class DeletionPurges
         };
     }
 
-    /// <summary>An LLM call's row and the console's recent-events rows (trade fills and calls) of the scope.</summary>
+    /// <summary>
+    /// An LLM call's row, the console's recent-events rows (trade fills and calls) of the scope, and what those added
+    /// to the overview's daily counts.
+    /// </summary>
     public static async Task<Dictionary<string, long>> LlmCallsAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
@@ -129,9 +132,51 @@ public static class DeletionPurges
         CancellationToken cancellationToken
     )
     {
+        // The overview's daily counts lose what the recent_events rows going now added (all of them for a tenant).
+        var dailyCounts = scope.Kind switch
+        {
+            DeletionScope.Tenant => await DailyCountsPurge
+                .RemoveTenantAsync(connection, transaction, tenant, cancellationToken)
+                .ConfigureAwait(false),
+            DeletionScope.SubjectKind => await DailyCountsPurge
+                .SubtractAsync(
+                    connection,
+                    transaction,
+                    tenant,
+                    "tenant = $1 AND user_ref_hash = $2",
+                    c =>
+                    {
+                        c.Parameters.Add(new() { Value = tenant });
+                        c.Parameters.Add(new() { Value = scope.Subject! });
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false),
+            _ => await DailyCountsPurge
+                .SubtractAsync(
+                    connection,
+                    transaction,
+                    tenant,
+                    Where,
+                    c => AddScope(c, tenant, scope),
+                    cancellationToken
+                )
+                .ConfigureAwait(false),
+        };
         if (scope.Kind != DeletionScope.SubjectKind)
             return new()
             {
+                ["postgres.event_counts_daily"] = dailyCounts,
+                // Dead letters hold no subject: they go with tenant, series and cell deletions.
+                ["postgres.dead_lettered_events"] = await DeleteAsync(
+                        connection,
+                        transaction,
+                        "dead_lettered_events",
+                        tenant,
+                        scope,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false),
                 ["postgres.llm_calls"] = await DeleteAsync(
                         connection,
                         transaction,
@@ -151,7 +196,11 @@ public static class DeletionPurges
                     )
                     .ConfigureAwait(false),
             };
-        var counts = new Dictionary<string, long>();
+        var counts = new Dictionary<string, long>
+        {
+            ["postgres.event_counts_daily"] = dailyCounts,
+            ["postgres.dead_lettered_events"] = 0,
+        };
         foreach (var table in new[] { "llm_calls", "recent_events" })
         {
             await using var command = new NpgsqlCommand(
@@ -167,7 +216,8 @@ public static class DeletionPurges
     }
 
     /// <summary>
-    /// Daily totals are per tenant only (no series, cell or subject): they go with a tenant deletion.
+    /// Daily totals (usage, billing counts, refused events) are per tenant only (no series, cell or subject): they go
+    /// with a tenant deletion.
     /// </summary>
     public static async Task<Dictionary<string, long>> UsageTotalsAsync(
         NpgsqlConnection connection,
@@ -177,10 +227,11 @@ public static class DeletionPurges
         CancellationToken cancellationToken
     )
     {
-        var counts = new Dictionary<string, long> { ["postgres.usage_daily"] = 0, ["postgres.events_daily"] = 0 };
+        var tables = new[] { "usage_daily", "events_daily", "ingest_refusals_daily" };
+        var counts = tables.ToDictionary(t => $"postgres.{t}", _ => 0L);
         if (scope.Kind != DeletionScope.Tenant)
             return counts;
-        foreach (var table in new[] { "usage_daily", "events_daily" })
+        foreach (var table in tables)
         {
             await using var command = new NpgsqlCommand(
                 $"DELETE FROM {table} WHERE tenant = $1",

@@ -46,6 +46,30 @@ public static class RetentionTables
                 SELECT ctid FROM recent_events WHERE tenant = $1 AND ts < $2 LIMIT $3))
             """
         ),
+        new(
+            "dead_lettered_events",
+            """
+            DELETE FROM dead_lettered_events WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM dead_lettered_events WHERE tenant = $1 AND ts < $2 LIMIT $3))
+            """
+        ),
+        new(
+            "ingest_refusals_daily",
+            """
+            DELETE FROM ingest_refusals_daily WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM ingest_refusals_daily
+                WHERE tenant = $1 AND ((day + 1)::timestamp AT TIME ZONE 'UTC') <= $2 LIMIT $3))
+            """
+        ),
+        // The overview's daily counts: a day goes once all of it lies before the cutoff, as nav_rollups' buckets do.
+        new(
+            "event_counts_daily",
+            """
+            DELETE FROM event_counts_daily WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM event_counts_daily
+                WHERE tenant = $1 AND ((day + 1)::timestamp AT TIME ZONE 'UTC') <= $2 LIMIT $3))
+            """
+        ),
     ];
 
     /// <summary>

@@ -16,18 +16,20 @@ namespace PitPlatform.Processing.DeadLetters;
 /// <summary>
 /// Produces a DeadLetter envelope to pit.v1.ops.dead_letter with the original bytes and where they came from, so a
 /// poison record never blocks its partition and can be replayed after a fix. The dead letter's id is derived from
-/// the source position, so a batch retried after a crash yields the same dead letter again, not a new one.
+/// the source position, so a batch retried after a crash yields the same dead letter again, not a new one. With a
+/// <see cref="DeadLetterLedger"/>, a letter of a known tenant is also noted in Postgres once Kafka has it.
 /// </summary>
 public class DeadLetterWriter(
     TopicCatalog catalog,
     EnvelopeProducer producer,
     TimeProvider time,
-    ILogger<DeadLetterWriter> logger
+    ILogger<DeadLetterWriter> logger,
+    DeadLetterLedger? ledger = null
 )
 {
     public const string Topic = "pit.v1.ops.dead_letter";
 
-    public virtual Task<ProducedRecord> WriteAsync(
+    public virtual async Task<ProducedRecord> WriteAsync(
         ConsumedRecord record,
         string consumerGroup,
         string reason,
@@ -78,6 +80,14 @@ public class DeadLetterWriter(
             $"dead-letter:{consumerGroup}:{record.Topic}:{record.Partition}:{record.Offset}"
         );
         var envelopes = new EnvelopeBuilder(catalog, PitVersion.Producer(consumerGroup));
-        return producer.ProduceAsync(envelopes.Build(id, time.GetUtcNow(), Topic, key, letter), cancellationToken);
+        var now = time.GetUtcNow();
+        var produced = await producer
+            .ProduceAsync(envelopes.Build(id, now, Topic, key, letter), cancellationToken)
+            .ConfigureAwait(false);
+        if (ledger is not null)
+            await ledger
+                .RecordAsync(id, record, consumerGroup, reason, key, parsed, now, cancellationToken)
+                .ConfigureAwait(false);
+        return produced;
     }
 }

@@ -86,14 +86,14 @@ internal static class NavStateStore
 
     /// <summary>
     /// Writes what changed in <paramref name="books"/> (one batch of two statements), with <paramref name="alongside"/>
-    /// (another write of the same transaction) in the same round trip; with <paramref name="commit"/>, the transaction
+    /// (other writes of the same transaction) in the same round trip; with <paramref name="commit"/>, the transaction
     /// commits in that round trip too. A failed statement makes Postgres skip the rest of the batch, COMMIT included,
     /// and the still-open transaction is rolled back when it is disposed.
     /// </summary>
     public static async Task SaveChangesAsync(
         NpgsqlConnection connection,
         IEnumerable<KeyValuePair<CellId, CellBook>> books,
-        NpgsqlBatchCommand? alongside,
+        IEnumerable<NpgsqlBatchCommand?> alongside,
         bool commit,
         CancellationToken cancellationToken
     )
@@ -101,8 +101,11 @@ internal static class NavStateStore
         var cash = books.SelectMany(b => b.Value.ChangedCash.Select(c => (b.Key, c))).ToList();
         var positions = books.SelectMany(b => b.Value.ChangedPositions.Select(p => (b.Key, p))).ToList();
         await using var batch = new NpgsqlBatch(connection);
-        if (alongside is not null)
-            batch.BatchCommands.Add(alongside);
+        foreach (var command in alongside)
+        {
+            if (command is not null)
+                batch.BatchCommands.Add(command);
+        }
         if (cash.Count > 0 || positions.Count > 0)
             AddUpserts(batch, cash, positions);
         if (commit)

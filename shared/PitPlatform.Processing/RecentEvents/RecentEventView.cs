@@ -22,14 +22,19 @@ public sealed record RecentEventsResponse(IReadOnlyList<RecentEventView> Data, R
 public sealed record EventHandling(string Consumer, DateTime At);
 
 /// <summary>
-/// One event's detail: the list row, where it went (each consumer that applied it), and for an LLM call the stored
-/// usage (tokens, cost in integer micros, and whether its text was kept and why: the text itself is not returned).
+/// One event's detail: the list row, where it went (each consumer that applied it or dead-lettered it), and for an LLM
+/// call the stored usage (tokens, cost in integer micros, and whether its text was kept and why: the text itself is not
+/// returned).
 /// </summary>
 public sealed record RecentEventDetail(
     RecentEventView Event,
     IReadOnlyList<EventHandling> HandledBy,
+    IReadOnlyList<EventDeadLetter> DeadLetteredBy,
     LlmCallSummary? LlmCall
 );
+
+/// <summary>A consumer that dead-lettered a record of the event instead, why, and when.</summary>
+public sealed record EventDeadLetter(string Consumer, string Reason, DateTime At);
 
 public sealed record LlmCallSummary(
     long InputTokens,
@@ -38,5 +43,7 @@ public sealed record LlmCallSummary(
     string? Currency,
     long LatencyMs,
     bool Flagged,
-    string? TextKeptBecause
+    string? TextKeptBecause,
+    string? Prompt,
+    string? Response
 );

@@ -60,7 +60,7 @@ public sealed class RecentEventsHandler(
         if (model is not null && model.Length is 0 or > 200)
             return Bad("model must be 1 to 200 characters", "model");
         if (status is not null && !RecentEventStatus.All.Contains(status))
-            return Bad("status must be applied, pending or counted", "status");
+            return Bad("status must be applied, pending, counted or dead_lettered", "status");
         var limit = DefaultLimit;
         if (
             request.Query["limit"].FirstOrDefault() is { } limitText
@@ -185,11 +185,33 @@ public sealed class RecentEventsHandler(
                     new EventHandling(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1).UtcDateTime)
                 );
         }
+        var deadLetters = new List<EventDeadLetter>();
+        await using (
+            var command = new NpgsqlCommand(
+                "SELECT consumer, reason, dead_lettered_at FROM dead_lettered_events "
+                    + "WHERE event_id = $1 AND tenant = $2 ORDER BY dead_lettered_at, consumer",
+                connection
+            )
+        )
+        {
+            command.Parameters.Add(new() { Value = eventId });
+            command.Parameters.Add(new() { Value = principal.Tenant });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                deadLetters.Add(
+                    new EventDeadLetter(
+                        reader.GetString(0),
+                        reader.GetString(1),
+                        reader.GetFieldValue<DateTimeOffset>(2).UtcDateTime
+                    )
+                );
+        }
         LlmCallSummary? call = null;
         await using (
             var command = new NpgsqlCommand(
                 """
-                SELECT input_tokens, output_tokens, cost_micros, currency, latency_ms, flagged, text_kept_because
+                SELECT input_tokens, output_tokens, cost_micros, currency, latency_ms, flagged, text_kept_because,
+                       CASE WHEN text_kept_because IS NOT NULL THEN prompt END, CASE WHEN text_kept_because IS NOT NULL THEN response END
                 FROM llm_calls WHERE event_id = $1 AND tenant = $2
                 """,
                 connection
@@ -207,10 +229,12 @@ public sealed class RecentEventsHandler(
                     reader.GetString(3) is { Length: > 0 } c ? c : null,
                     reader.GetInt64(4),
                     reader.GetBoolean(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)
                 );
         }
-        return Results.Json(new RecentEventDetail(view, handled, call), ApiJson.Options);
+        return Results.Json(new RecentEventDetail(view, handled, deadLetters, call), ApiJson.Options);
     }
 
     private static RecentEventView Read(NpgsqlDataReader reader) =>

@@ -1,10 +1,12 @@
 using Npgsql;
+using PitPlatform.Processing.RecentEvents;
 
 namespace PitPlatform.Processing.Usage;
 
 /// <summary>
 /// Writes the console's recent-events rows (metadata only: no payload, no text) inside the usage aggregator's
-/// transaction. Idempotent on event_id: a row already there is left as it is.
+/// transaction, and adds them to the overview's per-day rollup (<see cref="DailyEventCounts.Accepted"/>) in the same
+/// round trip. The caller passes only events it has not processed before, so the rollup counts each once.
 /// </summary>
 public static class RecentEventsWriter
 {
@@ -16,14 +18,15 @@ public static class RecentEventsWriter
     {
         if (events.Count == 0)
             return;
-        await using var command = new NpgsqlCommand(
+        await using var batch = new NpgsqlBatch(connection);
+        var command = new NpgsqlBatchCommand(
             """
             INSERT INTO recent_events (event_id, tenant, type, ts, series, cell, model, user_ref_hash)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[])
             ON CONFLICT (event_id) DO NOTHING
-            """,
-            connection
+            """
         );
+        batch.BatchCommands.Add(command);
         command.Parameters.Add(new() { Value = events.Select(e => e.EventId).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.Tenant).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => TypeOf(e.Record.Topic)).ToArray() });
@@ -32,7 +35,14 @@ public static class RecentEventsWriter
         command.Parameters.Add(new() { Value = events.Select(e => e.Envelope.Cell).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.Call?.Model).ToArray() });
         command.Parameters.Add(new() { Value = events.Select(e => e.Call?.UserRefHash ?? "").ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        batch.BatchCommands.Add(
+            DailyEventCounts.UpsertCommand(
+                events.Select(e => new DailyEventKey(e.Tenant, e.Day, TypeOf(e.Record.Topic))),
+                DailyEventCounts.Accepted,
+                slot: 0
+            )!
+        );
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The ingest type of a catalog topic: pit.v1.exec.trade_fill is exec.trade_fill.</summary>

@@ -52,6 +52,37 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
     }
 
     [Fact]
+    public async Task the_daily_counts_and_refusals_go_by_whole_days_before_the_cutoff()
+    {
+        await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);
+        var cutoffDay = DateOnly.FromDateTime(Cutoff.UtcDateTime);
+        foreach (var (tenant, day) in new[] { ("acme", -2), ("acme", -1), ("acme", 0), ("acme", 1), ("beta", -2) })
+        {
+            await h.Database.ExecuteAsync(
+                "INSERT INTO event_counts_daily (tenant, day, type, status, events) "
+                    + $"VALUES ('{tenant}', '{cutoffDay.AddDays(day):yyyy-MM-dd}', 'runtime.llm_call', 'accepted', 5)"
+            );
+            await h.Database.ExecuteAsync(
+                "INSERT INTO ingest_refusals_daily (tenant, day, code, events) "
+                    + $"VALUES ('{tenant}', '{cutoffDay.AddDays(day):yyyy-MM-dd}', 'ERR_VALIDATION', 2)"
+            );
+        }
+
+        // A cutoff at noon: the day before it goes whole, the cutoff's own day straddles it and stays with its newer
+        // events, as nav_rollups' buckets do.
+        await h.Sweeper().HandleAsync([h.Sweep("acme", cutoff: Cutoff.AddHours(12))], Ct);
+
+        Assert.Equal(2, await h.Database.CountAsync("event_counts_daily", "tenant = 'acme'"));
+        Assert.Equal(
+            0,
+            await h.Database.CountAsync("event_counts_daily", $"tenant = 'acme' AND day < '{cutoffDay:yyyy-MM-dd}'")
+        );
+        Assert.Equal(1, await h.Database.CountAsync("event_counts_daily", "tenant = 'beta'"));
+        Assert.Equal(2, await h.Database.CountAsync("ingest_refusals_daily", "tenant = 'acme'"));
+        Assert.Equal(1, await h.Database.CountAsync("ingest_refusals_daily", "tenant = 'beta'"));
+    }
+
+    [Fact]
     public async Task a_repeated_sweep_changes_nothing()
     {
         await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);

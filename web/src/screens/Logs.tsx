@@ -5,7 +5,7 @@ import { Button, Cell, Field, Select, Section, Table } from "../components/Contr
 import { Empty, Loaded } from "../components/States";
 import { formatMicros, formatTime } from "../format/money";
 
-type Status = "applied" | "pending" | "counted";
+type Status = "applied" | "pending" | "counted" | "dead_lettered";
 
 interface Search {
   from: string;
@@ -84,6 +84,7 @@ export function Logs() {
             <option value="applied">Applied</option>
             <option value="pending">Pending</option>
             <option value="counted">Counted</option>
+            <option value="dead_lettered">Dead-lettered</option>
           </Select>
           <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800">
             Search
@@ -142,7 +143,7 @@ function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
   return (
     <Section title="Event detail">
       <Loaded load={detail} what="the event" retry={reload}>
-        {({ event, handled_by, llm_call }) => (
+        {({ event, handled_by, dead_lettered_by, llm_call }) => (
           <div className="rounded border border-slate-300 bg-white p-3 text-sm">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
               <dt className="font-medium">Event id</dt>
@@ -173,11 +174,27 @@ function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
                   <dd>{llm_call.currency ? formatMicros(llm_call.cost_micros, llm_call.currency) : "—"}</dd>
                   <dt className="font-medium">Text</dt>
                   <dd>{llm_call.text_kept_because ? `kept (${llm_call.text_kept_because})` : "not kept (hashes only)"}</dd>
+                  {llm_call.prompt !== undefined && (
+                    <>
+                      <dt className="font-medium">Prompt</dt>
+                      <dd>
+                        <pre className="whitespace-pre-wrap break-words">{llm_call.prompt}</pre>
+                      </dd>
+                    </>
+                  )}
+                  {llm_call.response !== undefined && (
+                    <>
+                      <dt className="font-medium">Response</dt>
+                      <dd>
+                        <pre className="whitespace-pre-wrap break-words">{llm_call.response}</pre>
+                      </dd>
+                    </>
+                  )}
                 </>
               )}
             </dl>
             <h3 className="mt-3 font-semibold">Where it went</h3>
-            {handled_by.length === 0 ? (
+            {handled_by.length === 0 && dead_lettered_by.length === 0 ? (
               <p>No consumer has applied it yet.</p>
             ) : (
               <ul className="list-disc pl-5">
@@ -189,6 +206,11 @@ function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
                         ? "Counted for usage"
                         : h.consumer}{" "}
                     ({h.consumer}) at {formatTime(h.at)}
+                  </li>
+                ))}
+                {dead_lettered_by.map((d) => (
+                  <li key={`dead ${d.consumer} ${d.at}`}>
+                    Dead-lettered by {d.consumer} ({d.reason}) at {formatTime(d.at)}
                   </li>
                 ))}
               </ul>

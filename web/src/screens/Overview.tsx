@@ -14,10 +14,7 @@ const windows = [
 
 /** What the API names in `unknown`, said in words: these figures are not kept per tenant. */
 const unknownText: Record<string, string> = {
-  rejected: "Rejected events",
-  errors_by_code: "Errors by code",
-  consumer_lag: "Consumer lag in records",
-  dead_letters: "Dead letters",
+  consumer_lag: "Consumer lag in records (shared by every project on a partition)",
 };
 
 export function Overview() {
@@ -55,6 +52,14 @@ export function Overview() {
                 <dt className="text-sm text-slate-700">Fills waiting for NAV (lag)</dt>
                 <dd className="text-2xl font-semibold">{o.pending}</dd>
               </div>
+              <div className="rounded border border-slate-300 bg-white p-3">
+                <dt className="text-sm text-slate-700">Rejected events</dt>
+                <dd className="text-2xl font-semibold">{o.rejected}</dd>
+              </div>
+              <div className="rounded border border-slate-300 bg-white p-3">
+                <dt className="text-sm text-slate-700">Dead letters</dt>
+                <dd className="text-2xl font-semibold">{o.dead_lettered}</dd>
+              </div>
             </dl>
             {o.by_type_and_status.length === 0 ? (
               <Empty>No events were accepted in this window.</Empty>
@@ -69,10 +74,39 @@ export function Overview() {
                 ))}
               </Table>
             )}
+            {o.errors_by_code.length === 0 ? (
+              <p className="mt-4 text-sm text-slate-700">No events were refused on the days of this window.</p>
+            ) : (
+              <div className="mt-4">
+                <Table caption="Refused events by error code (whole days, up to 5 seconds behind)" headers={["Code", "Events"]}>
+                  {o.errors_by_code.map((r) => (
+                    <tr key={r.code}>
+                      <Cell>{r.code}</Cell>
+                      <Cell>{r.events}</Cell>
+                    </tr>
+                  ))}
+                </Table>
+              </div>
+            )}
+            {o.dead_letters.length === 0 ? (
+              <p className="mt-4 text-sm text-slate-700">No dead letters in this window.</p>
+            ) : (
+              <div className="mt-4">
+                <Table caption="Dead letters by consumer and reason" headers={["Consumer", "Reason", "Events"]}>
+                  {o.dead_letters.map((d) => (
+                    <tr key={`${d.consumer} ${d.reason}`}>
+                      <Cell>{d.consumer}</Cell>
+                      <Cell>{d.reason}</Cell>
+                      <Cell>{d.events}</Cell>
+                    </tr>
+                  ))}
+                </Table>
+              </div>
+            )}
             {o.unknown.length > 0 && (
               <p className="mt-4 text-sm text-slate-700">
                 Not kept per project, so not shown here: {o.unknown.map((u) => unknownText[u] ?? u).join(", ")}. Operators see them in the
-                platform&apos;s metrics and with ./pit deadletters.
+                platform&apos;s metrics.
               </p>
             )}
           </>
