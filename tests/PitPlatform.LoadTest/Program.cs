@@ -18,6 +18,13 @@ using PitPlatform.LocalHost;
 // ./pit load archive [records]: the archiver against raw Put Blob of the same range files (ArchiveLoad.cs).
 // ./pit load sdk [events]: one client of each SDK (C#, Python, TypeScript) against the server's own ingest rate in the
 // same run (SdkLoad.cs).
+// ingest-client raw|csharp: one of ./pit load sdk's client processes (IngestClient.cs); no host of its own.
+if (args.Length > 0 && args[0] == "ingest-client")
+    return await IngestClient.RunAsync(args[1..]);
+
+// ./pit load sdk runs again pinned to half the cores, its clients on the other half (CoreSplit.cs).
+if (args.Length > 0 && args[0] == "sdk" && await CoreSplit.RerunPinnedAsync(args) is { } pinnedExit)
+    return pinnedExit;
 if (args.Length > 0 && args[0] == "archive")
     return await ArchiveLoad.RunAsync(args[1..]);
 
