@@ -27,6 +27,16 @@ public static class DeletionOrchestrator
     /// <summary>The longest single wait: a decision whose event was lost is still seen within this.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
 
+    /// <summary>The first wait after the consumer barrier was not reached; it doubles up to the max.</summary>
+    public static readonly TimeSpan BarrierFirstRetry = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan BarrierMaxRetry = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Barrier checks in one generation: about an hour at the max interval, a few dozen history events.
+    /// </summary>
+    public const int BarrierAttemptsPerGeneration = 20;
+
     /// <summary>How long an overdue request that is still pending waits before the expiry is tried again.</summary>
     public static readonly TimeSpan OverdueRecheck = TimeSpan.FromMinutes(1);
 
@@ -75,7 +85,13 @@ public static class DeletionOrchestrator
             logger.LogInformation("deletion {Id} ends {State}", id, state.State);
             return state.State;
         }
-        foreach (var step in DeletionRunner.Steps)
+        if (!await PassBarrierAsync(context, id))
+        {
+            // A fresh history for the next round of checks; the barrier's marks and start are in Postgres.
+            context.ContinueAsNew(id, preserveUnprocessedEvents: false);
+            return "waiting-on-consumers";
+        }
+        foreach (var step in DeletionRunner.Steps.Where(s => s != DeletionBarrier.Step))
             await context.CallActivityAsync<bool>(
                 nameof(DeletionActivities.RunDeletionStep),
                 new DeletionStepInput(id, step),
@@ -121,6 +137,35 @@ public static class DeletionOrchestrator
             // pending).
         }
         return await ReadAsync(context, id, retry);
+    }
+
+    /// <summary>
+    /// Runs the barrier step (<see cref="DeletionBarrier"/>) until it passes, with backoff from
+    /// <see cref="BarrierFirstRetry"/> to <see cref="BarrierMaxRetry"/>; each failure's message (the lagging group and
+    /// partition, or "stalled" past the barrier's limit) becomes the custom status. False after
+    /// <see cref="BarrierAttemptsPerGeneration"/> attempts, so the caller continues as new with a short history.
+    /// </summary>
+    private static async Task<bool> PassBarrierAsync(TaskOrchestrationContext context, string id)
+    {
+        var delay = BarrierFirstRetry;
+        for (var attempt = 0; attempt < BarrierAttemptsPerGeneration; attempt++)
+        {
+            try
+            {
+                await context.CallActivityAsync<bool>(
+                    nameof(DeletionActivities.RunDeletionStep),
+                    new DeletionStepInput(id, DeletionBarrier.Step)
+                );
+                return true;
+            }
+            catch (TaskFailedException e)
+            {
+                context.SetCustomStatus($"waiting-on-consumers: {e.FailureDetails.ErrorMessage}");
+            }
+            await context.CreateTimer(context.CurrentUtcDateTime + delay, CancellationToken.None);
+            delay = delay * 2 < BarrierMaxRetry ? delay * 2 : BarrierMaxRetry;
+        }
+        return false;
     }
 
     private static Task<DeletionStatus> ReadAsync(TaskOrchestrationContext context, string id, TaskOptions retry) =>

@@ -6,6 +6,7 @@ using OpenTelemetry.Metrics;
 using PitPlatform.Access.ApiKeys;
 using PitPlatform.Access.Http;
 using PitPlatform.Access.Tenants;
+using PitPlatform.Governance.Deletion;
 using PitPlatform.Hosting;
 using PitPlatform.Hosting.Telemetry;
 using PitPlatform.Infrastructure.Kafka;
@@ -100,6 +101,9 @@ public sealed class PitLocalHost : IAsyncDisposable
                 new ConsumerLoopOptions { FetchWaitMaxMs = environment.EmbeddedKafka is null ? null : 2 }
             );
             builder.Services.AddHostedService<DeletionWorkflowService>();
+            // Without consumer loops nothing here writes stores from Kafka: a deletion has no consumers to wait for.
+            if (!runConsumers)
+                builder.Services.AddSingleton(new DeletionBarrierOptions { ConsumersRunHere = false });
             if (runConsumers)
             {
                 builder.Services.AddSingleton<ConsumerLoopsService>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PitPlatform.Governance.Approvals;
 using PitPlatform.Governance.Audit;
 using PitPlatform.Governance.Deletion;
@@ -29,6 +30,8 @@ public static class GovernanceServiceCollectionExtensions
         services.AddSingleton<DeletionRequests>();
         services.AddSingleton<IApprovalKind, DeletionApprovalKind>();
         services.AddSingleton<PitPlatform.Processing.Archive.ArchiveRedactor>();
+        services.TryAddSingleton(new DeletionBarrierOptions());
+        services.AddSingleton<DeletionBarrier>();
         services.AddSingleton<DeletionRunner>();
         services.AddSingleton<DeletionDriver>();
         services.AddSingleton<DeletionHandler>();

@@ -30,14 +30,19 @@ public class DeletionRunner(
     TimeProvider time,
     ILogger<DeletionRunner> logger,
     ArchiveRedactor archive,
+    DeletionBarrier barrier,
     Access.ApiKeys.ApiKeyAuthenticator? authenticator = null
 )
 {
     private const int LockClass = 0x44454C45; // 'DELE'
 
-    /// <summary>The steps, in order; the last, <see cref="CompleteStep"/>, writes the receipt.</summary>
+    /// <summary>
+    /// The steps, in order: the first waits for the consumers (<see cref="DeletionBarrier"/>), the last,
+    /// <see cref="CompleteStep"/>, writes the receipt.
+    /// </summary>
     public static readonly IReadOnlyList<string> Steps =
     [
+        DeletionBarrier.Step,
         "collect_keys",
         "purge_nav_points",
         "purge_cell_state",
@@ -107,6 +112,10 @@ public class DeletionRunner(
             return false;
         switch (step)
         {
+            case DeletionBarrier.Step:
+                var marks = await barrier.PassAsync(request, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(request.Id, step, [], marks, cancellationToken).ConfigureAwait(false);
+                break;
             case "tombstones":
                 await TombstonesAsync(request, done, cancellationToken).ConfigureAwait(false);
                 break;
@@ -343,6 +352,21 @@ public class DeletionRunner(
             .ConfigureAwait(false);
         // Announced before the commit: a completion that is recorded was announced (a repeat re-announces the same id).
         await events.CompletedAsync(request, scope, counts, goneBy, now, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordAsync(
+        Guid id,
+        string step,
+        Dictionary<string, long> counts,
+        JsonObject details,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await RecordStepAsync(connection, transaction, id, step, counts, details, cancellationToken)
+            .ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

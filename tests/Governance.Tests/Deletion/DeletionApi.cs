@@ -23,14 +23,15 @@ internal sealed class DeletionApi(TestPipeline pipeline, HttpClient requester, H
         PostgresFixture postgres,
         KafkaFixture kafka,
         BlobFixture blob,
-        IDictionary<string, string?>? settings = null
+        IDictionary<string, string?>? settings = null,
+        bool runConsumers = false
     )
     {
         var pipeline = await TestPipeline.StartAsync(
             await postgres.CreateDatabaseAsync(migrate: false),
             kafka,
             blob,
-            runConsumers: false,
+            runConsumers,
             settings
         );
         var requester = await Keys.CreateClientAsync(pipeline, ["admin"], "alice@demo.example");
