@@ -92,6 +92,21 @@ public static class QueryParameters
         return value < FirstDay || value > LastDay ? Refusal($"{name} must be a month {Years}", name) : null;
     }
 
+    /// <summary>
+    /// The optional page size <c>limit</c>, a whole number from 1 to <paramref name="max"/>; <paramref name="fallback"/>
+    /// when absent. Null, or the refusal.
+    /// </summary>
+    public static IResult? Limit(HttpRequest request, int fallback, int max, out int limit)
+    {
+        limit = fallback;
+        if (request.Query["limit"].FirstOrDefault() is not { } text)
+            return null;
+        return
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max
+            ? null
+            : Refusal($"limit must be 1 to {max}", "limit");
+    }
+
     private static IResult Refusal(string message, string parameter) =>
         ApiErrors.BadRequest("ERR_VALIDATION", message, new { parameter });
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -37,15 +36,8 @@ public sealed class AuditQueryHandler(
 
         if (QueryParameters.TimeRange(request, out var from, out var to) is { } badTimes)
             return badTimes;
-        var limit = DefaultLimit;
-        if (
-            request.Query["limit"].FirstOrDefault() is { } limitText
-            && (
-                !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                || limit is < 1 or > MaxLimit
-            )
-        )
-            return Bad($"limit must be 1 to {MaxLimit}", "limit");
+        if (QueryParameters.Limit(request, DefaultLimit, MaxLimit, out var limit) is { } badLimit)
+            return badLimit;
         var after = 0L;
         if (request.Query["page_token"].FirstOrDefault() is { } token && !AuditPageToken.TryRead(token, out after))
             return Bad("page_token is not a token this query returned; start again without it", "page_token");

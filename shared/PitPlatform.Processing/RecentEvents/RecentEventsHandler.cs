@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -61,15 +60,8 @@ public sealed class RecentEventsHandler(
             return Bad("model must be 1 to 200 characters", "model");
         if (status is not null && !RecentEventStatus.All.Contains(status))
             return Bad("status must be applied, pending, counted or dead_lettered", "status");
-        var limit = DefaultLimit;
-        if (
-            request.Query["limit"].FirstOrDefault() is { } limitText
-            && (
-                !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                || limit is < 1 or > MaxLimit
-            )
-        )
-            return Bad($"limit must be 1 to {MaxLimit}", "limit");
+        if (QueryParameters.Limit(request, DefaultLimit, MaxLimit, out var limit) is { } badLimit)
+            return badLimit;
         DateTimeOffset? afterTs = null;
         Guid? afterId = null;
         if (request.Query["page_token"].FirstOrDefault() is { } token)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using PitPlatform.Access.Http;
 using PitPlatform.Contracts;
@@ -46,15 +45,8 @@ public sealed record NavQuery(
         var interval = request.Query["interval"].FirstOrDefault() ?? defaultInterval;
         if (!NavInterval.Names.Contains(interval))
             return Bad($"interval must be one of {string.Join(", ", NavInterval.Names)}", "interval");
-        var limit = defaultLimit;
-        if (
-            request.Query["limit"].FirstOrDefault() is { } limitText
-            && (
-                !int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                || limit is < 1 or > MaxLimit
-            )
-        )
-            return Bad($"limit must be 1 to {MaxLimit}", "limit");
+        if (QueryParameters.Limit(request, defaultLimit, MaxLimit, out var limit) is { } badLimit)
+            return (null, badLimit);
         var pageToken = request.Query["page_token"].FirstOrDefault();
         if (pageToken is { Length: 0 or > 512 })
             return InvalidPageToken();
