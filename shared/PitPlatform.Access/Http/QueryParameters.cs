@@ -93,8 +93,8 @@ public static class QueryParameters
     }
 
     /// <summary>
-    /// The optional page size <c>limit</c>, a whole number from 1 to <paramref name="max"/>; <paramref name="fallback"/>
-    /// when absent. Null, or the refusal.
+    /// The optional page size <c>limit</c>, a whole number from 1 to <paramref name="max"/>;
+    /// <paramref name="fallback"/> when absent. Null, or the refusal.
     /// </summary>
     public static IResult? Limit(HttpRequest request, int fallback, int max, out int limit)
     {
