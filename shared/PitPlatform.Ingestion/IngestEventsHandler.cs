@@ -198,6 +198,21 @@ public sealed class IngestEventsHandler(
             );
             if (result.Meta.Accepted == 0 && result.Data.Any(r => r.Error?.Code == EventError.Unavailable))
                 return ApiErrors.Unavailable("Kafka did not acknowledge the events; nothing was accepted, retry later");
+            if (result.Meta.Rejected == 0 && ReturnPreference.IsMinimal(request))
+            {
+                // Every event stored and the client needs no per-event list: the counts alone (RFC 7240).
+                return WithRateLimit(
+                    new ResultWithHeaders(
+                        Results.Json(
+                            new IngestMinimalResponse(result.Meta),
+                            IngestJsonContext.Default.IngestMinimalResponse,
+                            statusCode: StatusCodes.Status202Accepted
+                        ),
+                        [new(ReturnPreference.AppliedHeader, ReturnPreference.Minimal)]
+                    ),
+                    limit
+                );
+            }
             var status = result.Meta.Rejected == 0 ? StatusCodes.Status202Accepted : StatusCodes.Status207MultiStatus;
             return WithRateLimit(
                 Results.Json(result, IngestJsonContext.Default.IngestResponse, statusCode: status),

@@ -11,4 +11,5 @@ namespace PitPlatform.Ingestion;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
 )]
 [JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(IngestMinimalResponse))]
 internal sealed partial class IngestJsonContext : JsonSerializerContext;
