@@ -169,10 +169,10 @@ public class PitIngestionClient : IAsyncDisposable, IDisposable
             )
             {
                 var answered = await _delivery
-                    .DeliverAsync(batch, _options.MaxRetries, cancellationToken)
+                    .DeliverAsync(batch, _options.MaxRetries, minimal: false, cancellationToken)
                     .ConfigureAwait(false);
                 for (var j = 0; j < answered.Length; j++)
-                    results[indices[j]] = answered[j];
+                    results[indices[j]] = answered[j]!; // every event is listed when minimal is not asked for
                 Count(answered);
                 batch.Clear();
                 indices.Clear();
@@ -415,7 +415,10 @@ public class PitIngestionClient : IAsyncDisposable, IDisposable
     {
         try
         {
-            var results = await _delivery.DeliverAsync(batch, int.MaxValue, _shutdown.Token).ConfigureAwait(false);
+            // Only rejections are reported per event here, so the server needs to list nothing else.
+            var results = await _delivery
+                .DeliverAsync(batch, int.MaxValue, minimal: true, _shutdown.Token)
+                .ConfigureAwait(false);
             Count(results, batch);
         }
         catch (PitIngestionException e) when (!e.IsTransient)
@@ -442,14 +445,15 @@ public class PitIngestionClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private void Count(PitEventResult[] results, List<EncodedEvent>? batch = null)
+    /// <summary>Counts each result; a null result is an event stored without a per-event answer.</summary>
+    private void Count(PitEventResult?[] results, List<EncodedEvent>? batch = null)
     {
         for (var i = 0; i < results.Length; i++)
         {
-            if (results[i].Status != PitEventStatus.Rejected)
+            if (results[i] is not { Status: PitEventStatus.Rejected })
                 Interlocked.Increment(ref _state.Delivered);
             else if (batch is not null)
-                Reject(batch[i].Event, results[i].Error!);
+                Reject(batch[i].Event, results[i]!.Error!);
             else
                 Interlocked.Increment(ref _state.Rejected);
         }

@@ -14,15 +14,18 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
 
     /// <summary>
     /// One result per event, in order. Throws <see cref="PitIngestionException"/> when the request as a whole fails for
-    /// good.
+    /// good. With <paramref name="minimal"/>, an event the server stored without listing it has a null result.
     /// </summary>
     /// <param name="events">The batch, at most one request's worth.</param>
     /// <param name="maxRetries">Retries after transient failures; <see cref="int.MaxValue"/> retries until
     /// cancelled.</param>
+    /// <param name="minimal">Whether the caller needs no per-event answer for stored events (the background
+    /// sender, which only counts them): the server is asked for the counts alone.</param>
     /// <param name="cancellationToken">Stops retrying.</param>
-    public async Task<PitEventResult[]> DeliverAsync(
+    public async Task<PitEventResult?[]> DeliverAsync(
         IReadOnlyList<EncodedEvent> events,
         int maxRetries,
+        bool minimal,
         CancellationToken cancellationToken
     )
     {
@@ -33,9 +36,11 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
             ThrowIfUnsupported();
             var batch = pending.Select(i => events[i]).ToList();
             var outcome = await transport
-                .SendAsync(RequestBody.Build(batch, options.EnableGzip), batch.Count, cancellationToken)
+                .SendAsync(RequestBody.Build(batch, options.EnableGzip), batch.Count, minimal, cancellationToken)
                 .ConfigureAwait(false);
             Observe(outcome);
+            if (outcome.AllStored)
+                return results; // the pending events stored, unlisted: their results stay null
             if (outcome.Results is { } answered)
             {
                 var again = new List<int>();
@@ -52,7 +57,7 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
                         };
                 }
                 if (again.Count == 0)
-                    return results!;
+                    return results;
                 if (attempt >= maxRetries)
                 {
                     foreach (var i in again)
@@ -65,7 +70,7 @@ internal sealed class EventDelivery(IngestTransport transport, PitIngestionClien
                                 null
                             )
                         );
-                    return results!;
+                    return results;
                 }
                 pending = again;
             }

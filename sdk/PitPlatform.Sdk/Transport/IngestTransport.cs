@@ -14,13 +14,21 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
     public const string ApiVersionHeader = "Pit-Api-Version";
     public const string SdkVersionHeader = "Pit-Sdk-Version";
     public const string MinSupportedSdkHeader = "Pit-Min-Supported-Sdk";
+    public const string PreferHeader = "Prefer";
+    public const string ReturnMinimal = "return=minimal";
 
     private readonly AuthenticationHeaderValue _authorization = new("Bearer", apiKey);
     private readonly ProductInfoHeaderValue _userAgent = new("pit-sdk-dotnet", PitIngestionClient.SdkVersion);
 
+    /// <param name="body">The request body, gzip-compressed when the options say so.</param>
+    /// <param name="events">How many events it holds.</param>
+    /// <param name="minimal">Whether to ask for the counts alone when every event is stored (RFC 7240
+    /// <c>return=minimal</c>): for callers that need no per-event answer.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     public async Task<AttemptOutcome> SendAsync(
         ArraySegment<byte> body,
         int events,
+        bool minimal,
         CancellationToken cancellationToken
     )
     {
@@ -38,6 +46,8 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
         request.Headers.UserAgent.Add(_userAgent);
         request.Headers.Add(ApiVersionHeader, PitIngestionClient.ApiVersion);
         request.Headers.Add(SdkVersionHeader, PitIngestionClient.SdkVersion);
+        if (minimal)
+            request.Headers.TryAddWithoutValidation(PreferHeader, ReturnMinimal);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.NetworkTimeout);
@@ -85,9 +95,9 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
             : null;
         if (status is 202 or 207)
         {
-            var results = TryReadResults(body, events);
-            return results is not null
-                ? new AttemptOutcome(status, results, null, null, minimum)
+            var (results, allStored) = TryReadResults(body, events, status);
+            return results is not null || allStored
+                ? new AttemptOutcome(status, results, null, null, minimum, allStored)
                 // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known,
                 // so resend.
                 : new AttemptOutcome(
@@ -116,17 +126,20 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
         return new AttemptOutcome(status, null, failure, retryAfter, minimum);
     }
 
-    private static PitEventResult[]? TryReadResults(byte[] body, int events)
+    /// <summary>
+    /// The per-event list; or, for a 202 without one whose counts cover the whole batch (the answer to
+    /// <c>return=minimal</c>, recognised by its shape, not by Preference-Applied, which a proxy may drop), that every
+    /// event was stored; or neither when the body is not the API's.
+    /// </summary>
+    private static (PitEventResult[]? Results, bool AllStored) TryReadResults(byte[] body, int events, int answer)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (
-                !document.RootElement.TryGetProperty("data", out var data)
-                || data.ValueKind != JsonValueKind.Array
-                || data.GetArrayLength() != events
-            )
-                return null;
+            if (!document.RootElement.TryGetProperty("data", out var data))
+                return (null, answer == 202 && CountsCoverTheBatch(document.RootElement, events));
+            if (data.ValueKind != JsonValueKind.Array || data.GetArrayLength() != events)
+                return (null, false);
             var results = new PitEventResult[events];
             var i = 0;
             foreach (var item in data.EnumerateArray())
@@ -174,14 +187,26 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
                         : null
                 );
             }
-            return results;
+            return (results, false);
         }
         catch (Exception e)
             when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            return null; // not the API's result shape; the caller treats the answer as unknown
+            return (null, false); // not the API's result shape; the caller treats the answer as unknown
         }
     }
+
+    private static bool CountsCoverTheBatch(JsonElement root, int events) =>
+        root.TryGetProperty("meta", out var meta)
+        && meta.ValueKind == JsonValueKind.Object
+        && meta.TryGetProperty("accepted", out var accepted)
+        && accepted.ValueKind == JsonValueKind.Number
+        && accepted.TryGetInt32(out var stored)
+        && stored == events
+        && meta.TryGetProperty("rejected", out var rejected)
+        && rejected.ValueKind == JsonValueKind.Number
+        && rejected.TryGetInt32(out var refused)
+        && refused == 0;
 
     private static (string? Code, string? Message) TryReadError(byte[] body)
     {

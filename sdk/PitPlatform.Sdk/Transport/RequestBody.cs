@@ -10,53 +10,32 @@ internal static class RequestBody
 
     public static ArraySegment<byte> Build(IReadOnlyList<EncodedEvent> events, bool gzip)
     {
-        var size = Open.Length + Close.Length + events.Count;
+        var size = Open.Length + Close.Length + Math.Max(events.Count - 1, 0);
         foreach (var e in events)
             size += e.Json.Length;
-        var output = new MemoryStream(gzip ? size / 4 + 64 : size);
-        using (
-            var target = gzip
-                ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)
-                : (Stream)new NonClosing(output)
-        )
+        // Written flat first and compressed in one call: a GZipStream write per event and comma costs a deflate call
+        // each.
+        var plain = new byte[size];
+        var at = 0;
+        Append(plain, ref at, Open);
+        for (var i = 0; i < events.Count; i++)
         {
-            target.Write(Open);
-            for (var i = 0; i < events.Count; i++)
-            {
-                if (i > 0)
-                    target.WriteByte((byte)',');
-                target.Write(events[i].Json);
-            }
-            target.Write(Close);
+            if (i > 0)
+                plain[at++] = (byte)',';
+            Append(plain, ref at, events[i].Json);
         }
+        Append(plain, ref at, Close);
+        if (!gzip)
+            return new ArraySegment<byte>(plain);
+        var output = new MemoryStream(size / 4 + 64);
+        using (var target = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            target.Write(plain);
         return new ArraySegment<byte>(output.GetBuffer(), 0, (int)output.Length);
     }
 
-    /// <summary>Keeps the buffer open when the uncompressed path disposes its writer.</summary>
-    private sealed class NonClosing(Stream inner) : Stream
+    private static void Append(byte[] target, ref int at, byte[] bytes)
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => inner.Length;
-        public override long Position
-        {
-            get => inner.Position;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-        public override void WriteByte(byte value) => inner.WriteByte(value);
+        bytes.CopyTo(target, at);
+        at += bytes.Length;
     }
 }

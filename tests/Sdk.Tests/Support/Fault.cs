@@ -25,4 +25,10 @@ internal enum Fault
 
     /// <summary>Answer 400 (a permanent refusal) without forwarding.</summary>
     BadRequest,
+
+    /// <summary>
+    /// Answer 202 with a return=minimal body counting one event, without forwarding: counts that do not cover the
+    /// batch, which a client must not take as delivery.
+    /// </summary>
+    MinimalShortCount,
 }

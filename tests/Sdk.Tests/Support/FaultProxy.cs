@@ -47,6 +47,9 @@ internal sealed class FaultProxy : IAsyncDisposable
     /// <summary>Every request seen: its number, the fault applied, and the event ids in its body.</summary>
     public ConcurrentQueue<(int Number, Fault Fault, IReadOnlyList<string> EventIds)> Seen { get; } = new();
 
+    /// <summary>Every request's Prefer header (null when it had none), in arrival order.</summary>
+    public ConcurrentQueue<string?> Prefers { get; } = new();
+
     /// <summary>Overrides the Pit-Min-Supported-Sdk answer header when set.</summary>
     public string? MinSupportedSdk { get; set; }
 
@@ -77,8 +80,14 @@ internal sealed class FaultProxy : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
         Seen.Enqueue((number, fault, EventIds(body, context.Request.Headers.ContentEncoding.ToString() == "gzip")));
+        Prefers.Enqueue(context.Request.Headers.TryGetValue("Prefer", out var prefer) ? prefer.ToString() : null);
         switch (fault)
         {
+            case Fault.MinimalShortCount:
+                context.Response.StatusCode = 202;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"meta\":{\"accepted\":1,\"rejected\":0,\"request_id\":\"x\"}}");
+                return;
             case Fault.DropBeforeForward:
                 context.Abort();
                 return;
