@@ -33,6 +33,9 @@ internal sealed record ClientOutcome(
 /// </summary>
 internal sealed record ClientProcess(string Name, IReadOnlyList<string> Command, Dictionary<string, string> Environment)
 {
+    /// <summary>What every client prints, alone on a line, when it has warmed up and its clock starts.</summary>
+    public const string StartLine = "start";
+
     public static ClientProcess Raw(int connections, bool gzip) =>
         new(
             $"raw ({connections} connections)",
@@ -92,15 +95,22 @@ internal sealed record ClientProcess(string Name, IReadOnlyList<string> Command,
         start.Environment["PIT_EVENTS"] = Invariant(events);
         foreach (var (name, value) in Environment)
             start.Environment[name] = value;
-        var hostCpu = Process.GetCurrentProcess().TotalProcessorTime;
         using var process = Process.Start(start)
             ?? throw new InvalidOperationException($"could not start {Command[0]}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        // The client warms up first and says "start" when its clock starts: the host's CPU is counted from there.
+        var hostCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        var lines = new List<string>();
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.Trim() == StartLine)
+                hostCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            else if (line.Trim().Length > 0)
+                lines.Add(line.Trim());
+        }
         await process.WaitForExitAsync();
-        hostCpu = Process.GetCurrentProcess().TotalProcessorTime - hostCpu;
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (process.ExitCode != 0 || lines.Length == 0)
+        var hostCpu = Process.GetCurrentProcess().TotalProcessorTime - hostCpuAtStart;
+        if (process.ExitCode != 0 || lines.Count == 0)
         {
             throw new InvalidOperationException(
                 $"{Name} client exited with {process.ExitCode}: {await stderr}{string.Join('\n', lines)}"
