@@ -64,6 +64,12 @@ internal sealed class EventSchemaValidator
         return errors;
     }
 
+    /// <summary>
+    /// Whether the event's written JSON is certainly valid (<see cref="SchemaFastCheck"/>); false means "validate it
+    /// with <see cref="Validate"/>", which finds its errors or none.
+    /// </summary>
+    public bool IsCertainlyValid(ReadOnlySpan<byte> json) => SchemaFastCheck.IsValid(_root, json);
+
     private SchemaNode Compile(JsonElement schema, string path)
     {
         if (schema.ValueKind != JsonValueKind.Object)

@@ -8,7 +8,7 @@ namespace PitPlatform.Sdk.Schema;
 /// </summary>
 internal static partial class Rfc3339
 {
-    public static bool IsDateTime(string text) =>
+    public static bool IsDateTime(ReadOnlySpan<char> text) =>
         Shape().IsMatch(text)
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out _);
 

@@ -23,7 +23,13 @@ internal sealed class SchemaNode
     public SchemaNode? Reference;
     private Dictionary<string, SchemaNode>? _byType;
 
-    private SchemaNode Resolved => Reference?.Resolved ?? this;
+    public SchemaNode Resolved => Reference?.Resolved ?? this;
+
+    /// <summary>The oneOf branch each event type selects, when <see cref="Discriminate"/> found one per type.</summary>
+    public IReadOnlyDictionary<string, SchemaNode>? ByType => _byType;
+
+    /// <summary>What <see cref="SchemaFastCheck"/> needs of this node, made once on first use.</summary>
+    internal SchemaFastCheck.Shape? FastShape;
 
     /// <summary>
     /// When every oneOf branch requires "type" with one enum value, the instance's type picks the branch.

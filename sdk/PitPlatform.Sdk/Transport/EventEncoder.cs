@@ -51,6 +51,11 @@ internal sealed class EventEncoder(EventSchemaValidator validator)
             return null;
         }
         var json = _buffer.WrittenSpan.ToArray();
+        if (validator.IsCertainlyValid(json))
+        {
+            errors = null;
+            return new EncodedEvent(pitEvent, json);
+        }
         using (var document = JsonDocument.Parse(json))
             errors = validator.Validate(document.RootElement, pointer);
         return errors is null ? new EncodedEvent(pitEvent, json) : null;
