@@ -43,8 +43,11 @@ internal sealed record ClientProcess(string Name, IReadOnlyList<string> Command,
             []
         );
 
-    /// <summary>The three SDKs' clients, each only when its script and build are there.</summary>
-    public static IEnumerable<ClientProcess> Sdks(string root)
+    /// <summary>
+    /// The three SDKs' clients, each only when its script and build are there (said once, unless
+    /// <paramref name="quiet"/>).
+    /// </summary>
+    public static IEnumerable<ClientProcess> Sdks(string root, bool quiet = false)
     {
         // As an application's process runs: tiered compilation and the workstation collector, not this load test's
         // settings for a long-running host (PitPlatform.LoadTest.csproj).
@@ -63,7 +66,7 @@ internal sealed record ClientProcess(string Name, IReadOnlyList<string> Command,
                 [python, pythonScript],
                 new() { ["PYTHONPATH"] = Path.Combine(root, "sdk/python/src") }
             );
-        else
+        else if (!quiet)
             Console.WriteLine($"   Python SDK: skipped, {pythonScript} is missing");
         var nodeScript = Path.Combine(root, "sdk/js/bench/end-to-end.mjs");
         if (File.Exists(nodeScript) && Directory.Exists(Path.Combine(root, "sdk/js/dist")))
@@ -75,7 +78,7 @@ internal sealed record ClientProcess(string Name, IReadOnlyList<string> Command,
             );
             yield return new("TypeScript", ["node", .. nodeArgs, nodeScript], []);
         }
-        else
+        else if (!quiet)
             Console.WriteLine(
                 "   TypeScript SDK: skipped, its script or build is missing (./pit load sdk builds sdk/js)"
             );
