@@ -56,7 +56,7 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token)
                 .ConfigureAwait(false);
             var text = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            var outcome = Read(response, text, events);
+            var outcome = Read(response, text, events, minimal);
             activity?.SetTag("http.response.status_code", outcome.Status);
             if (outcome.Failure is not null)
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Failure.ErrorCode);
@@ -84,7 +84,7 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
         }
     }
 
-    private AttemptOutcome Read(HttpResponseMessage response, byte[] body, int events)
+    private AttemptOutcome Read(HttpResponseMessage response, byte[] body, int events, bool minimal)
     {
         var status = (int)response.StatusCode;
         var minimum = response.Headers.TryGetValues(MinSupportedSdkHeader, out var values)
@@ -95,7 +95,8 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
             : null;
         if (status is 202 or 207)
         {
-            var (results, allStored) = TryReadResults(body, events, status);
+            // Counts alone are taken only when asked for: a caller that needs every event's result must not get fewer.
+            var (results, allStored) = TryReadResults(body, events, countsSuffice: minimal && status == 202);
             return results is not null || allStored
                 ? new AttemptOutcome(status, results, null, null, minimum, allStored)
                 // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known,
@@ -127,17 +128,21 @@ internal sealed class IngestTransport(HttpClient http, Uri eventsUri, string api
     }
 
     /// <summary>
-    /// The per-event list; or, for a 202 without one whose counts cover the whole batch (the answer to
-    /// <c>return=minimal</c>, recognised by its shape, not by Preference-Applied, which a proxy may drop), that every
-    /// event was stored; or neither when the body is not the API's.
+    /// The per-event list; or, when <paramref name="countsSuffice"/> (a 202 to <c>return=minimal</c>) and the body has
+    /// no list but counts covering the whole batch (recognised by its shape, not by Preference-Applied, which a proxy
+    /// may drop), that every event was stored; or neither when the body is not the API's.
     /// </summary>
-    private static (PitEventResult[]? Results, bool AllStored) TryReadResults(byte[] body, int events, int answer)
+    private static (PitEventResult[]? Results, bool AllStored) TryReadResults(
+        byte[] body,
+        int events,
+        bool countsSuffice
+    )
     {
         try
         {
             using var document = JsonDocument.Parse(body);
             if (!document.RootElement.TryGetProperty("data", out var data))
-                return (null, answer == 202 && CountsCoverTheBatch(document.RootElement, events));
+                return (null, countsSuffice && CountsCoverTheBatch(document.RootElement, events));
             if (data.ValueKind != JsonValueKind.Array || data.GetArrayLength() != events)
                 return (null, false);
             var results = new PitEventResult[events];
