@@ -63,7 +63,9 @@ public sealed class DeadLetterLedger(NpgsqlDataSource database)
         if (eventId is { } listed && RecentEventTypes.Contains(type))
         {
             var call = LlmCallOf(parsed!);
-            var model = call?.Model is { Length: > 0 and <= 200 } m ? m : null;
+            // A poison call's text may be what Postgres refused (a NUL): it is left out rather than fail the note.
+            var model = call?.Model is { Length: > 0 and <= 200 } m && Storable(m) ? m : null;
+            var userRefHash = call?.UserRefHash is { } u && Storable(u) ? u : "";
             var row = new NpgsqlBatchCommand(
                 """
                 INSERT INTO recent_events (event_id, tenant, type, ts, series, cell, model, user_ref_hash, counted)
@@ -77,7 +79,7 @@ public sealed class DeadLetterLedger(NpgsqlDataSource database)
             row.Parameters.Add(new() { Value = key.Series ?? "" });
             row.Parameters.Add(new() { Value = key.Cell ?? "" });
             row.Parameters.Add(new() { Value = (object?)model ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            row.Parameters.Add(new() { Value = call?.UserRefHash ?? "" });
+            row.Parameters.Add(new() { Value = userRefHash });
             batch.BatchCommands.Add(row);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -100,6 +102,8 @@ public sealed class DeadLetterLedger(NpgsqlDataSource database)
             return null;
         }
     }
+
+    private static bool Storable(string text) => !text.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>The event's ts when it is one Postgres can hold; a poison record's may be anything, then now.</summary>
     private static DateTimeOffset EventTime(EventEnvelope? parsed, DateTimeOffset now)
