@@ -106,7 +106,8 @@ internal static class ConsoleLoad
     private static string LogsSql(string where, string outer = "") =>
         $"""
             SELECT * FROM (
-                SELECT r.event_id, r.type, r.ts, r.series, r.cell, r.model, r.accepted_at, {RecentEventStatus.Sql} AS status
+                SELECT r.event_id, r.type, r.ts, r.series, r.cell, r.model, r.accepted_at, {RecentEventStatus.Sql} AS status,
+                       {RecentEventStatus.DuplicatesSql} AS duplicates
                 FROM recent_events r WHERE r.tenant = '{Tenant}' AND r.ts >= '{Iso(Start)}' AND r.ts < '{Iso(
                 End
             )}' {where}

@@ -41,14 +41,38 @@ public sealed class recent_events_store(PostgresFixture postgres, KafkaFixture k
     }
 
     [Fact]
-    public async Task a_dead_lettered_call_leaves_no_recent_event()
+    public async Task a_call_the_aggregator_dead_lettered_is_a_recent_event_it_did_not_count()
     {
         await using var harness = await UsageHarness.StartAsync(postgres, kafka);
         var bad = harness.CallEnvelope(Guid.NewGuid(), UsageHarness.Call(input: -1));
 
         await harness.Aggregator.HandleAsync([harness.Record(bad)], Ct);
+        await harness.Aggregator.HandleAsync([harness.Record(bad)], Ct);
 
-        Assert.Equal(0, await harness.Database.CountAsync("recent_events"));
+        Assert.Equal(1, await harness.Database.CountAsync("recent_events"));
+        Assert.Equal(
+            1,
+            await harness.Database.CountAsync(
+                "recent_events",
+                $"event_id = '{bad.EventId}' AND tenant = 'demo' AND type = 'runtime.llm_call' AND NOT counted "
+                    + $"AND model = 'gpt-4o' AND user_ref_hash = '{new string('a', 64)}' AND ts = '2026-11-22T10:00:00Z'"
+            )
+        );
+        Assert.Equal(0, await harness.Database.CountAsync("event_counts_daily"));
+    }
+
+    [Fact]
+    public async Task an_event_dead_lettered_elsewhere_first_is_counted_once_the_aggregator_counts_it()
+    {
+        await using var harness = await UsageHarness.StartAsync(postgres, kafka);
+        var fill = harness.FillEnvelope(Guid.NewGuid());
+        var record = harness.Record(fill);
+        await harness.DeadLetterWriter.WriteAsync(record, "nav-processor", "invalid_fill", "test", fill, Ct);
+        Assert.Equal(1, await harness.Database.CountAsync("recent_events", "NOT counted"));
+
+        await harness.Aggregator.HandleAsync([record], Ct);
+
+        Assert.Equal(1, await harness.Database.CountAsync("recent_events", $"event_id = '{fill.EventId}' AND counted"));
     }
 
     [Fact]

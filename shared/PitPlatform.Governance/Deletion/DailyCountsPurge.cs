@@ -7,9 +7,10 @@ namespace PitPlatform.Governance.Deletion;
 
 /// <summary>
 /// The overview's daily counts (event_counts_daily) hold no series, cell or subject, so a narrower deletion takes
-/// away exactly what the recent_events rows it is about to delete added: per day and type, the rows (accepted) and the
-/// fills among them the NAV processor applied. Called before those rows go, in the same transaction. A tenant deletion
-/// removes all of the tenant's counts. Returns the number of daily rows lowered or removed.
+/// away exactly what the recent_events rows it is about to delete added: per day and type, the rows the usage
+/// aggregator counted (accepted) and the fills among them the NAV processor applied. Called before those rows go, in
+/// the same transaction. A tenant deletion removes all of the tenant's counts. Returns the number of daily rows lowered
+/// or removed.
 /// </summary>
 internal static class DailyCountsPurge
 {
@@ -26,7 +27,7 @@ internal static class DailyCountsPurge
         await using (
             var command = new NpgsqlCommand(
                 $"""
-                SELECT (r.ts AT TIME ZONE 'UTC')::date, r.type, count(*),
+                SELECT (r.ts AT TIME ZONE 'UTC')::date, r.type, count(*) FILTER (WHERE r.counted),
                        count(*) FILTER (WHERE EXISTS (
                            SELECT 1 FROM processed_events p WHERE p.consumer = '{NavProcessor.Group}' AND p.event_id = r.event_id))
                 FROM recent_events r WHERE {where} GROUP BY 1, 2
@@ -41,7 +42,8 @@ internal static class DailyCountsPurge
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var (day, type) = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1));
-                gone[(day, type, DailyEventCounts.Accepted)] = reader.GetInt64(2);
+                if (reader.GetInt64(2) > 0)
+                    gone[(day, type, DailyEventCounts.Accepted)] = reader.GetInt64(2);
                 if (reader.GetInt64(3) > 0)
                     gone[(day, type, DailyEventCounts.Applied)] = reader.GetInt64(3);
             }

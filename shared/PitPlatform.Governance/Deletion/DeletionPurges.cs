@@ -8,7 +8,8 @@ namespace PitPlatform.Governance.Deletion;
 /// <summary>
 /// The Postgres side of a deletion: one method per step, each inside the transaction that also records the step as
 /// done, so a step's rows go exactly once whatever restarts. Tenant data lives in nav_points and nav_rollups,
-/// cell_cash and cell_positions, llm_calls, recent_events and event_counts_daily, usage_daily and events_daily (tenant
+/// cell_cash and cell_positions, llm_calls, recent_events (with deduplicated_deliveries and dead_lettered_events) and
+/// event_counts_daily, usage_daily and events_daily (tenant
 /// deletions only: they hold no series, cell or subject), and the NAV updates the NAV processor keeps in
 /// processed_events.output. API keys, redaction settings and the audit trail are the account's, not its data, and stay.
 /// </summary>
@@ -121,8 +122,8 @@ public static class DeletionPurges
     }
 
     /// <summary>
-    /// An LLM call's row, the console's recent-events rows (trade fills and calls) of the scope, and what those added
-    /// to the overview's daily counts.
+    /// An LLM call's row, the console's recent-events rows (trade fills and calls) of the scope with their
+    /// deduplicated deliveries and dead letters, and what those added to the overview's daily counts.
     /// </summary>
     public static async Task<Dictionary<string, long>> LlmCallsAsync(
         NpgsqlConnection connection,
@@ -177,6 +178,15 @@ public static class DeletionPurges
                         cancellationToken
                     )
                     .ConfigureAwait(false),
+                ["postgres.deduplicated_deliveries"] = await DeleteAsync(
+                        connection,
+                        transaction,
+                        "deduplicated_deliveries",
+                        tenant,
+                        scope,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false),
                 ["postgres.llm_calls"] = await DeleteAsync(
                         connection,
                         transaction,
@@ -201,7 +211,7 @@ public static class DeletionPurges
             ["postgres.event_counts_daily"] = dailyCounts,
             ["postgres.dead_lettered_events"] = 0,
         };
-        foreach (var table in new[] { "llm_calls", "recent_events" })
+        foreach (var table in new[] { "deduplicated_deliveries", "llm_calls", "recent_events" })
         {
             await using var command = new NpgsqlCommand(
                 $"DELETE FROM {table} WHERE tenant = $1 AND user_ref_hash = $2",

@@ -54,6 +54,13 @@ public static class RetentionTables
             """
         ),
         new(
+            "deduplicated_deliveries",
+            """
+            DELETE FROM deduplicated_deliveries WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM deduplicated_deliveries WHERE tenant = $1 AND ts < $2 LIMIT $3))
+            """
+        ),
+        new(
             "ingest_refusals_daily",
             """
             DELETE FROM ingest_refusals_daily WHERE ctid = ANY(ARRAY(

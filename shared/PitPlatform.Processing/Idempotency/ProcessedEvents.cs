@@ -38,7 +38,8 @@ public static class ProcessedEvents
             """
             SELECT p.event_id, p.payload_sha256,
                    CASE WHEN w.handled_through IS NULL OR p.source_offset IS NULL OR p.source_offset > w.handled_through
-                        THEN p.output END
+                        THEN p.output END,
+                   p.source_topic, p.source_partition, p.source_offset
             FROM unnest($2::uuid[]) AS k(event_id)
             CROSS JOIN LATERAL (
                 SELECT * FROM processed_events e WHERE e.consumer = $1 AND e.event_id = k.event_id LIMIT 1) p
@@ -64,7 +65,10 @@ public static class ProcessedEvents
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             found[reader.GetGuid(0)] = new ProcessedEvent(
                 (byte[])reader[1],
-                reader.IsDBNull(2) ? null : (byte[])reader[2]
+                reader.IsDBNull(2) ? null : (byte[])reader[2],
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5)
             );
         return found;
     }

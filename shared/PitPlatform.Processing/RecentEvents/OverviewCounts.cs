@@ -10,7 +10,8 @@ namespace PitPlatform.Processing.RecentEvents;
 /// edges are counted live from recent_events, with each fill's status read from processed_events. A rollup day's
 /// pending fills are those accepted and not yet applied: the NAV processor may count a fill before the usage
 /// aggregator does, so applied is capped at accepted, as the live count only sees fills recent_events holds; of the
-/// rest, those in dead_lettered_events are dead-lettered, not pending.
+/// rest, those in dead_lettered_events are dead-lettered, not pending. Live counts read only the rows the usage
+/// aggregator counted, as the rollup does: an event it dead-lettered is in the overview's dead letters instead.
 /// </summary>
 public static class OverviewCounts
 {
@@ -33,7 +34,7 @@ public static class OverviewCounts
             $"""
             SELECT type, status, count(*) FROM (
                 SELECT r.type, {RecentEventStatus.Sql} AS status FROM recent_events r
-                WHERE r.tenant = $1 AND ((r.ts >= $2 AND r.ts < $3) OR (r.ts >= $4 AND r.ts < $5))) s
+                WHERE r.tenant = $1 AND r.counted AND ((r.ts >= $2 AND r.ts < $3) OR (r.ts >= $4 AND r.ts < $5))) s
             GROUP BY type, status
             """
         );

@@ -12,6 +12,10 @@ namespace PitPlatform.Processing.RecentEvents;
 /// GET /v1/events/recent: the key's tenant's accepted events newest first, filtered by time (from inclusive, to
 /// exclusive; default the last 24 hours), type, series, cell, model and status; keyset paged on (ts, event_id).
 /// GET /v1/events/recent/{event_id}: one of them with where it went. Read scope; another tenant's event is a 404.
+/// Each event carries <c>duplicates</c>, the later deliveries of it the usage aggregator deduplicated (a client resend
+/// the edge accepted twice); its status stays that of the delivery it processed (<c>applied</c> for a fill applied
+/// once and sent twice), and the status filter <c>deduplicated</c> selects the events with at least one duplicate,
+/// whatever their status. The detail says how many and when the first and last were seen.
 /// </summary>
 public sealed class RecentEventsHandler(
     RequestAuthentication authentication,
@@ -58,8 +62,8 @@ public sealed class RecentEventsHandler(
             return Bad("type must be 1 to 64 characters", "type");
         if (model is not null && model.Length is 0 or > 200)
             return Bad("model must be 1 to 200 characters", "model");
-        if (status is not null && !RecentEventStatus.All.Contains(status))
-            return Bad("status must be applied, pending, counted or dead_lettered", "status");
+        if (status is not null && !RecentEventStatus.Filters.Contains(status))
+            return Bad("status must be applied, pending, counted, dead_lettered or deduplicated", "status");
         if (QueryParameters.Limit(request, DefaultLimit, MaxLimit, out var limit) is { } badLimit)
             return badLimit;
         DateTimeOffset? afterTs = null;
@@ -74,14 +78,15 @@ public sealed class RecentEventsHandler(
         await using var command = database.CreateCommand(
             $"""
             SELECT * FROM (
-                SELECT r.event_id, r.type, r.ts, r.series, r.cell, r.model, r.accepted_at, {RecentEventStatus.Sql} AS status
+                SELECT r.event_id, r.type, r.ts, r.series, r.cell, r.model, r.accepted_at, {RecentEventStatus.Sql} AS status,
+                       {RecentEventStatus.DuplicatesSql} AS duplicates
                 FROM recent_events r
                 WHERE r.tenant = $1 AND r.ts >= $2 AND r.ts < $3
                   AND ($4::text IS NULL OR r.type = $4) AND ($5::text IS NULL OR r.series = $5) AND ($6::text IS NULL OR r.cell = $6)
                   AND ($7::text IS NULL OR r.model = $7)
                   AND ($9::timestamptz IS NULL OR (r.ts, r.event_id) < ($9, $10::uuid))
                 ORDER BY r.ts DESC, r.event_id DESC) s
-            WHERE ($8::text IS NULL OR s.status = $8)
+            WHERE ($8::text IS NULL OR s.status = $8 OR ($8 = '{RecentEventStatus.Deduplicated}' AND s.duplicates > 0))
             LIMIT $11
             """
         );
@@ -140,7 +145,8 @@ public sealed class RecentEventsHandler(
         await using (
             var command = new NpgsqlCommand(
                 $"""
-                SELECT r.event_id, r.type, r.ts, r.series, r.cell, r.model, r.accepted_at, {RecentEventStatus.Sql}
+                SELECT r.event_id, r.type, r.ts, r.series, r.cell, r.model, r.accepted_at, {RecentEventStatus.Sql},
+                       {RecentEventStatus.DuplicatesSql}
                 FROM recent_events r WHERE r.event_id = $1 AND r.tenant = $2
                 """,
                 connection
@@ -198,6 +204,10 @@ public sealed class RecentEventsHandler(
                     )
                 );
         }
+        var deduplicated =
+            view.Duplicates == 0
+                ? null
+                : await DeduplicatedAsync(connection, eventId, cancellationToken).ConfigureAwait(false);
         LlmCallSummary? call = null;
         await using (
             var command = new NpgsqlCommand(
@@ -226,7 +236,33 @@ public sealed class RecentEventsHandler(
                     reader.IsDBNull(8) ? null : reader.GetString(8)
                 );
         }
-        return Results.Json(new RecentEventDetail(view, handled, deadLetters, call), ApiJson.Options);
+        return Results.Json(new RecentEventDetail(view, handled, deadLetters, deduplicated, call), ApiJson.Options);
+    }
+
+    /// <summary>
+    /// The later deliveries of the event the usage aggregator recognised as duplicates: how many, when.
+    /// </summary>
+    private static async Task<EventDuplicates?> DeduplicatedAsync(
+        NpgsqlConnection connection,
+        Guid eventId,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), min(seen_at), max(seen_at) FROM deduplicated_deliveries "
+                + "WHERE event_id = $1 AND consumer = $2 HAVING count(*) > 0",
+            connection
+        );
+        command.Parameters.Add(new() { Value = eventId });
+        command.Parameters.Add(new() { Value = Usage.UsageAggregator.Group });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            return null;
+        return new EventDuplicates(
+            reader.GetInt64(0),
+            reader.GetFieldValue<DateTimeOffset>(1).UtcDateTime,
+            reader.GetFieldValue<DateTimeOffset>(2).UtcDateTime
+        );
     }
 
     private static RecentEventView Read(NpgsqlDataReader reader) =>
@@ -238,7 +274,8 @@ public sealed class RecentEventsHandler(
             reader.GetString(4) is { Length: > 0 } cell ? cell : null,
             reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.GetFieldValue<DateTimeOffset>(6).UtcDateTime,
-            reader.GetString(7)
+            reader.GetString(7),
+            reader.GetInt64(8)
         );
 
     private static IResult Bad(string message, string parameter) =>

@@ -10,7 +10,9 @@ namespace PitPlatform.Processing.RecentEvents;
 /// GET /v1/stats/overview?from=&amp;to=: the key's tenant's accepted events over the window (from inclusive, to
 /// exclusive; default the last 24 hours) per type and status: whole UTC days from the event_counts_daily rollup, the
 /// partial days at either edge from recent_events (see <see cref="OverviewCounts"/>).
-/// <c>pending</c> (accepted trade fills the NAV processor has not applied yet) is the tenant's own lag. Dead letters
+/// <c>pending</c> (accepted trade fills the NAV processor has not applied yet) is the tenant's own lag, and
+/// <c>oldest_pending_age_seconds</c> the same in time: how long ago the oldest of them was accepted (see
+/// <see cref="OldestPendingFill"/>; absent when none is pending). Dead letters
 /// come from dead_lettered_events, per consumer and reason; refused events per code from ingest_refusals_daily.
 /// Consumer lag in records is per consumer group and partition, which tenants share, so the response names it in
 /// <c>unknown</c> instead of reporting a number.
@@ -44,11 +46,19 @@ public sealed class StatsOverviewHandler(
             .ConfigureAwait(false);
         var deadLetters = await DeadLettersAsync(principal.Tenant, from, to, cancellationToken).ConfigureAwait(false);
         var refusals = await RefusalsAsync(principal.Tenant, from, to, cancellationToken).ConfigureAwait(false);
+        var pending = rows.Where(r => r.Status == RecentEventStatus.Pending).Sum(r => r.Events);
+        var oldestPendingAge =
+            pending == 0
+                ? null
+                : await OldestPendingFill
+                    .AgeSecondsAsync(database, principal.Tenant, from, to, time.GetUtcNow(), cancellationToken)
+                    .ConfigureAwait(false);
         var overview = new StatsOverview(
             from.UtcDateTime,
             to.UtcDateTime,
             rows.Sum(r => r.Events),
-            rows.Where(r => r.Status == RecentEventStatus.Pending).Sum(r => r.Events),
+            pending,
+            oldestPendingAge,
             rows,
             refusals.Sum(r => r.Events),
             refusals,
@@ -118,6 +128,7 @@ public sealed record StatsOverview(
     DateTime To,
     long Accepted,
     long Pending,
+    long? OldestPendingAgeSeconds,
     IReadOnlyList<OverviewCount> ByTypeAndStatus,
     long Rejected,
     IReadOnlyList<RefusalCount> ErrorsByCode,

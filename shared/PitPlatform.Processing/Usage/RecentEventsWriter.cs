@@ -6,7 +6,8 @@ namespace PitPlatform.Processing.Usage;
 /// <summary>
 /// Writes the console's recent-events rows (metadata only: no payload, no text) inside the usage aggregator's
 /// transaction, and adds them to the overview's per-day rollup (<see cref="DailyEventCounts.Accepted"/>) in the same
-/// round trip. The caller passes only events it has not processed before, so the rollup counts each once.
+/// round trip. The caller passes only events it has not processed before, so the rollup counts each once. A row the
+/// dead-letter ledger wrote first (another consumer dead-lettered the event) is marked counted.
 /// </summary>
 public static class RecentEventsWriter
 {
@@ -23,7 +24,7 @@ public static class RecentEventsWriter
             """
             INSERT INTO recent_events (event_id, tenant, type, ts, series, cell, model, user_ref_hash)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[])
-            ON CONFLICT (event_id) DO NOTHING
+            ON CONFLICT (event_id) DO UPDATE SET counted = true WHERE NOT recent_events.counted
             """
         );
         batch.BatchCommands.Add(command);

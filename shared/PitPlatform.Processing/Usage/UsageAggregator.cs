@@ -10,6 +10,7 @@ using PitPlatform.Contracts.Events.V1;
 using PitPlatform.Processing.DeadLetters;
 using PitPlatform.Processing.Idempotency;
 using PitPlatform.Processing.Nav;
+using PitPlatform.Processing.RecentEvents;
 
 namespace PitPlatform.Processing.Usage;
 
@@ -19,7 +20,9 @@ namespace PitPlatform.Processing.Usage;
 /// currency, and counts every event of its topics per tenant, day and topic for billing. Exactly-once in effect: the
 /// processed-event row (consumer, event_id) is written in the transaction that changes the aggregates; the same id
 /// with another payload is an idempotency conflict. Each counted event's metadata also goes to recent_events (the
-/// console's logs) in the same transaction. Totals are checked: an overflow dead-letters the event.
+/// console's logs) in the same transaction, and each second record of an event already counted from another position
+/// (a client retry the edge accepted twice) goes to deduplicated_deliveries; a replay of the record the event was
+/// counted from is no duplicate. Totals are checked: an overflow dead-letters the event.
 /// </summary>
 public sealed class UsageAggregator(
     NpgsqlDataSource database,
@@ -141,14 +144,15 @@ public sealed class UsageAggregator(
         var changedCounts = new Dictionary<DailyEventsKey, long>();
         var calls = new List<StoredCall>();
         var rows = new List<ProcessedEventRow>();
-        var appliedNow = new Dictionary<Guid, ByteString>();
+        var appliedNow = new Dictionary<Guid, UsageEvent>();
         var accepted = new List<UsageEvent>();
+        var duplicates = new List<UsageEvent>();
         foreach (var e in events)
         {
             var sha = e.Envelope.PayloadSha256;
             if (seen.TryGetValue(e.EventId, out var earlier) || appliedNow.ContainsKey(e.EventId))
             {
-                var earlierSha = earlier?.PayloadSha256 ?? appliedNow[e.EventId].ToByteArray();
+                var earlierSha = earlier?.PayloadSha256 ?? appliedNow[e.EventId].Envelope.PayloadSha256.ToByteArray();
                 if (!earlierSha.AsSpan().SequenceEqual(sha.Span))
                     poison.Add(
                         new PoisonRecord(
@@ -158,6 +162,10 @@ public sealed class UsageAggregator(
                             e.Envelope
                         )
                     );
+                else if (
+                    earlier?.IsOtherRecordThan(e.Record) ?? IsOtherPosition(appliedNow[e.EventId].Record, e.Record)
+                )
+                    duplicates.Add(e);
                 continue;
             }
             var countKey = EventsKey(e);
@@ -201,7 +209,7 @@ public sealed class UsageAggregator(
                     )
                 );
             }
-            appliedNow[e.EventId] = sha;
+            appliedNow[e.EventId] = e;
             accepted.Add(e);
             rows.Add(new ProcessedEventRow(e.EventId, sha.ToByteArray(), null, e.Record));
         }
@@ -210,9 +218,13 @@ public sealed class UsageAggregator(
             .SaveAsync(connection, changedUsage, changedCounts, calls, cancellationToken)
             .ConfigureAwait(false);
         await RecentEventsWriter.WriteAsync(connection, accepted, cancellationToken).ConfigureAwait(false);
+        await DeduplicatedDeliveries.WriteAsync(connection, Group, duplicates, cancellationToken).ConfigureAwait(false);
         await ProcessedEvents.WriteAsync(connection, Group, rows, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsOtherPosition(ConsumedRecord a, ConsumedRecord b) =>
+        (a.Topic, a.Partition, a.Offset) != (b.Topic, b.Partition, b.Offset);
 
     private static long Current(
         Dictionary<DailyEventsKey, long> changed,

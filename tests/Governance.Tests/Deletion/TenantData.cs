@@ -10,7 +10,8 @@ internal static class TenantData
     public const string Subject = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
     /// <summary>Per cell: 1 cash row, 1 position, <paramref name="points"/> NAV points (and their rollups), 2 LLM calls
-    /// (one of <see cref="Subject"/>), 3 recent events (a fill and the two calls).</summary>
+    /// (one of <see cref="Subject"/>), 3 recent events (a fill and the two calls), 2 deduplicated deliveries (one of
+    /// <see cref="Subject"/>).</summary>
     public static async Task SeedAsync(
         TestDatabase database,
         string tenant,
@@ -36,6 +37,9 @@ internal static class TenantData
                 VALUES (gen_random_uuid(), '{tenant}', 'exec.trade_fill', now(), '{series}', '{cell}', NULL, ''),
                        (gen_random_uuid(), '{tenant}', 'runtime.llm_call', now(), '{series}', '{cell}', 'gpt', '{Subject}'),
                        (gen_random_uuid(), '{tenant}', 'runtime.llm_call', now(), '{series}', '{cell}', 'gpt', 'other');
+                INSERT INTO deduplicated_deliveries (consumer, source_topic, source_partition, source_offset, tenant, event_id, series, cell, user_ref_hash, ts)
+                VALUES ('usage-aggregator', gen_random_uuid()::text, 0, 1, '{tenant}', gen_random_uuid(), '{series}', '{cell}', '{Subject}', now()),
+                       ('usage-aggregator', gen_random_uuid()::text, 0, 2, '{tenant}', gen_random_uuid(), '{series}', '{cell}', 'other', now());
                 INSERT INTO usage_daily (tenant, day, model, currency, calls, input_tokens, output_tokens, cost_micros)
                 VALUES ('{tenant}', current_date, 'gpt-{series}-{cell}', 'USD', 2, 2, 2, 2) ON CONFLICT DO NOTHING;
                 INSERT INTO events_daily (tenant, day, topic, events) VALUES ('{tenant}', current_date, 'pit.v1.runtime.llm_call', 2)

@@ -48,6 +48,7 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(2, counts.GetProperty("postgres.cell_positions").GetInt64());
         Assert.Equal(4, counts.GetProperty("postgres.llm_calls").GetInt64());
         Assert.Equal(6, counts.GetProperty("postgres.recent_events").GetInt64());
+        Assert.Equal(4, counts.GetProperty("postgres.deduplicated_deliveries").GetInt64());
         Assert.Equal(0, counts.GetProperty("postgres.usage_daily").GetInt64());
         foreach (
             var table in new[]
@@ -58,6 +59,7 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
                 "cell_positions",
                 "llm_calls",
                 "recent_events",
+                "deduplicated_deliveries",
             }
         )
         {
@@ -161,6 +163,9 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
         Assert.Equal(2, counts.GetProperty("postgres.recent_events").GetInt64());
         Assert.Equal(0, await db.CountAsync("recent_events", $"user_ref_hash = '{TenantData.Subject}'"));
         Assert.Equal(4, await db.CountAsync("recent_events"));
+        Assert.Equal(2, counts.GetProperty("postgres.deduplicated_deliveries").GetInt64());
+        Assert.Equal(0, await db.CountAsync("deduplicated_deliveries", $"user_ref_hash = '{TenantData.Subject}'"));
+        Assert.Equal(2, await db.CountAsync("deduplicated_deliveries"));
         Assert.Equal(0, counts.GetProperty("postgres.nav_points").GetInt64());
         Assert.Equal(0, await db.CountAsync("llm_calls", $"user_ref_hash = '{TenantData.Subject}'"));
         Assert.Equal(2, await db.CountAsync("llm_calls"));
@@ -190,6 +195,7 @@ public sealed class deletion_workflow(PostgresFixture postgres, KafkaFixture kaf
                 "cell_positions",
                 "llm_calls",
                 "recent_events",
+                "deduplicated_deliveries",
                 "usage_daily",
                 "events_daily",
             }

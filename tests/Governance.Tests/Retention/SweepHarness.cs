@@ -173,6 +173,16 @@ internal sealed class SweepHarness : IAsyncDisposable
             """
         );
 
+    public Task AddDeduplicatedDeliveriesAsync(string tenant, DateTimeOffset from, int count) =>
+        Database.ExecuteAsync(
+            $"""
+            INSERT INTO deduplicated_deliveries (consumer, source_topic, source_partition, source_offset, tenant, event_id, series, ts)
+            SELECT 'usage-aggregator', gen_random_uuid()::text, 0, i, '{tenant}', gen_random_uuid(), 'assistant',
+                   '{from:O}'::timestamptz + make_interval(mins => i)
+            FROM generate_series(0, {count - 1}) i
+            """
+        );
+
     public Task AddProcessedEventsAsync(DateTimeOffset at, int count) =>
         Database.ExecuteAsync(
             $"""

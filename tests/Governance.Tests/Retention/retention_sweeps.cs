@@ -52,6 +52,24 @@ public sealed class retention_sweeps(PostgresFixture postgres, KafkaFixture kafk
     }
 
     [Fact]
+    public async Task retention_sweeps_deduplicated_deliveries()
+    {
+        await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);
+        await h.AddDeduplicatedDeliveriesAsync("acme", SweepHarness.Old, 3);
+        await h.AddDeduplicatedDeliveriesAsync("acme", SweepHarness.Recent, 2);
+        await h.AddDeduplicatedDeliveriesAsync("beta", SweepHarness.Old, 1);
+        var sweep = h.Sweep("acme");
+
+        await h.Sweeper().HandleAsync([sweep], Ct);
+
+        Assert.Equal(0, await h.CountAsync("deduplicated_deliveries", "acme", Cutoff));
+        Assert.Equal(2, await h.Database.CountAsync("deduplicated_deliveries", "tenant = 'acme'"));
+        Assert.Equal(1, await h.Database.CountAsync("deduplicated_deliveries", "tenant = 'beta'"));
+        using var deleted = JsonDocument.Parse(await h.DeletedAsync(sweep));
+        Assert.Equal(3, deleted.RootElement.GetProperty("deduplicated_deliveries").GetInt64());
+    }
+
+    [Fact]
     public async Task the_daily_counts_and_refusals_go_by_whole_days_before_the_cutoff()
     {
         await using var h = await SweepHarness.StartAsync(postgres, kafka, blob);

@@ -5,7 +5,8 @@ import { Button, Cell, Field, Select, Section, Table } from "../components/Contr
 import { Empty, Loaded } from "../components/States";
 import { formatMicros, formatTime } from "../format/money";
 
-type Status = "applied" | "pending" | "counted" | "dead_lettered";
+/** Where an event went, or "deduplicated": any event with a deduplicated later delivery, whatever its status. */
+type Status = "applied" | "pending" | "counted" | "dead_lettered" | "deduplicated";
 
 interface Search {
   from: string;
@@ -85,6 +86,7 @@ export function Logs() {
             <option value="pending">Pending</option>
             <option value="counted">Counted</option>
             <option value="dead_lettered">Dead-lettered</option>
+            <option value="deduplicated">Deduplicated</option>
           </Select>
           <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800">
             Search
@@ -104,7 +106,7 @@ export function Logs() {
                       <Cell>{e.series}</Cell>
                       <Cell>{e.cell ?? "—"}</Cell>
                       <Cell>{e.model ?? "—"}</Cell>
-                      <Cell>{e.status}</Cell>
+                      <Cell>{e.duplicates > 0 ? `${e.status} (+${e.duplicates} deduplicated)` : e.status}</Cell>
                       <Cell>
                         <Button kind="plain" onClick={() => setSelected(e.event_id)} aria-label={`Details of event ${e.event_id}`}>
                           Details
@@ -143,7 +145,7 @@ function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
   return (
     <Section title="Event detail">
       <Loaded load={detail} what="the event" retry={reload}>
-        {({ event, handled_by, dead_lettered_by, llm_call }) => (
+        {({ event, handled_by, dead_lettered_by, deduplicated, llm_call }) => (
           <div className="rounded border border-slate-300 bg-white p-3 text-sm">
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
               <dt className="font-medium">Event id</dt>
@@ -213,6 +215,13 @@ function EventDetail({ id, onClose }: { id: string; onClose: () => void }) {
                     Dead-lettered by {d.consumer} ({d.reason}) at {formatTime(d.at)}
                   </li>
                 ))}
+                {deduplicated && (
+                  <li>
+                    {deduplicated.deliveries === 1
+                      ? `Sent again once: deduplicated at ${formatTime(deduplicated.first_at)}`
+                      : `Sent again ${deduplicated.deliveries} times: deduplicated from ${formatTime(deduplicated.first_at)} to ${formatTime(deduplicated.last_at)}`}
+                  </li>
+                )}
               </ul>
             )}
             <Button kind="plain" className="mt-3" onClick={onClose}>

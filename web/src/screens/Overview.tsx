@@ -17,6 +17,15 @@ const unknownText: Record<string, string> = {
   consumer_lag: "Consumer lag in records (shared by every project on a partition)",
 };
 
+/** A lag in seconds as a person reads it: "45 s", "12 min", "3 h 5 min". */
+function formatAge(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
 export function Overview() {
   const [hours, setHours] = useState(24);
   // The window ends when it is chosen (or reloaded), so a reload moves it forward.
@@ -51,6 +60,9 @@ export function Overview() {
               <div className="rounded border border-slate-300 bg-white p-3">
                 <dt className="text-sm text-slate-700">Fills waiting for NAV (lag)</dt>
                 <dd className="text-2xl font-semibold">{o.pending}</dd>
+                {o.oldest_pending_age_seconds !== undefined && (
+                  <dd className="text-sm text-slate-700">oldest waiting {formatAge(o.oldest_pending_age_seconds)}</dd>
+                )}
               </div>
               <div className="rounded border border-slate-300 bg-white p-3">
                 <dt className="text-sm text-slate-700">Rejected events</dt>
