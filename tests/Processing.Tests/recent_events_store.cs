@@ -55,7 +55,8 @@ public sealed class recent_events_store(PostgresFixture postgres, KafkaFixture k
             await harness.Database.CountAsync(
                 "recent_events",
                 $"event_id = '{bad.EventId}' AND tenant = 'demo' AND type = 'runtime.llm_call' AND NOT counted "
-                    + $"AND model = 'gpt-4o' AND user_ref_hash = '{new string('a', 64)}' AND ts = '2026-11-22T10:00:00Z'"
+                    + $"AND model = 'gpt-4o' AND user_ref_hash = '{new string('a', 64)}' "
+                    + "AND ts = '2026-11-22T10:00:00Z'"
             )
         );
         Assert.Equal(0, await harness.Database.CountAsync("event_counts_daily"));
