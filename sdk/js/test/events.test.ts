@@ -98,7 +98,7 @@ describe("a forgotten client", () => {
 
 describe("request bodies", () => {
   it("are the same JSON gzipped by node:zlib, by CompressionStream (as in browsers) or not at all", async () => {
-    const { requestBody } = await import("../src/transport.js");
+    const { requestBody } = await import("../src/request-body.js");
     const { gunzipSync } = await import("node:zlib");
     const events = [
       {
@@ -118,5 +118,23 @@ describe("request bodies", () => {
     assert.equal(gunzipSync(node.body).toString("utf8"), expected);
     assert.equal(gunzipSync(web.body).toString("utf8"), expected);
     assert.equal(Buffer.from(plain.body).toString("utf8"), expected);
+  });
+
+  it("hold every event's UTF-8 bytes, comma-separated, whatever their characters", async () => {
+    const { writeBody } = await import("../src/request-body.js");
+    const { utf8Length } = await import("../src/encode.js");
+    const jsons = ['{"a":"É"}', '{"b":"😀 €"}', '{"c":1}'];
+    const events = jsons.map((json, position) => ({
+      event: tradeFill({ series: "a", cell: "c", instrument: "X", side: "buy", quantity: 1, priceMicros: 1, currency: "USD" }),
+      eventId: `e${position}`,
+      json,
+      bytes: utf8Length(json),
+      position,
+      callback: undefined,
+    }));
+    const body = writeBody(events);
+    assert.equal(Buffer.from(body).toString("utf8"), `{"data":[${jsons.join(",")}]}`);
+    assert.equal(body.byteLength, Buffer.byteLength(`{"data":[${jsons.join(",")}]}`));
+    assert.equal(Buffer.from(writeBody([])).toString("utf8"), '{"data":[]}');
   });
 });
