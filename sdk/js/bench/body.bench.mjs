@@ -3,7 +3,7 @@
 // counts every thread, so zlib's work on the thread pool is included. Prints medians over rounds, in us per event.
 import { encodeEvent } from "../dist/encode.js";
 import { EventSchemaValidator } from "../dist/schema/event-schema-validator.js";
-import { requestBody } from "../dist/transport.js";
+import { requestBody } from "../dist/request-body.js";
 import { tradeFill } from "../dist/index.js";
 
 const EVENTS = 1000;
