@@ -9,7 +9,8 @@ import re
 import threading
 import zlib
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from enum import Enum
+from typing import Any, Final, NamedTuple
 
 from ._schema import EventSchemaValidator
 from ._transport import AttemptOutcome, IngestTransport
@@ -98,6 +99,14 @@ def is_below(version: str, minimum: str) -> bool:
     return pre_min is None or pre_ours < pre_min
 
 
+class _Stored(Enum):
+    ALL = "all stored"
+
+
+ALL_STORED: Final = _Stored.ALL
+"""What a minimal answer says: every event of the batch was stored (accepted or duplicate), nothing more."""
+
+
 class Cancelled(Exception):
     """The client is closing: retries stop."""
 
@@ -140,6 +149,21 @@ class EventDelivery:
 
         Raises ``PitError`` when the request as a whole fails for good.
         """
+        delivered = self._deliver(events, max_retries, stop, False)
+        assert delivered is not ALL_STORED, "a full answer was asked for"
+        return delivered
+
+    def deliver_minimal(
+        self, events: list[EncodedEvent], max_retries: int | None, stop: threading.Event
+    ) -> list[EventResult] | _Stored:
+        """As ``deliver``, asking for the counts alone (``Prefer: return=minimal``): when the server stores every
+        event it says only that, and this returns ``ALL_STORED`` (no per-event results read or built). A 207 still
+        brings a result per event."""
+        return self._deliver(events, max_retries, stop, True)
+
+    def _deliver(
+        self, events: list[EncodedEvent], max_retries: int | None, stop: threading.Event, minimal: bool
+    ) -> list[EventResult] | _Stored:
         results: list[EventResult | None] = [None] * len(events)
         pending = list(range(len(events)))
         attempt = 0
@@ -147,9 +171,17 @@ class EventDelivery:
             self._raise_if_unsupported()
             if stop.is_set():
                 raise Cancelled()
-            batch = [events[i] for i in pending]
-            outcome = self._transport.post(request_body(batch, self._gzip), len(batch))
+            batch = events if attempt == 0 else [events[i] for i in pending]
+            outcome = self._transport.post(request_body(batch, self._gzip), len(batch), minimal)
             self._observe(outcome)
+            if outcome.all_stored:
+                if len(pending) == len(events):
+                    return ALL_STORED
+                # Resent after a 207: the rest are stored (accepted or duplicate; the counts do not say which, and
+                # both count as delivered).
+                for i in pending:
+                    results[i] = EventResult(events[i].event_id, EventStatus.ACCEPTED)
+                return [r for r in results if r is not None]
             if outcome.results is not None:
                 again: list[int] = []
                 for j, result in enumerate(outcome.results):
