@@ -31,6 +31,8 @@ class Seen:
     headers: dict[str, str]
     events: list[dict[str, Any]]
     reply: str = ""
+    answer_headers: dict[str, str] = field(default_factory=dict)
+    answer: bytes = b""  # the body of a forwarded answer
 
     @property
     def event_ids(self) -> list[str]:
@@ -163,6 +165,7 @@ class ScriptedServer:
         if reply.delay:
             time.sleep(reply.delay)
         status, answer_headers, body_bytes = self._forward(handler, raw, headers)
+        seen.answer_headers, seen.answer = answer_headers, body_bytes
         if reply.reset_after:
             _reset(handler)
             return
