@@ -3,6 +3,7 @@ import type { EncodedEvent } from "./transport.js";
 const encoder = new TextEncoder();
 const OPEN = '{"data":[';
 const CLOSE = "]}";
+const ID_OPEN = '{"event_id":"';
 
 type Gzip = (bytes: Uint8Array) => Promise<Uint8Array<ArrayBuffer>>;
 let nodeGzip: Promise<Gzip | undefined> | undefined;
@@ -45,8 +46,14 @@ export function writeBody(events: readonly EncodedEvent[]): Uint8Array<ArrayBuff
   for (let i = 0; i < events.length; i++) {
     if (i > 0) body[at++] = 0x2c; // ,
     const event = events[i]!;
-    encoder.encodeInto(event.json, body.subarray(at, at + event.bytes));
-    at += event.bytes;
+    const end = at + event.bytes;
+    if (event.idInFront) {
+      at = writeAscii(body, writeAscii(body, at, ID_OPEN), event.eventId);
+      body[at++] = 0x22; // "
+      encoder.encodeInto(event.json, body.subarray(at, end));
+      body[at] = 0x2c; // , in place of the JSON's opening brace
+    } else encoder.encodeInto(event.json, body.subarray(at, end));
+    at = end;
   }
   writeAscii(body, at, CLOSE);
   return body;

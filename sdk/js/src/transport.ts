@@ -17,8 +17,11 @@ export const PREFER_MINIMAL = "return=minimal";
 export interface EncodedEvent {
   readonly event: PitEvent;
   readonly eventId: string;
+  /** The event's JSON as given; without its id when `idInFront`. */
   readonly json: string;
-  /** UTF-8 bytes of `json`. */
+  /** The id was made by the client: the body writes `{"event_id":"<id>",` in place of the JSON's opening brace. */
+  readonly idInFront: boolean;
+  /** UTF-8 bytes of the event as sent (its id included). */
   readonly bytes: number;
   /** The event's queue position (tracked events), for flush(). */
   readonly position: number;
