@@ -8,7 +8,8 @@ import random
 import re
 import threading
 import zlib
-from collections.abc import Mapping
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, Final, NamedTuple
 
@@ -20,7 +21,23 @@ from .events import to_event_dict
 from .results import EventError, EventResult, EventStatus
 
 _log = logging.getLogger("pit_sdk")
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _json_writer() -> Callable[[Any], str]:
+    """Compact JSON text, NaN and infinities refused. JSONEncoder.encode makes a new C encoder (and a dict of cycle
+    markers) on every call, which costs about as much again as writing a small event; this one is made once. Without
+    the markers a cycle ends as RecursionError, which ``encode`` handles as it does ValueError."""
+    if c_make_encoder is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    write = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, False)
+    return lambda value: "".join(write(value, 0))
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_dumps = _json_writer()
 
 
 class EncodedEvent(NamedTuple):
