@@ -82,11 +82,8 @@ def _event_id(event: Any) -> str:
 
 def request_body(events: list[EncodedEvent], gzip: bool) -> bytes:
     """``{"data":[...]}`` from already written events, gzip-compressed when asked (level 1: speed over size)."""
-    body = b'{"data":[' + b",".join(e.json for e in events) + b"]}"
-    if not gzip:
-        return body
-    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: the gzip container
-    return compressor.compress(body) + compressor.flush()
+    body = b'{"data":[' + b",".join([e.json for e in events]) + b"]}"
+    return zlib.compress(body, 1, wbits=31) if gzip else body  # wbits 31: the gzip container
 
 
 def backoff(attempt: int, first: float, cap: float, retry_after: float | None) -> float:
