@@ -1,4 +1,4 @@
-import { ClientState, EventDelivery } from "./delivery.js";
+import { ALL_STORED, ClientState, EventDelivery } from "./delivery.js";
 import { encodeEvent } from "./encode.js";
 import { PitError, PitErrorCodes } from "./errors.js";
 import type { PitEvent } from "./events.js";
@@ -29,6 +29,8 @@ export interface FlushOptions {
 interface Batch {
   readonly items: EncodedEvent[];
   readonly firstPosition: number;
+  /** Whether some event has a callback, which needs its own result: else the batch asks for the counts alone. */
+  readonly hasCallbacks: boolean;
 }
 
 interface FlushWaiter {
@@ -306,7 +308,9 @@ export class PitClient {
   private drain(): Batch | undefined {
     const items: EncodedEvent[] = [];
     let bytes = 11; // {"data":[]}
+    let hasCallbacks = false;
     if (this.carry !== undefined) {
+      hasCallbacks = this.carry.callback !== undefined;
       items.push(this.carry);
       bytes += this.carry.bytes + 1;
       this.carry = undefined;
@@ -327,22 +331,25 @@ export class PitClient {
       }
       items.push(encoding.encoded);
       bytes += encoding.encoded.bytes + 1;
+      if (callback !== undefined) hasCallbacks = true;
     }
     if (items.length === 0) {
       this.settleFlushes();
       return undefined;
     }
-    return { items, firstPosition: items[0]!.position };
+    return { items, firstPosition: items[0]!.position, hasCallbacks };
   }
 
   private async deliverInBackground(batch: Batch): Promise<void> {
     try {
-      const results = await this.delivery.deliver(
-        batch.items,
-        Number.POSITIVE_INFINITY,
-        this.shutdown.signal,
-        () => this.flushes.length > 0 || this.closed,
-      );
+      const hold = (): boolean => this.flushes.length > 0 || this.closed;
+      const results = batch.hasCallbacks
+        ? await this.delivery.deliver(batch.items, Number.POSITIVE_INFINITY, this.shutdown.signal, hold)
+        : await this.delivery.deliverMinimal(batch.items, Number.POSITIVE_INFINITY, this.shutdown.signal, hold);
+      if (results === ALL_STORED) {
+        this.state.delivered += batch.items.length;
+        return;
+      }
       results.forEach((result, i) => {
         const item = batch.items[i]!;
         if (result.status === "rejected") this.reject(item.event, item.eventId, item.callback, result.error!);

@@ -7,6 +7,10 @@ import { sleep, type Timer } from "./timers.js";
 import { sendAttempt, type AttemptOutcome, type EncodedEvent, type TransportSettings } from "./transport.js";
 import { SDK_VERSION } from "./version.js";
 
+/** What a minimal answer says: every event of the batch was stored (accepted or duplicate), nothing more. */
+export const ALL_STORED = "all stored";
+export type AllStored = typeof ALL_STORED;
+
 /** A client's counters and its standing with the server, shared by the foreground and background paths. */
 export class ClientState {
   dropped = 0;
@@ -50,26 +54,62 @@ export class EventDelivery {
     signal: AbortSignal | undefined,
     hold: () => boolean,
   ): Promise<PitEventResult[]> {
-    const results = new Array<PitEventResult | undefined>(events.length).fill(undefined);
-    let pending = events.map((_, i) => i);
+    const delivered = await this.deliverAsking(events, maxRetries, signal, hold, false);
+    if (delivered === ALL_STORED) throw new Error("unreachable: a full answer was asked for");
+    return delivered;
+  }
+
+  /**
+   * As {@link deliver}, asking the server for the counts alone (`Prefer: return=minimal`): when it stores every event
+   * it says only that, and this resolves with {@link ALL_STORED} instead of a result per event (no per-event objects
+   * to read or build). A 207 still brings a result per event.
+   */
+  deliverMinimal(
+    events: readonly EncodedEvent[],
+    maxRetries: number,
+    signal: AbortSignal | undefined,
+    hold: () => boolean,
+  ): Promise<PitEventResult[] | AllStored> {
+    return this.deliverAsking(events, maxRetries, signal, hold, true);
+  }
+
+  private async deliverAsking(
+    events: readonly EncodedEvent[],
+    maxRetries: number,
+    signal: AbortSignal | undefined,
+    hold: () => boolean,
+    minimal: boolean,
+  ): Promise<PitEventResult[] | AllStored> {
+    let results: (PitEventResult | undefined)[] | undefined; // made at the first per-event answer
+    let pending: number[] | undefined; // indices still to send; undefined: every event
     for (let attempt = 0; ; attempt++) {
       this.throwIfUnsupported();
-      const batch = pending.map((i) => events[i]!);
-      const outcome = await sendAttempt(this.settings, batch, signal);
+      const batch = pending === undefined ? events : pending.map((i) => events[i]!);
+      const outcome = await sendAttempt(this.settings, batch, signal, minimal);
       this.observe(outcome);
+      if (outcome.allStored === true) {
+        if (results === undefined || pending === undefined) return ALL_STORED;
+        // Resent after a 207: the rest are stored (accepted or duplicate; the counts do not say which, and both count
+        // as delivered).
+        for (const i of pending) results[i] = { eventId: events[i]!.eventId, status: "accepted" };
+        return results as PitEventResult[];
+      }
       if (outcome.results !== undefined) {
+        results ??= new Array<PitEventResult | undefined>(events.length).fill(undefined);
+        const filled = results;
+        const sent = pending;
         const again: number[] = [];
         outcome.results.forEach((result, j) => {
-          const index = pending[j]!;
+          const index = sent === undefined ? j : sent[j]!;
           if (result.error?.code === PitErrorCodes.unavailable) again.push(index);
           else if (result.error === undefined && result.eventId === events[index]!.eventId)
-            results[index] = result; // the common case: no copy
-          else results[index] = { ...result, eventId: events[index]!.eventId, error: repoint(result.error, j) };
+            filled[index] = result; // the common case: no copy
+          else filled[index] = { ...result, eventId: events[index]!.eventId, error: repoint(result.error, j) };
         });
-        if (again.length === 0) return results as PitEventResult[];
+        if (again.length === 0) return filled as PitEventResult[];
         if (attempt >= maxRetries) {
           for (const i of again) {
-            results[i] = {
+            filled[i] = {
               eventId: events[i]!.eventId,
               status: "rejected",
               error: {
@@ -78,7 +118,7 @@ export class EventDelivery {
               },
             };
           }
-          return results as PitEventResult[];
+          return filled as PitEventResult[];
         }
         pending = again;
       } else if (outcome.failure?.isTransient !== true || attempt >= maxRetries) {

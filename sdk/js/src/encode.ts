@@ -56,19 +56,18 @@ function encode(
   const given = subject.event_id;
   const errors = validator.validate(subject, "");
   if (errors.length > 0) return { ok: false, eventId: typeof given === "string" ? given : undefined, error: errors[0]! };
-  const body = stringifyJson(subject);
-  let eventId: string;
-  let json: string;
-  if (given === undefined) {
-    eventId = uuid7(); // a UUIDv7 made once, here; every retry resends this JSON, so the id never changes
-    json = `{"event_id":"${eventId}",${body.slice(1)}`; // valid events have members, so the body is not "{}"
-  } else {
-    eventId = given;
-    json = body;
-  }
-  return { ok: true, encoded: { event, eventId, json, bytes: utf8Length(json), position, callback } };
+  const json = stringifyJson(subject);
+  if (given !== undefined)
+    return { ok: true, encoded: { event, eventId: given, json, idInFront: false, bytes: utf8Length(json), position, callback } };
+  // A UUIDv7 made once, here; every retry resends it. It is written in front of the JSON's members when the body is
+  // (valid events have members, so the JSON is not "{}"): no concatenated copy of the JSON per event.
+  const eventId = uuid7();
+  const bytes = ID_IN_FRONT_BYTES + utf8Length(json) - 1;
+  return { ok: true, encoded: { event, eventId, json, idInFront: true, bytes, position, callback } };
 }
 
+/** `{"event_id":"<36 characters>",` */
+const ID_IN_FRONT_BYTES = 51;
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** UTF-8 bytes of a string (well-formed: validation refused unpaired surrogates). */

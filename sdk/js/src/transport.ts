@@ -3,29 +3,39 @@ import { loadNodePost, postWithFetch, type HttpAnswer } from "./node-http.js";
 import { PitError, PitErrorCodes } from "./errors.js";
 import type { PitEvent } from "./events.js";
 import type { PitEventError, PitEventResult, PitEventStatus, PitTrackResult } from "./results.js";
+import { requestBody } from "./request-body.js";
 import { abortReason } from "./timers.js";
 import { API_VERSION, SDK_VERSION } from "./version.js";
 
 export const API_VERSION_HEADER = "Pit-Api-Version";
 export const SDK_VERSION_HEADER = "Pit-Sdk-Version";
 export const MIN_SUPPORTED_SDK_HEADER = "Pit-Min-Supported-Sdk";
+/** RFC 7240: asks for a 202 of the counts alone when every event is stored. */
+export const PREFER_MINIMAL = "return=minimal";
 
 /** An event and its JSON, written once and resent unchanged on every retry (so its event_id never changes). */
 export interface EncodedEvent {
   readonly event: PitEvent;
   readonly eventId: string;
+  /** The event's JSON as given; without its id when `idInFront`. */
   readonly json: string;
-  /** UTF-8 bytes of `json`. */
+  /** The id was made by the client: the body writes `{"event_id":"<id>",` in place of the JSON's opening brace. */
+  readonly idInFront: boolean;
+  /** UTF-8 bytes of the event as sent (its id included). */
   readonly bytes: number;
   /** The event's queue position (tracked events), for flush(). */
   readonly position: number;
   readonly callback: ((result: PitTrackResult) => void) | undefined;
 }
 
-/** One HTTP attempt: per-event results (202/207), or a failure of the whole request, transient or not. */
+/**
+ * One HTTP attempt: per-event results (202/207), every event stored (a 202 of the counts alone, under
+ * `Prefer: return=minimal`), or a failure of the whole request, transient or not.
+ */
 export interface AttemptOutcome {
   readonly status: number;
   readonly results?: PitEventResult[];
+  readonly allStored?: true;
   readonly failure?: PitError;
   readonly retryAfterInMs?: number | undefined;
   readonly minSupportedSdk?: string | undefined;
@@ -41,63 +51,13 @@ export interface TransportSettings {
 }
 
 const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
-const encoder = new TextEncoder();
-
-type Gzip = (text: string) => Promise<Uint8Array<ArrayBuffer>>;
-let nodeGzip: Promise<Gzip | undefined> | undefined;
-
-/**
- * Node's zlib at level 1 (as the C# SDK's CompressionLevel.Fastest), on libuv's thread pool: several times cheaper
- * than CompressionStream, whose default level and stream plumbing cost the application's thread more. Loaded by a name
- * bundlers do not follow; browsers fail the import and use CompressionStream.
- */
-function loadNodeGzip(): Promise<Gzip | undefined> {
-  nodeGzip ??= (async () => {
-    try {
-      const name = "node:zlib";
-      const zlib = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as {
-        gzip: (data: string, options: { level: number }, done: (error: Error | null, result: Uint8Array) => void) => void;
-      };
-      return (text: string) =>
-        new Promise<Uint8Array<ArrayBuffer>>((resolve, reject) => {
-          zlib.gzip(text, { level: 1 }, (error, result) => {
-            if (error !== null) reject(error);
-            else resolve(new Uint8Array(result.buffer as ArrayBuffer, result.byteOffset, result.byteLength));
-          });
-        });
-    } catch {
-      return undefined;
-    }
-  })();
-  return nodeGzip;
-}
-
-/** `{"data":[...]}` from already written events, gzip-compressed when asked and the runtime can. */
-export async function requestBody(
-  events: readonly EncodedEvent[],
-  gzip: boolean,
-  nodeZlib = true, // false: as in a browser (tests)
-): Promise<{ body: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
-  // join writes one flat string; += would build a rope of 2,000 pieces that encoding then has to flatten.
-  const parts = new Array<string>(events.length);
-  for (let i = 0; i < events.length; i++) parts[i] = events[i]!.json;
-  const text = `{"data":[${parts.join(",")}]}`;
-  if (gzip) {
-    const zlib = nodeZlib ? await loadNodeGzip() : undefined;
-    if (zlib !== undefined) return { body: await zlib(text), gzipped: true };
-    if (typeof CompressionStream === "function") {
-      const stream = new Blob([encoder.encode(text)]).stream().pipeThrough(new CompressionStream("gzip"));
-      return { body: new Uint8Array(await new Response(stream).arrayBuffer()), gzipped: true };
-    }
-  }
-  return { body: encoder.encode(text), gzipped: false };
-}
 
 /** One POST /v1/events attempt. Rejects only when `signal` aborts; every other failure is an outcome. */
 export async function sendAttempt(
   settings: TransportSettings,
   events: readonly EncodedEvent[],
   signal: AbortSignal | undefined,
+  minimal: boolean,
 ): Promise<AttemptOutcome> {
   const { body, gzipped } = await requestBody(events, settings.gzip);
   const headers: Record<string, string> = {
@@ -107,6 +67,7 @@ export async function sendAttempt(
     [SDK_VERSION_HEADER]: SDK_VERSION,
   };
   if (gzipped) headers["Content-Encoding"] = "gzip";
+  if (minimal) headers["Prefer"] = PREFER_MINIMAL;
 
   const controller = new AbortController();
   const onAbort = (): void => {
@@ -125,7 +86,7 @@ export async function sendAttempt(
       nodePost !== undefined
         ? await nodePost(settings.eventsUrl, headers, body, controller.signal)
         : await postWithFetch(settings.fetch ?? globalFetch(), settings.eventsUrl, headers, body, controller.signal);
-    return read(settings, answer, events.length);
+    return read(settings, answer, events.length, minimal);
   } catch (e) {
     if (isAborted(signal)) throw abortReason(signal);
     // No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe because
@@ -157,14 +118,14 @@ function globalFetch(): typeof fetch {
   return found.bind(globalThis);
 }
 
-function read(settings: TransportSettings, response: HttpAnswer, count: number): AttemptOutcome {
+function read(settings: TransportSettings, response: HttpAnswer, count: number, minimal: boolean): AttemptOutcome {
   const status = response.status;
   const body = response.body;
   const minSupportedSdk = response.header(MIN_SUPPORTED_SDK_HEADER) ?? undefined;
   if (status === 202 || status === 207) {
-    const results = readResults(body, count);
-    return results !== undefined
-      ? { status, results, minSupportedSdk }
+    const answer = readAnswer(status, body, count, minimal);
+    return answer !== undefined
+      ? { status, ...answer, minSupportedSdk }
       : // A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known, so resend.
         {
           status,
@@ -183,14 +144,37 @@ function read(settings: TransportSettings, response: HttpAnswer, count: number):
   return { status, failure, retryAfterInMs: parseRetryAfter(response.header("Retry-After")), minSupportedSdk };
 }
 
-function readResults(body: string, count: number): PitEventResult[] | undefined {
+/**
+ * A 202/207 body: per-event results, or, for a 202 of `meta` without `data` (the answer to return=minimal), every event
+ * stored. Decided by the body's shape, not by Preference-Applied, which browsers hide cross-origin unless exposed; taken
+ * only when asked for. A count that is not the batch's makes the body unreadable (undefined), and the batch is resent.
+ */
+function readAnswer(
+  status: number,
+  body: string,
+  count: number,
+  minimal: boolean,
+): { results: PitEventResult[] } | { allStored: true } | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     return undefined;
   }
-  const data = (parsed as { data?: unknown } | null)?.data;
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const { data, meta } = parsed as { data?: unknown; meta?: unknown };
+  if (data === undefined) return minimal && status === 202 && storedEvery(meta, count) ? { allStored: true } : undefined;
+  const results = readResults(data, count);
+  return results !== undefined ? { results } : undefined;
+}
+
+function storedEvery(meta: unknown, count: number): boolean {
+  if (typeof meta !== "object" || meta === null) return false;
+  const { accepted, rejected } = meta as { accepted?: unknown; rejected?: unknown };
+  return accepted === count && (rejected === undefined || rejected === 0);
+}
+
+function readResults(data: unknown, count: number): PitEventResult[] | undefined {
   if (!Array.isArray(data) || data.length !== count) return undefined;
   const results: PitEventResult[] = [];
   for (const item of data as unknown[]) {

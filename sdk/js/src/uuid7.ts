@@ -6,7 +6,8 @@
 type RandomSource = (bytes: Uint8Array) => void;
 
 const POOL_SIZE = 4096;
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const HEX_DIGIT = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const DASH = 0x2d;
 let pool: Uint8Array | undefined;
 let used = POOL_SIZE;
 let source: RandomSource | undefined = globalSource();
@@ -52,28 +53,47 @@ export function uuid7(): string {
   const ms = Date.now();
   const high = Math.floor(ms / 0x10000); // the top 32 of the 48 time bits
   const low = ms % 0x10000;
-  const h = HEX;
-  return (
-    h[(high >>> 24) & 0xff]! +
-    h[(high >>> 16) & 0xff]! +
-    h[(high >>> 8) & 0xff]! +
-    h[high & 0xff]! +
-    "-" +
-    h[low >>> 8]! +
-    h[low & 0xff]! +
-    "-" +
-    h[0x70 | (r[at]! & 0x0f)]! +
-    h[r[at + 1]!]! +
-    "-" +
-    h[0x80 | (r[at + 2]! & 0x3f)]! +
-    h[r[at + 3]!]! +
-    "-" +
-    h[r[at + 4]!]! +
-    h[r[at + 5]!]! +
-    h[r[at + 6]!]! +
-    h[r[at + 7]!]! +
-    h[r[at + 8]!]! +
-    h[r[at + 9]!]!
+  const v = (r[at]! & 0x0f) | 0x70; // version 7
+  const w = (r[at + 2]! & 0x3f) | 0x80; // the RFC 4122 variant
+  const d = HEX_DIGIT;
+  // One flat string from 36 char codes: concatenating 20 pieces would leave a tree of intermediate strings to collect.
+  return String.fromCharCode(
+    d[high >>> 28]!,
+    d[(high >>> 24) & 15]!,
+    d[(high >>> 20) & 15]!,
+    d[(high >>> 16) & 15]!,
+    d[(high >>> 12) & 15]!,
+    d[(high >>> 8) & 15]!,
+    d[(high >>> 4) & 15]!,
+    d[high & 15]!,
+    DASH,
+    d[low >>> 12]!,
+    d[(low >>> 8) & 15]!,
+    d[(low >>> 4) & 15]!,
+    d[low & 15]!,
+    DASH,
+    d[v >>> 4]!,
+    d[v & 15]!,
+    d[r[at + 1]! >>> 4]!,
+    d[r[at + 1]! & 15]!,
+    DASH,
+    d[w >>> 4]!,
+    d[w & 15]!,
+    d[r[at + 3]! >>> 4]!,
+    d[r[at + 3]! & 15]!,
+    DASH,
+    d[r[at + 4]! >>> 4]!,
+    d[r[at + 4]! & 15]!,
+    d[r[at + 5]! >>> 4]!,
+    d[r[at + 5]! & 15]!,
+    d[r[at + 6]! >>> 4]!,
+    d[r[at + 6]! & 15]!,
+    d[r[at + 7]! >>> 4]!,
+    d[r[at + 7]! & 15]!,
+    d[r[at + 8]! >>> 4]!,
+    d[r[at + 8]! & 15]!,
+    d[r[at + 9]! >>> 4]!,
+    d[r[at + 9]! & 15]!,
   );
 }
 

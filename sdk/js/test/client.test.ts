@@ -10,7 +10,7 @@ import {
   type PitRejectedEvent,
   type PitTrackResult,
 } from "../src/index.js";
-import { acceptAll, errorBody, fakeFetch, type Answer } from "./support/fake-fetch.js";
+import { acceptAll, errorBody, fakeFetch, minimalBody, type Answer } from "./support/fake-fetch.js";
 import { fill } from "./support/fills.js";
 
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -369,6 +369,124 @@ describe("track", () => {
     pit.track(fill("alpha", "0001", 2));
     await pit.flush();
     assert.equal(pit.getCounters().delivered, 2);
+    await pit.close();
+  });
+});
+
+describe("return=minimal", () => {
+  it("tracked batches ask for the minimal answer and count every event delivered", async () => {
+    const fetch = fakeFetch();
+    const rejected: PitRejectedEvent[] = [];
+    const pit = client(fetch, { maxBatchEvents: 4, flushIntervalInMs: 60_000, onRejected: (r) => rejected.push(r) });
+    for (let i = 0; i < 10; i++) pit.track(fill("alpha", "0001", i));
+    await pit.flush();
+    assert.deepEqual(
+      fetch.seen.map((s) => s.headers.get("Prefer")),
+      ["return=minimal", "return=minimal", "return=minimal"],
+    );
+    assert.equal(rejected.length, 0);
+    assert.deepEqual(pit.getCounters(), { tracked: 10, dropped: 0, delivered: 10, rejected: 0, retries: 0, queued: 0 });
+    await pit.close();
+  });
+
+  it("tracked batches with a callback ask for a result per event", async () => {
+    const fetch = fakeFetch();
+    const pit = client(fetch, { flushIntervalInMs: 60_000 });
+    const outcomes: PitTrackResult[] = [];
+    pit.track(fill("alpha", "0001", 1));
+    pit.track(fill("alpha", "0001", 2), (r) => outcomes.push(r));
+    await pit.flush();
+    assert.equal(fetch.seen[0]!.headers.get("Prefer"), null);
+    assert.equal(outcomes[0]!.status, "accepted");
+    assert.equal(outcomes[0]!.eventId, fetch.seen[0]!.events[1]!["event_id"]);
+    assert.equal(pit.getCounters().delivered, 2);
+    await pit.close();
+  });
+
+  it("send() still receives a result per event", async () => {
+    const fetch = fakeFetch();
+    const pit = client(fetch);
+    const sent = await pit.send([fill("alpha", "0001", 1), fill("alpha", "0001", 2)]);
+    assert.equal(fetch.seen[0]!.headers.get("Prefer"), null);
+    assert.deepEqual(
+      sent.results.map((r) => [r.eventId, r.status, r.topic]),
+      fetch.seen[0]!.events.map((e) => [e["event_id"], "accepted", "pit.v1.exec.trade_fill"]),
+    );
+    await pit.close();
+  });
+
+  it("send() resends a 202 of the counts alone, which it did not ask for", async () => {
+    const fetch = fakeFetch((n, events) => (n === 0 ? { status: 202, body: minimalBody(events.length) } : { status: 202 }));
+    const pit = client(fetch);
+    const sent = await pit.send([fill("alpha", "0001", 1)]);
+    assert.equal(fetch.seen.length, 2);
+    assert.equal(sent.results[0]!.status, "accepted");
+    await pit.close();
+  });
+
+  it("a 202 minimal body whose count differs from the batch is resent", async () => {
+    const fetch = fakeFetch((n, events) => (n === 0 ? { status: 202, body: minimalBody(events.length - 1) } : { status: 202 }));
+    const pit = client(fetch, { flushIntervalInMs: 60_000 });
+    for (let i = 0; i < 3; i++) pit.track(fill("alpha", "0001", i));
+    await pit.flush();
+    assert.equal(fetch.seen.length, 2);
+    assert.deepEqual(
+      fetch.seen[1]!.events.map((e) => e["event_id"]),
+      fetch.seen[0]!.events.map((e) => e["event_id"]),
+    );
+    assert.deepEqual(pit.getCounters(), { tracked: 3, dropped: 0, delivered: 3, rejected: 0, retries: 1, queued: 0 });
+    await pit.close();
+  });
+
+  it("a 207 under return=minimal still reports each rejected event", async () => {
+    const fetch = fakeFetch(() => ({
+      status: 207,
+      body: (events: Record<string, unknown>[]) => ({
+        data: events.map((e, i) =>
+          i === 1
+            ? {
+                event_id: e["event_id"],
+                status: "rejected",
+                error: { code: "ERR_UNKNOWN_CELL", message: "no such cell", details: { pointer: "/data/1/cell" } },
+              }
+            : { event_id: e["event_id"], status: "accepted" },
+        ),
+        meta: { accepted: events.length - 1, rejected: 1, request_id: "req-test" },
+      }),
+    }));
+    const rejected: PitRejectedEvent[] = [];
+    const pit = client(fetch, { flushIntervalInMs: 60_000, onRejected: (r) => rejected.push(r) });
+    for (let i = 0; i < 3; i++) pit.track(fill("alpha", "0001", i));
+    await pit.flush();
+    assert.equal(fetch.seen[0]!.headers.get("Prefer"), "return=minimal");
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0]!.eventId, fetch.seen[0]!.events[1]!["event_id"]);
+    assert.deepEqual(rejected[0]!.error, { code: "ERR_UNKNOWN_CELL", message: "no such cell", pointer: "/cell" });
+    assert.deepEqual(pit.getCounters(), { tracked: 3, dropped: 0, delivered: 2, rejected: 1, retries: 0, queued: 0 });
+    await pit.close();
+  });
+
+  it("events resent after a per-event ERR_UNAVAILABLE and answered with the counts alone count as delivered", async () => {
+    const fetch = fakeFetch((n, events) =>
+      n === 0
+        ? {
+            status: 207,
+            body: {
+              data: [
+                { event_id: events[0]!["event_id"], status: "accepted" },
+                { event_id: events[1]!["event_id"], status: "rejected", error: { code: "ERR_UNAVAILABLE", message: "kafka" } },
+              ],
+            },
+          }
+        : { status: 202 },
+    );
+    const pit = client(fetch, { flushIntervalInMs: 60_000 });
+    pit.track(fill("alpha", "0001", 1));
+    pit.track(fill("alpha", "0001", 2));
+    await pit.flush();
+    assert.equal(fetch.seen.length, 2);
+    assert.equal(fetch.seen[1]!.headers.get("Prefer"), "return=minimal");
+    assert.deepEqual(pit.getCounters(), { tracked: 2, dropped: 0, delivered: 2, rejected: 0, retries: 1, queued: 0 });
     await pit.close();
   });
 });

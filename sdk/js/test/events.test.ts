@@ -98,13 +98,14 @@ describe("a forgotten client", () => {
 
 describe("request bodies", () => {
   it("are the same JSON gzipped by node:zlib, by CompressionStream (as in browsers) or not at all", async () => {
-    const { requestBody } = await import("../src/transport.js");
+    const { requestBody } = await import("../src/request-body.js");
     const { gunzipSync } = await import("node:zlib");
     const events = [
       {
         event: tradeFill({ series: "a", cell: "c", instrument: "É", side: "buy", quantity: 1, priceMicros: 1, currency: "USD" }),
         eventId: "x",
         json: '{"a":"É"}',
+        idInFront: false,
         bytes: 10,
         position: 0,
         callback: undefined,
@@ -118,5 +119,43 @@ describe("request bodies", () => {
     assert.equal(gunzipSync(node.body).toString("utf8"), expected);
     assert.equal(gunzipSync(web.body).toString("utf8"), expected);
     assert.equal(Buffer.from(plain.body).toString("utf8"), expected);
+  });
+
+  it("hold every event's UTF-8 bytes, comma-separated, whatever their characters", async () => {
+    const { writeBody } = await import("../src/request-body.js");
+    const { utf8Length } = await import("../src/encode.js");
+    const jsons = ['{"a":"É"}', '{"b":"😀 €"}', '{"c":1}'];
+    const events = jsons.map((json, position) => ({
+      event: tradeFill({ series: "a", cell: "c", instrument: "X", side: "buy", quantity: 1, priceMicros: 1, currency: "USD" }),
+      eventId: `e${position}`,
+      json,
+      idInFront: false,
+      bytes: utf8Length(json),
+      position,
+      callback: undefined,
+    }));
+    const body = writeBody(events);
+    assert.equal(Buffer.from(body).toString("utf8"), `{"data":[${jsons.join(",")}]}`);
+    assert.equal(body.byteLength, Buffer.byteLength(`{"data":[${jsons.join(",")}]}`));
+    assert.equal(Buffer.from(writeBody([])).toString("utf8"), '{"data":[]}');
+  });
+
+  it("write an id the client made in front of the event's members", async () => {
+    const { writeBody } = await import("../src/request-body.js");
+    const { encodeEvent } = await import("../src/encode.js");
+    const { EventSchemaValidator } = await import("../src/schema/event-schema-validator.js");
+    const made = encodeEvent(
+      tradeFill({ series: "a", cell: "c", instrument: "Ü€😀", side: "buy", quantity: 1, priceMicros: 1, currency: "USD" }),
+      EventSchemaValidator.default,
+      0,
+      undefined,
+    );
+    assert.ok(made.ok);
+    const text = Buffer.from(writeBody([made.encoded, made.encoded])).toString("utf8");
+    const written = (JSON.parse(text) as { data: Record<string, unknown>[] }).data;
+    assert.deepEqual(written[0], { event_id: made.encoded.eventId, ...(JSON.parse(made.encoded.json) as object) });
+    assert.equal(Object.keys(written[0])[0], "event_id");
+    assert.equal(made.encoded.bytes, Buffer.byteLength(JSON.stringify(written[0])));
+    assert.deepEqual(written[1], written[0]);
   });
 });

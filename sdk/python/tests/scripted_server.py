@@ -31,6 +31,8 @@ class Seen:
     headers: dict[str, str]
     events: list[dict[str, Any]]
     reply: str = ""
+    answer_headers: dict[str, str] = field(default_factory=dict)
+    answer: bytes = b""  # the body of a forwarded answer
 
     @property
     def event_ids(self) -> list[str]:
@@ -61,9 +63,20 @@ Reply = Forward | Answer | Reset
 
 
 def accept_all(seen: Seen) -> Answer:
-    """The API's answer when it stores every event."""
+    """The API's answer when it stores every event: the counts alone when the request preferred return=minimal."""
+    if prefers_minimal(seen):
+        return Answer(202, minimal_body(len(seen.events)), {"Preference-Applied": "return=minimal"})
     data = [{"event_id": e.get("event_id"), "status": "accepted"} for e in seen.events]
     return Answer(202, {"data": data})
+
+
+def prefers_minimal(seen: Seen) -> bool:
+    return seen.headers.get("Prefer") == "return=minimal"
+
+
+def minimal_body(accepted: int) -> dict[str, Any]:
+    """The API's 202 under ``Prefer: return=minimal``: the counts alone."""
+    return {"meta": {"accepted": accepted, "rejected": 0, "request_id": "req-test"}}
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -152,6 +165,7 @@ class ScriptedServer:
         if reply.delay:
             time.sleep(reply.delay)
         status, answer_headers, body_bytes = self._forward(handler, raw, headers)
+        seen.answer_headers, seen.answer = answer_headers, body_bytes
         if reply.reset_after:
             _reset(handler)
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import socket
 import statistics
 import textwrap
@@ -129,6 +130,22 @@ def test_every_tracked_fill_is_applied_exactly_once_through_resets_429s_503s_and
     sends = [i for s in proxy.seen for i in s.event_ids]
     assert set(sends) == {f.event_id for f in tracked}
     assert len(sends) > len(set(sends)), "the proxy saw resends"
+    assert_applied_exactly_once(host, series, tracked)
+
+
+def test_the_real_host_answers_tracked_batches_with_the_counts_alone(host: Host, series: str) -> None:
+    tracked = fills(series, 25, cells=1)
+    with ScriptedServer(lambda _: Forward(), upstream=host.url) as proxy:
+        with PitClient(proxy.address, host.api_key, max_batch_events=10, **FAST) as c:
+            assert all(c.track(f) for f in tracked)
+            assert c.flush(60)
+            counters = c.counters
+    assert (counters.delivered, counters.rejected, counters.retries) == (25, 0, 0)
+    assert [s.headers.get("Prefer") for s in proxy.seen] == ["return=minimal"] * len(proxy.seen)
+    for s in proxy.seen:
+        assert s.answer_headers.get("Preference-Applied") == "return=minimal"
+        assert json.loads(s.answer)["meta"]["accepted"] == len(s.events)
+        assert "data" not in json.loads(s.answer)
     assert_applied_exactly_once(host, series, tracked)
 
 

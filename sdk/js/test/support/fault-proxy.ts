@@ -9,6 +9,10 @@ export interface SeenRequest {
   readonly n: number;
   readonly fault: Fault;
   readonly eventIds: string[];
+  /** The request's Prefer header. */
+  readonly prefer: string | undefined;
+  /** The host's answer, when it was forwarded to the client. */
+  answer?: { readonly status: number; readonly preferenceApplied: string | null; readonly body: string };
 }
 
 /**
@@ -56,7 +60,8 @@ export class FaultProxy {
     const body = Buffer.concat(chunks);
     const n = this.count++;
     const fault = this.faultFor(n);
-    this.seen.push({ n, fault, eventIds: eventIds(request, body) });
+    const seen: SeenRequest = { n, fault, eventIds: eventIds(request, body), prefer: request.headers["prefer"]?.toString() };
+    this.seen.push(seen);
     try {
       switch (fault) {
         case "drop-before-forward":
@@ -84,8 +89,14 @@ export class FaultProxy {
         if (!["content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"].includes(name)) headers[name] = value;
       });
       for (const [name, value] of Object.entries(this.answerHeaders)) headers[name.toLowerCase()] = value;
+      const answered = Buffer.from(await forwarded.arrayBuffer());
+      seen.answer = {
+        status: forwarded.status,
+        preferenceApplied: forwarded.headers.get("Preference-Applied"),
+        body: answered.toString("utf8"),
+      };
       response.writeHead(forwarded.status, headers);
-      response.end(Buffer.from(await forwarded.arrayBuffer()));
+      response.end(answered);
     } catch (e) {
       if (!response.headersSent) answer(response, 502, {}, { error: { code: "ERR_PROXY", message: String(e) } });
     }

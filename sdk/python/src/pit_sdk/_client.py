@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
-from ._delivery import Cancelled, ClientState, EncodedEvent, EventDelivery, encode
+from ._delivery import ALL_STORED, Cancelled, ClientState, EncodedEvent, EventDelivery, encode
 from ._options import PitClientOptions
 from ._schema import embedded_validator
 from ._transport import IngestTransport
@@ -337,8 +337,12 @@ class PitClient:
 
     def _deliver_in_background(self, batch: list[EncodedEvent]) -> None:
         try:
-            results = self._delivery.deliver(batch, None, self._stop)
-            self._count(results, batch)
+            # Nothing of a tracked event is reported but its rejection: the counts alone do when all are stored.
+            results = self._delivery.deliver_minimal(batch, None, self._stop)
+            if results is ALL_STORED:
+                self._state.add(delivered=len(batch))
+            else:
+                self._count(results, batch)
         except Cancelled:
             for encoded in batch:
                 self._give_up(encoded.event)

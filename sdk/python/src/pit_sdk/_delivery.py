@@ -8,8 +8,10 @@ import random
 import re
 import threading
 import zlib
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, Final, NamedTuple
 
 from ._schema import EventSchemaValidator
 from ._transport import AttemptOutcome, IngestTransport
@@ -19,7 +21,23 @@ from .events import to_event_dict
 from .results import EventError, EventResult, EventStatus
 
 _log = logging.getLogger("pit_sdk")
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _json_writer() -> Callable[[Any], str]:
+    """Compact JSON text, NaN and infinities refused. JSONEncoder.encode makes a new C encoder (and a dict of cycle
+    markers) on every call, which costs about as much again as writing a small event; this one is made once. Without
+    the markers a cycle ends as RecursionError, which ``encode`` handles as it does ValueError."""
+    if c_make_encoder is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    write = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, False)
+    return lambda value: "".join(write(value, 0))
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_dumps = _json_writer()
 
 
 class EncodedEvent(NamedTuple):
@@ -64,11 +82,8 @@ def _event_id(event: Any) -> str:
 
 def request_body(events: list[EncodedEvent], gzip: bool) -> bytes:
     """``{"data":[...]}`` from already written events, gzip-compressed when asked (level 1: speed over size)."""
-    body = b'{"data":[' + b",".join(e.json for e in events) + b"]}"
-    if not gzip:
-        return body
-    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: the gzip container
-    return compressor.compress(body) + compressor.flush()
+    body = b'{"data":[' + b",".join([e.json for e in events]) + b"]}"
+    return zlib.compress(body, 1, wbits=31) if gzip else body  # wbits 31: the gzip container
 
 
 def backoff(attempt: int, first: float, cap: float, retry_after: float | None) -> float:
@@ -96,6 +111,14 @@ def is_below(version: str, minimum: str) -> bool:
     if pre_ours is None:
         return False
     return pre_min is None or pre_ours < pre_min
+
+
+class _Stored(Enum):
+    ALL = "all stored"
+
+
+ALL_STORED: Final = _Stored.ALL
+"""What a minimal answer says: every event of the batch was stored (accepted or duplicate), nothing more."""
 
 
 class Cancelled(Exception):
@@ -140,6 +163,21 @@ class EventDelivery:
 
         Raises ``PitError`` when the request as a whole fails for good.
         """
+        delivered = self._deliver(events, max_retries, stop, False)
+        assert delivered is not ALL_STORED, "a full answer was asked for"
+        return delivered
+
+    def deliver_minimal(
+        self, events: list[EncodedEvent], max_retries: int | None, stop: threading.Event
+    ) -> list[EventResult] | _Stored:
+        """As ``deliver``, asking for the counts alone (``Prefer: return=minimal``): when the server stores every
+        event it says only that, and this returns ``ALL_STORED`` (no per-event results read or built). A 207 still
+        brings a result per event."""
+        return self._deliver(events, max_retries, stop, True)
+
+    def _deliver(
+        self, events: list[EncodedEvent], max_retries: int | None, stop: threading.Event, minimal: bool
+    ) -> list[EventResult] | _Stored:
         results: list[EventResult | None] = [None] * len(events)
         pending = list(range(len(events)))
         attempt = 0
@@ -147,9 +185,17 @@ class EventDelivery:
             self._raise_if_unsupported()
             if stop.is_set():
                 raise Cancelled()
-            batch = [events[i] for i in pending]
-            outcome = self._transport.post(request_body(batch, self._gzip), len(batch))
+            batch = events if attempt == 0 else [events[i] for i in pending]
+            outcome = self._transport.post(request_body(batch, self._gzip), len(batch), minimal)
             self._observe(outcome)
+            if outcome.all_stored:
+                if len(pending) == len(events):
+                    return ALL_STORED
+                # Resent after a 207: the rest are stored (accepted or duplicate; the counts do not say which, and
+                # both count as delivered).
+                for i in pending:
+                    results[i] = EventResult(events[i].event_id, EventStatus.ACCEPTED)
+                return [r for r in results if r is not None]
             if outcome.results is not None:
                 again: list[int] = []
                 for j, result in enumerate(outcome.results):

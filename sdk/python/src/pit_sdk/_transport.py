@@ -19,16 +19,19 @@ from .results import EventError, EventResult, EventStatus
 API_VERSION_HEADER = "Pit-Api-Version"
 SDK_VERSION_HEADER = "Pit-Sdk-Version"
 MIN_SUPPORTED_SDK_HEADER = "Pit-Min-Supported-Sdk"
+PREFER_MINIMAL = "return=minimal"  # RFC 7240: a 202 of the counts alone when every event is stored
 _TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
 _STATUSES = {"accepted": EventStatus.ACCEPTED, "duplicate": EventStatus.DUPLICATE}
 
 
 @dataclass(frozen=True, slots=True)
 class AttemptOutcome:
-    """Per-event results (202/207), or a failure of the whole request, transient or not."""
+    """Per-event results (202/207), every event stored (a 202 of the counts alone, under ``Prefer:
+    return=minimal``), or a failure of the whole request, transient or not."""
 
     status: int
     results: list[EventResult] | None = None
+    all_stored: bool = False
     failure: PitError | None = None
     retry_after: float | None = None
     min_supported_sdk: str | None = None
@@ -62,21 +65,26 @@ class IngestTransport:
         }
         if gzip:
             self._headers["Content-Encoding"] = "gzip"
+        self._minimal_headers = {**self._headers, "Prefer": PREFER_MINIMAL}
         self._lock = threading.Lock()
         self._idle: list[http.client.HTTPConnection] = []
         self._busy: set[http.client.HTTPConnection] = set()
         self._closed = False
 
-    def post(self, body: bytes, count: int) -> AttemptOutcome:
-        """One attempt with ``count`` events; never raises for network or HTTP failures (they are outcomes)."""
+    def post(self, body: bytes, count: int, minimal: bool = False) -> AttemptOutcome:
+        """One attempt with ``count`` events; never raises for network or HTTP failures (they are outcomes).
+
+        ``minimal`` asks for the counts alone when every event is stored (``Prefer: return=minimal``)."""
         connection = self._take()
         keep = False
         try:
-            connection.request("POST", self._path, body=body, headers=self._headers)
+            connection.request(
+                "POST", self._path, body=body, headers=self._minimal_headers if minimal else self._headers
+            )
             response = connection.getresponse()
             data = response.read()
             keep = not response.will_close
-            return self._read(response, data, count)
+            return self._read(response, data, count, minimal)
         except (OSError, http.client.HTTPException) as e:
             # No answer (refused, reset, timed out): the events may or may not have been stored; resending is safe
             # because the event ids are kept and the consumers deduplicate on them.
@@ -126,13 +134,15 @@ class IngestTransport:
                 return
         connection.close()
 
-    def _read(self, response: http.client.HTTPResponse, body: bytes, count: int) -> AttemptOutcome:
+    def _read(self, response: http.client.HTTPResponse, body: bytes, count: int, minimal: bool) -> AttemptOutcome:
         status = response.status
         minimum = response.getheader(MIN_SUPPORTED_SDK_HEADER)
         if status in (202, 207):
-            results = _read_results(body, count)
-            if results is not None:
-                return AttemptOutcome(status, results=results, min_supported_sdk=minimum)
+            answer = _read_answer(status, body, count, minimal)
+            if answer is _ALL_STORED:
+                return AttemptOutcome(status, all_stored=True, min_supported_sdk=minimum)
+            if isinstance(answer, list):
+                return AttemptOutcome(status, results=answer, min_supported_sdk=minimum)
             # A success status with a body that is not the API's (a proxy, a truncated answer): nothing is known.
             failure = PitError(f"the API answered {status} with an unreadable body", status=status, is_transient=True)
             return AttemptOutcome(status, failure=failure, min_supported_sdk=minimum)
@@ -167,14 +177,31 @@ def _retry_after(header: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _read_results(body: bytes, count: int) -> list[EventResult] | None:
+_ALL_STORED = object()
+
+
+def _read_answer(status: int, body: bytes, count: int, minimal: bool) -> list[EventResult] | object | None:
+    """A 202/207 body: per-event results; ``_ALL_STORED`` for a 202 of ``meta`` without ``data`` (the answer to
+    return=minimal, taken only when asked for); None when unreadable (the batch is resent).
+
+    Decided by the body's shape, not by Preference-Applied (a proxy may drop it). A count that is not the batch's makes
+    the body unreadable."""
     try:
-        data = json.loads(body)["data"]
+        answer = json.loads(body)
+        data = answer.get("data")
+        if data is None:
+            meta = answer.get("meta") if minimal and status == 202 else None
+            stored = isinstance(meta, dict) and _is_count(meta.get("accepted"), count)
+            return _ALL_STORED if stored and meta.get("rejected", 0) == 0 else None
         if not isinstance(data, list) or len(data) != count:
             return None
         return [_read_result(item) for item in data]
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not the API's result shape; the caller treats the answer as unknown
+
+
+def _is_count(value: Any, count: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value == count
 
 
 def _read_result(item: dict[str, Any]) -> EventResult:

@@ -22,11 +22,11 @@ def uuid7() -> str:
         buffer = _local.buffer = os.urandom(_BUFFER)
         at = 0
     _local.at = at + 10
-    rand = int.from_bytes(buffer[at : at + 10], "big")  # 80 bits; 74 are kept
-    value = (time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80
-    value |= 0x7 << 76  # version 7
-    value |= ((rand >> 68) & 0xFFF) << 64  # rand_a, 12 bits
-    value |= 0b10 << 62  # the RFC 4122 variant
-    value |= rand & 0x3FFF_FFFF_FFFF_FFFF  # rand_b, 62 bits
-    h = f"{value:032x}"
+    # 48 bits of milliseconds, the version nibble and 12 random bits, the variant and 62 random bits, as bytes made
+    # hex at once: cheaper than assembling one 128-bit int and formatting it.
+    h = (
+        (time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF).to_bytes(6, "big")
+        + bytes((0x70 | buffer[at] & 0x0F, buffer[at + 1], 0x80 | buffer[at + 2] & 0x3F))
+        + buffer[at + 3 : at + 10]
+    ).hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
