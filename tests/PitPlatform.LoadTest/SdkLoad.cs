@@ -11,16 +11,17 @@ using PitPlatform.LocalHost;
 ///      flush; events delivered per second, and the ratio to 1 (the target: at least 90%).
 /// A throwaway run warms the host; every client then sends a tenth of the run (at least 5,000 events) in its own
 /// process before its clock starts, as a long-running application's client is warm (code compiled, connections
-/// open), and only the events after that count. The SDKs run in rounds (PIT_SDK_ROUNDS, default 2), the bare client
-/// after each; every client, bare or SDK, is judged by its best run.
+/// open), and only the events after that count. Every SDK runs PIT_SDK_ROUNDS times (default 3), each run right after
+/// one of the bare client: reported are its best run against the bare client's best, and the median of its runs each
+/// over the bare run just before it, in which the machine's drift cancels.
 /// </summary>
 internal static class SdkLoad
 {
     private const int WarmUpEvents = 20_000;
 
-    /// <summary>Runs of every SDK (PIT_SDK_ROUNDS, default 2), each round followed by one of the bare client.</summary>
+    /// <summary>Runs of every SDK (PIT_SDK_ROUNDS, default 3), each right after one of the bare client.</summary>
     private static int Rounds =>
-        int.TryParse(Environment.GetEnvironmentVariable("PIT_SDK_ROUNDS"), out var rounds) && rounds > 0 ? rounds : 2;
+        int.TryParse(Environment.GetEnvironmentVariable("PIT_SDK_ROUNDS"), out var rounds) && rounds > 0 ? rounds : 3;
 
     public static async Task<int> RunAsync(PitLocalHost host, int events)
     {
@@ -40,36 +41,39 @@ internal static class SdkLoad
         await bare[0].RunAsync(host, WarmUpEvents, root);
         foreach (var raw in bare)
             rates.Add(await raw.RunAsync(host, events, root));
-        // Every SDK runs Rounds times, the bare client again after each round: a shared machine drifts (the host's
-        // heap and the broker's logs grow, neighbours come and go), so every client is judged by its best run, as the
-        // bare client is.
-        var runs = new List<(string Name, ClientOutcome Outcome, TimeSpan HostCpu)>();
+        // Every SDK runs Rounds times, each run right after one of the bare client: a shared machine drifts by a
+        // third within minutes (neighbours come and go, the host's heap and the broker's logs grow), so besides the
+        // best runs each SDK gets the median of its paired ratios, in which the drift cancels.
+        var runs = new List<(string Name, ClientOutcome Outcome, TimeSpan HostCpu, double PairedRatio)>();
         for (var round = 0; round < Rounds; round++)
         {
             foreach (var sdk in ClientProcess.Sdks(root, quiet: round > 0))
             {
+                var (pair, pairHostCpu) = await bare[0].RunAsync(host, events, root);
+                rates.Add((pair, pairHostCpu));
                 var (outcome, hostCpu) = await sdk.RunAsync(host, events, root);
-                runs.Add((sdk.Name, outcome, hostCpu));
+                runs.Add((sdk.Name, outcome, hostCpu, outcome.Rate / pair.Rate));
             }
-            rates.Add(await bare[0].RunAsync(host, events, root));
         }
         var sdks = runs.GroupBy(r => r.Name).Select(g => g.MaxBy(r => r.Outcome.Rate)).ToList();
         var (server, serverHostCpu) = rates.MaxBy(r => r.Outcome.Rate);
         Console.WriteLine(
-            $"1. server's own rate: {server.Rate:N0} events/s, the best of the bare client's runs before and between "
-                + "the SDKs' rounds ("
+            $"1. server's own rate: {server.Rate:N0} events/s, the best of the bare client's runs before and right "
+                + "each SDK run ("
                 + string.Join(", ", rates.Select(r => $"{r.Outcome.Sdk}: {r.Outcome.Rate:N0}"))
                 + $"); host CPU {PerEvent(serverHostCpu, server)} us per event"
         );
         var step = 2;
-        foreach (var (name, outcome, hostCpu) in sdks)
+        foreach (var (name, outcome, hostCpu, _) in sdks)
         {
+            var paired = runs.Where(r => r.Name == name).Select(r => r.PairedRatio).Order().ToList();
             Console.WriteLine(
                 $"{step++}. {name} SDK, one client, best of {Rounds}: {outcome.Rate:N0} events/s delivered = "
                     + $"{100.0 * outcome.Rate / server.Rate:F0}% of the server's own rate (target >= 90%; runs "
                     + string.Join(", ", runs.Where(r => r.Name == name).Select(r => $"{r.Outcome.Rate:N0}"))
-                    + "); "
-                    + $"delivered {outcome.Delivered:N0} of {outcome.Events:N0}, rejected {outcome.Rejected}, "
+                    + $"); each run over the bare run just before it: median {100 * paired[paired.Count / 2]:F0}% ("
+                    + string.Join(", ", paired.Select(r => $"{100 * r:F0}%"))
+                    + $"); delivered {outcome.Delivered:N0} of {outcome.Events:N0}, rejected {outcome.Rejected}, "
                     + $"dropped {outcome.Dropped}, retries {outcome.Retries}"
             );
             Console.WriteLine(
