@@ -58,8 +58,8 @@ internal static class SdkLoad
         var sdks = runs.GroupBy(r => r.Name).Select(g => g.MaxBy(r => r.Outcome.Rate)).ToList();
         var (server, serverHostCpu) = rates.MaxBy(r => r.Outcome.Rate);
         Console.WriteLine(
-            $"1. server's own rate: {server.Rate:N0} events/s, the best of the bare client's runs before and right "
-                + "each SDK run ("
+            $"1. server's own rate: {server.Rate:N0} events/s, the best of the bare client's runs, before the SDKs "
+                + "and just before each SDK run ("
                 + string.Join(", ", rates.Select(r => $"{r.Outcome.Sdk}: {r.Outcome.Rate:N0}"))
                 + $"); host CPU {PerEvent(serverHostCpu, server)} us per event"
         );
