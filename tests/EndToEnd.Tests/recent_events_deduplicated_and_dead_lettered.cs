@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using PitPlatform.Contracts.Catalog;
 using PitPlatform.Contracts.Envelopes;
@@ -11,6 +9,7 @@ using PitPlatform.LocalHost;
 using PitPlatform.Processing.Usage;
 using PitPlatform.Testing;
 using Xunit;
+using static PitPlatform.EndToEnd.Tests.RecentEventsApi;
 
 namespace PitPlatform.EndToEnd.Tests;
 
@@ -25,7 +24,6 @@ public sealed class recent_events_deduplicated_and_dead_lettered(
 )
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private const string Day = "from=2026-11-22T00:00:00Z&to=2026-11-23T00:00:00Z";
 
     [Fact]
@@ -120,46 +118,6 @@ public sealed class recent_events_deduplicated_and_dead_lettered(
                 },
             }
         );
-
-    private static async Task PostAsync(HttpClient client, string body)
-    {
-        var response = await client.PostAsync(
-            "/v1/events",
-            new StringContent(body, Encoding.UTF8, "application/json"),
-            Ct
-        );
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
-    }
-
-    private static async Task<JsonElement> ListAsync(HttpClient client, string query)
-    {
-        var response = await client.GetAsync($"/v1/events/recent?{query}", Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
-    }
-
-    private static async Task<JsonElement> DetailAsync(HttpClient client, Guid id)
-    {
-        var response = await client.GetAsync($"/v1/events/recent/{id}", Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
-    }
-
-    private static Task<List<JsonElement>> WaitForAsync(
-        HttpClient client,
-        string query,
-        Func<List<JsonElement>, bool> done
-    ) =>
-        Eventually.WaitForAsync(
-            async () => (await ListAsync(client, query)).GetProperty("data").EnumerateArray().ToList(),
-            done,
-            Patience,
-            $"GET /v1/events/recent?{query}"
-        );
-
-    private static Guid Id(JsonElement e) => e.GetProperty("event_id").GetGuid();
-
-    private static string? Status(JsonElement e) => e.GetProperty("status").GetString();
 
     private static long Duplicates(JsonElement e) => e.GetProperty("duplicates").GetInt64();
 }

@@ -89,7 +89,7 @@ internal static class SchemaFastCheck
             return false;
         Span<char> buffer = stackalloc char[MaxStackChars];
         var text = buffer[..reader.CopyString(buffer)];
-        var length = CodePoints(text);
+        var length = SchemaNode.CodePoints(text);
         if (length < node.MinLength || length > node.MaxLength)
             return false;
         if (node.Pattern is not null && !node.Pattern.IsMatch(text))
@@ -198,16 +198,5 @@ internal static class SchemaFastCheck
                 return true;
         }
         return false;
-    }
-
-    private static int CodePoints(ReadOnlySpan<char> text)
-    {
-        var count = 0;
-        for (var i = 0; i < text.Length; i++, count++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                i++;
-        }
-        return count;
     }
 }

@@ -215,7 +215,8 @@ internal sealed class SchemaNode
         return false;
     }
 
-    private static int CodePoints(string text)
+    /// <summary>Length in code points, a surrogate pair counting as one (as on the server).</summary>
+    internal static int CodePoints(ReadOnlySpan<char> text)
     {
         var count = 0;
         for (var i = 0; i < text.Length; i++, count++)
