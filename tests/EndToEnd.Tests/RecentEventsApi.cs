@@ -53,6 +53,34 @@ internal static class RecentEventsApi
             $"GET /v1/events/recent?{query}"
         );
 
+    /// <summary>A POST /v1/events body of one LLM call.</summary>
+    public static string Call(Guid id, string series, string model, string ts) =>
+        JsonSerializer.Serialize(
+            new
+            {
+                data = new[]
+                {
+                    new
+                    {
+                        type = "runtime.llm_call",
+                        event_id = id,
+                        ts,
+                        series,
+                        payload = new
+                        {
+                            model,
+                            input_tokens = 100,
+                            output_tokens = 20,
+                            prompt = "secret prompt",
+                            response = "hi",
+                            cost_micros = 1_500,
+                            currency = "USD",
+                        },
+                    },
+                },
+            }
+        );
+
     public static Guid Id(JsonElement e) => e.GetProperty("event_id").GetGuid();
 
     public static string? Status(JsonElement e) => e.GetProperty("status").GetString();

@@ -32,9 +32,9 @@ public sealed class recent_events_deduplicated_and_dead_lettered(
         await using var pipeline = await TestPipeline.StartAsync(postgres, kafka, blob);
         var call = Guid.NewGuid();
         var once = Guid.NewGuid();
-        await PostAsync(pipeline.Http, Call(call, "2026-11-22T09:30:00Z"));
-        await PostAsync(pipeline.Http, Call(once, "2026-11-22T09:00:00Z"));
-        await PostAsync(pipeline.Http, Call(call, "2026-11-22T09:30:00Z"));
+        await PostAsync(pipeline.Http, Call(call, "assistant", "gpt-4o", "2026-11-22T09:30:00Z"));
+        await PostAsync(pipeline.Http, Call(once, "assistant", "gpt-4o", "2026-11-22T09:00:00Z"));
+        await PostAsync(pipeline.Http, Call(call, "assistant", "gpt-4o", "2026-11-22T09:30:00Z"));
 
         var all = await WaitForAsync(pipeline.Http, Day, e => e.Count == 2 && e.Sum(Duplicates) == 1);
 
@@ -91,33 +91,6 @@ public sealed class recent_events_deduplicated_and_dead_lettered(
         Assert.Empty(overview.GetProperty("by_type_and_status").EnumerateArray());
         Assert.True(overview.GetProperty("dead_lettered").GetInt64() >= 1);
     }
-
-    private static string Call(Guid id, string ts) =>
-        JsonSerializer.Serialize(
-            new
-            {
-                data = new[]
-                {
-                    new
-                    {
-                        type = "runtime.llm_call",
-                        event_id = id,
-                        ts,
-                        series = "assistant",
-                        payload = new
-                        {
-                            model = "gpt-4o",
-                            input_tokens = 100,
-                            output_tokens = 20,
-                            prompt = "secret prompt",
-                            response = "hi",
-                            cost_micros = 1_500,
-                            currency = "USD",
-                        },
-                    },
-                },
-            }
-        );
 
     private static long Duplicates(JsonElement e) => e.GetProperty("duplicates").GetInt64();
 }

@@ -280,32 +280,5 @@ public sealed class recent_events_logs(PostgresFixture postgres, KafkaFixture ka
             }
         );
 
-    private static string Call(Guid id, string series, string model, string ts) =>
-        JsonSerializer.Serialize(
-            new
-            {
-                data = new[]
-                {
-                    new
-                    {
-                        type = "runtime.llm_call",
-                        event_id = id,
-                        ts,
-                        series,
-                        payload = new
-                        {
-                            model,
-                            input_tokens = 100,
-                            output_tokens = 20,
-                            prompt = "secret prompt",
-                            response = "hi",
-                            cost_micros = 1_500,
-                            currency = "USD",
-                        },
-                    },
-                },
-            }
-        );
-
     private static List<Guid> Ids(JsonElement page) => [.. page.GetProperty("data").EnumerateArray().Select(Id)];
 }
